@@ -1,0 +1,473 @@
+/*-------------------------------------------------------------------------
+ *
+ * check.c
+ *	  Arithmetic checks of a structured statement:
+ *	  - subtotal: a "Total ..." row equals the sum of the rows above it in
+ *		its group (back to its heading; nested totals stand for their own
+ *		rows, and so does a row that is the sum of the few rows just above
+ *		it, such as "Property, plant and equipment - net");
+ *	  - balance: total assets = total liabilities and equity;
+ *	  - cash_rollforward: cash at the beginning + net change = cash at the
+ *		end.
+ *	  A failed check flags the data; it never removes anything.
+ *
+ * Amounts are added as 64-bit integers scaled by 10^4; an amount that does
+ * not fit is not checked.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEC_SCALE		10000LL
+#define DEC_DIGITS		4
+#define MAX_INT_DIGITS	14
+#define MAX_NESTED_BOUNDS 4
+
+/* parse a plain decimal ("-3068", "1234.5") into *v scaled by 10^4 */
+bool
+fx_dec_parse(const char *s, long long *v)
+{
+	long long	ip = 0,
+				fp = 0;
+	int			ni = 0,
+				nf = 0;
+	bool		neg = false;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	if (*s == '-')
+		neg = true, s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+	{
+		if (++ni > MAX_INT_DIGITS)
+			return false;
+		ip = ip * 10 + (*s - '0');
+	}
+	if (*s == '.')
+	{
+		for (s++; *s >= '0' && *s <= '9'; s++)
+		{
+			if (++nf > DEC_DIGITS)
+				return false;
+			fp = fp * 10 + (*s - '0');
+		}
+	}
+	if (*s != '\0' || ni == 0)
+		return false;
+	for (int k = nf; k < DEC_DIGITS; k++)
+		fp *= 10;
+	*v = ip * DEC_SCALE + fp;
+	if (neg)
+		*v = -*v;
+	return true;
+}
+
+/* format a scaled decimal as a plain decimal string */
+void
+fx_dec_format(long long v, char *out, int outsz)
+{
+	long long	a = v < 0 ? -v : v;
+	long long	f = a % DEC_SCALE;
+	int			n = snprintf(out, (size_t) outsz, "%s%lld", v < 0 ? "-" : "",
+							 a / DEC_SCALE);
+
+	if (f != 0 && n > 0 && n < outsz)
+	{
+		char		frac[8];
+		int			k;
+
+		snprintf(frac, sizeof(frac), "%04lld", f);
+		for (k = 3; k > 0 && frac[k] == '0'; k--)
+			frac[k] = '\0';
+		snprintf(out + n, (size_t) (outsz - n), ".%s", frac);
+	}
+}
+
+/* does the item carry any value? */
+static bool
+has_values(const fx_statement *st, int i)
+{
+	for (int j = 0; j < st->nperiods; j++)
+		if (st->items[i].values[j] != NULL)
+			return true;
+	return false;
+}
+
+/* value of item i in period j, 0 when missing; false when unparsable */
+static bool
+value_at(const fx_statement *st, int i, int j, long long *v)
+{
+	const char *s = st->items[i].values[j];
+
+	*v = 0;
+	return s == NULL || fx_dec_parse(s, v);
+}
+
+/* record one check; returns false when out of memory */
+static bool
+add_check(fx_statement *st, const char *name, const char *target,
+		  int period, long long expected, long long computed)
+{
+	fx_check   *nc = realloc(st->checks,
+							 sizeof(fx_check) * (size_t) (st->nchecks + 1));
+	fx_check   *c;
+	char		buf[48];
+
+	if (nc == NULL)
+		return false;
+	st->checks = nc;
+	c = &st->checks[st->nchecks];
+	c->name = fx_strndup(name, strlen(name));
+	c->target = fx_strndup(target ? target : "", strlen(target ? target : ""));
+	c->period = period;
+	fx_dec_format(expected, buf, sizeof(buf));
+	c->expected = fx_strndup(buf, strlen(buf));
+	fx_dec_format(computed, buf, sizeof(buf));
+	c->computed = fx_strndup(buf, strlen(buf));
+	c->passed = expected == computed;
+	if (!c->name || !c->target || !c->expected || !c->computed)
+	{
+		free(c->name);
+		free(c->target);
+		free(c->expected);
+		free(c->computed);
+		return false;
+	}
+	st->nchecks++;
+	return true;
+}
+
+/* does the label start with prefix (ASCII, case-insensitive)? */
+static bool
+starts_with(const char *l, const char *prefix)
+{
+	for (; *prefix; l++, prefix++)
+	{
+		char		c = *l;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		if (c != *prefix)
+			return false;
+	}
+	return true;
+}
+
+/* does the label contain needle (ASCII, case-insensitive)? */
+static bool
+contains(const char *l, const char *needle)
+{
+	size_t		n = strlen(needle);
+
+	for (; *l; l++)
+		if (strlen(l) >= n && starts_with(l, needle))
+			return true;
+	return false;
+}
+
+/*
+ * Is item r the sum of the 2..4 rows just above it (all periods)?  Returns
+ * the index of the first of those rows, or -1.
+ */
+static int
+implicit_sum_start(const fx_statement *st, int r)
+{
+	for (int k = 2; k <= 4 && r - k >= 0; k++)
+	{
+		bool		ok = true,
+					nonzero = false;
+
+		for (int i = r - k; i < r && ok; i++)
+			ok = has_values(st, i) && !st->items[i].is_total;
+		for (int j = 0; j < st->nperiods && ok; j++)
+		{
+			long long	sum = 0,
+						v,
+						t;
+
+			if (st->items[r].values[j] == NULL)
+				continue;
+			if (!value_at(st, r, j, &t))
+				return -1;
+			for (int i = r - k; i < r && ok; i++)
+			{
+				ok = value_at(st, i, j, &v);
+				sum += v;
+			}
+			ok = ok && sum == t;
+			nonzero = nonzero || t != 0;
+		}
+		if (ok && nonzero)
+			return r - k;
+	}
+	return -1;
+}
+
+/* the sums of the group above total t, per period */
+typedef struct group_sum
+{
+	long long	first[FX_MAX_COLS];	/* at the first boundary */
+	int			members;
+	int			start;			/* index of the group's first row */
+	bool		matched;
+} group_sum;
+
+/* does sum equal the total in every period the total has? */
+static bool
+sum_matches(const fx_statement *st, int t, const long long *sum)
+{
+	for (int j = 0; j < st->nperiods && j < FX_MAX_COLS; j++)
+	{
+		long long	v;
+
+		if (st->items[t].values[j] == NULL)
+			continue;
+		if (!value_at(st, t, j, &v) || v != sum[j])
+			return false;
+	}
+	return true;
+}
+
+/* walk up from total t summing its group */
+static void
+sum_group(const fx_statement *st, int t, const int *start, group_sum *g)
+{
+	long long	sum[FX_MAX_COLS];
+	int			bounds = 0;
+	int			i = t - 1;
+
+	memset(sum, 0, sizeof(sum));
+	memset(g, 0, sizeof(*g));
+	g->start = t;
+	for (;;)
+	{
+		if (i < 0 || !has_values(st, i))
+		{
+			if (bounds == 0)
+				memcpy(g->first, sum, sizeof(sum));
+			if (g->members >= 2 && sum_matches(st, t, sum))
+			{
+				g->matched = true;
+				g->start = i + 1;
+				return;
+			}
+			if (bounds == 0)
+				g->start = i + 1;
+			if (i < 0 || ++bounds >= MAX_NESTED_BOUNDS)
+				return;
+			i--;
+			continue;
+		}
+		for (int j = 0; j < st->nperiods && j < FX_MAX_COLS; j++)
+		{
+			long long	v;
+
+			if (value_at(st, i, j, &v))
+				sum[j] += v;
+		}
+		g->members++;
+		if (start[i] < i)
+		{
+			/* a nested total stands for its rows (and its heading) */
+			int			k = start[i] - 1;
+
+			if (st->items[i].is_total && k >= 0 && !has_values(st, k))
+				k--;
+			i = k;
+		}
+		else
+			i--;
+	}
+}
+
+/* subtotal checks of every "Total" row */
+static bool
+check_subtotals(fx_statement *st)
+{
+	int		   *start = malloc(sizeof(int) * (size_t) (st->nitems + 1));
+
+	if (start == NULL)
+		return false;
+	for (int r = 0; r < st->nitems; r++)
+	{
+		group_sum	g;
+		int			s;
+
+		start[r] = r;
+		if (!has_values(st, r))
+			continue;
+		if (!st->items[r].is_total || !starts_with(st->items[r].label, "total"))
+		{
+			s = implicit_sum_start(st, r);
+			if (s >= 0)
+				start[r] = s;
+			continue;
+		}
+		sum_group(st, r, start, &g);
+		if (g.members < 2)
+			continue;
+		start[r] = g.start;
+		for (int j = 0; j < st->nperiods && j < FX_MAX_COLS; j++)
+		{
+			long long	v;
+
+			if (st->items[r].values[j] == NULL || !value_at(st, r, j, &v))
+				continue;
+			if (!add_check(st, "subtotal", st->items[r].label, j, v,
+						   g.matched ? v : g.first[j]))
+			{
+				free(start);
+				return false;
+			}
+		}
+	}
+	free(start);
+	return true;
+}
+
+/* the last item whose label passes the test, or -1 */
+static int
+find_item(const fx_statement *st, bool (*test) (const char *))
+{
+	for (int i = st->nitems - 1; i >= 0; i--)
+		if (st->items[i].label && has_values(st, i) && test(st->items[i].label))
+			return i;
+	return -1;
+}
+
+/* "Total assets" */
+static bool
+is_total_assets(const char *l)
+{
+	return starts_with(l, "total assets");
+}
+
+/* "Total liabilities and (shareholders') equity" */
+static bool
+is_total_le(const char *l)
+{
+	return (starts_with(l, "total liabilities and") ||
+			starts_with(l, "total liabilities, ") ||
+			starts_with(l, "total equity and liabilities")) &&
+		(contains(l, "equity") || contains(l, "capital") ||
+		 contains(l, "deficit"));
+}
+
+/* "Total liabilities" alone */
+static bool
+is_total_liab(const char *l)
+{
+	return starts_with(l, "total liabilities") && !contains(l, "equity") &&
+		!contains(l, "current");
+}
+
+/* "Total (shareholders') equity" */
+static bool
+is_total_equity(const char *l)
+{
+	return starts_with(l, "total") && contains(l, "equity") &&
+		!contains(l, "liabilities");
+}
+
+/* assets = liabilities + equity */
+static bool
+check_balance(fx_statement *st)
+{
+	int			a = find_item(st, is_total_assets);
+	int			le = find_item(st, is_total_le);
+	int			l = find_item(st, is_total_liab);
+	int			e = find_item(st, is_total_equity);
+
+	if (a < 0 || (le < 0 && (l < 0 || e < 0)))
+		return true;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		long long	va,
+					v1,
+					v2 = 0;
+
+		if (st->items[a].values[j] == NULL || !value_at(st, a, j, &va))
+			continue;
+		if (le >= 0)
+		{
+			if (st->items[le].values[j] == NULL || !value_at(st, le, j, &v1))
+				continue;
+		}
+		else if (!value_at(st, l, j, &v1) || !value_at(st, e, j, &v2))
+			continue;
+		if (!add_check(st, "balance", st->items[a].label, j, va, v1 + v2))
+			return false;
+	}
+	return true;
+}
+
+/* cash at the beginning of the period */
+static bool
+is_cash_begin(const char *l)
+{
+	return contains(l, "cash") && contains(l, "beginning");
+}
+
+/* cash at the end of the period */
+static bool
+is_cash_end(const char *l)
+{
+	return contains(l, "cash") &&
+		(contains(l, "end of") || contains(l, "ending"));
+}
+
+/* the net change in cash */
+static bool
+is_cash_change(const char *l)
+{
+	return contains(l, "cash") && !is_cash_begin(l) && !is_cash_end(l) &&
+		(contains(l, "increase") || contains(l, "decrease") ||
+		 contains(l, "change in cash"));
+}
+
+/* beginning cash + net change = ending cash */
+static bool
+check_cash(fx_statement *st)
+{
+	int			b = find_item(st, is_cash_begin);
+	int			e = find_item(st, is_cash_end);
+	int			c = find_item(st, is_cash_change);
+
+	if (b < 0 || e < 0 || c < 0)
+		return true;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		long long	vb,
+					ve,
+					vc;
+
+		if (st->items[e].values[j] == NULL || st->items[b].values[j] == NULL ||
+			st->items[c].values[j] == NULL)
+			continue;
+		if (!value_at(st, b, j, &vb) || !value_at(st, e, j, &ve) ||
+			!value_at(st, c, j, &vc))
+			continue;
+		if (!add_check(st, "cash_rollforward", st->items[e].label, j, ve,
+					   vb + vc))
+			return false;
+	}
+	return true;
+}
+
+/* run every check that applies to the statement */
+void
+fx_check_statement(fx_statement *st)
+{
+	if (st->component_columns)
+		return;
+	if (!check_subtotals(st))
+		return;
+	if (st->type == FX_BALANCE_SHEET && !check_balance(st))
+		return;
+	if (st->type == FX_CASH_FLOW)
+		check_cash(st);
+}

@@ -1,0 +1,277 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse.c
+ *	  Entry point of the statement parser: builds the document's lines,
+ *	  lists pages without text, locates the statements, structures and
+ *	  checks each one, and frees results.
+ *
+ * See parse.h for the interface and parse_int.h for the files behind it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* fewer non-blank characters than this: the page has no text layer */
+#define MIN_PAGE_CHARS	20
+
+/* name of a statement type as stored */
+const char *
+fx_stmt_type_name(fx_stmt_type t)
+{
+	switch (t)
+	{
+		case FX_BALANCE_SHEET:
+			return "balance_sheet";
+		case FX_INCOME_STATEMENT:
+			return "income_statement";
+		case FX_COMPREHENSIVE_INCOME:
+			return "comprehensive_income";
+		case FX_CASH_FLOW:
+			return "cash_flow";
+		case FX_EQUITY:
+			return "equity";
+		default:
+			return "unknown";
+	}
+}
+
+/* release what one statement owns */
+static void
+free_statement(fx_statement *st)
+{
+	free(st->title);
+	free(st->unit_scale);
+	for (int j = 0; j < st->nperiods; j++)
+		free(st->periods[j].label);
+	free(st->periods);
+	for (int i = 0; i < st->nitems; i++)
+	{
+		for (int j = 0; j < st->nperiods; j++)
+			free(st->items[i].values[j]);
+		free(st->items[i].values);
+		free(st->items[i].label);
+		free(st->items[i].row_period.label);
+	}
+	free(st->items);
+	for (int i = 0; i < st->nchecks; i++)
+	{
+		free(st->checks[i].name);
+		free(st->checks[i].target);
+		free(st->checks[i].expected);
+		free(st->checks[i].computed);
+	}
+	free(st->checks);
+}
+
+/* release a result and everything it owns */
+void
+fx_result_free(fx_result *res)
+{
+	if (res == NULL)
+		return;
+	for (int i = 0; i < res->nstatements; i++)
+		free_statement(&res->statements[i]);
+	free(res->statements);
+	free(res->no_text_pages);
+	free(res->error);
+	free(res);
+}
+
+/* list the pages whose text layer is empty or nearly so */
+static bool
+find_no_text(const fx_doc *doc, fx_result *res)
+{
+	res->no_text_pages = malloc(sizeof(int) * (size_t) (doc->npages + 1));
+	if (res->no_text_pages == NULL)
+		return false;
+	for (int i = 0; i < doc->npages; i++)
+		if (doc->page_chars[i] < MIN_PAGE_CHARS)
+			res->no_text_pages[res->n_no_text++] = i + 1;
+	return true;
+}
+
+/* the currency most statements name, for those that name none */
+static void
+fill_currency(fx_result *res)
+{
+	int			best = -1,
+				bestn = 0;
+
+	for (int i = 0; i < res->nstatements; i++)
+	{
+		int			n = 0;
+
+		if (res->statements[i].currency[0] == '\0')
+			continue;
+		for (int k = 0; k < res->nstatements; k++)
+			if (strcmp(res->statements[i].currency,
+					   res->statements[k].currency) == 0)
+				n++;
+		if (n > bestn)
+			bestn = n, best = i;
+	}
+	if (best < 0)
+		return;
+	for (int i = 0; i < res->nstatements; i++)
+		if (res->statements[i].currency[0] == '\0')
+			memcpy(res->statements[i].currency,
+				   res->statements[best].currency, 4);
+}
+
+/* does the label open or close a balance ("Balance at December 31, 2015")? */
+static bool
+is_balance_label(const char *l)
+{
+	int			n = (int) strlen(l);
+
+	return fx_has_word(l, n, "balance") || fx_has_word(l, n, "balances");
+}
+
+/*
+ * Equity statements whose columns are components: give each row its own
+ * period.  A balance row carries its date; the rows between two balances
+ * belong to the period that ends at the second one.
+ */
+static bool
+row_periods(fx_statement *st)
+{
+	fx_period	next = {NULL, 0, 0, 0, 0};
+	fx_period	prev_bal = {NULL, 0, 0, 0, 0};
+
+	for (int i = st->nitems - 1; i >= 0; i--)
+	{
+		fx_item    *x = &st->items[i];
+		fx_period	p = {NULL, 0, 0, 0, 0};
+
+		if (x->label && is_balance_label(x->label) &&
+			fx_period_parse(x->label, (int) strlen(x->label), &p) &&
+			p.end_month > 0)
+		{
+			p.months = 0;
+			x->row_period = p;
+			next = p;
+			continue;
+		}
+		x->row_period = next;
+	}
+	/* movement rows: the period from one balance to the next */
+	for (int i = 0; i < st->nitems; i++)
+	{
+		fx_item    *x = &st->items[i];
+
+		if (x->label && is_balance_label(x->label) &&
+			x->row_period.end_year > 0 && x->row_period.months == 0 &&
+			x->row_period.end_month > 0)
+		{
+			prev_bal = x->row_period;
+			continue;
+		}
+		if (x->row_period.end_year > 0 && prev_bal.end_year > 0)
+			x->row_period.months =
+				(x->row_period.end_year - prev_bal.end_year) * 12 +
+				x->row_period.end_month - prev_bal.end_month;
+		if (x->row_period.months < 0 || x->row_period.months > 24)
+			x->row_period.months = 0;
+	}
+	for (int i = 0; i < st->nitems; i++)
+	{
+		fx_item    *x = &st->items[i];
+		char		buf[64];
+
+		if (x->row_period.end_year == 0)
+			continue;
+		if (x->row_period.end_month > 0 && x->row_period.end_day > 0)
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02d",
+					 x->row_period.end_year, x->row_period.end_month,
+					 x->row_period.end_day);
+		else
+			snprintf(buf, sizeof(buf), "%04d", x->row_period.end_year);
+		x->row_period.label = fx_strndup(buf, strlen(buf));
+		if (x->row_period.label == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* structure and check every located statement */
+static bool
+build_statements(const fx_doc *doc, const fx_span *spans, int n,
+				 fx_result *res)
+{
+	res->statements = calloc((size_t) (n > 0 ? n : 1), sizeof(fx_statement));
+	if (res->statements == NULL)
+		return false;
+	for (int k = 0; k < n; k++)
+	{
+		fx_statement *st = &res->statements[res->nstatements];
+		bool		ok = fx_structure(doc, &spans[k], st);
+
+		res->nstatements++;
+		if (!ok || (st->component_columns && !row_periods(st)))
+			return false;
+		if (st->nitems == 0)
+		{
+			free_statement(st);
+			memset(st, 0, sizeof(*st));
+			res->nstatements--;
+			continue;
+		}
+		fx_check_statement(st);
+	}
+	fill_currency(res);
+	return true;
+}
+
+/* set res->error to a copy of msg */
+static void
+set_error(fx_result *res, const char *msg)
+{
+	free(res->error);
+	res->error = fx_strndup(msg, strlen(msg));
+}
+
+/*
+ * Parse a document given as the text of each page.  Returns NULL only when
+ * out of memory.
+ */
+fx_result *
+fx_parse_document(const char *const *pages, const size_t *lens, int npages,
+				  const fx_parse_opts *opts)
+{
+	fx_result  *res = calloc(1, sizeof(fx_result));
+	fx_doc		doc;
+	fx_span    *spans = NULL;
+	int			n;
+
+	if (res == NULL)
+		return NULL;
+	res->npages = npages > 0 ? npages : 0;
+	if (!fx_doc_build(&doc, pages, lens, res->npages))
+	{
+		fx_result_free(res);
+		return NULL;
+	}
+	if (!find_no_text(&doc, res))
+		goto oom;
+	n = fx_locate(&doc, opts, &spans);
+	if (n < 0)
+		goto oom;
+	if (!build_statements(&doc, spans, n, res))
+		goto oom;
+	if (res->nstatements == 0)
+		set_error(res, res->n_no_text == res->npages && res->npages > 0 ?
+				  "no page has a text layer" : "no financial statement found");
+	free(spans);
+	fx_doc_free(&doc);
+	return res;
+
+oom:
+	free(spans);
+	fx_doc_free(&doc);
+	fx_result_free(res);
+	return NULL;
+}

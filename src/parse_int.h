@@ -1,0 +1,177 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_int.h
+ *	  Private declarations shared by the statement parser's files.
+ *
+ * The parser sees a document as one array of lines (all pages) and one
+ * array of words; a word is a run of non-blank characters with its display
+ * columns, so that columns can be lined up the way pdftotext -layout drew
+ * them.  Nothing here is visible outside parse*.c and check.c.
+ *
+ *	  parse_text.c    lines, words, cells, UTF-8 columns, string buffers
+ *	  parse_number.c  amounts, unit scale, currency
+ *	  parse_period.c  period headings: end date and length
+ *	  parse_locate.c  which lines open which statements
+ *	  parse_table.c   columns, header, rows of one statement
+ *	  parse.c         entry point, statement assembly, freeing
+ *	  check.c         arithmetic checks
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_PARSE_INT_H
+#define FX_PARSE_INT_H
+
+#include "parse.h"
+
+#define FX_MAX_VALS		24		/* values kept per row */
+#define FX_MAX_COLS		16		/* value columns per statement */
+#define FX_NUM_LEN		40		/* longest normalised amount + NUL */
+#define FX_MAX_LABEL	600		/* bytes kept of a label */
+
+/* a run of non-blank characters on a line */
+typedef struct fx_word
+{
+	int			off;			/* byte offset in the line */
+	int			len;			/* bytes */
+	int			start;			/* first display column */
+	int			end;			/* display column after the last char */
+} fx_word;
+
+/* one line of one page */
+typedef struct fx_line
+{
+	const char *s;				/* text, not NUL-terminated */
+	int			len;
+	int			page;			/* 1-based */
+	int			line_no;		/* 1-based within the page */
+	int			first_word;		/* index into fx_doc.words */
+	int			nwords;
+} fx_line;
+
+/* all lines and words of a document */
+typedef struct fx_doc
+{
+	int			npages;
+	int			nlines;
+	fx_line    *lines;
+	int			nwords;
+	fx_word    *words;
+	int		   *page_start;		/* npages + 1 line indexes */
+	int		   *page_chars;		/* non-blank characters per page */
+} fx_doc;
+
+/* a group of words separated from its neighbours by two or more blanks */
+typedef struct fx_cell
+{
+	int			w0;				/* first word (index within the line) */
+	int			w1;				/* one past the last word */
+	int			start;
+	int			end;
+} fx_cell;
+
+/* what a word is, as far as amounts go */
+typedef enum fx_tok
+{
+	FX_TOK_TEXT = 0,
+	FX_TOK_AMOUNT,				/* a number */
+	FX_TOK_DASH,				/* a dash standing for zero */
+	FX_TOK_PERCENT,				/* 12.3% */
+	FX_TOK_SYMBOL,				/* $, EUR sign, ... alone */
+	FX_TOK_PAREN				/* a lone ( or ) */
+} fx_tok;
+
+/* one value found on a row */
+typedef struct fx_val
+{
+	int			start;
+	int			end;
+	bool		strong;			/* separators, sign, parens, decimals */
+	bool		year;			/* a plain 4-digit year 1900..2100 */
+	char		text[FX_NUM_LEN];	/* normalised decimal */
+} fx_val;
+
+/* a line split into label and values */
+typedef struct fx_row
+{
+	int			label_words;	/* words [0, label_words) are the label */
+	int			label_start;	/* display column of the label, -1 = none */
+	int			label_end;
+	int			nvals;
+	fx_val		vals[FX_MAX_VALS];
+	int			npercent;		/* percent values dropped */
+	bool		all_years;		/* every value is a plain year */
+} fx_row;
+
+/* a growable string */
+typedef struct fx_buf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	bool		failed;			/* out of memory seen */
+} fx_buf;
+
+/* a located statement before structuring: a range of lines */
+typedef struct fx_span
+{
+	fx_stmt_type type;
+	int			title_line;		/* index into fx_doc.lines */
+	int			end_line;		/* one past the last line it may use */
+	bool		continued;		/* runs on to following pages */
+} fx_span;
+
+/* parse_text.c */
+extern bool fx_doc_build(fx_doc *doc, const char *const *pages,
+						 const size_t *lens, int npages);
+extern void fx_doc_free(fx_doc *doc);
+extern const fx_word *fx_line_words(const fx_doc *doc, const fx_line *ln);
+extern int	fx_line_cells(const fx_doc *doc, const fx_line *ln,
+						  fx_cell *cells, int maxcells);
+extern int	fx_line_indent(const fx_doc *doc, const fx_line *ln);
+extern void fx_buf_init(fx_buf *b);
+extern void fx_buf_add(fx_buf *b, const char *s, size_t n);
+extern void fx_buf_adds(fx_buf *b, const char *s);
+extern char *fx_buf_take(fx_buf *b);
+extern char *fx_strndup(const char *s, size_t n);
+extern int	fx_utf8_len(const unsigned char *s, int len);
+extern char *fx_words_text(const fx_doc *doc, const fx_line *ln,
+						   int w0, int w1);
+extern char *fx_clean_label(const char *s);
+extern int	fx_letters_lower(const char *s, int len, char *out, int outsz);
+extern bool fx_has_word(const char *text, int len, const char *word);
+extern bool fx_is_blank_line(const fx_line *ln);
+
+/* parse_number.c */
+extern fx_tok fx_classify_word(const char *s, int len, bool euro,
+							   char *out, int outsz, bool *strong);
+extern bool fx_is_year_word(const char *s, int len);
+extern int	fx_euro_vote(const char *s, int len);
+extern const char *fx_find_unit_scale(const char *s, int len);
+extern bool fx_find_currency(const char *s, int len, char cur[4]);
+
+/* parse_period.c */
+extern bool fx_period_parse(const char *s, int len, fx_period *p);
+extern int	fx_period_months_hint(const char *s, int len);
+extern bool fx_text_has_date(const char *s, int len);
+extern void fx_period_apply_hint(fx_period *p, const fx_period *hint,
+								 bool instant, int ncols);
+
+/* parse_locate.c */
+extern int	fx_title_type(const fx_doc *doc, const fx_line *ln,
+						  bool *continued);
+extern bool fx_is_end_marker(const char *s, int len);
+extern int	fx_locate(const fx_doc *doc, const fx_parse_opts *opts,
+					  fx_span **spans_out);
+
+/* parse_table.c */
+extern void fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro,
+						   fx_row *row);
+extern bool fx_structure(const fx_doc *doc, const fx_span *span,
+						 fx_statement *st);
+
+/* check.c */
+extern bool fx_dec_parse(const char *s, long long *v);
+extern void fx_dec_format(long long v, char *out, int outsz);
+extern void fx_check_statement(fx_statement *st);
+
+#endif							/* FX_PARSE_INT_H */

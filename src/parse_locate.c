@@ -1,0 +1,406 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_locate.c
+ *	  Which pages hold which statements.
+ *
+ * A statement opens with a title line ("Consolidated Balance Sheets",
+ * "Statement of Profit or Loss", "CONDENSED CONSOLIDATED STATEMENTS OF
+ * OPERATIONS (Unaudited)").  A title is recognised on the line's letters
+ * alone, so that "Incom e" or "Shee t" (split words in a PDF's text layer)
+ * still match, and only when the words around it are the usual qualifiers
+ * (consolidated, condensed, for the years ended ..., continued): a sentence
+ * that mentions "the consolidated balance sheet" is not a title.  A title
+ * must be followed by rows of amounts; a page with titles of three
+ * statements or more is a table of contents.  A statement runs until the
+ * next title, and on to the next page when that page starts with rows of
+ * amounts and no title (a continued statement).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COMPACT_MAX 512
+
+/* words that may come before a statement's name on its title line */
+static const char *const prefix_words[] = {
+	"consolidated", "condensed", "interim", "combined", "group", "separate",
+	"company", "unaudited", "audited", "parent", "the", "abridged",
+	"summary", "summarised", "summarized", "selected", "standalone",
+	"individual", "and", "subsidiaries", "of", NULL
+};
+
+/* words that may come after a statement's name on its title line */
+static const char *const suffix_words[] = {
+	"s", "unaudited", "audited", "continued", "cont", "contd", "d", "for",
+	"the", "year", "years", "period", "periods", "month", "months", "quarter",
+	"quarters", "ended", "ending", "end", "as", "at", "of", "on", "and",
+	"in", "to", "from", "three", "six", "nine", "twelve", "weeks", "week",
+	"thousands", "thousand", "millions", "million", "euro", "euros", "eur",
+	"usd", "dollars", "restated", "consolidated", "condensed", "interim",
+	"first", "second", "third", "fourth", "half", "fiscal", "all",
+	"amounts", "expressed", "except", "per", "share", "data", "loss",
+	"losses", "income", "comprehensive", "other", "profit", "or",
+	"retained", "earnings", "equity", "shareholders", "stockholders",
+	"changes", "deficit", "accumulated", "partners", "capital", "members",
+	"owners", "net", "assets", "liabilities", "position", "financial",
+	"operations", "statement", "statements", "total", "inc", "ltd", "plc",
+	"ag", "sa", "nv", "se", "corporation", "corp", "company", "group",
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december", "jan", "feb",
+	"mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+	"a", "an", "ending", "parent", "separate", "with", "by", NULL
+};
+
+/* can s[0..n) be cut into words of the list?  (dynamic programming) */
+static bool
+segments_into(const char *s, int n, const char *const *dict)
+{
+	bool		ok[COMPACT_MAX + 1];
+
+	if (n > COMPACT_MAX)
+		return false;
+	memset(ok, 0, sizeof(ok));
+	ok[0] = true;
+	for (int i = 0; i < n; i++)
+	{
+		if (!ok[i])
+			continue;
+		for (int k = 0; dict[k]; k++)
+		{
+			int			l = (int) strlen(dict[k]);
+
+			if (i + l <= n && memcmp(s + i, dict[k], (size_t) l) == 0)
+				ok[i + l] = true;
+		}
+	}
+	return ok[n];
+}
+
+/* statement names after "statement(s) of", with their types */
+static const struct
+{
+	const char *name;
+	fx_stmt_type type;
+}			of_names[] = {
+	{"changesin", FX_EQUITY},
+	{"shareholdersequity", FX_EQUITY}, {"stockholdersequity", FX_EQUITY},
+	{"shareholdersdeficit", FX_EQUITY}, {"stockholdersdeficit", FX_EQUITY},
+	{"equity", FX_EQUITY}, {"ownersequity", FX_EQUITY},
+	{"partnerscapital", FX_EQUITY}, {"retainedearnings", FX_EQUITY},
+	{"cashflow", FX_CASH_FLOW},
+	{"financialposition", FX_BALANCE_SHEET},
+	{"financialcondition", FX_BALANCE_SHEET},
+	{"condition", FX_BALANCE_SHEET},
+	{"assetsandliabilities", FX_BALANCE_SHEET},
+	{"profitorlossandothercomprehensive", FX_INCOME_STATEMENT},
+	{"profitorlossandcomprehensive", FX_INCOME_STATEMENT},
+	{"othercomprehensiveincome", FX_COMPREHENSIVE_INCOME},
+	{"comprehensiveincome", FX_COMPREHENSIVE_INCOME},
+	{"comprehensiveloss", FX_COMPREHENSIVE_INCOME},
+	{"profitorloss", FX_INCOME_STATEMENT},
+	{"profitandloss", FX_INCOME_STATEMENT},
+	{"income", FX_INCOME_STATEMENT}, {"operations", FX_INCOME_STATEMENT},
+	{"earnings", FX_INCOME_STATEMENT}, {"loss", FX_INCOME_STATEMENT},
+	{NULL, 0}
+};
+
+/* names that are titles without "statement of" */
+static const struct
+{
+	const char *name;
+	fx_stmt_type type;
+}			bare_names[] = {
+	{"balancesheet", FX_BALANCE_SHEET},
+	{"incomestatement", FX_INCOME_STATEMENT},
+	{"cashflowstatement", FX_CASH_FLOW},
+	{"profitandlossaccount", FX_INCOME_STATEMENT},
+	{"profitandlossstatement", FX_INCOME_STATEMENT},
+	{NULL, 0}
+};
+
+/* find the statement name in the compact letters; sets where it spans */
+static int
+match_name(const char *c, int n, int *b, int *e)
+{
+	for (int i = 0; i < n; i++)
+	{
+		int			k = 0;
+
+		if (strncmp(c + i, "statementsof", 12) == 0)
+			k = 12;
+		else if (strncmp(c + i, "statementof", 11) == 0)
+			k = 11;
+		if (k)
+		{
+			for (int j = 0; of_names[j].name; j++)
+			{
+				int			l = (int) strlen(of_names[j].name);
+
+				if (i + k + l <= n &&
+					strncmp(c + i + k, of_names[j].name, (size_t) l) == 0)
+				{
+					*b = i;
+					*e = i + k + l;
+					return (int) of_names[j].type;
+				}
+			}
+			return -1;
+		}
+		for (int j = 0; bare_names[j].name; j++)
+		{
+			int			l = (int) strlen(bare_names[j].name);
+
+			if (i + l <= n && strncmp(c + i, bare_names[j].name, (size_t) l) == 0)
+			{
+				*b = i;
+				*e = i + l;
+				return (int) bare_names[j].type;
+			}
+		}
+	}
+	return -1;
+}
+
+/* does the line end a sentence or open a list (not a title)? */
+static bool
+ends_like_prose(const fx_doc *doc, const fx_line *ln)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	const fx_word *last = &w[ln->nwords - 1];
+	char		c = ln->s[last->off + last->len - 1];
+
+	return c == ':' || c == '.' || c == ';' || c == ',';
+}
+
+/*
+ * The statement type whose title this line is, or -1.  *continued is set
+ * when the title says "(continued)".
+ */
+int
+fx_title_type(const fx_doc *doc, const fx_line *ln, bool *continued)
+{
+	char		c[COMPACT_MAX];
+	int			n,
+				b = 0,
+				e = 0,
+				t;
+
+	*continued = false;
+	if (ln->nwords == 0 || ln->nwords > 24 || ln->len > 400)
+		return -1;
+	if (ends_like_prose(doc, ln))
+		return -1;
+	n = fx_letters_lower(ln->s, ln->len, c, COMPACT_MAX);
+	t = match_name(c, n, &b, &e);
+	if (t < 0)
+		return -1;
+	if (!segments_into(c, b, prefix_words) ||
+		!segments_into(c + e, n - e, suffix_words))
+		return -1;
+	*continued = strstr(c + e, "cont") != NULL;
+	return t;
+}
+
+/* is this line a "see accompanying notes" closing line? */
+bool
+fx_is_end_marker(const char *s, int len)
+{
+	char		c[COMPACT_MAX];
+	int			n = fx_letters_lower(s, len > 400 ? 400 : len, c, COMPACT_MAX);
+
+	(void) n;
+	return strstr(c, "accompanyingnotes") != NULL ||
+		strstr(c, "integralpart") != NULL ||
+		strstr(c, "seenotesto") != NULL ||
+		strstr(c, "notesformpart") != NULL ||
+		strstr(c, "accompanyingnotesare") != NULL;
+}
+
+/* is the line a row with a label and an amount that is not a year? */
+static bool
+is_data_line(const fx_doc *doc, const fx_line *ln)
+{
+	fx_row		row;
+
+	if (ln->nwords < 2)
+		return false;
+	fx_analyze_row(doc, ln, false, &row);
+	if (row.label_words == 0 || row.all_years)
+		return false;
+	for (int i = 0; i < row.nvals; i++)
+		if (row.vals[i].strong)
+			return true;
+	return false;
+}
+
+/* count data rows in [from, to), stopping at the first title */
+static int
+count_data(const fx_doc *doc, int from, int to, int *first)
+{
+	int			n = 0;
+
+	*first = -1;
+	for (int i = from; i < to; i++)
+	{
+		bool		cont;
+
+		if (i > from && fx_title_type(doc, &doc->lines[i], &cont) >= 0)
+			break;
+		if (is_data_line(doc, &doc->lines[i]))
+		{
+			if (*first < 0)
+				*first = i;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* does [from, to) hold a closing "accompanying notes" line? */
+static bool
+has_end_marker(const fx_doc *doc, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		if (fx_is_end_marker(doc->lines[i].s, doc->lines[i].len))
+			return true;
+	return false;
+}
+
+/* does page pg (0-based) go on with rows of the statement before it? */
+static bool
+page_continues(const fx_doc *doc, int pg, int *title_cont)
+{
+	int			from = doc->page_start[pg],
+				to = doc->page_start[pg + 1],
+				seen = 0;
+
+	*title_cont = -1;
+	for (int i = from; i < to && seen < 15; i++)
+	{
+		bool		cont;
+		int			t;
+
+		if (doc->lines[i].nwords == 0)
+			continue;
+		seen++;
+		t = fx_title_type(doc, &doc->lines[i], &cont);
+		if (t >= 0)
+		{
+			if (cont)
+				*title_cont = i;
+			return cont;
+		}
+		if (is_data_line(doc, &doc->lines[i]))
+			return true;
+	}
+	return false;
+}
+
+/* find the title lines of a document: returns their number */
+static int
+find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
+			int *types, int max)
+{
+	int			n = 0;
+
+	for (int pg = 0; pg < doc->npages && n < max; pg++)
+	{
+		int			from = doc->page_start[pg],
+					to = doc->page_start[pg + 1],
+					first = n;
+
+		if (opts && opts->first_page > 0 && pg + 1 < opts->first_page)
+			continue;
+		if (opts && opts->last_page > 0 && pg + 1 > opts->last_page)
+			break;
+		for (int i = from; i < to && n < max; i++)
+		{
+			bool		cont;
+			int			t = fx_title_type(doc, &doc->lines[i], &cont);
+			int			fd;
+
+			if (t < 0 || cont)
+				continue;
+			if (count_data(doc, i, to, &fd) < 3 || fd - i > 40)
+				continue;
+			lines[n] = i;
+			types[n] = t;
+			n++;
+		}
+		if (n - first >= 3)
+		{
+			/* many titles with few rows each: a table of contents */
+			int			rows = 0,
+						fd;
+
+			for (int k = first; k < n; k++)
+				rows += count_data(doc, lines[k], to, &fd);
+			if (rows < 4 * (n - first))
+				n = first;
+		}
+	}
+	return n;
+}
+
+/*
+ * Locate the statements of a document.  Returns their number and an array
+ * (malloc'd) of spans in *spans_out; -1 when out of memory.
+ */
+int
+fx_locate(const fx_doc *doc, const fx_parse_opts *opts, fx_span **spans_out)
+{
+	int			max = 256;
+	int		   *lines = malloc(sizeof(int) * (size_t) max);
+	int		   *types = malloc(sizeof(int) * (size_t) max);
+	fx_span    *spans = malloc(sizeof(fx_span) * (size_t) max);
+	int			n;
+
+	*spans_out = NULL;
+	if (!lines || !types || !spans)
+	{
+		free(lines);
+		free(types);
+		free(spans);
+		return -1;
+	}
+	n = find_titles(doc, opts, lines, types, max);
+	for (int k = 0; k < n; k++)
+	{
+		fx_span    *sp = &spans[k];
+		int			pg = doc->lines[lines[k]].page - 1;
+		int			end = doc->page_start[pg + 1];
+
+		sp->type = (fx_stmt_type) types[k];
+		sp->title_line = lines[k];
+		sp->continued = false;
+		if (k + 1 < n && lines[k + 1] < end)
+			end = lines[k + 1];
+		/* run on over pages that continue the statement */
+		while (end == doc->page_start[pg + 1] && pg + 1 < doc->npages &&
+			   !has_end_marker(doc, doc->page_start[pg], end) &&
+			   (k + 1 >= n || doc->lines[lines[k + 1]].page > pg + 1 ||
+				lines[k + 1] > doc->page_start[pg + 1]) &&
+			   doc->page_chars[pg + 1] > 0)
+		{
+			int			tc;
+
+			if (!page_continues(doc, pg + 1, &tc))
+				break;
+			pg++;
+			end = doc->page_start[pg + 1];
+			if (k + 1 < n && lines[k + 1] < end)
+				end = lines[k + 1];
+			sp->continued = true;
+			if (doc->lines[sp->title_line].page + 8 < pg)
+				break;
+		}
+		sp->end_line = end;
+	}
+	free(lines);
+	free(types);
+	*spans_out = spans;
+	return n;
+}

@@ -1,0 +1,524 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_number.c
+ *	  Amounts, unit scale and currency.
+ *
+ * An amount is printed in many ways: "(3,068)", "-2,229", "\u22121,234",
+ * "$32,765", "1.234,5", "\u2014" (zero), "12.3%".  fx_classify_word() tells
+ * what a word is and writes the plain decimal ("-3068", "1234.5", "0").
+ * Decimal arithmetic for the checks is done on scaled 64-bit integers.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <string.h>
+
+#define MAX_DIGITS	30
+
+/* currency signs that may stick to an amount, with their ISO codes */
+static const struct
+{
+	const char *sign;
+	const char *iso;
+}			signs[] = {
+	{"US$", "USD"}, {"C$", "CAD"}, {"CA$", "CAD"}, {"A$", "AUD"},
+	{"HK$", "HKD"}, {"S$", "SGD"}, {"NZ$", "NZD"}, {"R$", "BRL"},
+	{"$", "USD"}, {"\xe2\x82\xac", "EUR"}, {"\xc2\xa3", "GBP"},
+	{"\xe2\x82\xb1", "PHP"}, {"\xc2\xa5", "JPY"}, {"\xe2\x82\xb9", "INR"},
+	{NULL, NULL}
+};
+
+/* length of the currency sign at s, or 0 */
+static int
+sign_len(const char *s, int len)
+{
+	for (int i = 0; signs[i].sign; i++)
+	{
+		int			n = (int) strlen(signs[i].sign);
+
+		if (n <= len && memcmp(s, signs[i].sign, (size_t) n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* length of a minus-like character at s (-, U+2212, U+2013), or 0 */
+static int
+minus_len(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	if (len >= 1 && s[0] == '-')
+		return 1;
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92)
+		return 3;
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x93)
+		return 3;
+	return 0;
+}
+
+/* length of any dash character at s (also em dash, figure dash), or 0 */
+static int
+dash_len(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	int			n = minus_len(s, len);
+
+	if (n)
+		return n;
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+		(u[2] == 0x94 || u[2] == 0x92 || u[2] == 0x95))
+		return 3;
+	return 0;
+}
+
+/* is the word only dashes, perhaps after a currency sign? */
+static bool
+is_dash_word(const char *s, int len)
+{
+	int			i = sign_len(s, len);
+	int			n = 0;
+
+	while (i < len)
+	{
+		int			d = dash_len(s + i, len - i);
+
+		if (d == 0)
+			return false;
+		i += d;
+		n++;
+	}
+	return n > 0 && n <= 3;
+}
+
+/* is the separator at position k of core a thousands separator? */
+static char
+decimal_sep(const char *core, int n, bool euro)
+{
+	int			ncomma = 0,
+				ndot = 0,
+				last = -1;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (core[i] == ',')
+			ncomma++;
+		else if (core[i] == '.')
+			ndot++;
+		if (core[i] == ',' || core[i] == '.')
+			last = i;
+	}
+	if (last < 0)
+		return 0;
+	if (ncomma && ndot)
+		return core[last];
+	if (ncomma >= 2 || ndot >= 2)
+		return 0;
+	if (n - last - 1 != 3)
+		return core[last];		/* 1.5, 0,27: a decimal */
+	if (euro)
+		return core[last] == ',' ? ',' : 0;
+	return core[last] == '.' ? '.' : 0;
+}
+
+/* check digit grouping and write the plain number; false if malformed */
+static bool
+normalise_core(const char *core, int n, bool euro, bool neg, char *out,
+			   int outsz)
+{
+	char		dec = decimal_sep(core, n, euro);
+	char		ip[MAX_DIGITS + 1],
+				fp[MAX_DIGITS + 1];
+	int			ni = 0,
+				nf = 0,
+				group = -1,
+				ngroups = 0;
+	bool		infrac = false;
+	int			k = 0;
+
+	if (n == 0 || core[0] < '0' || core[0] > '9' ||
+		core[n - 1] < '0' || core[n - 1] > '9')
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		char		c = core[i];
+
+		if (c >= '0' && c <= '9')
+		{
+			if (infrac)
+			{
+				if (nf >= MAX_DIGITS)
+					return false;
+				fp[nf++] = c;
+			}
+			else
+			{
+				if (ni >= MAX_DIGITS)
+					return false;
+				ip[ni++] = c;
+				if (group >= 0)
+					group++;
+			}
+		}
+		else if (c == dec && !infrac)
+		{
+			if (group >= 0 && group != 3)
+				return false;
+			infrac = true;
+		}
+		else if ((c == ',' || c == '.' || c == '\'') && !infrac)
+		{
+			if (group >= 0 && group != 3 && group != 2)
+				return false;
+			if (group < 0 && ni > 3)
+				return false;
+			group = 0;
+			ngroups++;
+		}
+		else
+			return false;
+	}
+	if (group >= 0 && group != 3)
+		return false;
+	/* drop leading zeros of the integer part */
+	while (k < ni - 1 && ip[k] == '0')
+		k++;
+	{
+		bool		zero = true;
+		int			o = 0;
+
+		for (int i = k; i < ni; i++)
+			zero = zero && ip[i] == '0';
+		for (int i = 0; i < nf; i++)
+			zero = zero && fp[i] == '0';
+		if (outsz < ni - k + nf + 3)
+			return false;
+		if (neg && !zero)
+			out[o++] = '-';
+		for (int i = k; i < ni; i++)
+			out[o++] = ip[i];
+		if (nf > 0)
+		{
+			out[o++] = '.';
+			for (int i = 0; i < nf; i++)
+				out[o++] = fp[i];
+		}
+		out[o] = '\0';
+	}
+	(void) ngroups;
+	return true;
+}
+
+/*
+ * What is this word?  For amounts, dashes and percentages the plain decimal
+ * goes to out; *strong tells whether the word could only be an amount
+ * (separators, sign, parentheses, decimals or five digits and more).
+ */
+fx_tok
+fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
+				 bool *strong)
+{
+	int			i = 0,
+				e = len,
+				m;
+	bool		neg = false,
+				paren = false,
+				pct = false,
+				sym = false;
+
+	*strong = false;
+	if (outsz > 0)
+		out[0] = '\0';
+	if (len <= 0)
+		return FX_TOK_TEXT;
+	if (len == 1 && (s[0] == '(' || s[0] == ')'))
+		return FX_TOK_PAREN;
+	if (sign_len(s, len) == len || (len == 3 && memcmp(s, "($)", 3) == 0))
+		return FX_TOK_SYMBOL;
+	if (is_dash_word(s, len))
+	{
+		if (outsz >= 2)
+			strcpy(out, "0");
+		*strong = true;
+		return FX_TOK_DASH;
+	}
+	/* leading: sign, parenthesis, currency sign, in any order */
+	for (int guard = 0; guard < 4 && i < e; guard++)
+	{
+		if (s[i] == '(' && !paren)
+			paren = true, i++;
+		else if ((m = minus_len(s + i, e - i)) > 0 && !neg)
+			neg = true, i += m;
+		else if (s[i] == '+')
+			i++;
+		else if ((m = sign_len(s + i, e - i)) > 0 && !sym)
+			sym = true, i += m;
+		else
+			break;
+	}
+	/* trailing: parenthesis, percent, currency sign */
+	for (int guard = 0; guard < 3 && e > i; guard++)
+	{
+		if (s[e - 1] == ')' && paren)
+			paren = false, neg = true, e--;
+		else if (s[e - 1] == '%' && !pct)
+			pct = true, e--;
+		else if (e - i > 3 && sign_len(s + e - 3, 3) == 3)
+			e -= 3;
+		else if (e - i > 2 && sign_len(s + e - 2, 2) == 2)
+			e -= 2;
+		else
+			break;
+	}
+	if (paren)
+		return FX_TOK_TEXT;		/* unbalanced "(12" */
+	if (!normalise_core(s + i, e - i, euro, neg, out, outsz))
+	{
+		if (outsz > 0)
+			out[0] = '\0';
+		return FX_TOK_TEXT;
+	}
+	*strong = neg || sym || strchr(out, '.') != NULL || e - i >= 5 ||
+		memchr(s + i, ',', (size_t) (e - i)) != NULL ||
+		memchr(s + i, '.', (size_t) (e - i)) != NULL;
+	return pct ? FX_TOK_PERCENT : FX_TOK_AMOUNT;
+}
+
+/* is the word a plain year 1900..2100? */
+bool
+fx_is_year_word(const char *s, int len)
+{
+	int			y = 0;
+
+	if (len != 4)
+		return false;
+	for (int i = 0; i < 4; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		y = y * 10 + (s[i] - '0');
+	}
+	return y >= 1900 && y <= 2100;
+}
+
+/*
+ * Vote on the number format of a word: +1 for European (1.234,5 or 0,27),
+ * -1 for US/UK (1,234.5 or 0.27), 0 when it tells nothing.
+ */
+int
+fx_euro_vote(const char *s, int len)
+{
+	int			i = 0,
+				e = len,
+				last = -1,
+				ncomma = 0,
+				ndot = 0,
+				ndig = 0;
+
+	while (i < e && (s[i] == '(' || s[i] == '-' || s[i] == '$' ||
+					 (unsigned char) s[i] >= 0x80))
+		i++;
+	while (e > i && (s[e - 1] == ')' || s[e - 1] == '%' ||
+					 (unsigned char) s[e - 1] >= 0x80))
+		e--;
+	for (int k = i; k < e; k++)
+	{
+		if (s[k] == ',')
+			ncomma++, last = k;
+		else if (s[k] == '.')
+			ndot++, last = k;
+		else if (s[k] >= '0' && s[k] <= '9')
+			ndig++;
+		else
+			return 0;
+	}
+	if (last < 0 || ndig == 0 || last == e - 1 || last == i)
+		return 0;
+	if (ncomma && ndot)
+		return s[last] == ',' ? 1 : -1;
+	if (ndot >= 2)
+		return 1;
+	if (ncomma >= 2)
+		return -1;
+	if (e - last - 1 == 3)
+		return 0;				/* 1,234 or 1.234: either way */
+	return s[last] == ',' ? 1 : -1;
+}
+
+/* case-insensitive match of a lowercase ASCII needle at s */
+static bool
+match_at(const char *s, int len, const char *needle)
+{
+	int			n = (int) strlen(needle);
+
+	if (n > len)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		if (c != needle[i])
+			return false;
+	}
+	return true;
+}
+
+/* is position i the start of a word (not preceded by a letter)? */
+static bool
+word_start(const char *s, int i)
+{
+	char		c;
+
+	if (i == 0)
+		return true;
+	c = (char) (s[i - 1] | 32);
+	return !(c >= 'a' && c <= 'z');
+}
+
+/* is position i the end of a word (not followed by a letter)? */
+static bool
+word_end(const char *s, int len, int i)
+{
+	char		c;
+
+	if (i >= len)
+		return true;
+	c = (char) (s[i] | 32);
+	return !(c >= 'a' && c <= 'z');
+}
+
+/*
+ * Find the unit scale a caption declares ("In millions", "in '000 EUR",
+ * "(millions of Canadian dollars)", "in EUR thousand").  The first one
+ * wins, so "(In millions, except ... in thousands)" gives millions.
+ * Returns a static decimal string or NULL.
+ */
+const char *
+fx_find_unit_scale(const char *s, int len)
+{
+	static const struct
+	{
+		const char *w;
+		const char *scale;
+		bool		whole;
+	}			units[] = {
+		{"billion", "1000000000", false}, {"bn", "1000000000", true},
+		{"million", "1000000", false}, {"mn", "1000000", true},
+		{"mio", "1000000", true}, {"meur", "1000000", true},
+		{"eurm", "1000000", true}, {"usdm", "1000000", true},
+		{"thousand", "1000", false}, {"teur", "1000", true},
+		{"keur", "1000", true}, {"tsd", "1000", true},
+		{"eurk", "1000", true}, {"'000", "1000", false},
+		{"\xe2\x80\x98" "000", "1000", false},
+		{"\xe2\x80\x99" "000", "1000", false},
+		{"(000", "1000", false}, {"000s", "1000", false},
+		{"000's", "1000", false},
+		{NULL, NULL, false}
+	};
+
+	for (int i = 0; i < len; i++)
+	{
+		if (!word_start(s, i) && s[i] != '\'' && s[i] != '(')
+			continue;
+		for (int u = 0; units[u].w; u++)
+		{
+			int			n = (int) strlen(units[u].w);
+
+			if (match_at(s + i, len - i, units[u].w) &&
+				(!units[u].whole || word_end(s, len, i + n)))
+				return units[u].scale;
+		}
+	}
+	return NULL;
+}
+
+/* currency names and codes, in the order they are looked for */
+static const struct
+{
+	const char *w;
+	const char *iso;
+	bool		exact;			/* case-sensitive whole word */
+}			names[] = {
+	{"canadian dollar", "CAD", false}, {"australian dollar", "AUD", false},
+	{"hong kong dollar", "HKD", false}, {"singapore dollar", "SGD", false},
+	{"new zealand dollar", "NZD", false},
+	{"philippine peso", "PHP", false}, {"mexican peso", "MXN", false},
+	{"pounds sterling", "GBP", false}, {"pound sterling", "GBP", false},
+	{"swiss franc", "CHF", false}, {"japanese yen", "JPY", false},
+	{"renminbi", "CNY", false}, {"indian rupee", "INR", false},
+	{"euro", "EUR", false}, {"u.s. dollar", "USD", false},
+	{"us dollar", "USD", false}, {"dollars", "USD", false},
+	{"USD", "USD", true}, {"EUR", "EUR", true}, {"GBP", "GBP", true},
+	{"CHF", "CHF", true}, {"JPY", "JPY", true}, {"CAD", "CAD", true},
+	{"AUD", "AUD", true}, {"PHP", "PHP", true}, {"Php", "PHP", true},
+	{"CNY", "CNY", true}, {"RMB", "CNY", true}, {"INR", "INR", true},
+	{"HKD", "HKD", true}, {"SGD", "SGD", true}, {"SEK", "SEK", true},
+	{"NOK", "NOK", true}, {"DKK", "DKK", true}, {"PLN", "PLN", true},
+	{"CZK", "CZK", true}, {"HUF", "HUF", true}, {"RON", "RON", true},
+	{"TEUR", "EUR", true}, {"kEUR", "EUR", true}, {"EURm", "EUR", true},
+	{"mEUR", "EUR", true}, {"EURk", "EUR", true}, {"USDm", "USD", true},
+	{NULL, NULL, false}
+};
+
+/* find a currency name or code (not a sign) in text */
+static const char *
+find_currency_name(const char *s, int len)
+{
+	const char *best = NULL;
+	int			bestpos = len;
+
+	for (int u = 0; names[u].w; u++)
+	{
+		int			n = (int) strlen(names[u].w);
+
+		for (int i = 0; i + n <= len && i < bestpos; i++)
+		{
+			if (!word_start(s, i) || !word_end(s, len, i + n))
+				continue;
+			if (names[u].exact ? memcmp(s + i, names[u].w, (size_t) n) == 0
+				: match_at(s + i, len - i, names[u].w))
+			{
+				best = names[u].iso;
+				bestpos = i;
+				break;
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * Find the currency a text speaks of: a name or code first ("Canadian
+ * dollars", "EUR"), else a sign ("$" -> USD, "\u20ac" -> EUR).  Writes the
+ * ISO code to cur and returns true when found.
+ */
+bool
+fx_find_currency(const char *s, int len, char cur[4])
+{
+	const char *iso = find_currency_name(s, len);
+
+	if (iso == NULL)
+	{
+		for (int i = 0; i < len && iso == NULL; i++)
+		{
+			for (int k = 0; signs[k].sign; k++)
+			{
+				int			n = (int) strlen(signs[k].sign);
+
+				if (n <= len - i && memcmp(s + i, signs[k].sign, (size_t) n) == 0 &&
+					(n > 1 || (unsigned char) s[i] >= 0x80 || word_start(s, i)))
+				{
+					iso = signs[k].iso;
+					break;
+				}
+			}
+		}
+	}
+	if (iso == NULL)
+		return false;
+	memcpy(cur, iso, 4);
+	return true;
+}

@@ -1,0 +1,473 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_period.c
+ *	  Period headings: from "Three Months Ended July 1, 2023",
+ *	  "13 Weeks Ended January 28, 2023", "1.1.-30.06.2021", "31.12.2020" or
+ *	  "2018" to an end date (as much of it as is printed) and a length in
+ *	  months (weeks map 13 -> 3, 26 -> 6, 39 -> 9, 52/53 -> 12; a range
+ *	  gives its own length).
+ *
+ * The text is cut into tokens (numbers, lowercase words, punctuation) and
+ * matched against a few date shapes; the last date found is the end.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <string.h>
+
+#define MAX_TOKENS	64
+
+typedef enum tok_kind
+{
+	T_NUM,
+	T_WORD,
+	T_PUNCT
+} tok_kind;
+
+typedef struct ptok
+{
+	tok_kind	kind;
+	int			num;			/* T_NUM: value (capped) */
+	int			ndig;			/* T_NUM: digits */
+	char		word[16];		/* T_WORD: lowercase; T_PUNCT: the char */
+	bool		space;			/* blank before it */
+} ptok;
+
+typedef struct pdate
+{
+	int			y;
+	int			m;
+	int			d;
+	int			pos;			/* token index where it starts */
+	int			endpos;			/* one past its last token */
+} pdate;
+
+/* month names (English, German, French) and their numbers */
+static const struct
+{
+	const char *name;
+	int			month;
+}			months[] = {
+	{"january", 1}, {"jan", 1}, {"januar", 1}, {"janvier", 1},
+	{"february", 2}, {"feb", 2}, {"februar", 2},
+	{"march", 3}, {"mar", 3}, {"m\xc3\xa4rz", 3}, {"mars", 3},
+	{"april", 4}, {"apr", 4}, {"avril", 4},
+	{"may", 5}, {"mai", 5},
+	{"june", 6}, {"jun", 6}, {"juni", 6}, {"juin", 6},
+	{"july", 7}, {"jul", 7}, {"juli", 7}, {"juillet", 7},
+	{"august", 8}, {"aug", 8},
+	{"september", 9}, {"sep", 9}, {"sept", 9},
+	{"october", 10}, {"oct", 10}, {"oktober", 10}, {"octobre", 10},
+	{"november", 11}, {"nov", 11},
+	{"december", 12}, {"dec", 12}, {"dezember", 12}, {"decembre", 12},
+	{NULL, 0}
+};
+
+/* month number of a lowercase word, or 0 */
+static int
+month_of(const char *w)
+{
+	for (int i = 0; months[i].name; i++)
+		if (strcmp(w, months[i].name) == 0)
+			return months[i].month;
+	return 0;
+}
+
+/* cut text into tokens; returns their number */
+static int
+tokenize(const char *s, int len, ptok *t, int maxt)
+{
+	int			n = 0;
+	bool		space = true;
+
+	for (int i = 0; i < len && n < maxt;)
+	{
+		unsigned char c = (unsigned char) s[i];
+		ptok	   *k = &t[n];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		{
+			space = true;
+			i++;
+			continue;
+		}
+		memset(k, 0, sizeof(*k));
+		k->space = space;
+		space = false;
+		if (c >= '0' && c <= '9')
+		{
+			k->kind = T_NUM;
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+			{
+				if (k->num < 100000)
+					k->num = k->num * 10 + (s[i] - '0');
+				k->ndig++;
+				i++;
+			}
+		}
+		else if ((c | 32) >= 'a' && (c | 32) <= 'z')
+		{
+			int			wl = 0;
+
+			k->kind = T_WORD;
+			while (i < len && ((((unsigned char) s[i] | 32) >= 'a' &&
+								((unsigned char) s[i] | 32) <= 'z') ||
+							   (unsigned char) s[i] >= 0x80))
+			{
+				if (wl < 15)
+					k->word[wl++] = (char) (s[i] >= 'A' && s[i] <= 'Z' ?
+											s[i] - 'A' + 'a' : s[i]);
+				i++;
+			}
+		}
+		else if (c == 0xE2 && i + 2 < len && (unsigned char) s[i + 1] == 0x80 &&
+				 ((unsigned char) s[i + 2] == 0x93 ||
+				  (unsigned char) s[i + 2] == 0x94))
+		{
+			k->kind = T_PUNCT;
+			k->word[0] = '-';
+			i += 3;
+		}
+		else
+		{
+			k->kind = T_PUNCT;
+			k->word[0] = (char) c;
+			i++;
+			while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
+				i++;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* is t[i] a punctuation token with character c? */
+static bool
+is_p(const ptok *t, int n, int i, char c)
+{
+	return i < n && t[i].kind == T_PUNCT && t[i].word[0] == c;
+}
+
+/* is t[i] a number of 1..maxdig digits? */
+static bool
+is_n(const ptok *t, int n, int i, int maxdig)
+{
+	return i < n && t[i].kind == T_NUM && t[i].ndig <= maxdig;
+}
+
+/* a 4-digit (or 2-digit, taken as 20xx) year at t[i], or 0 */
+static int
+year_at(const ptok *t, int n, int i, bool allow2)
+{
+	if (i >= n || t[i].kind != T_NUM)
+		return 0;
+	if (t[i].ndig == 4 && t[i].num >= 1900 && t[i].num <= 2100)
+		return t[i].num;
+	if (allow2 && t[i].ndig == 2)
+		return 2000 + t[i].num;
+	return 0;
+}
+
+/* numeric date d.m.y, d.m. (no year), y-m-d or m/d/y at t[i] */
+static bool
+numeric_date(const ptok *t, int n, int i, pdate *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pos = i;
+	if (year_at(t, n, i, false) && is_p(t, n, i + 1, '-') &&
+		is_n(t, n, i + 2, 2) && is_p(t, n, i + 3, '-') && is_n(t, n, i + 4, 2))
+	{
+		d->y = t[i].num, d->m = t[i + 2].num, d->d = t[i + 4].num;
+		d->endpos = i + 5;
+	}
+	else if (is_n(t, n, i, 2) && is_p(t, n, i + 1, '.') &&
+			 is_n(t, n, i + 2, 2) && is_p(t, n, i + 3, '.') &&
+			 !t[i + 2].space)
+	{
+		d->d = t[i].num, d->m = t[i + 2].num;
+		d->y = year_at(t, n, i + 4, true);
+		d->endpos = d->y && !t[i + 4].space ? i + 5 : i + 4;
+	}
+	else if (is_n(t, n, i, 2) && is_p(t, n, i + 1, '/') &&
+			 is_n(t, n, i + 2, 2) && is_p(t, n, i + 3, '/') &&
+			 year_at(t, n, i + 4, true))
+	{
+		int			a = t[i].num,
+					b = t[i + 2].num;
+
+		d->y = year_at(t, n, i + 4, true);
+		d->m = a <= 12 ? a : b;
+		d->d = a <= 12 ? b : a;
+		d->endpos = i + 5;
+	}
+	else
+		return false;
+	return d->m >= 1 && d->m <= 12 && d->d >= 1 && d->d <= 31;
+}
+
+/* "July 1, 2023", "Jan. 28 2023", "December 2020", "31 December 2020" */
+static bool
+word_date(const ptok *t, int n, int i, pdate *d)
+{
+	int			m,
+				j;
+
+	memset(d, 0, sizeof(*d));
+	d->pos = i;
+	if (i < n && t[i].kind == T_WORD && (m = month_of(t[i].word)) > 0)
+	{
+		j = i + 1;
+		if (is_p(t, n, j, '.'))
+			j++;
+		d->m = m;
+		if (is_n(t, n, j, 2) && t[j].num >= 1 && t[j].num <= 31)
+		{
+			d->d = t[j].num;
+			j++;
+			if (is_p(t, n, j, ','))
+				j++;
+		}
+		d->y = year_at(t, n, j, false);
+		d->endpos = d->y ? j + 1 : j;
+		return d->d > 0 || d->y > 0;
+	}
+	if (is_n(t, n, i, 2) && t[i].num >= 1 && t[i].num <= 31)
+	{
+		j = i + 1;
+		if (is_p(t, n, j, '.'))
+			j++;
+		if (j < n && t[j].kind == T_WORD && (m = month_of(t[j].word)) > 0)
+		{
+			d->d = t[i].num;
+			d->m = m;
+			j++;
+			if (is_p(t, n, j, ','))
+				j++;
+			d->y = year_at(t, n, j, false);
+			d->endpos = d->y ? j + 1 : j;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* months of a duration word group at t[i] ("three months", "13 weeks") */
+static int
+duration_at(const ptok *t, int n, int i)
+{
+	static const char *const nums[] = {
+		"one", "two", "three", "four", "five", "six", "seven", "eight",
+		"nine", "ten", "eleven", "twelve", NULL
+	};
+	int			q = 0;
+
+	if (i + 1 >= n || t[i + 1].kind != T_WORD)
+		return 0;
+	if (t[i].kind == T_NUM && t[i].ndig <= 2)
+		q = t[i].num;
+	else if (t[i].kind == T_WORD)
+		for (int k = 0; nums[k]; k++)
+			if (strcmp(t[i].word, nums[k]) == 0)
+				q = k + 1;
+	if (q == 0)
+		return 0;
+	if (strncmp(t[i + 1].word, "month", 5) == 0)
+		return q <= 24 ? q : 0;
+	if (strncmp(t[i + 1].word, "week", 4) == 0)
+		return q >= 50 ? 12 : (q + 2) / 4 - (q >= 39 ? 0 : 0);
+	return 0;
+}
+
+/* weeks to months: 13 -> 3, 26 -> 6, 39 -> 9, 52/53 -> 12 */
+static int
+weeks_to_months(int w)
+{
+	if (w >= 52)
+		return 12;
+	return (w * 3 + 6) / 13;
+}
+
+/* the length in months that words such as "three months" or "year" give */
+static int
+months_from_tokens(const ptok *t, int n)
+{
+	int			yearish = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (t[i].kind == T_NUM && i + 1 < n && t[i + 1].kind == T_WORD &&
+			strncmp(t[i + 1].word, "week", 4) == 0 && t[i].ndig <= 2)
+			return weeks_to_months(t[i].num);
+		if (duration_at(t, n, i) > 0 &&
+			strncmp(t[i + 1].word, "month", 5) == 0)
+			return duration_at(t, n, i);
+		if (t[i].kind == T_WORD)
+		{
+			const char *w = t[i].word;
+
+			if (strcmp(w, "quarter") == 0 || strcmp(w, "quarterly") == 0)
+				return 3;
+			if (strcmp(w, "half") == 0 || strcmp(w, "semester") == 0 ||
+				strcmp(w, "h") == 0)
+				return 6;
+			if (strcmp(w, "year") == 0 || strcmp(w, "years") == 0 ||
+				strcmp(w, "fiscal") == 0 || strcmp(w, "annual") == 0 ||
+				strcmp(w, "fy") == 0 || strcmp(w, "jahr") == 0 ||
+				strcmp(w, "exercice") == 0)
+				yearish = 12;
+		}
+	}
+	return yearish;
+}
+
+/* number of days in a month */
+static int
+month_days(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m < 1 || m > 12)
+		return 31;
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* length in months of the range from a to b, or 0 */
+static int
+range_months(const pdate *a, const pdate *b)
+{
+	int			ay = a->y ? a->y : b->y;
+	int			n;
+
+	if (a->m == 0 || b->m == 0 || b->y == 0)
+		return 0;
+	if (!a->y && a->m > b->m)
+		ay--;
+	n = (b->y * 12 + b->m) - (ay * 12 + a->m);
+	if (a->d <= 1 && b->d >= month_days(b->y, b->m) - 1)
+		n++;
+	return n >= 1 && n <= 24 ? n : 0;
+}
+
+/* collect the dates of a token list; returns their number */
+static int
+find_dates(const ptok *t, int n, pdate *dates, int maxd)
+{
+	int			nd = 0;
+
+	for (int i = 0; i < n && nd < maxd;)
+	{
+		pdate		d;
+
+		if (numeric_date(t, n, i, &d) || word_date(t, n, i, &d))
+		{
+			dates[nd++] = d;
+			i = d.endpos > i ? d.endpos : i + 1;
+			continue;
+		}
+		i++;
+	}
+	return nd;
+}
+
+/* a stand-alone year (also FY2023, FY23), scanning from the end */
+static int
+last_year(const ptok *t, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int			y = year_at(t, n, i, false);
+
+		if (y && !(i + 1 < n && !t[i + 1].space && t[i + 1].kind == T_NUM))
+			return y;
+		if (t[i].kind == T_WORD && strcmp(t[i].word, "fy") == 0 &&
+			i + 1 < n && !t[i + 1].space && t[i + 1].kind == T_NUM &&
+			t[i + 1].ndig == 2)
+			return 2000 + t[i + 1].num;
+	}
+	return 0;
+}
+
+/*
+ * Parse a period heading.  Fills end_year/month/day and months of p (the
+ * label is left alone).  Returns true when at least a year was found.
+ */
+bool
+fx_period_parse(const char *s, int len, fx_period *p)
+{
+	ptok		t[MAX_TOKENS];
+	pdate		dates[8];
+	int			n = tokenize(s, len, t, MAX_TOKENS);
+	int			nd = find_dates(t, n, dates, 8);
+
+	p->end_year = p->end_month = p->end_day = p->months = 0;
+	if (nd > 0)
+	{
+		pdate	   *e = &dates[nd - 1];
+
+		p->end_year = e->y ? e->y : last_year(t, n);
+		p->end_month = e->m;
+		p->end_day = e->d;
+		if (nd >= 2 && dates[nd - 2].d <= 1 && dates[nd - 2].m > 0)
+		{
+			pdate		b = *e;
+
+			b.y = p->end_year;
+			p->months = range_months(&dates[nd - 2], &b);
+		}
+	}
+	else
+		p->end_year = last_year(t, n);
+	if (p->months == 0)
+		p->months = months_from_tokens(t, n);
+	if (p->end_day > month_days(p->end_year, p->end_month))
+		p->end_day = 0;
+	return p->end_year > 0;
+}
+
+/* the length in months a caption such as "Years ended December 31" gives */
+int
+fx_period_months_hint(const char *s, int len)
+{
+	ptok		t[MAX_TOKENS];
+	int			n = tokenize(s, len, t, MAX_TOKENS);
+
+	return months_from_tokens(t, n);
+}
+
+/* does the text hold a date or a year? */
+bool
+fx_text_has_date(const char *s, int len)
+{
+	ptok		t[MAX_TOKENS];
+	pdate		dates[2];
+	int			n = tokenize(s, len, t, MAX_TOKENS);
+
+	return find_dates(t, n, dates, 2) > 0 || last_year(t, n) > 0;
+}
+
+/*
+ * Complete a column's period with what the statement's caption says
+ * ("Years ended December 31" gives month, day and 12 months to "2018").
+ * An instant (balance sheet) never has a length.
+ */
+void
+fx_period_apply_hint(fx_period *p, const fx_period *hint, bool instant,
+					 int ncols)
+{
+	(void) ncols;
+	if (hint != NULL)
+	{
+		if (p->end_month == 0 && hint->end_month > 0 && p->end_year > 0)
+		{
+			p->end_month = hint->end_month;
+			p->end_day = hint->end_day;
+		}
+		if (p->months == 0 && !instant)
+			p->months = hint->months;
+	}
+	if (instant)
+		p->months = 0;
+}

@@ -1,0 +1,1255 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_table.c
+ *	  The table of one located statement: value columns, column headings,
+ *	  and rows.
+ *
+ * A statement is read one page at a time (a "block").  In a block:
+ *	  - each line splits into a label and the values at its right end;
+ *	  - the value columns are the clusters of overlapping value spans over
+ *		the block's rows (percent values are left out, so a "% of sales"
+ *		column is never a period; a column whose heading is not a period,
+ *		such as "Notes", gets no period and its values are dropped);
+ *	  - the column headings are the text cells above the columns, the
+ *		lowest line with dates or years giving the periods;
+ *	  - rows become items: wrapped labels are joined, a row of values with
+ *		no label gets a generated "Total ..." label.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CELLS	32
+
+/* a value column of a block */
+typedef struct fx_colspan
+{
+	int			start;
+	int			end;
+	int			count;			/* values seen in it */
+	int			period;			/* statement period, -1 = none */
+} fx_colspan;
+
+/* state of one block while it is read */
+typedef struct fx_block
+{
+	int			from;			/* first line after the title */
+	int			to;				/* one past the last line */
+	int			body;			/* first line of rows */
+	int			period_line;	/* -1 = none */
+	int			ncols;
+	fx_colspan	cols[FX_MAX_COLS];	/* clusters of values */
+	int			nanch;
+	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
+} fx_block;
+
+/* growing list of items */
+typedef struct fx_items
+{
+	fx_item    *items;
+	int			n;
+	int			cap;
+	bool		failed;
+} fx_items;
+
+/* add a value found at words [a, b) of a row */
+static void
+add_val(fx_row *row, const fx_word *w, int a, int b, const char *text,
+		bool strong, bool year)
+{
+	fx_val	   *v;
+
+	if (row->nvals >= FX_MAX_VALS)
+		return;
+	v = &row->vals[row->nvals++];
+	v->start = w[a].start;
+	v->end = w[b - 1].end;
+	v->strong = strong;
+	v->year = year;
+	strncpy(v->text, text, FX_NUM_LEN - 1);
+	v->text[FX_NUM_LEN - 1] = '\0';
+}
+
+/* split a line into its label and the values at its right end */
+void
+fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	int			nw = ln->nwords;
+	int			k = nw;
+	char		out[FX_NUM_LEN];
+	bool		strong;
+
+	row->nvals = 0;
+	row->npercent = 0;
+	row->all_years = false;
+	/* values are the words at the right end that are not text */
+	while (k > 0 && nw - k < 3 * FX_MAX_VALS)
+	{
+		fx_tok		t = fx_classify_word(ln->s + w[k - 1].off, w[k - 1].len,
+										 euro, out, sizeof(out), &strong);
+
+		if (t == FX_TOK_TEXT)
+			break;
+		k--;
+	}
+	if (k > 0 && nw - k >= 3 * FX_MAX_VALS)
+		k = nw;
+	/* a weak number glued to the label belongs to it ("December 31, 2015") */
+	while (k > 0 && k < nw && w[k].start - w[k - 1].end < 2)
+	{
+		fx_tok		t = fx_classify_word(ln->s + w[k].off, w[k].len,
+										 euro, out, sizeof(out), &strong);
+
+		if (t == FX_TOK_DASH || t == FX_TOK_PAREN)
+			break;
+		/* a strong amount glued to the label is the label's ("and $103")
+		 * only when the values proper start after a wide gap */
+		if (t == FX_TOK_AMOUNT && strong &&
+			!(k + 1 < nw && w[k + 1].start - w[k].end >= 2))
+			break;
+		k++;
+	}
+	row->label_words = k;
+	row->label_start = k > 0 ? w[0].start : -1;
+	row->label_end = k > 0 ? w[k - 1].end : -1;
+	for (int i = k; i < nw; i++)
+	{
+		fx_tok		t = fx_classify_word(ln->s + w[i].off, w[i].len, euro,
+										 out, sizeof(out), &strong);
+
+		if (t == FX_TOK_PERCENT)
+			row->npercent++;
+		else if (t == FX_TOK_AMOUNT || t == FX_TOK_DASH)
+		{
+			/* "( 1,234 )" written with blanks inside */
+			if (i > k && i + 1 < nw && w[i - 1].len == 1 &&
+				ln->s[w[i - 1].off] == '(' && w[i + 1].len == 1 &&
+				ln->s[w[i + 1].off] == ')' && out[0] != '-' &&
+				strcmp(out, "0") != 0)
+			{
+				char		neg[FX_NUM_LEN];
+
+				neg[0] = '-';
+				strncpy(neg + 1, out, FX_NUM_LEN - 2);
+				neg[FX_NUM_LEN - 1] = '\0';
+				add_val(row, w, i - 1, i + 2, neg, true, false);
+				i++;
+				continue;
+			}
+			add_val(row, w, i, i + 1, out, strong,
+					t == FX_TOK_AMOUNT &&
+					fx_is_year_word(ln->s + w[i].off, w[i].len));
+		}
+	}
+	row->all_years = row->nvals > 0;
+	for (int i = 0; i < row->nvals; i++)
+		row->all_years = row->all_years && row->vals[i].year;
+}
+
+/* is the row a data row: a label and an amount that is not a year? */
+static bool
+is_data_row(const fx_row *row)
+{
+	if (row->all_years)
+		return false;
+	for (int i = 0; i < row->nvals; i++)
+		if (row->vals[i].strong || !row->vals[i].year)
+			return row->label_words > 0 || row->nvals > 0;
+	return false;
+}
+
+/* the text of a cell as a new string */
+static char *
+cell_text(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	return fx_words_text(doc, ln, c->w0, c->w1);
+}
+
+/* is the cell text a caption that is never part of a period heading? */
+static bool
+is_noise_heading(const char *t)
+{
+	int			n = (int) strlen(t);
+
+	if (fx_has_word(t, n, "unaudited") || fx_has_word(t, n, "audited") ||
+		fx_has_word(t, n, "restated") || fx_has_word(t, n, "note") ||
+		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
+		fx_find_unit_scale(t, n) != NULL)
+		return true;
+	return false;
+}
+
+/* does a line open a new table (two text headings over the columns)? */
+static bool
+is_new_table_header(const fx_doc *doc, const fx_line *ln, int left)
+{
+	fx_cell		cells[MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
+	int			over = 0;
+
+	for (int i = 0; i < n; i++)
+		if (cells[i].start >= left)
+			over++;
+	return over >= 2;
+}
+
+/* find the first data row of [from, to), skipping title lines */
+static int
+first_data_row(const fx_doc *doc, int from, int to, bool euro)
+{
+	for (int i = from; i < to; i++)
+	{
+		fx_row		row;
+
+		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (row.label_words > 0 && is_data_row(&row))
+			return i;
+	}
+	return to;
+}
+
+/* where the rows of a block stop: end marker, new title, new table */
+static int
+block_end(const fx_doc *doc, int body, int to, bool euro)
+{
+	int			left = -1,
+				rows = 0;
+
+	for (int i = body; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_row		row;
+		bool		cont;
+
+		if (ln->nwords == 0)
+			continue;
+		if (fx_is_end_marker(ln->s, ln->len))
+			return i;
+		if (rows > 0 && fx_title_type(doc, ln, &cont) >= 0 && !cont)
+			return i;
+		fx_analyze_row(doc, ln, euro, &row);
+		if (rows > 0 && row.all_years && row.nvals >= 2)
+			return i;
+		if (is_data_row(&row))
+		{
+			rows++;
+			for (int v = 0; v < row.nvals; v++)
+				if (row.vals[v].strong && (left < 0 || row.vals[v].start < left))
+					left = row.vals[v].start;
+		}
+		else if (rows > 2 && row.nvals == 0 && left > 0 &&
+				 is_new_table_header(doc, ln, left - 2))
+			return i;
+	}
+	return to;
+}
+
+/* compare column spans by start (qsort) */
+static int
+cmp_span(const void *a, const void *b)
+{
+	const fx_colspan *x = a,
+			   *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* cluster the value spans of the block's rows into columns */
+static void
+find_columns(const fx_doc *doc, fx_block *bl, bool euro)
+{
+	fx_colspan *sp = NULL;
+	int			n = 0,
+				cap = 0,
+				nrows = 0,
+				ncl = 0;
+
+	bl->ncols = 0;
+	for (int i = bl->body; i < bl->to; i++)
+	{
+		fx_row		row;
+
+		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (!is_data_row(&row))
+			continue;
+		nrows++;
+		for (int v = 0; v < row.nvals; v++)
+		{
+			if (n == cap)
+			{
+				fx_colspan *ns;
+
+				cap = cap ? cap * 2 : 64;
+				ns = realloc(sp, sizeof(fx_colspan) * (size_t) cap);
+				if (ns == NULL)
+				{
+					free(sp);
+					return;
+				}
+				sp = ns;
+			}
+			sp[n].start = row.vals[v].start;
+			sp[n].end = row.vals[v].end;
+			sp[n].count = 1;
+			sp[n].period = -1;
+			n++;
+		}
+	}
+	if (n == 0)
+	{
+		free(sp);
+		return;
+	}
+	qsort(sp, (size_t) n, sizeof(fx_colspan), cmp_span);
+	/* merge overlapping spans */
+	for (int i = 0; i < n; i++)
+	{
+		if (ncl > 0 && sp[i].start < sp[ncl - 1].end)
+		{
+			if (sp[i].end > sp[ncl - 1].end)
+				sp[ncl - 1].end = sp[i].end;
+			sp[ncl - 1].count++;
+		}
+		else
+			sp[ncl++] = sp[i];
+	}
+	/* keep the columns that enough rows use */
+	for (int i = 0; i < ncl; i++)
+	{
+		if (sp[i].count * 10 < nrows && sp[i].count < 3)
+			continue;
+		if (sp[i].count == 1 && nrows >= 4)
+			continue;
+		if (bl->ncols < FX_MAX_COLS)
+			bl->cols[bl->ncols++] = sp[i];
+		else
+		{
+			/* too many: replace the least used */
+			int			least = 0;
+
+			for (int k = 1; k < FX_MAX_COLS; k++)
+				if (bl->cols[k].count < bl->cols[least].count)
+					least = k;
+			if (sp[i].count > bl->cols[least].count)
+			{
+				memmove(&bl->cols[least], &bl->cols[least + 1],
+						sizeof(fx_colspan) * (size_t) (FX_MAX_COLS - least - 1));
+				bl->cols[FX_MAX_COLS - 1] = sp[i];
+			}
+		}
+	}
+	free(sp);
+}
+
+/* centre of a column */
+static int
+col_center(const fx_colspan *c)
+{
+	return (c->start + c->end) / 2;
+}
+
+/* the left edge of the value area */
+static int
+value_left(const fx_block *bl)
+{
+	return bl->ncols > 0 ? bl->cols[0].start - 2 : 1 << 30;
+}
+
+/* the left edge of the headings: they may sit left of their values */
+static int
+header_left(const fx_block *bl)
+{
+	int			sp = 24;
+
+	if (bl->ncols == 0)
+		return 1 << 30;
+	for (int i = 1; i < bl->ncols; i++)
+		if (col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]) < sp)
+			sp = col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]);
+	return value_left(bl) - sp / 2;
+}
+
+/* does the line hold a period heading over the columns? */
+static bool
+is_period_line(const fx_doc *doc, const fx_line *ln, int left, bool euro)
+{
+	fx_cell		cells[MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
+	fx_row		row;
+
+	fx_analyze_row(doc, ln, euro, &row);
+	if (row.all_years)
+		return true;
+	if (row.nvals > 0)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		const fx_word *w = fx_line_words(doc, ln);
+		const char *s = ln->s + w[cells[i].w0].off;
+		int			len = w[cells[i].w1 - 1].off + w[cells[i].w1 - 1].len -
+			w[cells[i].w0].off;
+
+		if (cells[i].end > left && fx_text_has_date(s, len))
+			return true;
+	}
+	return false;
+}
+
+/* the period cells of the period line: cells over the value area */
+static int
+period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
+			 int max)
+{
+	fx_cell		cells[MAX_CELLS];
+	const fx_word *w = fx_line_words(doc, ln);
+	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+				m = 0;
+
+	for (int i = 0; i < n && m < max; i++)
+	{
+		bool		years = true;
+
+		if (cells[i].end <= left)
+			continue;
+		for (int k = cells[i].w0; k < cells[i].w1; k++)
+			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
+		if (years && cells[i].w1 - cells[i].w0 > 1)
+		{
+			/* "2023 2022" with single blanks: one cell per year */
+			for (int k = cells[i].w0; k < cells[i].w1 && m < max; k++)
+			{
+				out[m].w0 = k;
+				out[m].w1 = k + 1;
+				out[m].start = w[k].start;
+				out[m].end = w[k].end;
+				m++;
+			}
+		}
+		else
+			out[m++] = cells[i];
+	}
+	return m;
+}
+
+/* anchors from the period cells: the j-th cell holds period j */
+static void
+anchors_from_cells(fx_block *bl, const fx_cell *pc, int npc, int nperiods)
+{
+	bl->nanch = 0;
+	for (int j = 0; j < npc && bl->nanch < FX_MAX_COLS; j++)
+	{
+		fx_colspan *a = &bl->anch[bl->nanch++];
+
+		a->start = pc[j].start;
+		a->end = pc[j].end;
+		a->count = 0;
+		a->period = j < nperiods ? j : -1;
+	}
+}
+
+/* anchors from the value clusters: the i-th cluster holds period i */
+static void
+anchors_from_clusters(fx_block *bl)
+{
+	bl->nanch = bl->ncols;
+	for (int i = 0; i < bl->ncols; i++)
+	{
+		bl->anch[i] = bl->cols[i];
+		bl->anch[i].period = i;
+	}
+}
+
+/* add "Note(s)" headings as anchors that hold no period */
+static void
+note_anchors(const fx_doc *doc, fx_block *bl, int from, int to)
+{
+	for (int i = from; i <= to && i < doc->nlines; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		const fx_word *w = fx_line_words(doc, ln);
+
+		for (int k = 0; k < ln->nwords && bl->nanch < FX_MAX_COLS; k++)
+		{
+			const char *t = ln->s + w[k].off;
+
+			if ((w[k].len == 4 && strncmp(t, "Note", 4) == 0) ||
+				(w[k].len == 5 && strncmp(t, "Notes", 5) == 0) ||
+				(w[k].len == 4 && strncmp(t, "NOTE", 4) == 0) ||
+				(w[k].len == 5 && strncmp(t, "NOTES", 5) == 0))
+			{
+				if (k + 1 < ln->nwords && w[k + 1].start - w[k].end < 2)
+					continue;	/* "Note 12" in a label */
+				if (k > 0 && w[k].start - w[k - 1].end < 2)
+					continue;
+				bl->anch[bl->nanch].start = w[k].start;
+				bl->anch[bl->nanch].end = w[k].end;
+				bl->anch[bl->nanch].count = 0;
+				bl->anch[bl->nanch].period = -1;
+				bl->nanch++;
+			}
+		}
+	}
+}
+
+/* typical distance between neighbouring anchors */
+static int
+column_spacing(const fx_block *bl)
+{
+	int			sp = 1 << 30;
+
+	for (int i = 0; i < bl->nanch; i++)
+		for (int k = 0; k < bl->nanch; k++)
+		{
+			int			d = abs(col_center(&bl->anch[i]) -
+								col_center(&bl->anch[k]));
+
+			if (k != i && d < sp)
+				sp = d;
+		}
+	return bl->nanch > 1 ? sp : 24;
+}
+
+/* the period a value at [start, end) belongs to, or -1 */
+static int
+period_of(const fx_block *bl, int start, int end)
+{
+	int			best = -1,
+				bestd = 1 << 30,
+				c = (start + end) / 2,
+				tol = column_spacing(bl) * 6 / 10;
+
+	if (tol < 6)
+		tol = 6;
+	for (int i = 0; i < bl->nanch; i++)
+	{
+		int			d = abs(col_center(&bl->anch[i]) - c);
+
+		if (d < bestd)
+			bestd = d, best = i;
+	}
+	if (best < 0)
+		return -1;
+	/* the gap between the value and its anchor must be small */
+	{
+		const fx_colspan *a = &bl->anch[best];
+		int			gap = start >= a->end ? start - a->end :
+			a->start >= end ? a->start - end : 0;
+
+		if (gap > tol)
+			return -1;
+	}
+	return bl->anch[best].period;
+}
+
+/* build the label of the period at centre x from the header lines */
+static char *
+heading_label(const fx_doc *doc, int from, int to, int x, int left,
+			  int spacing)
+{
+	fx_buf		b;
+	int			tol = spacing * 6 / 10;
+
+	if (tol < 6)
+		tol = 6;
+	fx_buf_init(&b);
+	for (int i = from; i <= to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_cell		cells[MAX_CELLS];
+		int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+					best = -1,
+					bestd = tol + 1;
+		bool		cont;
+
+		if (fx_title_type(doc, ln, &cont) >= 0)
+			continue;
+		for (int k = 0; k < n; k++)
+		{
+			int			d = x < cells[k].start ? cells[k].start - x :
+				x >= cells[k].end ? x - cells[k].end + 1 : 0;
+
+			if (cells[k].end <= left)
+				continue;
+			if (d < bestd)
+				bestd = d, best = k;
+		}
+		if (best >= 0)
+		{
+			char	   *t = cell_text(doc, ln, &cells[best]);
+
+			if (t && !is_noise_heading(t) && t[0])
+			{
+				if (b.len > 0)
+					fx_buf_add(&b, " ", 1);
+				fx_buf_adds(&b, t);
+			}
+			free(t);
+		}
+	}
+	return fx_buf_take(&b);
+}
+
+/* the heading text cell of column x on the period line (split years) */
+static char *
+period_cell_label(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	return cell_text(doc, ln, c);
+}
+
+/* find the period line of a block's header zone; -1 when none */
+static int
+find_period_line(const fx_doc *doc, const fx_block *bl, bool euro)
+{
+	int			left = header_left(bl);
+
+	for (int i = bl->body - 1; i >= bl->from; i--)
+	{
+		bool		cont;
+
+		if (doc->lines[i].nwords == 0)
+			continue;
+		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
+			break;
+		if (is_period_line(doc, &doc->lines[i], left, euro))
+			return i;
+	}
+	return -1;
+}
+
+/* set up a statement's periods from the first block */
+static bool
+make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
+			 const fx_period *hint)
+{
+	int			left = header_left(bl);
+	fx_cell		pc[FX_MAX_COLS];
+	int			npc = 0;
+	int			hfrom = bl->from;
+	int			spacing;
+
+	if (bl->period_line >= 0)
+	{
+		npc = period_cells(doc, &doc->lines[bl->period_line],
+						   header_left(bl), pc, FX_MAX_COLS);
+		if (npc == bl->ncols)
+			anchors_from_clusters(bl);
+		else
+		{
+			anchors_from_cells(bl, pc, npc, npc);
+			note_anchors(doc, bl, hfrom, bl->period_line);
+		}
+	}
+	else
+	{
+		anchors_from_clusters(bl);
+		npc = bl->ncols;
+	}
+	spacing = column_spacing(bl);
+	st->periods = calloc((size_t) (npc > 0 ? npc : 1), sizeof(fx_period));
+	if (st->periods == NULL)
+		return false;
+	st->nperiods = npc;
+	for (int j = 0; j < npc; j++)
+	{
+		fx_period  *p = &st->periods[j];
+		int			x = col_center(&bl->anch[j]);
+
+		if (bl->period_line >= 0)
+		{
+			p->label = heading_label(doc, hfrom, bl->period_line, x, left,
+									 spacing);
+			if (p->label && p->label[0] == '\0')
+			{
+				free(p->label);
+				p->label = period_cell_label(doc,
+											 &doc->lines[bl->period_line],
+											 &pc[j]);
+			}
+		}
+		else
+			p->label = heading_label(doc, hfrom, bl->body - 1, x, left,
+									 spacing);
+		if (p->label == NULL)
+			return false;
+		fx_period_parse(p->label, (int) strlen(p->label), p);
+		fx_period_apply_hint(p, hint, st->type == FX_BALANCE_SHEET, npc);
+		if (p->end_year > 0 && p->end_month == 0 && p->months == 0 &&
+			st->type != FX_BALANCE_SHEET)
+			p->months = 12;		/* a fiscal year printed as "2018" */
+	}
+	st->component_columns = bl->period_line < 0 && st->type == FX_EQUITY &&
+		npc > 1;
+	return true;
+}
+
+/* map the columns of a continuation block onto the statement's periods */
+static void
+map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
+		  const fx_statement *st)
+{
+	if (bl->period_line >= 0)
+	{
+		fx_cell		pc[FX_MAX_COLS];
+		int			npc = period_cells(doc, &doc->lines[bl->period_line],
+									   header_left(bl), pc, FX_MAX_COLS);
+
+		if (npc == bl->ncols && npc == st->nperiods)
+			anchors_from_clusters(bl);
+		else
+		{
+			anchors_from_cells(bl, pc, npc, st->nperiods);
+			note_anchors(doc, bl, bl->from, bl->period_line);
+		}
+		return;
+	}
+	bl->nanch = first->nanch;
+	memcpy(bl->anch, first->anch, sizeof(bl->anch));
+}
+
+/* append an item; takes ownership of label and values */
+static fx_item *
+push_item(fx_items *it, int nperiods)
+{
+	fx_item    *x;
+
+	if (it->failed)
+		return NULL;
+	if (it->n == it->cap)
+	{
+		int			ncap = it->cap ? it->cap * 2 : 32;
+		fx_item    *ni = realloc(it->items, sizeof(fx_item) * (size_t) ncap);
+
+		if (ni == NULL)
+		{
+			it->failed = true;
+			return NULL;
+		}
+		it->items = ni;
+		it->cap = ncap;
+	}
+	x = &it->items[it->n];
+	memset(x, 0, sizeof(*x));
+	x->values = calloc((size_t) (nperiods > 0 ? nperiods : 1), sizeof(char *));
+	if (x->values == NULL)
+	{
+		it->failed = true;
+		return NULL;
+	}
+	it->n++;
+	return x;
+}
+
+/* does the label text read as the start of a label wrapped over lines? */
+static bool
+label_wraps(const char *prev, const char *next)
+{
+	static const char *const tails[] = {
+		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
+		"or", "net", "at", "a", "an", NULL
+	};
+	size_t		n = strlen(prev);
+	const char *lw;
+
+	if (n == 0 || prev[n - 1] == ':')
+		return false;
+	if ((next[0] >= 'a' && next[0] <= 'z') || next[0] == '(')
+		return true;
+	if (prev[n - 1] == ',' || prev[n - 1] == '-' || prev[n - 1] == '&' ||
+		prev[n - 1] == '/')
+		return true;
+	lw = strrchr(prev, ' ');
+	lw = lw ? lw + 1 : prev;
+	for (int i = 0; tails[i]; i++)
+		if (strcmp(lw, tails[i]) == 0)
+			return true;
+	return false;
+}
+
+/* is the label a sentence (a footnote or prose), not a row? */
+static bool
+is_prose(const char *t)
+{
+	int			words = 1;
+	size_t		n = strlen(t);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == ' ')
+			words++;
+	if (n > 0 && (t[0] == '*' || (unsigned char) t[0] == 0xE2) && words > 4)
+		return true;
+	return words >= 12 && n > 0 && t[n - 1] == '.';
+}
+
+/* does the label name a total? */
+static bool
+label_is_total(const char *t)
+{
+	static const char *const heads[] = {
+		"total", "net cash", "net increase", "net decrease", "net change",
+		NULL
+	};
+
+	for (int i = 0; heads[i]; i++)
+	{
+		size_t		n = strlen(heads[i]);
+		size_t		k;
+
+		for (k = 0; k < n && t[k]; k++)
+		{
+			char		c = t[k];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char) (c - 'A' + 'a');
+			if (c != heads[i][k])
+				break;
+		}
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+/* the label of the last heading item (no values), for generated labels */
+static const char *
+last_heading(const fx_items *it, int nperiods)
+{
+	for (int i = it->n - 1; i >= 0; i--)
+	{
+		bool		any = false;
+
+		for (int j = 0; j < nperiods; j++)
+			any = any || it->items[i].values[j] != NULL;
+		if (!any && !it->items[i].generated_label)
+			return it->items[i].label;
+	}
+	return NULL;
+}
+
+/* make a "Total <heading>" label */
+static char *
+generated_label(const fx_items *it, int nperiods)
+{
+	const char *h = last_heading(it, nperiods);
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	fx_buf_adds(&b, "Total");
+	if (h && h[0])
+	{
+		size_t		n = strlen(h);
+
+		if (h[n - 1] == ':')
+			n--;
+		fx_buf_add(&b, " ", 1);
+		fx_buf_add(&b, h, n);
+	}
+	return fx_buf_take(&b);
+}
+
+/* a label-only line waiting to see whether the next line continues it */
+typedef struct fx_pending
+{
+	char	   *text;
+	int			line;			/* index of its first line */
+	int			indent;
+} fx_pending;
+
+/* turn a pending label-only line into a heading item */
+static void
+flush_pending(fx_pending *pd, fx_items *it, int nperiods,
+			  const fx_doc *doc)
+{
+	fx_item    *x;
+
+	if (pd->text == NULL)
+		return;
+	x = push_item(it, nperiods);
+	if (x != NULL)
+	{
+		x->label = fx_clean_label(pd->text);
+		x->page = doc->lines[pd->line].page;
+		x->line_no = doc->lines[pd->line].line_no;
+		x->indent = pd->indent;
+		x->is_total = x->label ? label_is_total(x->label) : false;
+		if (x->label == NULL)
+			it->failed = true;
+	}
+	free(pd->text);
+	pd->text = NULL;
+}
+
+/* append text to a pending label */
+static void
+pending_append(fx_pending *pd, char *t)
+{
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	fx_buf_adds(&b, pd->text);
+	fx_buf_add(&b, " ", 1);
+	fx_buf_adds(&b, t);
+	free(pd->text);
+	free(t);
+	pd->text = fx_buf_take(&b);
+}
+
+/* read the rows of one block into items */
+static void
+read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
+		  int nperiods, bool euro)
+{
+	fx_pending	pd = {NULL, 0, 0};
+
+	for (int i = bl->body; i < bl->to && !it->failed; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_row		row;
+		int			col[FX_MAX_VALS];
+		int			nassigned = 0;
+		bool		cont;
+		char	   *label = NULL;
+		fx_item    *x;
+
+		if (ln->nwords == 0)
+		{
+			flush_pending(&pd, it, nperiods, doc);
+			continue;
+		}
+		if (fx_title_type(doc, ln, &cont) >= 0)
+			continue;
+		fx_analyze_row(doc, ln, euro, &row);
+		for (int v = 0; v < row.nvals; v++)
+		{
+			col[v] = period_of(bl, row.vals[v].start, row.vals[v].end);
+			if (col[v] >= nperiods)
+				col[v] = -1;
+			if (col[v] >= 0)
+				nassigned++;
+		}
+		if (nassigned == 0)
+		{
+			/* a label-only line: heading, or the first part of a label */
+			if (row.nvals == 0 && row.label_words == 0)
+				continue;
+			label = fx_words_text(doc, ln, 0, ln->nwords);
+			if (label == NULL)
+			{
+				it->failed = true;
+				break;
+			}
+			if (is_prose(label) || fx_is_end_marker(ln->s, ln->len) ||
+				(row.label_start > value_left(bl) && row.label_words > 0 &&
+				 bl->ncols > 0 && row.label_start >= bl->cols[0].start))
+			{
+				free(label);
+				flush_pending(&pd, it, nperiods, doc);
+				continue;
+			}
+			if (pd.text && label_wraps(pd.text, label))
+				pending_append(&pd, label);
+			else
+			{
+				flush_pending(&pd, it, nperiods, doc);
+				pd.text = label;
+				pd.line = i;
+				pd.indent = row.label_start;
+			}
+			continue;
+		}
+		if (row.label_words > 0)
+		{
+			label = fx_words_text(doc, ln, 0, row.label_words);
+			if (label == NULL)
+			{
+				it->failed = true;
+				break;
+			}
+		}
+		if (pd.text && label && label_wraps(pd.text, label))
+		{
+			pending_append(&pd, label);
+			label = pd.text;
+			pd.text = NULL;
+		}
+		else
+		{
+			flush_pending(&pd, it, nperiods, doc);
+			pd.line = i;
+			pd.indent = row.label_start;
+		}
+		x = push_item(it, nperiods);
+		if (x == NULL)
+		{
+			free(label);
+			break;
+		}
+		x->page = doc->lines[pd.line].page;
+		x->line_no = doc->lines[pd.line].line_no;
+		x->indent = pd.indent >= 0 ? pd.indent : (bl->ncols ? bl->cols[0].start : 0);
+		if (label != NULL)
+		{
+			x->label = fx_clean_label(label);
+			free(label);
+			if (x->label && x->label[0] == '\0')
+			{
+				free(x->label);
+				x->label = NULL;
+			}
+		}
+		if (x->label == NULL)
+		{
+			it->n--;
+			x->label = generated_label(it, nperiods);
+			it->n++;
+			x->generated_label = true;
+			x->is_total = true;
+		}
+		else
+			x->is_total = label_is_total(x->label);
+		if (x->label == NULL)
+			it->failed = true;
+		for (int v = 0; v < row.nvals; v++)
+			if (col[v] >= 0 && x->values[col[v]] == NULL)
+			{
+				x->values[col[v]] = fx_strndup(row.vals[v].text,
+											   strlen(row.vals[v].text));
+				if (x->values[col[v]] == NULL)
+					it->failed = true;
+			}
+	}
+	flush_pending(&pd, it, nperiods, doc);
+}
+
+/* does the statement's text use European number format (1.234,5)? */
+static bool
+vote_euro(const fx_doc *doc, int from, int to)
+{
+	int			vote = 0;
+
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		const fx_word *w = fx_line_words(doc, ln);
+
+		for (int k = 0; k < ln->nwords; k++)
+			vote += fx_euro_vote(ln->s + w[k].off, w[k].len);
+	}
+	return vote > 0;
+}
+
+/* the text of lines [from, to) joined, for captions */
+static char *
+lines_text(const fx_doc *doc, int from, int to)
+{
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	for (int i = from; i < to && b.len < 4000; i++)
+	{
+		fx_buf_add(&b, doc->lines[i].s, (size_t) doc->lines[i].len);
+		fx_buf_add(&b, "\n", 1);
+	}
+	return fx_buf_take(&b);
+}
+
+/* the caption lines left of the columns ("Years ended December 31") */
+static void
+caption_hint(const fx_doc *doc, int from, int to, int left, fx_period *hint)
+{
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_cell		cells[MAX_CELLS];
+		int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
+
+		for (int k = 0; k < n; k++)
+		{
+			if (cells[k].end > left && i != from - 1)
+				continue;
+			{
+				char	   *t = cell_text(doc, ln, &cells[k]);
+
+				if (t)
+				{
+					fx_buf_adds(&b, t);
+					fx_buf_add(&b, " ", 1);
+				}
+				free(t);
+			}
+		}
+	}
+	memset(hint, 0, sizeof(*hint));
+	if (b.data)
+	{
+		fx_period_parse(b.data, (int) b.len, hint);
+		if (hint->end_day == 0)
+			hint->end_month = 0;
+	}
+	free(b.data);
+}
+
+/* unit scale and currency from the title and header lines */
+static void
+find_unit_currency(const fx_doc *doc, int from, int to, fx_statement *st)
+{
+	char	   *t = lines_text(doc, from, to);
+	const char *u;
+
+	if (t == NULL)
+		return;
+	u = fx_find_unit_scale(t, (int) strlen(t));
+	st->unit_scale = fx_strndup(u ? u : "1", strlen(u ? u : "1"));
+	if (!fx_find_currency(t, (int) strlen(t), st->currency))
+		st->currency[0] = '\0';
+	free(t);
+}
+
+/* currency from the signs among the values of [from, to) */
+static void
+currency_from_values(const fx_doc *doc, int from, int to, fx_statement *st)
+{
+	for (int i = from; i < to && st->currency[0] == '\0'; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		const fx_word *w = fx_line_words(doc, ln);
+
+		for (int k = 0; k < ln->nwords; k++)
+		{
+			char		out[FX_NUM_LEN];
+			bool		strong;
+			fx_tok		t = fx_classify_word(ln->s + w[k].off, w[k].len,
+											 false, out, sizeof(out), &strong);
+
+			if ((t == FX_TOK_SYMBOL || t == FX_TOK_AMOUNT) &&
+				fx_find_currency(ln->s + w[k].off, w[k].len, st->currency))
+				break;
+			st->currency[0] = '\0';
+		}
+	}
+}
+
+/* lay out block bl starting at line from */
+static void
+setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro)
+{
+	bl->from = from;
+	bl->to = to;
+	bl->body = first_data_row(doc, from, to, euro);
+	bl->to = block_end(doc, bl->body, to, euro);
+	find_columns(doc, bl, euro);
+	bl->period_line = find_period_line(doc, bl, euro);
+	if (bl->period_line >= 0)
+		bl->body = bl->period_line + 1;
+	else
+	{
+		/* rows start after the last header line over the columns */
+		int			left = value_left(bl);
+
+		for (int i = bl->body - 1; i >= from; i--)
+		{
+			bool		cont;
+
+			if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
+				break;
+			if (is_new_table_header(doc, &doc->lines[i], left) ||
+				(doc->lines[i].nwords > 0 &&
+				 fx_line_indent(doc, &doc->lines[i]) >= left))
+			{
+				bl->body = i + 1;
+				break;
+			}
+		}
+	}
+}
+
+/* indentation columns to levels: 0 for the leftmost, 1 for the next ... */
+static void
+indent_levels(fx_statement *st)
+{
+	int			cols[64];
+	int			nc = 0;
+
+	for (int i = 0; i < st->nitems; i++)
+	{
+		int			c = st->items[i].indent;
+		bool		seen = false;
+
+		for (int k = 0; k < nc; k++)
+			if (abs(cols[k] - c) <= 1)
+				seen = true;
+		if (!seen && nc < 64)
+			cols[nc++] = c;
+	}
+	for (int i = 0; i < st->nitems; i++)
+	{
+		int			lvl = 0,
+					c = st->items[i].indent;
+
+		for (int k = 0; k < nc; k++)
+			if (cols[k] < c - 1)
+				lvl++;
+		st->items[i].indent = lvl;
+	}
+}
+
+/*
+ * Structure one located statement: title, periods, unit scale, currency,
+ * items.  False only when out of memory.
+ */
+bool
+fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
+{
+	const fx_line *tl = &doc->lines[span->title_line];
+	bool		euro = vote_euro(doc, span->title_line, span->end_line);
+	fx_items	it = {NULL, 0, 0, false};
+	fx_block	first,
+				bl;
+	fx_period	hint;
+	int			pg_end = doc->page_start[tl->page];
+	int			from = span->title_line + 1;
+
+	memset(st, 0, sizeof(*st));
+	st->type = span->type;
+	st->first_page = st->last_page = tl->page;
+	st->title = fx_words_text(doc, tl, 0, tl->nwords);
+	if (st->title == NULL)
+		return false;
+	setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
+				span->end_line, euro);
+	caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
+				 &hint);
+	find_unit_currency(doc, span->title_line, first.body, st);
+	if (st->unit_scale == NULL)
+		return false;
+	if (st->currency[0] == '\0')
+		currency_from_values(doc, first.body, first.to, st);
+	if (!make_periods(doc, &first, st, &hint))
+		return false;
+	read_rows(doc, &first, &it, st->nperiods, euro);
+	/* continuation pages */
+	while (pg_end < span->end_line && !it.failed)
+	{
+		int			pg = doc->lines[pg_end].page;
+		int			to = doc->page_start[pg] < span->end_line ?
+			doc->page_start[pg] : span->end_line;
+
+		setup_block(doc, &bl, pg_end, to, euro);
+		map_block(doc, &bl, &first, st);
+		read_rows(doc, &bl, &it, st->nperiods, euro);
+		st->last_page = pg;
+		pg_end = to;
+	}
+	st->items = it.items;
+	st->nitems = it.n;
+	if (it.failed)
+		return false;
+	indent_levels(st);
+	return true;
+}

@@ -1,0 +1,469 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_text.c
+ *	  Text plumbing of the statement parser: splitting pages into lines and
+ *	  words with their display columns, grouping words into cells, cleaning
+ *	  labels, and a small growable string buffer.
+ *
+ * Input may be any bytes.  Display columns count UTF-8 lead bytes (every
+ * byte that is not a continuation byte), which matches how pdftotext
+ * -layout pads its lines; invalid UTF-8 only shifts columns, it never
+ * makes us read out of bounds.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* is this byte a blank separating words? */
+static bool
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v';
+}
+
+/* initialise an empty buffer */
+void
+fx_buf_init(fx_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->failed = false;
+}
+
+/* append n bytes */
+void
+fx_buf_add(fx_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap)
+	{
+		size_t		ncap = b->cap ? b->cap * 2 : 64;
+		char	   *nd;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		nd = realloc(b->data, ncap);
+		if (nd == NULL)
+		{
+			b->failed = true;
+			return;
+		}
+		b->data = nd;
+		b->cap = ncap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* append a NUL-terminated string */
+void
+fx_buf_adds(fx_buf *b, const char *s)
+{
+	fx_buf_add(b, s, strlen(s));
+}
+
+/* hand over the buffer's string (never NULL unless out of memory) */
+char *
+fx_buf_take(fx_buf *b)
+{
+	char	   *r;
+
+	if (b->failed)
+	{
+		free(b->data);
+		fx_buf_init(b);
+		return NULL;
+	}
+	if (b->data == NULL)
+		fx_buf_add(b, "", 0);
+	r = b->data;
+	fx_buf_init(b);
+	return r;
+}
+
+/* copy n bytes into a new NUL-terminated string */
+char *
+fx_strndup(const char *s, size_t n)
+{
+	char	   *r = malloc(n + 1);
+
+	if (r == NULL)
+		return NULL;
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* display width of len bytes: count the non-continuation bytes */
+int
+fx_utf8_len(const unsigned char *s, int len)
+{
+	int			n = 0;
+
+	for (int i = 0; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* count lines and words of one page, to size the arrays */
+static void
+count_page(const char *p, size_t len, int *nlines, int *nwords)
+{
+	bool		inword = false;
+
+	(*nlines)++;
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) p[i];
+
+		if (c == '\n')
+		{
+			(*nlines)++;
+			inword = false;
+		}
+		else if (is_blank(c) || c == '\0' || c == '\f')
+			inword = false;
+		else if (!inword)
+		{
+			(*nwords)++;
+			inword = true;
+		}
+	}
+}
+
+/* split one page into lines and words, appending to the document */
+static void
+split_page(fx_doc *doc, const char *p, size_t len, int page)
+{
+	size_t		i = 0;
+	int			line_no = 0;
+
+	doc->page_chars[page - 1] = 0;
+	for (;;)
+	{
+		fx_line    *ln = &doc->lines[doc->nlines++];
+		size_t		b = i;
+		int			col = 0;
+
+		while (i < len && p[i] != '\n')
+			i++;
+		ln->s = p + b;
+		ln->len = (int) (i - b);
+		ln->page = page;
+		ln->line_no = ++line_no;
+		ln->first_word = doc->nwords;
+		ln->nwords = 0;
+		for (size_t j = b; j < i;)
+		{
+			unsigned char c = (unsigned char) p[j];
+
+			if (is_blank(c) || c == '\0' || c == '\f')
+			{
+				col++;
+				j++;
+				continue;
+			}
+			{
+				fx_word    *w = &doc->words[doc->nwords++];
+
+				w->off = (int) (j - b);
+				w->start = col;
+				while (j < i && !is_blank((unsigned char) p[j]) &&
+					   p[j] != '\0' && p[j] != '\f')
+				{
+					if (((unsigned char) p[j] & 0xC0) != 0x80)
+						col++;
+					j++;
+				}
+				w->len = (int) (j - b) - w->off;
+				w->end = col;
+				doc->page_chars[page - 1] += w->len;
+				ln->nwords++;
+			}
+		}
+		if (i >= len)
+			break;
+		i++;					/* skip the newline */
+	}
+}
+
+/* build the line and word arrays of a document; false when out of memory */
+bool
+fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
+			 int npages)
+{
+	int			nlines = 0;
+	int			nwords = 0;
+
+	memset(doc, 0, sizeof(*doc));
+	if (npages < 0)
+		npages = 0;
+	for (int i = 0; i < npages; i++)
+		if (pages[i] != NULL)
+			count_page(pages[i], lens[i], &nlines, &nwords);
+		else
+			nlines++;
+	doc->npages = npages;
+	doc->lines = malloc(sizeof(fx_line) * (size_t) (nlines + 1));
+	doc->words = malloc(sizeof(fx_word) * (size_t) (nwords + 1));
+	doc->page_start = malloc(sizeof(int) * (size_t) (npages + 1));
+	doc->page_chars = malloc(sizeof(int) * (size_t) (npages + 1));
+	if (!doc->lines || !doc->words || !doc->page_start || !doc->page_chars)
+	{
+		fx_doc_free(doc);
+		return false;
+	}
+	for (int i = 0; i < npages; i++)
+	{
+		doc->page_start[i] = doc->nlines;
+		split_page(doc, pages[i] ? pages[i] : "", pages[i] ? lens[i] : 0,
+				   i + 1);
+	}
+	doc->page_start[npages] = doc->nlines;
+	return true;
+}
+
+/* release the arrays of a document */
+void
+fx_doc_free(fx_doc *doc)
+{
+	free(doc->lines);
+	free(doc->words);
+	free(doc->page_start);
+	free(doc->page_chars);
+	memset(doc, 0, sizeof(*doc));
+}
+
+/* the words of a line */
+const fx_word *
+fx_line_words(const fx_doc *doc, const fx_line *ln)
+{
+	return doc->words + ln->first_word;
+}
+
+/* is the line empty or blank? */
+bool
+fx_is_blank_line(const fx_line *ln)
+{
+	return ln->nwords == 0;
+}
+
+/* display column of the first word, or -1 */
+int
+fx_line_indent(const fx_doc *doc, const fx_line *ln)
+{
+	if (ln->nwords == 0)
+		return -1;
+	return fx_line_words(doc, ln)[0].start;
+}
+
+/* group a line's words into cells split at gaps of two or more columns */
+int
+fx_line_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
+			  int maxcells)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	int			n = 0;
+
+	for (int i = 0; i < ln->nwords; i++)
+	{
+		if (n > 0 && w[i].start - w[i - 1].end < 2)
+		{
+			cells[n - 1].w1 = i + 1;
+			cells[n - 1].end = w[i].end;
+			continue;
+		}
+		if (n == maxcells)
+			break;
+		cells[n].w0 = i;
+		cells[n].w1 = i + 1;
+		cells[n].start = w[i].start;
+		cells[n].end = w[i].end;
+		n++;
+	}
+	return n;
+}
+
+/* the words [w0, w1) of a line joined by single spaces */
+char *
+fx_words_text(const fx_doc *doc, const fx_line *ln, int w0, int w1)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	for (int i = w0; i < w1 && i < ln->nwords; i++)
+	{
+		if (i > w0)
+			fx_buf_add(&b, " ", 1);
+		fx_buf_add(&b, ln->s + w[i].off, (size_t) w[i].len);
+		if (b.len > FX_MAX_LABEL)
+			break;
+	}
+	return fx_buf_take(&b);
+}
+
+/* is this word a currency sign standing alone? */
+static bool
+is_currency_word(const char *s, size_t n)
+{
+	static const char *const signs[] = {
+		"$", "US$", "C$", "A$", "\xe2\x82\xac", "\xc2\xa3", "\xe2\x82\xb1",
+		"\xc2\xa5", "\xe2\x82\xb9", "(\xe2\x82\xac)", "($)", NULL
+	};
+
+	for (int i = 0; signs[i]; i++)
+		if (strlen(signs[i]) == n && memcmp(signs[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* is this word a bullet or a stray glyph with no meaning in a label? */
+static bool
+is_glyph_word(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	if (n == 3 && u[0] == 0xEF && u[1] >= 0x80 && u[1] <= 0xA3)
+		return true;			/* private use area U+F000.. */
+	if (n == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xA2)
+		return true;			/* bullet */
+	if (n == 3 && u[0] == 0xE2 && u[1] == 0x96)
+		return true;			/* block elements, squares */
+	if (n == 3 && u[0] == 0xE2 && u[1] == 0x97)
+		return true;			/* geometric shapes */
+	return false;
+}
+
+/* is the word only dots (a dot leader)? */
+static bool
+is_leader_word(const char *s, size_t n)
+{
+	size_t		dots = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		if (s[i] == '.' || s[i] == '_')
+			dots++;
+		else if (i + 2 < n + 0 && (unsigned char) s[i] == 0xE2 &&
+				 (unsigned char) s[i + 1] == 0x80 &&
+				 (unsigned char) s[i + 2] == 0xA6)
+		{
+			dots += 3;
+			i += 2;
+		}
+		else
+			return false;
+	}
+	return dots >= 2;
+}
+
+/* length of a word without a trailing dot leader ("Revenue.......") */
+static size_t
+strip_trailing_leader(const char *s, size_t n)
+{
+	size_t		k = n;
+
+	while (k > 0 && s[k - 1] == '.')
+		k--;
+	if (n - k >= 3)
+		return k;
+	return n;
+}
+
+/*
+ * Clean a raw label: collapse blanks, drop currency signs standing alone,
+ * dot leaders and stray glyphs, trim.  Returns a new string.
+ */
+char *
+fx_clean_label(const char *s)
+{
+	fx_buf		b;
+	size_t		i = 0;
+	size_t		n = strlen(s);
+
+	fx_buf_init(&b);
+	while (i < n)
+	{
+		size_t		j;
+		size_t		wl;
+
+		while (i < n && is_blank((unsigned char) s[i]))
+			i++;
+		j = i;
+		while (j < n && !is_blank((unsigned char) s[j]))
+			j++;
+		if (j == i)
+			break;
+		wl = strip_trailing_leader(s + i, j - i);
+		if (!is_currency_word(s + i, wl) && !is_leader_word(s + i, wl) &&
+			!is_glyph_word(s + i, wl) && wl > 0)
+		{
+			if (b.len > 0)
+				fx_buf_add(&b, " ", 1);
+			fx_buf_add(&b, s + i, wl);
+		}
+		i = j;
+	}
+	return fx_buf_take(&b);
+}
+
+/*
+ * Copy the ASCII letters of s, lowercased, dropping everything else (so
+ * that "Incom e" and "Shee t" still read as words).  Returns the length.
+ */
+int
+fx_letters_lower(const char *s, int len, char *out, int outsz)
+{
+	int			n = 0;
+
+	for (int i = 0; i < len && n < outsz - 1; i++)
+	{
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			out[n++] = (char) (c - 'A' + 'a');
+		else if (c >= 'a' && c <= 'z')
+			out[n++] = c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* does text contain word (ASCII, case-insensitive) standing alone? */
+bool
+fx_has_word(const char *text, int len, const char *word)
+{
+	int			wl = (int) strlen(word);
+
+	for (int i = 0; i + wl <= len; i++)
+	{
+		int			k;
+
+		if (i > 0 && ((text[i - 1] | 32) >= 'a' && (text[i - 1] | 32) <= 'z'))
+			continue;
+		for (k = 0; k < wl; k++)
+		{
+			char		a = text[i + k];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (char) (a - 'A' + 'a');
+			if (a != word[k])
+				break;
+		}
+		if (k < wl)
+			continue;
+		if (i + wl < len && ((text[i + wl] | 32) >= 'a' &&
+							 (text[i + wl] | 32) <= 'z'))
+			continue;
+		return true;
+	}
+	return false;
+}
