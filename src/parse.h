@@ -54,6 +54,9 @@ typedef struct fx_item
 	char	  **values;			/* nperiods entries; NULL = no value; else a
 								 * plain decimal string such as "-3068" or
 								 * "1234.5" (sign applied, dashes = "0") */
+	fx_period	row_period;		/* only when the statement's columns are
+								 * components (equity): the row's own period
+								 * or balance date; label NULL otherwise */
 } fx_item;
 
 /* one arithmetic check of a statement */
@@ -82,6 +85,8 @@ typedef struct fx_statement
 	fx_item    *items;
 	int			nchecks;
 	fx_check   *checks;
+	bool		component_columns;	/* columns are equity components, not
+									 * periods: see fx_item.row_period */
 } fx_statement;
 
 typedef struct fx_result
