@@ -303,6 +303,33 @@ fx_is_year_word(const char *s, int len)
 }
 
 /*
+ * Are the digit groups of a number well formed: 1-3 digits first, then
+ * groups of 3, up to the separator at dec (which may end a decimal part)?
+ */
+static bool
+groups_ok(const char *s, int n, int dec)
+{
+	int			g = 0,
+				ngroups = 0;
+
+	for (int k = 0; k < n; k++)
+	{
+		if (s[k] >= '0' && s[k] <= '9')
+		{
+			g++;
+			continue;
+		}
+		if (k == dec)
+			return ngroups == 0 ? g >= 1 : g == 3;
+		if ((ngroups == 0 && (g < 1 || g > 3)) || (ngroups > 0 && g != 3))
+			return false;
+		ngroups++;
+		g = 0;
+	}
+	return ngroups == 0 || g == 3;
+}
+
+/*
  * Vote on the number format of a word: +1 for European (1.234,5 or 0,27),
  * -1 for US/UK (1,234.5 or 0.27), 0 when it tells nothing.
  */
@@ -335,6 +362,8 @@ fx_euro_vote(const char *s, int len)
 	}
 	if (last < 0 || ndig == 0 || last == e - 1 || last == i)
 		return 0;
+	if (!groups_ok(s + i, e - i, last - i))
+		return 0;				/* 31.12.2021 is a date, not a number */
 	if (ncomma && ndot)
 		return s[last] == ',' ? 1 : -1;
 	if (ndot >= 2)
@@ -476,7 +505,12 @@ find_currency_name(const char *s, int len)
 
 		for (int i = 0; i + n <= len && i < bestpos; i++)
 		{
-			if (!word_start(s, i) || !word_end(s, len, i + n))
+			if (!word_start(s, i))
+				continue;
+			/* whole word, or its plural ("Canadian dollars") */
+			if (!word_end(s, len, i + n) &&
+				!(!names[u].exact && s[i + n] == 's' &&
+				  word_end(s, len, i + n + 1)))
 				continue;
 			if (names[u].exact ? memcmp(s + i, names[u].w, (size_t) n) == 0
 				: match_at(s + i, len - i, names[u].w))

@@ -415,6 +415,14 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 
 		if (cells[i].end <= left)
 			continue;
+		{
+			const char *cs = ln->s + w[cells[i].w0].off;
+			int			cl = w[cells[i].w1 - 1].off + w[cells[i].w1 - 1].len -
+				w[cells[i].w0].off;
+
+			if (!fx_text_has_date(cs, cl))
+				continue;		/* "Note", "% of net sales" */
+		}
 		for (int k = cells[i].w0; k < cells[i].w1; k++)
 			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
 		if (years && cells[i].w1 - cells[i].w0 > 1)
@@ -548,7 +556,7 @@ period_of(const fx_block *bl, int start, int end)
 /* build the label of the period at centre x from the header lines */
 static char *
 heading_label(const fx_doc *doc, int from, int to, int x, int left,
-			  int spacing)
+			  int spacing, int ncols)
 {
 	fx_buf		b;
 	int			tol = spacing * 6 / 10;
@@ -562,11 +570,17 @@ heading_label(const fx_doc *doc, int from, int to, int x, int left,
 		fx_cell		cells[MAX_CELLS];
 		int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
 					best = -1,
-					bestd = tol + 1;
+					bestd,
+					nva = 0;
 		bool		cont;
 
 		if (fx_title_type(doc, ln, &cont) >= 0)
 			continue;
+		for (int k = 0; k < n; k++)
+			if (cells[k].end > left)
+				nva++;
+		/* a line with fewer headings than columns spans them */
+		bestd = nva < ncols ? 3 * tol + 1 : tol + 1;
 		for (int k = 0; k < n; k++)
 		{
 			int			d = x < cells[k].start ? cells[k].start - x :
@@ -661,7 +675,7 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		if (bl->period_line >= 0)
 		{
 			p->label = heading_label(doc, hfrom, bl->period_line, x, left,
-									 spacing);
+									 spacing, npc);
 			if (p->label && p->label[0] == '\0')
 			{
 				free(p->label);
@@ -672,7 +686,7 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		}
 		else
 			p->label = heading_label(doc, hfrom, bl->body - 1, x, left,
-									 spacing);
+									 spacing, npc);
 		if (p->label == NULL)
 			return false;
 		fx_period_parse(p->label, (int) strlen(p->label), p);
@@ -789,7 +803,7 @@ static bool
 label_is_total(const char *t)
 {
 	static const char *const heads[] = {
-		"total", "net cash", "net increase", "net decrease", "net change",
+		"total",
 		NULL
 	};
 
@@ -929,6 +943,13 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				col[v] = -1;
 			if (col[v] >= 0)
 				nassigned++;
+		}
+		if (row.label_words == 0 && nassigned == 1)
+		{
+			/* a lone small number without label: a page number */
+			for (int v = 0; v < row.nvals; v++)
+				if (col[v] >= 0 && !row.vals[v].strong)
+					nassigned = 0;
 		}
 		if (nassigned == 0)
 		{

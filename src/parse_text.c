@@ -362,7 +362,7 @@ is_leader_word(const char *s, size_t n)
 		else
 			return false;
 	}
-	return dots >= 2;
+	return dots >= 1;
 }
 
 /* length of a word without a trailing dot leader ("Revenue.......") */
