@@ -212,6 +212,8 @@ typedef struct group_sum
 {
 	long long	first[FX_MAX_COLS];	/* at the first boundary */
 	int			members;
+	int			first_members;	/* rows summed at the first boundary */
+	int			first_bound;	/* index of the first heading, -1 = none */
 	int			start;			/* index of the group's first row */
 	bool		matched;
 } group_sum;
@@ -248,7 +250,11 @@ sum_group(const fx_statement *st, int t, const int *start, group_sum *g)
 		if (i < 0 || !has_values(st, i))
 		{
 			if (bounds == 0)
+			{
 				memcpy(g->first, sum, sizeof(sum));
+				g->first_members = g->members;
+				g->first_bound = i;
+			}
 			if (g->members >= 2 && sum_matches(st, t, sum))
 			{
 				g->matched = true;
@@ -284,6 +290,66 @@ sum_group(const fx_statement *st, int t, const int *start, group_sum *g)
 	}
 }
 
+/* is a "Total" label one whose group sums up (not A = L + E, balances)? */
+static bool
+subtotal_label(const char *l)
+{
+	return !(starts_with(l, "total liabilities and") ||
+			 starts_with(l, "total equity and") ||
+			 contains(l, "beginning") || contains(l, "ending") ||
+			 contains(l, "balance") || contains(l, " less "));
+}
+
+/* lowercase letters of the next word of s into w; returns the rest */
+static const char *
+next_word(const char *s, char *w, int wsz)
+{
+	int			n = 0;
+
+	while (*s && !((*s | 32) >= 'a' && (*s | 32) <= 'z'))
+		s++;
+	while (*s && (((*s | 32) >= 'a' && (*s | 32) <= 'z') || *s == '-'))
+	{
+		if (n < wsz - 1)
+			w[n++] = (char) (*s | 32);
+		s++;
+	}
+	w[n] = '\0';
+	return s;
+}
+
+/* does every word of the heading appear in the total's label? */
+static bool
+heading_names_total(const char *heading, const char *total)
+{
+	char		w[64];
+	const char *p = heading;
+	int			n = 0;
+
+	if (heading == NULL || total == NULL)
+		return false;
+	while (*(p = next_word(p, w, sizeof(w))) || w[0])
+	{
+		char		t[64];
+		const char *q = total;
+		bool		found = false;
+
+		if (w[0] == '\0')
+			break;
+		while (*(q = next_word(q, t, sizeof(t))) || t[0])
+		{
+			if (t[0] == '\0')
+				break;
+			if (strcmp(t, w) == 0)
+				found = true;
+		}
+		if (!found)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
 /* subtotal checks of every "Total" row */
 static bool
 check_subtotals(fx_statement *st)
@@ -307,9 +373,14 @@ check_subtotals(fx_statement *st)
 				start[r] = s;
 			continue;
 		}
-		sum_group(st, r, start, &g);
-		if (g.members < 2)
+		if (!subtotal_label(st->items[r].label))
 			continue;
+		sum_group(st, r, start, &g);
+		if (!g.matched &&
+			(g.first_members < 2 || g.first_bound < 0 ||
+			 !heading_names_total(st->items[g.first_bound].label,
+								  st->items[r].label)))
+			continue;			/* the group cannot be told */
 		start[r] = g.start;
 		for (int j = 0; j < st->nperiods && j < FX_MAX_COLS; j++)
 		{
@@ -399,7 +470,8 @@ check_balance(fx_statement *st)
 		}
 		else if (!value_at(st, l, j, &v1) || !value_at(st, e, j, &v2))
 			continue;
-		if (!add_check(st, "balance", st->items[a].label, j, va, v1 + v2))
+		if (!add_check(st, "balance", le >= 0 ? st->items[le].label :
+					   st->items[a].label, j, v1 + v2, va))
 			return false;
 	}
 	return true;
