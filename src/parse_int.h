@@ -96,6 +96,7 @@ typedef struct fx_row
 	int			label_words;	/* words [0, label_words) are the label */
 	int			label_start;	/* display column of the label, -1 = none */
 	int			label_end;
+	int			value_gap;		/* blanks between label and first value */
 	int			nvals;
 	fx_val		vals[FX_MAX_VALS];
 	int			npercent;		/* percent values dropped */

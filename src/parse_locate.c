@@ -228,8 +228,8 @@ is_data_line(const fx_doc *doc, const fx_line *ln)
 	if (ln->nwords < 2)
 		return false;
 	fx_analyze_row(doc, ln, false, &row);
-	if (row.label_words == 0 || row.all_years)
-		return false;
+	if (row.label_words == 0 || row.all_years || row.value_gap < 2)
+		return false;				/* "... were $737.9" is prose */
 	for (int i = 0; i < row.nvals; i++)
 		if (row.vals[i].strong)
 			return true;

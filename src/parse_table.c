@@ -116,6 +116,7 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 	row->label_words = k;
 	row->label_start = k > 0 ? w[0].start : -1;
 	row->label_end = k > 0 ? w[k - 1].end : -1;
+	row->value_gap = k > 0 && k < nw ? w[k].start - w[k - 1].end : 1 << 20;
 	for (int i = k; i < nw; i++)
 	{
 		fx_tok		t = fx_classify_word(ln->s + w[i].off, w[i].len, euro,
@@ -197,6 +198,24 @@ is_new_table_header(const fx_doc *doc, const fx_line *ln, int left)
 	return over >= 2;
 }
 
+/* number of cells of a line */
+static int
+count_cells(const fx_doc *doc, const fx_line *ln)
+{
+	fx_cell		cells[MAX_CELLS];
+
+	return fx_line_cells(doc, ln, cells, MAX_CELLS);
+}
+
+/* is the line an "Exhibit 5" / "Appendix" caption opening a new part? */
+static bool
+is_exhibit_line(const fx_line *ln)
+{
+	return ln->nwords <= 3 && (fx_has_word(ln->s, ln->len, "exhibit") ||
+							   fx_has_word(ln->s, ln->len, "appendix") ||
+							   fx_has_word(ln->s, ln->len, "annex"));
+}
+
 /* find the first data row of [from, to), skipping title lines */
 static int
 first_data_row(const fx_doc *doc, int from, int to, bool euro)
@@ -241,8 +260,9 @@ block_end(const fx_doc *doc, int body, int to, bool euro)
 				if (row.vals[v].strong && (left < 0 || row.vals[v].start < left))
 					left = row.vals[v].start;
 		}
-		else if (rows > 2 && row.nvals == 0 && left > 0 &&
-				 is_new_table_header(doc, ln, left - 2))
+		else if (rows > 2 && row.nvals == 0 &&
+				 ((left > 0 && is_new_table_header(doc, ln, left - 2)) ||
+				  count_cells(doc, ln) >= 3 || is_exhibit_line(ln)))
 			return i;
 	}
 	return to;
@@ -963,6 +983,7 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 			if (is_prose(label) || fx_is_end_marker(ln->s, ln->len) ||
+				is_noise_heading(label) ||
 				(row.label_start > value_left(bl) && row.label_words > 0 &&
 				 bl->ncols > 0 && row.label_start >= bl->cols[0].start))
 			{
@@ -1235,6 +1256,7 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 	fx_period	hint;
 	int			pg_end = doc->page_start[tl->page];
 	int			from = span->title_line + 1;
+	bool		ended;
 
 	memset(st, 0, sizeof(*st));
 	st->type = span->type;
@@ -1255,13 +1277,15 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		return false;
 	read_rows(doc, &first, &it, st->nperiods, euro);
 	/* continuation pages */
-	while (pg_end < span->end_line && !it.failed)
+	ended = first.to < (pg_end < span->end_line ? pg_end : span->end_line);
+	while (pg_end < span->end_line && !it.failed && !ended)
 	{
 		int			pg = doc->lines[pg_end].page;
 		int			to = doc->page_start[pg] < span->end_line ?
 			doc->page_start[pg] : span->end_line;
 
 		setup_block(doc, &bl, pg_end, to, euro);
+		ended = bl.to < to;
 		map_block(doc, &bl, &first, st);
 		read_rows(doc, &bl, &it, st->nperiods, euro);
 		st->last_page = pg;
