@@ -184,6 +184,19 @@ is_noise_heading(const char *t)
 	return false;
 }
 
+/* is the text only "(Unaudited)" captions, one per column? */
+static bool
+is_audit_caption(const char *t)
+{
+	int			n = (int) strlen(t),
+				words = 1;
+
+	for (int i = 0; i < n; i++)
+		words += t[i] == ' ';
+	return words <= 4 && (fx_has_word(t, n, "unaudited") ||
+						  fx_has_word(t, n, "audited"));
+}
+
 /* does a line open a new table (two text headings over the columns)? */
 static bool
 is_new_table_header(const fx_doc *doc, const fx_line *ln, int left)
@@ -983,7 +996,7 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 			if (is_prose(label) || fx_is_end_marker(ln->s, ln->len) ||
-				is_noise_heading(label) ||
+				is_audit_caption(label) ||
 				(row.label_start > value_left(bl) && row.label_words > 0 &&
 				 bl->ncols > 0 && row.label_start >= bl->cols[0].start))
 			{
