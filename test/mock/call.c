@@ -166,6 +166,27 @@ truncate_body(Call *call)
 	call->body = half;
 }
 
+/* reason phrases evhttp does not know */
+static const char *
+status_reason(int status)
+{
+	switch (status)
+	{
+		case 402:
+			return "Payment Required";
+		case 408:
+			return "Request Timeout";
+		case 409:
+			return "Conflict";
+		case 422:
+			return "Unprocessable Entity";
+		case 429:
+			return "Too Many Requests";
+		default:
+			return NULL;
+	}
+}
+
 /* send the answer now, then log, count and free */
 static void
 call_send_now(Call *call)
@@ -185,7 +206,7 @@ call_send_now(Call *call)
 	if (call->no_retry && call->status >= 400)
 		call_add_header(call, "x-should-retry", "false");
 	stats_request_end(call);
-	evhttp_send_reply(call->req, call->status, NULL, call->body);
+	evhttp_send_reply(call->req, call->status, status_reason(call->status), call->body);
 	call_free(call);
 }
 

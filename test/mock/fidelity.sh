@@ -1,0 +1,68 @@
+#!/bin/sh
+#
+# fidelity.sh -- run the official JS clients (npm llmwhisperer-client with
+# dotenv beside it, and openai) unchanged against finx-mock.
+#
+# Installs the packages into a temporary directory (or into
+# $FINX_FIDELITY_DIR, kept between runs), starts the mock on a free port,
+# runs fidelity.mjs and prints its TAP-ish lines ending in
+# "N passed, M failed".  Exits non-zero on any failure.
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+schema="$here/../../src/statement_schema.json"
+
+make -s -C "$here" finx-mock
+
+if [ -n "${FINX_FIDELITY_DIR:-}" ]; then
+	work=$FINX_FIDELITY_DIR
+	mkdir -p "$work"
+	keep=1
+else
+	work=$(mktemp -d)
+	keep=0
+fi
+pid=
+
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	if [ "$keep" = 0 ]; then
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT INT TERM
+
+if [ ! -d "$work/node_modules/openai" ] || [ ! -d "$work/node_modules/llmwhisperer-client" ] ||
+	[ ! -d "$work/node_modules/dotenv" ]; then
+	(cd "$work" && [ -f package.json ] || npm init -y >/dev/null 2>&1)
+	if ! (cd "$work" && npm install --no-audit --no-fund llmwhisperer-client dotenv openai >npm.log 2>&1); then
+		echo "not ok 1 - npm install llmwhisperer-client dotenv openai"
+		cat "$work/npm.log"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+fi
+echo "# llmwhisperer-client $(node -p "require('$work/node_modules/llmwhisperer-client/package.json').version"), openai $(node -p "require('$work/node_modules/openai/package.json').version")"
+
+"$here/finx-mock" --port 0 --quiet >"$work/mock.port" 2>"$work/mock.err" &
+pid=$!
+port=
+for _ in $(seq 100); do
+	port=$(sed -n 's/^PORT=//p' "$work/mock.port")
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+if [ -z "$port" ]; then
+	echo "not ok 1 - finx-mock starts"
+	cat "$work/mock.err"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+cp "$here/fidelity.mjs" "$work/fidelity.mjs"
+cd "$work"
+DOTENV_CONFIG_QUIET=true node fidelity.mjs "http://127.0.0.1:$port" "$schema"
