@@ -231,7 +231,7 @@ is_data_line(const fx_doc *doc, const fx_line *ln)
 	if (row.label_words == 0 || row.all_years || row.value_gap < 2)
 		return false;				/* "... were $737.9" is prose */
 	for (int i = 0; i < row.nvals; i++)
-		if (row.vals[i].strong)
+		if (row.vals[i].strong || !row.vals[i].year)
 			return true;
 	return false;
 }

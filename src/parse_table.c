@@ -683,7 +683,10 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		npc = period_cells(doc, &doc->lines[bl->period_line],
 						   header_left(bl), pc, FX_MAX_COLS);
 		if (npc == bl->ncols)
+		{
 			anchors_from_clusters(bl);
+			note_anchors(doc, bl, hfrom, bl->period_line);
+		}
 		else
 		{
 			anchors_from_cells(bl, pc, npc, npc);
@@ -745,7 +748,10 @@ map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
 									   header_left(bl), pc, FX_MAX_COLS);
 
 		if (npc == bl->ncols && npc == st->nperiods)
+		{
 			anchors_from_clusters(bl);
+			note_anchors(doc, bl, bl->from, bl->period_line);
+		}
 		else
 		{
 			anchors_from_cells(bl, pc, npc, st->nperiods);

@@ -1,0 +1,563 @@
+/*-------------------------------------------------------------------------
+ *
+ * test_parse.c
+ *	  Unit tests of the statement parser: numbers, periods, unit scale,
+ *	  currency, labels, locate, structure, checks, and robustness on
+ *	  arbitrary bytes.  Prints one line per failure and a final line
+ *	  "N passed, M failed"; exits non-zero when anything failed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	npassed = 0;
+static int	nfailed = 0;
+
+/* record one result */
+static void
+ok(bool cond, const char *what, const char *detail)
+{
+	if (cond)
+		npassed++;
+	else
+	{
+		nfailed++;
+		printf("FAIL %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	}
+}
+
+/* compare two strings (NULL-safe) */
+static void
+ok_str(const char *got, const char *want, const char *what)
+{
+	char		d[512];
+
+	snprintf(d, sizeof(d), "got \"%s\", want \"%s\"", got ? got : "(null)",
+			 want ? want : "(null)");
+	ok((got == NULL && want == NULL) ||
+	   (got && want && strcmp(got, want) == 0), what, d);
+}
+
+/* classify a word and check kind and value */
+static void
+t_amount(const char *w, bool euro, fx_tok kind, const char *value)
+{
+	char		out[FX_NUM_LEN];
+	bool		strong;
+	fx_tok		t = fx_classify_word(w, (int) strlen(w), euro, out,
+									 sizeof(out), &strong);
+	char		what[128];
+
+	snprintf(what, sizeof(what), "amount \"%s\"", w);
+	ok(t == kind, what, "kind");
+	if (value && t == kind)
+		ok_str(out, value, what);
+}
+
+/* numbers */
+static void
+test_numbers(void)
+{
+	t_amount("(3,068)", false, FX_TOK_AMOUNT, "-3068");
+	t_amount("3,068", false, FX_TOK_AMOUNT, "3068");
+	t_amount("$32,765", false, FX_TOK_AMOUNT, "32765");
+	t_amount("$(1,577)", false, FX_TOK_AMOUNT, "-1577");
+	t_amount("1.234,5", true, FX_TOK_AMOUNT, "1234.5");
+	t_amount("1.234.567", true, FX_TOK_AMOUNT, "1234567");
+	t_amount("-2,229", false, FX_TOK_AMOUNT, "-2229");
+	t_amount("\xe2\x88\x92" "1,234", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("\xe2\x80\x93" "5", false, FX_TOK_AMOUNT, "-5");
+	t_amount("\xe2\x80\x94", false, FX_TOK_DASH, "0");
+	t_amount("\xe2\x80\x93", false, FX_TOK_DASH, "0");
+	t_amount("-", false, FX_TOK_DASH, "0");
+	t_amount("$\xe2\x80\x94", false, FX_TOK_DASH, "0");
+	t_amount("1.27", false, FX_TOK_AMOUNT, "1.27");
+	t_amount("1.00", false, FX_TOK_AMOUNT, "1.00");
+	t_amount("0.27", false, FX_TOK_AMOUNT, "0.27");
+	t_amount("(0)", false, FX_TOK_AMOUNT, "0");
+	t_amount("007", false, FX_TOK_AMOUNT, "7");
+	t_amount("32.1%", false, FX_TOK_PERCENT, NULL);
+	t_amount("(0.1%)", false, FX_TOK_PERCENT, NULL);
+	t_amount("$", false, FX_TOK_SYMBOL, NULL);
+	t_amount("\xe2\x82\xac", false, FX_TOK_SYMBOL, NULL);
+	t_amount("(", false, FX_TOK_PAREN, NULL);
+	t_amount("31,", false, FX_TOK_TEXT, NULL);
+	t_amount("2018:", false, FX_TOK_TEXT, NULL);
+	t_amount("(a)", false, FX_TOK_TEXT, NULL);
+	t_amount("(12", false, FX_TOK_TEXT, NULL);
+	t_amount("31.12.2021", false, FX_TOK_TEXT, NULL);
+	t_amount("1.1.-31.03.2021", false, FX_TOK_TEXT, NULL);
+	t_amount("1,23,4", false, FX_TOK_TEXT, NULL);
+	t_amount("12345678901234567890123456789012345", false, FX_TOK_TEXT, NULL);
+	ok(fx_is_year_word("2018", 4) && !fx_is_year_word("1850", 4) &&
+	   !fx_is_year_word("20189", 5), "year words", NULL);
+	ok(fx_euro_vote("1.234,5", 7) > 0, "euro vote 1.234,5", NULL);
+	ok(fx_euro_vote("1,234.5", 7) < 0, "euro vote 1,234.5", NULL);
+	ok(fx_euro_vote("31.12.2021", 10) == 0, "euro vote date", NULL);
+	ok(fx_euro_vote("1,", 2) == 0, "euro vote 1,", NULL);
+	ok(fx_euro_vote("1,234", 5) == 0, "euro vote 1,234", NULL);
+}
+
+/* parse a period heading and compare */
+static void
+t_period(const char *s, int y, int m, int d, int months)
+{
+	fx_period	p;
+	char		what[160],
+				det[160];
+
+	memset(&p, 0, sizeof(p));
+	fx_period_parse(s, (int) strlen(s), &p);
+	snprintf(what, sizeof(what), "period \"%s\"", s);
+	snprintf(det, sizeof(det), "got %d-%d-%d/%d, want %d-%d-%d/%d",
+			 p.end_year, p.end_month, p.end_day, p.months, y, m, d, months);
+	ok(p.end_year == y && p.end_month == m && p.end_day == d &&
+	   p.months == months, what, det);
+}
+
+/* periods */
+static void
+test_periods(void)
+{
+	fx_period	p,
+				hint;
+
+	t_period("Three Months Ended July 1, 2023", 2023, 7, 1, 3);
+	t_period("Nine Months Ended June 25, 2022", 2022, 6, 25, 9);
+	t_period("13 Weeks Ended January 28, 2023", 2023, 1, 28, 3);
+	t_period("26 Weeks Ended July 29, 2023", 2023, 7, 29, 6);
+	t_period("39 Weeks Ended October 28, 2023", 2023, 10, 28, 9);
+	t_period("52 Weeks Ended January 28, 2023", 2023, 1, 28, 12);
+	t_period("53 Weeks Ended February 3, 2024", 2024, 2, 3, 12);
+	t_period("1.1.-30.06.2021", 2021, 6, 30, 6);
+	t_period("1.1.-31.03.2021", 2021, 3, 31, 3);
+	t_period("1.4.-30.06.2021", 2021, 6, 30, 3);
+	t_period("31.12.2020", 2020, 12, 31, 0);
+	t_period("2018", 2018, 0, 0, 0);
+	t_period("December 31, 2018", 2018, 12, 31, 0);
+	t_period("30 June 2021", 2021, 6, 30, 0);
+	t_period("Year Ended December 31 2023", 2023, 12, 31, 12);
+	t_period("Years Ended December 31 2023", 2023, 12, 31, 12);
+	t_period("Six months ended 30 June 2021", 2021, 6, 30, 6);
+	t_period("2021-06-30", 2021, 6, 30, 0);
+	t_period("FY2022", 2022, 0, 0, 12);
+	t_period("Notes", 0, 0, 0, 0);
+	/* a caption completes a year heading */
+	memset(&p, 0, sizeof(p));
+	memset(&hint, 0, sizeof(hint));
+	fx_period_parse("2018", 4, &p);
+	fx_period_parse("Years ended December 31", 23, &hint);
+	fx_period_apply_hint(&p, &hint, false, 3);
+	ok(p.end_month == 12 && p.end_day == 31 && p.months == 12,
+	   "hint Years ended December 31", NULL);
+	fx_period_apply_hint(&p, &hint, true, 3);
+	ok(p.months == 0, "instant has no length", NULL);
+}
+
+/* unit scale of a caption */
+static void
+t_unit(const char *s, const char *want)
+{
+	char		what[160];
+
+	snprintf(what, sizeof(what), "unit \"%s\"", s);
+	ok_str(fx_find_unit_scale(s, (int) strlen(s)), want, what);
+}
+
+/* currency of a caption */
+static void
+t_cur(const char *s, const char *want)
+{
+	char		cur[4] = "";
+	char		what[160];
+	bool		found = fx_find_currency(s, (int) strlen(s), cur);
+
+	snprintf(what, sizeof(what), "currency \"%s\"", s);
+	ok_str(found ? cur : NULL, want, what);
+}
+
+/* unit scale and currency */
+static void
+test_units(void)
+{
+	t_unit("In millions", "1000000");
+	t_unit("(In millions, except number of shares which are reflected in thousands)",
+		   "1000000");
+	t_unit("in '000 EUR", "1000");
+	t_unit("in \xe2\x80\x98" "000 EUR", "1000");
+	t_unit("(millions of Canadian dollars)", "1000000");
+	t_unit("(In thousands, except per share data)", "1000");
+	t_unit("in EUR thousand", "1000");
+	t_unit("TEUR", "1000");
+	t_unit("(Dollars in millions, except per share amount)", "1000000");
+	t_unit("Consolidated Balance Sheet", NULL);
+	t_unit("Summary of commissions", NULL);
+	t_cur("(millions of Canadian dollars)", "CAD");
+	t_cur("in '000 EUR", "EUR");
+	t_cur("\xe2\x82\xac 1,234", "EUR");
+	t_cur("$ 1,234", "USD");
+	t_cur("In millions of U.S. dollars", "USD");
+	t_cur("Philippine Peso", "PHP");
+	t_cur("\xe2\x82\xb1 5,000", "PHP");
+	t_cur("PHP", "PHP");
+	t_cur("\xc2\xa3", "GBP");
+	t_cur("European operations", NULL);
+	t_cur("in EUR thousand", "EUR");
+}
+
+/* labels */
+static void
+test_labels(void)
+{
+	char	   *l;
+
+	l = fx_clean_label("Revenue . . . . . . .");
+	ok_str(l, "Revenue", "label dot leader words");
+	free(l);
+	l = fx_clean_label("Cash at bank........");
+	ok_str(l, "Cash at bank", "label dot leader suffix");
+	free(l);
+	l = fx_clean_label("  Net   income   $ ");
+	ok_str(l, "Net income", "label blanks and $");
+	free(l);
+	l = fx_clean_label("Current assets:");
+	ok_str(l, "Current assets:", "label keeps colon");
+	free(l);
+	l = fx_clean_label("Common stock, $0.01 par value");
+	ok_str(l, "Common stock, $0.01 par value", "label keeps $ inside");
+	free(l);
+}
+
+/* parse pages given as NUL-terminated strings */
+static fx_result *
+parse_pages(const char *const *pages, int n)
+{
+	size_t		lens[32];
+
+	for (int i = 0; i < n; i++)
+		lens[i] = strlen(pages[i]);
+	return fx_parse_document(pages, lens, n, NULL);
+}
+
+/* find an item by label in a statement */
+static const fx_item *
+find_item(const fx_statement *st, const char *label)
+{
+	for (int i = 0; i < st->nitems; i++)
+		if (st->items[i].label && strcmp(st->items[i].label, label) == 0)
+			return &st->items[i];
+	return NULL;
+}
+
+/* value of an item in period j, or NULL */
+static const char *
+val(const fx_statement *st, const char *label, int j)
+{
+	const fx_item *it = find_item(st, label);
+
+	if (it == NULL || j >= st->nperiods)
+		return NULL;
+	return it->values[j];
+}
+
+/* the first statement of a type, or NULL */
+static const fx_statement *
+stmt(const fx_result *r, fx_stmt_type t)
+{
+	for (int i = 0; r && i < r->nstatements; i++)
+		if (r->statements[i].type == t)
+			return &r->statements[i];
+	return NULL;
+}
+
+/* did a named check on a target pass (1), fail (0), or not run (-1)? */
+static int
+check_result(const fx_statement *st, const char *name, const char *target,
+			 int period)
+{
+	for (int i = 0; i < st->nchecks; i++)
+		if (strcmp(st->checks[i].name, name) == 0 &&
+			strcmp(st->checks[i].target, target) == 0 &&
+			st->checks[i].period == period)
+			return st->checks[i].passed ? 1 : 0;
+	return -1;
+}
+
+static const char *const doc_pages[] = {
+	/* 1: table of contents */
+	"                         INDEX TO FINANCIAL STATEMENTS\n"
+	"Consolidated Statements of Income                                   3\n"
+	"Consolidated Balance Sheets                                         4\n"
+	"Consolidated Statements of Cash Flows                               5\n",
+	/* 2: narrative with a table that is not a statement */
+	"Management's discussion. The consolidated balance sheet shows growth.\n"
+	"Segment                        2023          2022\n"
+	"Americas                      1,200         1,100\n"
+	"Europe                          800           700\n"
+	"Total                         2,000         1,800\n",
+	/* 3: income statement */
+	"                       ACME CORP\n"
+	"              CONSOLIDATED STATEMENTS OF INCOME\n"
+	"          (In thousands, except per share data)\n"
+	"\n"
+	"                                             13 Weeks Ended\n"
+	"                                    Notes  January 28,   % of     January 29,   % of\n"
+	"                                              2023      net sales    2022     net sales\n"
+	"Net sales                             5  $  3,226,773   100.0% $  2,729,388  100.0%\n"
+	"Cost of sales                            (2,014,270)   62.4%    (1,702,059)  62.4%\n"
+	"                                         ----------            ----------\n"
+	"                                          1,212,503             1,027,329\n"
+	"Selling, general and administrative\n"
+	"  expenses                                  762,706    23.6%       649,968  23.8%\n"
+	"Pre-opening expenses                             \xe2\x80\x94              1,739\n"
+	"Operating income                            449,797               375,622\n"
+	"Basic earnings per share                       6.73                  5.44\n"
+	"\n"
+	"See accompanying notes to the consolidated financial statements.\n"
+	"                                   3\n",
+	/* 4: balance sheet, first part */
+	"              CONSOLIDATED BALANCE SHEETS\n"
+	"                   (In millions)\n"
+	"                                       December 31,   December 31,\n"
+	"                                           2023           2022\n"
+	"Current assets:\n"
+	"  Cash and cash equivalents               $  100         $   90\n"
+	"  Receivables                                 50             40\n"
+	"    Total current assets                     150            130\n"
+	"Property, plant and equipment, net            250            270\n"
+	"    Total assets                          $  400         $  400\n",
+	/* 5: balance sheet, continued */
+	"        CONSOLIDATED BALANCE SHEETS (continued)\n"
+	"                                       December 31,   December 31,\n"
+	"                                           2023           2022\n"
+	"Liabilities:\n"
+	"  Payables                                   120            150\n"
+	"  Debt                                        80            100\n"
+	"    Total liabilities                        200            250\n"
+	"Equity                                       200            150\n"
+	"    Total liabilities and equity             400            410\n",
+	/* 6: cash flows */
+	"           CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+	"               (in millions of euros)\n"
+	"                                            2023          2022\n"
+	"Net cash from operating activities          30            25\n"
+	"Net cash used in investing activities      (20)          (15)\n"
+	"Net increase in cash                        10            10\n"
+	"Cash at beginning of year                   90            80\n"
+	"Cash at end of year                        100            91\n",
+	/* 7: no text layer */
+	"   \n  \n",
+};
+
+/* locate and structure a small document */
+static void
+test_document(void)
+{
+	fx_result  *r = parse_pages(doc_pages, 7);
+	const fx_statement *is,
+			   *bs,
+			   *cf;
+
+	ok(r != NULL && r->error == NULL, "document parses", NULL);
+	if (r == NULL)
+		return;
+	ok(r->nstatements == 3, "three statements (no TOC, no MD&A table)", NULL);
+	ok(r->n_no_text == 1 && r->no_text_pages[0] == 7, "page 7 has no text",
+	   NULL);
+	is = stmt(r, FX_INCOME_STATEMENT);
+	bs = stmt(r, FX_BALANCE_SHEET);
+	cf = stmt(r, FX_CASH_FLOW);
+	ok(is && is->first_page == 3, "income statement on page 3", NULL);
+	ok(bs && bs->first_page == 4 && bs->last_page == 5,
+	   "balance sheet on pages 4-5", NULL);
+	ok(cf && cf->first_page == 6, "cash flow on page 6", NULL);
+	if (is)
+	{
+		ok(is->nperiods == 2, "two periods, percent and note columns dropped",
+		   NULL);
+		ok_str(is->unit_scale, "1000", "income statement unit");
+		ok_str(is->currency, "USD", "income statement currency");
+		if (is->nperiods == 2)
+		{
+			ok_str(is->periods[0].label, "13 Weeks Ended January 28, 2023",
+				   "period label with span");
+			ok(is->periods[0].months == 3 && is->periods[0].end_day == 28,
+			   "13 weeks -> 3 months", NULL);
+		}
+		ok_str(val(is, "Net sales", 0), "3226773", "net sales 2023");
+		ok_str(val(is, "Cost of sales", 1), "-1702059", "cost of sales 2022");
+		ok_str(val(is, "Selling, general and administrative expenses", 0),
+			   "762706", "wrapped label joined");
+		ok_str(val(is, "Pre-opening expenses", 0), "0", "dash is zero");
+		ok_str(val(is, "Basic earnings per share", 0), "6.73", "EPS decimals");
+		{
+			const fx_item *g = find_item(is, "Total");
+
+			ok(g && g->generated_label && g->is_total &&
+			   g->values[0] && strcmp(g->values[0], "1212503") == 0,
+			   "unlabeled subtotal kept with a generated label", NULL);
+		}
+		ok(find_item(is, "3") == NULL && find_item(is, "Total 3") == NULL,
+		   "page number is not a row", NULL);
+	}
+	if (bs)
+	{
+		ok(bs->periods && bs->nperiods == 2 && bs->periods[0].months == 0 &&
+		   bs->periods[0].end_year == 2023 && bs->periods[0].end_month == 12,
+		   "balance sheet periods are instants", NULL);
+		ok_str(val(bs, "Payables", 1), "150", "continued page values");
+		ok_str(bs->unit_scale, "1000000", "balance sheet unit");
+		ok(check_result(bs, "subtotal", "Total current assets", 0) == 1,
+		   "subtotal passes", NULL);
+		ok(check_result(bs, "balance", "Total liabilities and equity", 0) == 1,
+		   "balance 2023 passes", NULL);
+		ok(check_result(bs, "balance", "Total liabilities and equity", 1) == 0,
+		   "balance 2022 fails", NULL);
+		ok(find_item(bs, "Current assets:") != NULL &&
+		   find_item(bs, "Current assets:")->values[0] == NULL,
+		   "heading row kept without values", NULL);
+		ok(find_item(bs, "Total assets")->indent >
+		   find_item(bs, "Receivables")->indent, "indent levels", NULL);
+	}
+	if (cf)
+	{
+		ok_str(cf->currency, "EUR", "cash flow currency from words");
+		ok(check_result(cf, "cash_rollforward", "Cash at end of year", 0) == 1,
+		   "cash roll-forward 2023 passes", NULL);
+		ok(check_result(cf, "cash_rollforward", "Cash at end of year", 1) == 0,
+		   "cash roll-forward 2022 fails", NULL);
+		ok(cf->periods && cf->periods[0].months == 12,
+		   "year column of a flow statement is 12 months", NULL);
+	}
+	fx_result_free(r);
+}
+
+/* European format, range periods, Note column at the left of values */
+static void
+test_european(void)
+{
+	static const char *const pages[] = {
+		"Konzern-Gewinn- und Verlustrechnung\n"
+		"Consolidated statement of profit or loss\n"
+		"in EUR thousand                   Note    1.1.-30.06.2021   1.1.-30.06.2020\n"
+		"Revenue                             4          1.234,5          1.100,0\n"
+		"Cost of sales                       5           -834,5          -800,0\n"
+		"Gross profit                                     400,0            300,0\n"
+		"Other income                                   1.000.000            2,5\n"
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *st = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(st != NULL, "european statement found", NULL);
+	if (st == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok(st->nperiods == 2, "european: two periods", NULL);
+	ok_str(st->currency, "EUR", "european currency");
+	ok_str(st->unit_scale, "1000", "european unit");
+	ok_str(val(st, "Revenue", 0), "1234.5", "european 1.234,5");
+	ok_str(val(st, "Cost of sales", 1), "-800.0", "european negative");
+	ok_str(val(st, "Other income", 0), "1000000", "european 1.000.000");
+	if (st->nperiods == 2)
+		ok(st->periods[0].months == 6 && st->periods[0].end_month == 6,
+		   "range gives 6 months", NULL);
+	fx_result_free(r);
+}
+
+/* tiny deterministic random generator */
+static unsigned int
+rnd(unsigned int *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 16) & 0x7fff;
+}
+
+/* arbitrary bytes, huge lines, pieces of statements: never crash */
+static void
+test_robustness(void)
+{
+	unsigned int seed = 42;
+	static char buf[70000];
+	static const char *const pieces[] = {
+		"Balance Sheet", "Statement of Cash Flows", "  ", "\n", "(1,234)",
+		"2023", "December 31,", "Total", "$", "\xe2\x80\x94", "\xff\xfe",
+		"1.1.-30.06.2021", "Notes", "%", "Three Months Ended", "\xe2\x88\x92",
+		"....", "Net income", "         ", "(In millions)", "\f", "\0"
+	};
+	int			runs = 0;
+
+	for (int iter = 0; iter < 400; iter++)
+	{
+		size_t		n = 0,
+					want = (size_t) (rnd(&seed) % 4000) + 1;
+		const char *pages[3];
+		size_t		lens[3];
+		fx_result  *r;
+
+		while (n < want)
+		{
+			if (iter % 2)
+				buf[n++] = (char) rnd(&seed);
+			else
+			{
+				const char *p = pieces[rnd(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+				size_t		l = strlen(p);
+
+				if (n + l >= sizeof(buf))
+					break;
+				memcpy(buf + n, p, l);
+				n += l;
+			}
+		}
+		pages[0] = buf;
+		lens[0] = n / 2;
+		pages[1] = buf + n / 2;
+		lens[1] = n - n / 2;
+		pages[2] = NULL;
+		lens[2] = 0;
+		r = fx_parse_document(pages, lens, 3, NULL);
+		if (r)
+			runs++;
+		fx_result_free(r);
+	}
+	ok(runs == 400, "random inputs parse without crashing", NULL);
+	/* one huge line, no newline */
+	memset(buf, '9', sizeof(buf));
+	for (size_t i = 0; i < sizeof(buf); i += 7)
+		buf[i] = ' ';
+	{
+		const char *pages[1] = {buf};
+		size_t		lens[1] = {sizeof(buf)};
+		fx_result  *r = fx_parse_document(pages, lens, 1, NULL);
+
+		ok(r != NULL && r->nstatements == 0, "huge line", NULL);
+		fx_result_free(r);
+	}
+	{
+		fx_result  *r = fx_parse_document(NULL, NULL, 0, NULL);
+
+		ok(r != NULL && r->nstatements == 0 && r->error != NULL,
+		   "zero pages", NULL);
+		fx_result_free(r);
+	}
+}
+
+int
+main(void)
+{
+	test_numbers();
+	test_periods();
+	test_units();
+	test_labels();
+	test_document();
+	test_european();
+	test_robustness();
+	printf("%d passed, %d failed\n", npassed, nfailed);
+	return nfailed > 0 ? 1 : 0;
+}
