@@ -52,8 +52,12 @@ refill(KeyState *ks, const Knobs *k, double now)
 	double		window = 60.0 * k->time_scale;
 	double		dt = now - ks->bucket_time;
 
-	if (!ks->bucket_init)
+	if (!ks->bucket_init || ks->bucket_rpm != k->chat_rpm ||
+		ks->bucket_tpm != k->chat_tpm)
 	{
+		/* first use, or the limits changed: start full */
+		ks->bucket_rpm = k->chat_rpm;
+		ks->bucket_tpm = k->chat_tpm;
 		ks->rpm_level = k->chat_rpm;
 		ks->tpm_level = k->chat_tpm;
 		ks->bucket_init = true;

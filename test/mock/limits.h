@@ -33,6 +33,8 @@ typedef struct KeyState
 	double		tpm_level;
 	double		bucket_time;	/* when they were last refilled */
 	bool		bucket_init;
+	int			bucket_rpm;		/* limits the buckets were filled for */
+	int			bucket_tpm;
 	long		chat_requests;
 	long		chat_429;
 	/* whisper */
