@@ -439,7 +439,11 @@ knobs_print_help(FILE *out)
 		for (char *p = opt + 2; *p; p++)
 			if (*p == '_')
 				*p = '-';
-		fprintf(out, "  %-32s %s\n", opt, knob_defs[i].help);
+		json_object *def = knob_to_json(&knobs, i);
+
+		fprintf(out, "  %-30s %s (default %s)\n", opt, knob_defs[i].help,
+				json_object_to_json_string(def));
+		json_object_put(def);
 	}
 }
 
