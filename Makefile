@@ -1,0 +1,36 @@
+# finextract: PGXS build of the extension, its tests and tools.
+
+EXTENSION = finextract
+MODULE_big = finextract
+DATA = $(wildcard sql/finextract--*.sql)
+
+# The extension proper, then the parser (plain C, no backend headers).
+OBJS = \
+	src/finextract.o \
+	src/api.o \
+	src/worker.o \
+	src/loop.o \
+	src/child.o \
+	src/pipeline.o \
+	src/store.o \
+	src/options.o \
+	src/pagerange.o \
+	src/pdfcheck.o \
+	$(PARSER_OBJS)
+
+PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(filter-out sql/finextract--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress --load-extension=finextract
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+PROVE_FLAGS = -I ./test/perl --timer
+EXTRA_CLEAN = tmp_check_regress test/tools/fxparse test/tools/test_parse
+
+PG_CPPFLAGS = -Isrc
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK = -lcurl -ljson-c
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

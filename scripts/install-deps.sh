@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install the Debian 12 packages finextract needs to build, run and test.
+# Runs apt-get only for what is missing; needs root (or sudo).
+set -eu
+
+PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
+libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

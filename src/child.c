@@ -1,0 +1,490 @@
+/*-------------------------------------------------------------------------
+ *
+ * child.c
+ *	  Child processes on the event loop: admission, spawning, draining
+ *	  pipes, limits and reaping.
+ *
+ * This file owns every child process of the worker.  Children are forked
+ * (not spawned through a shell), put in their own process group, given
+ * resource limits and PR_SET_PDEATHSIG so that none outlives the worker,
+ * and killed as a group at their time limit or output cap.  SIGCHLD only
+ * sets the latch; fx_child_reap() collects exits from the main loop.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/ilist.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "child.h"
+#include "finextract.h"
+
+#define STDERR_KEEP 4096
+#define READ_CHUNK 65536
+
+struct FxChild
+{
+	dlist_node	node;			/* in queued or running list */
+	char	  **argv;
+	int			timeout_ms;
+	size_t		out_cap;
+	FxChildDone done;
+	void	   *arg;
+	MemoryContext owner_cxt;	/* where the output is allocated */
+	pid_t		pid;
+	int			out_fd;
+	int			err_fd;
+	bool		exited;
+	bool		cancelled;
+	FxTimerId	timer;
+	int64		queued_at;
+	int64		started_at;
+	FxChildResult res;
+	size_t		out_size;		/* allocated size of res.out */
+	size_t		err_len;
+};
+
+static FxLoop *child_loop = NULL;
+static MemoryContext child_cxt = NULL;
+static dlist_head queued = DLIST_STATIC_INIT(queued);
+static dlist_head running = DLIST_STATIC_INIT(running);
+static int	nrunning = 0;
+static int	nqueued = 0;
+
+static void start_queued(void);
+
+/* Attach the child machinery to the loop. */
+void
+fx_child_init(FxLoop *loop)
+{
+	child_loop = loop;
+	if (child_cxt == NULL)
+		child_cxt = AllocSetContextCreate(TopMemoryContext,
+										  "finextract children",
+										  ALLOCSET_SMALL_SIZES);
+}
+
+int
+fx_child_running(void)
+{
+	return nrunning;
+}
+
+int
+fx_child_queued(void)
+{
+	return nqueued;
+}
+
+/* Queue a child; it starts as soon as a slot is free. */
+FxChild *
+fx_child_run(char **argv, int timeout_ms, size_t out_cap,
+			 FxChildDone done, void *arg)
+{
+	MemoryContext old = MemoryContextSwitchTo(child_cxt);
+	FxChild    *c = palloc0(sizeof(FxChild));
+	int			n = 0;
+
+	while (argv[n])
+		n++;
+	c->argv = palloc0(sizeof(char *) * (n + 1));
+	for (int i = 0; i < n; i++)
+		c->argv[i] = pstrdup(argv[i]);
+	MemoryContextSwitchTo(old);
+	c->timeout_ms = timeout_ms;
+	c->out_cap = out_cap;
+	c->done = done;
+	c->arg = arg;
+	c->owner_cxt = CurrentMemoryContext;
+	c->out_fd = c->err_fd = -1;
+	c->queued_at = fx_now_ms();
+	dlist_push_tail(&queued, &c->node);
+	nqueued++;
+	start_queued();
+	return c;
+}
+
+/* In the forked child: close every inherited descriptor but keep. */
+static void
+close_other_fds(int keep)
+{
+	if (keep > 3)
+		(void) close_range(3, keep - 1, 0);
+	if (close_range(keep + 1, ~0U, 0) < 0)
+	{
+		long		max = sysconf(_SC_OPEN_MAX);
+
+		for (long fd = 3; fd < Min(max, 65536); fd++)
+			if (fd != keep)
+				(void) close((int) fd);
+	}
+}
+
+/* In the forked child: reset signals, wire descriptors, set limits, exec. */
+static void
+exec_in_child(FxChild *c, int devnull, int out_w, int err_w, int status_w)
+{
+	sigset_t	none;
+	struct rlimit rl;
+	int			sigs[] = {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD,
+	SIGUSR1, SIGUSR2, SIGALRM};
+	int			e;
+
+	setpgid(0, 0);
+	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int i = 0; i < (int) lengthof(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+		goto fail;
+	rl.rlim_cur = rl.rlim_max = (rlim_t) finx_child_memory_mb * 1024 * 1024;
+	(void) setrlimit(RLIMIT_AS, &rl);
+	rl.rlim_cur = rl.rlim_max = (rlim_t) (c->timeout_ms / 1000 + 2);
+	(void) setrlimit(RLIMIT_CPU, &rl);
+	rl.rlim_cur = rl.rlim_max = 0;
+	(void) setrlimit(RLIMIT_CORE, &rl);
+	rl.rlim_cur = rl.rlim_max = (rlim_t) 256 * 1024 * 1024;
+	(void) setrlimit(RLIMIT_FSIZE, &rl);
+	close_other_fds(status_w);
+	execvp(c->argv[0], c->argv);
+fail:
+	e = errno;
+	(void) !write(status_w, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Make a pipe whose read end is non-blocking; both ends close on exec. */
+static bool
+make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return false;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0)
+	{
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	return true;
+}
+
+static void child_io(int fd, int events, void *arg);
+static void child_timeout(void *arg);
+static void maybe_finish(FxChild *c);
+
+/* Fork and exec one child; on failure, record why in c->res. */
+static void
+spawn(FxChild *c)
+{
+	int			out[2] = {-1, -1},
+				err[2] = {-1, -1},
+				st[2] = {-1, -1};
+	int			devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int			e = 0;
+	ssize_t		r;
+
+	if (devnull < 0 || !make_pipe(out) || !make_pipe(err) || pipe2(st, O_CLOEXEC) < 0)
+	{
+		c->res.spawn_failed = true;
+		c->res.spawn_errno = errno;
+		goto cleanup;
+	}
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid == 0)
+		exec_in_child(c, devnull, out[1], err[1], st[1]);
+	if (c->pid < 0)
+	{
+		c->res.spawn_failed = true;
+		c->res.spawn_errno = errno;
+		goto cleanup;
+	}
+	(void) setpgid(c->pid, c->pid);
+	close(st[1]);
+	st[1] = -1;
+	/* the status pipe reaches EOF at a successful exec */
+	do
+		r = read(st[0], &e, sizeof(e));
+	while (r < 0 && errno == EINTR);
+	if (r == sizeof(e))
+	{
+		c->res.spawn_failed = true;
+		c->res.spawn_errno = e;
+	}
+	c->out_fd = out[0];
+	c->err_fd = err[0];
+	out[0] = err[0] = -1;
+cleanup:
+	for (int i = 0; i < 2; i++)
+	{
+		if (out[i] >= 0)
+			close(out[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+		if (st[i] >= 0)
+			close(st[i]);
+	}
+	if (devnull >= 0)
+		close(devnull);
+}
+
+/* Start queued children while slots are free. */
+static void
+start_queued(void)
+{
+	while (nqueued > 0 && nrunning < finx_max_local_procs)
+	{
+		FxChild    *c = dlist_container(FxChild, node, dlist_pop_head_node(&queued));
+
+		nqueued--;
+		dlist_push_tail(&running, &c->node);
+		nrunning++;
+		c->started_at = fx_now_ms();
+		c->res.queued_ms = c->started_at - c->queued_at;
+		spawn(c);
+		if (c->out_fd >= 0)
+		{
+			fx_loop_watch(child_loop, c->out_fd, FX_IO_READ, child_io, c);
+			fx_loop_watch(child_loop, c->err_fd, FX_IO_READ, child_io, c);
+		}
+		if (c->res.spawn_failed && c->pid <= 0)
+			c->exited = true;
+		else
+			c->timer = fx_loop_timer(child_loop, c->timeout_ms, child_timeout, c);
+		maybe_finish(c);
+	}
+}
+
+/* Kill the child's whole process group. */
+static void
+kill_group(FxChild *c)
+{
+	if (c->pid > 0)
+		(void) kill(-c->pid, SIGKILL);
+}
+
+/* Time limit reached. */
+static void
+child_timeout(void *arg)
+{
+	FxChild    *c = arg;
+
+	c->timer = 0;
+	c->res.timed_out = true;
+	kill_group(c);
+}
+
+/* Close one of the child's pipes. */
+static void
+close_pipe(int *fd)
+{
+	if (*fd < 0)
+		return;
+	fx_loop_unwatch(child_loop, *fd);
+	close(*fd);
+	*fd = -1;
+}
+
+/* Append to stdout, growing the buffer; false when over the cap. */
+static bool
+append_out(FxChild *c, const char *buf, size_t n)
+{
+	if (c->res.out_len + n > c->out_cap)
+		return false;
+	if (c->res.out == NULL || c->res.out_len + n + 1 > c->out_size)
+	{
+		size_t		want = Max(c->out_size * 2, c->res.out_len + n + 1);
+
+		want = Max(want, (size_t) 8192);
+		want = Min(want, c->out_cap + 1);
+		if (c->res.out == NULL)
+			c->res.out = MemoryContextAllocHuge(c->owner_cxt, want);
+		else
+			c->res.out = repalloc_huge(c->res.out, want);
+		c->out_size = want;
+	}
+	memcpy(c->res.out + c->res.out_len, buf, n);
+	c->res.out_len += n;
+	c->res.out[c->res.out_len] = '\0';
+	return true;
+}
+
+/* Keep the beginning of stderr. */
+static void
+append_err(FxChild *c, const char *buf, size_t n)
+{
+	size_t		room;
+
+	if (c->res.err == NULL)
+		c->res.err = MemoryContextAllocZero(c->owner_cxt, STDERR_KEEP + 1);
+	room = STDERR_KEEP - c->err_len;
+	n = Min(n, room);
+	memcpy(c->res.err + c->err_len, buf, n);
+	c->err_len += n;
+}
+
+/* Drain whatever is readable on one pipe. */
+static void
+child_io(int fd, int events, void *arg)
+{
+	FxChild    *c = arg;
+	char		buf[READ_CHUNK];
+
+	for (;;)
+	{
+		ssize_t		n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0)
+			break;				/* EOF or error */
+		if (fd == c->err_fd)
+			append_err(c, buf, n);
+		else if (!append_out(c, buf, n))
+		{
+			c->res.capped = true;
+			kill_group(c);
+			break;
+		}
+	}
+	close_pipe(fd == c->out_fd ? &c->out_fd : &c->err_fd);
+	maybe_finish(c);
+}
+
+/* Free a finished child and its bookkeeping. */
+static void
+release(FxChild *c)
+{
+	for (int i = 0; c->argv[i]; i++)
+		pfree(c->argv[i]);
+	pfree(c->argv);
+	pfree(c);
+}
+
+/* Deliver the result once the child has exited and its pipes are closed. */
+static void
+maybe_finish(FxChild *c)
+{
+	if (!c->exited || c->out_fd >= 0 || c->err_fd >= 0)
+		return;
+	if (c->timer)
+		fx_loop_cancel_timer(child_loop, c->timer);
+	dlist_delete(&c->node);
+	nrunning--;
+	c->res.run_ms = fx_now_ms() - c->started_at;
+	if (c->res.out == NULL)
+		c->res.out = MemoryContextAllocZero(c->owner_cxt, 1);
+	if (c->res.err == NULL)
+		c->res.err = MemoryContextAllocZero(c->owner_cxt, 1);
+	if (!c->cancelled)
+		c->done(&c->res, c->arg);
+	release(c);
+	start_queued();
+}
+
+/* Collect exited children (call after SIGCHLD sets the latch). */
+void
+fx_child_reap(void)
+{
+	int			status;
+	pid_t		pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	{
+		dlist_mutable_iter it;
+
+		dlist_foreach_modify(it, &running)
+		{
+			FxChild    *c = dlist_container(FxChild, node, it.cur);
+
+			if (c->pid != pid)
+				continue;
+			c->exited = true;
+			c->res.wait_status = status;
+			/* grandchildren may still hold the pipes open */
+			if (c->out_fd >= 0 || c->err_fd >= 0)
+				kill_group(c);
+			maybe_finish(c);
+			break;
+		}
+	}
+}
+
+/* Forget a child: no callback will run.  A running one is killed. */
+void
+fx_child_cancel(FxChild *c)
+{
+	if (c->pid == 0 && !c->exited)
+	{
+		dlist_delete(&c->node);
+		nqueued--;
+		release(c);
+		return;
+	}
+	c->cancelled = true;
+	kill_group(c);
+}
+
+/* Kill every running child (worker exit). */
+void
+fx_child_kill_all(void)
+{
+	dlist_iter	it;
+
+	dlist_foreach(it, &running)
+		kill_group(dlist_container(FxChild, node, it.cur));
+}
+
+/* The last lines of stderr, trimmed to a readable length, or NULL. */
+static const char *
+stderr_tail(const char *err)
+{
+	size_t		n;
+	char	   *s;
+
+	if (err == NULL || err[0] == '\0')
+		return NULL;
+	s = pstrdup(err);
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	if (n > 400)
+		s += n - 400;
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return n > 0 ? s : NULL;
+}
+
+/* Describe a failed child run in words, or NULL if it succeeded. */
+char *
+fx_child_describe_failure(const FxChildResult *res, const char *program)
+{
+	const char *err = stderr_tail(res->err);
+
+	if (res->spawn_failed)
+		return psprintf("could not run %s: %s", program, strerror(res->spawn_errno));
+	if (res->timed_out)
+		return psprintf("%s did not finish within the time limit (finextract.local_timeout)", program);
+	if (res->capped)
+		return psprintf("%s produced more output than finextract.text_cap allows", program);
+	if (WIFSIGNALED(res->wait_status))
+		return psprintf("%s was terminated by signal %d%s%s", program,
+						WTERMSIG(res->wait_status), err ? ": " : "", err ? err : "");
+	if (WIFEXITED(res->wait_status) && WEXITSTATUS(res->wait_status) != 0)
+		return psprintf("%s exited with code %d%s%s", program,
+						WEXITSTATUS(res->wait_status), err ? ": " : "", err ? err : "");
+	return NULL;
+}

@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * finextract.c
+ *	  Module entry point: settings, shared memory and registration of the
+ *	  background worker.
+ *
+ * _PG_init runs in the postmaster (the module must be in
+ * shared_preload_libraries).  It defines every finextract.* setting, asks
+ * for a small shared memory segment and registers one background worker
+ * connected to finextract.database.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <unistd.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "postmaster/bgworker.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/guc.h"
+
+#include "finextract.h"
+
+PG_MODULE_MAGIC;
+
+char	   *finx_database = NULL;
+int			finx_max_local_procs = 2;
+int			finx_local_timeout_ms = 120000;
+int			finx_max_file_size_kb = 100 * 1024;
+int			finx_max_pages = 2000;
+int			finx_max_attempts = 3;
+int			finx_max_running_jobs = 32;
+int			finx_child_memory_mb = 1024;
+int			finx_text_cap_kb = 64 * 1024;
+char	   *finx_pdftotext_path = NULL;
+char	   *finx_input_dirs = NULL;
+
+FinxShared *finx_shared = NULL;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+void		_PG_init(void);
+
+/* Number of CPUs, the default for finextract.max_local_procs. */
+static int
+cpu_count(void)
+{
+	long		n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n < 1) ? 1 : (n > 64 ? 64 : (int) n);
+}
+
+/* Define the settings that only the postmaster or superusers may change. */
+static void
+define_server_settings(void)
+{
+	DefineCustomStringVariable("finextract.database",
+							   "Database the finextract worker connects to.",
+							   NULL, &finx_database, "postgres",
+							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_local_procs",
+							"Maximum number of local child processes (pdftotext) at once.",
+							NULL, &finx_max_local_procs, cpu_count(), 1, 256,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_running_jobs",
+							"Maximum number of jobs the worker runs at once.",
+							NULL, &finx_max_running_jobs, 32, 1, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.local_timeout",
+							"Time limit of one local child process.",
+							NULL, &finx_local_timeout_ms, 120000, 100, 3600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.child_memory_limit",
+							"Address-space limit of one local child process.",
+							NULL, &finx_child_memory_mb, 1024, 64, 65536,
+							PGC_SIGHUP, GUC_UNIT_MB, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.text_cap",
+							"Largest text output accepted from one child process.",
+							NULL, &finx_text_cap_kb, 64 * 1024, 64, 1024 * 1024,
+							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.pdftotext_path",
+							   "Program used to extract the text layer of PDFs.",
+							   NULL, &finx_pdftotext_path, "pdftotext",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+}
+
+/* Define the settings that govern what may be submitted. */
+static void
+define_submit_settings(void)
+{
+	DefineCustomIntVariable("finextract.max_file_size",
+							"Largest PDF accepted by finx_submit.",
+							NULL, &finx_max_file_size_kb, 100 * 1024, 1, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_pages",
+							"Largest page count the worker processes.",
+							NULL, &finx_max_pages, 2000, 1, 100000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_attempts",
+							"Default number of attempts of a job.",
+							NULL, &finx_max_attempts, 3, 1, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.input_dirs",
+							   "Comma-separated directories finx_submit may read from; empty means any.",
+							   NULL, &finx_input_dirs, "",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+}
+
+/* Ask for our shared memory. */
+static void
+finx_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(MAXALIGN(sizeof(FinxShared)));
+}
+
+/* Create or attach to our shared memory. */
+static void
+finx_shmem_startup(void)
+{
+	bool		found;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	finx_shared = ShmemInitStruct("finextract", sizeof(FinxShared), &found);
+	if (!found)
+	{
+		memset(finx_shared, 0, sizeof(FinxShared));
+		SpinLockInit(&finx_shared->mutex);
+		ConditionVariableInit(&finx_shared->jobs_cv);
+	}
+	LWLockRelease(AddinShmemInitLock);
+}
+
+/* Register the one background worker. */
+static void
+register_worker(void)
+{
+	BackgroundWorker worker;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 1;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "finextract");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "finx_worker_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "finextract worker");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "finextract worker");
+	RegisterBackgroundWorker(&worker);
+}
+
+/* Set the worker's latch, if a worker runs. */
+void
+finx_wake_worker(void)
+{
+	Latch	   *latch = NULL;
+
+	if (finx_shared == NULL)
+		return;
+	SpinLockAcquire(&finx_shared->mutex);
+	if (finx_shared->worker_pid != 0)
+		latch = finx_shared->worker_latch;
+	SpinLockRelease(&finx_shared->mutex);
+	if (latch)
+		SetLatch(latch);
+}
+
+void
+_PG_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+	{
+		/* loaded by CREATE EXTENSION alone: settings only, no worker */
+		define_server_settings();
+		define_submit_settings();
+		MarkGUCPrefixReserved("finextract");
+		return;
+	}
+
+	define_server_settings();
+	define_submit_settings();
+	MarkGUCPrefixReserved("finextract");
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = finx_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = finx_shmem_startup;
+
+	register_worker();
+}

@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ *
+ * finextract.h
+ *	  Settings and shared state of finextract, visible to every module that
+ *	  runs inside the server.
+ *
+ * src/finextract.c owns the definitions: the settings (GUCs), the shared
+ * memory segment through which backends wake the worker and the worker wakes
+ * waiters, and the registration of the background worker.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FINEXTRACT_H
+#define FINEXTRACT_H
+
+#include "postgres.h"
+
+#include "storage/condition_variable.h"
+#include "storage/latch.h"
+#include "storage/spin.h"
+
+/* settings */
+extern char *finx_database;
+extern int	finx_max_local_procs;
+extern int	finx_local_timeout_ms;
+extern int	finx_max_file_size_kb;
+extern int	finx_max_pages;
+extern int	finx_max_attempts;
+extern int	finx_max_running_jobs;
+extern int	finx_child_memory_mb;
+extern int	finx_text_cap_kb;
+extern char *finx_pdftotext_path;
+extern char *finx_input_dirs;
+
+/* state shared between backends and the worker */
+typedef struct FinxShared
+{
+	slock_t		mutex;
+	pid_t		worker_pid;		/* 0 when no worker runs */
+	Latch	   *worker_latch;	/* set to wake the worker */
+	ConditionVariable jobs_cv;	/* broadcast when jobs end */
+	uint64		jobs_finished;	/* bumped with each broadcast */
+} FinxShared;
+
+extern FinxShared *finx_shared;
+
+extern void finx_wake_worker(void);
+
+/* src/worker.c */
+extern PGDLLEXPORT void finx_worker_main(Datum main_arg);
+
+#endif							/* FINEXTRACT_H */

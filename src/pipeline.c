@@ -1,0 +1,451 @@
+/*-------------------------------------------------------------------------
+ *
+ * pipeline.c
+ *	  What the worker does with each claimed job, step by step, without
+ *	  ever blocking the loop.
+ *
+ * A job moves through: reuse (an earlier job on the same document and
+ * options succeeded: done), text (the text cache, or a pdftotext child on
+ * a temporary copy of the PDF), structure and check (the C parser, on
+ * text, never on the PDF itself), store (one fenced transaction).  Every
+ * job has its own memory context, freed when it ends.  Failures are
+ * classified as retryable (time limit, crash) or not (corrupt PDF, no
+ * statements found) and recorded through store.c.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/pg_prng.h"
+#include "lib/ilist.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "utils/memutils.h"
+
+#include "child.h"
+#include "finextract.h"
+#include "options.h"
+#include "parse.h"
+#include "pipeline.h"
+
+#define TEXT_ENGINE "pdftotext"
+
+typedef struct FxJob
+{
+	dlist_node	node;
+	MemoryContext cxt;
+	FxClaim		claim;
+	FxJobOptions opts;
+	char	   *pdf_path;
+	FxChild    *child;
+} FxJob;
+
+static FxLoop *pipe_loop = NULL;
+static char *pipe_tmpdir = NULL;
+static dlist_head jobs = DLIST_STATIC_INIT(jobs);
+static int	njobs = 0;
+static int	nfinished = 0;
+
+/* Remember the loop and the directory for temporary PDF copies. */
+void
+fx_pipeline_init(FxLoop *loop, const char *tmpdir)
+{
+	pipe_loop = loop;
+	pipe_tmpdir = MemoryContextStrdup(TopMemoryContext, tmpdir);
+}
+
+int
+fx_pipeline_active(void)
+{
+	return njobs;
+}
+
+/* Jobs ended since the worker started (tells the worker to claim more). */
+int
+fx_pipeline_finished(void)
+{
+	return nfinished;
+}
+
+/* Forget a job: stop its child, remove its file, free its memory. */
+static void
+job_end(FxJob *job)
+{
+	if (job->child)
+		fx_child_cancel(job->child);
+	if (job->pdf_path)
+		(void) unlink(job->pdf_path);
+	dlist_delete(&job->node);
+	njobs--;
+	nfinished++;
+	/* callers may be running in the job's context; step out before freeing */
+	if (CurrentMemoryContext == job->cxt)
+		MemoryContextSwitchTo(TopMemoryContext);
+	MemoryContextDelete(job->cxt);
+}
+
+/* Backoff before retry attempt n: 2^n s (at most 5 min), jittered. */
+static double
+retry_backoff(int attempt)
+{
+	double		base = Min(300.0, (double) (1 << Min(attempt, 9)));
+
+	return base * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
+}
+
+/* Record a failed attempt and end the job. */
+static void
+job_fail(FxJob *job, const char *error, bool retryable, int npages, char **pages)
+{
+	char	   *err;
+
+	(void) fx_store_fail(&job->claim, error, retryable,
+						 retry_backoff(job->claim.attempt), npages, pages,
+						 TEXT_ENGINE, &err);
+	job_end(job);
+}
+
+/* Replace NUL bytes and invalid UTF-8 so the text can be stored and parsed. */
+static void
+sanitize_utf8(char *s, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		unsigned char c = (unsigned char) s[i];
+		int			l;
+
+		if (c == 0)
+		{
+			s[i++] = ' ';
+			continue;
+		}
+		if (c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		l = pg_utf_mblen((const unsigned char *) s + i);
+		if (i + l > len || !pg_utf8_islegal((const unsigned char *) s + i, l))
+		{
+			s[i++] = '?';
+			continue;
+		}
+		i += l;
+	}
+}
+
+/* Split pdftotext output at form feeds into NUL-terminated page texts. */
+static char **
+split_pages(char *out, size_t len, int *npages)
+{
+	int			n = 0,
+				k = 0;
+	char	  **pages;
+	char	   *p = out;
+
+	for (size_t i = 0; i < len; i++)
+		if (out[i] == '\f')
+			n++;
+	if (len > 0 && out[len - 1] != '\f')
+		n++;
+	pages = palloc0(sizeof(char *) * Max(n, 1));
+	for (size_t i = 0; i < len && k < n; i++)
+	{
+		if (out[i] == '\f')
+		{
+			out[i] = '\0';
+			pages[k++] = p;
+			p = out + i + 1;
+		}
+	}
+	if (k < n)
+		pages[k++] = p;
+	*npages = n;
+	return pages;
+}
+
+/* "3, 4, 9" from the pages without text that lie in the job's range. */
+static char *
+no_text_list(const fx_result *res, const FxJobOptions *opts, int *count)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	*count = 0;
+	for (int i = 0; i < res->n_no_text; i++)
+	{
+		if (!fx_page_in_ranges(&opts->pages, res->no_text_pages[i]))
+			continue;
+		appendStringInfo(&buf, "%s%d", *count ? ", " : "", res->no_text_pages[i]);
+		(*count)++;
+	}
+	return buf.data;
+}
+
+/* Run the parser over the job's pages (outside its range: blank). */
+static fx_result *
+run_parser(FxJob *job, char **pages, int npages)
+{
+	const char **texts = palloc(sizeof(char *) * npages);
+	size_t	   *lens = palloc(sizeof(size_t) * npages);
+	fx_parse_opts popts;
+
+	memset(&popts, 0, sizeof(popts));
+	for (int i = 0; i < npages; i++)
+	{
+		bool		in = fx_page_in_ranges(&job->opts.pages, i + 1);
+
+		texts[i] = in ? pages[i] : "";
+		lens[i] = in ? strlen(pages[i]) : 0;
+	}
+	return fx_parse_document(texts, lens, npages, &popts);
+}
+
+/* Warnings of a successful parse. */
+static List *
+result_warnings(const fx_result *res, const FxJobOptions *opts)
+{
+	List	   *w = NIL;
+	int			nno;
+	char	   *no_text = no_text_list(res, opts, &nno);
+	int			failed = 0;
+
+	if (nno > 0)
+		w = lappend(w, psprintf("%d page(s) have no text layer and were not read; they need OCR: %s",
+								nno, no_text));
+	for (int s = 0; s < res->nstatements; s++)
+		for (int c = 0; c < res->statements[s].nchecks; c++)
+			failed += res->statements[s].checks[c].passed ? 0 : 1;
+	if (failed > 0)
+		w = lappend(w, psprintf("%d arithmetic check(s) failed; see finx.statements.checks", failed));
+	return w;
+}
+
+/* Structure, check and store a job whose page texts are known. */
+static void
+finish_with_text(FxJob *job, char **pages, int npages, bool cached)
+{
+	fx_result  *res;
+	FxOutcome	o;
+	char	   *err;
+	int			nno;
+
+	if (npages == 0)
+	{
+		job_fail(job, "the document has no pages", false, 0, NULL);
+		return;
+	}
+	if (npages > finx_max_pages)
+	{
+		job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
+							   npages, finx_max_pages), false, 0, NULL);
+		return;
+	}
+	res = run_parser(job, pages, npages);
+	if (res == NULL)
+	{
+		job_fail(job, "out of memory while parsing the document", true, 0, NULL);
+		return;
+	}
+	if (res->nstatements == 0)
+	{
+		char	   *no_text = no_text_list(res, &job->opts, &nno);
+
+		job_fail(job, nno > 0 ?
+				 psprintf("no financial statements found; %d of %d page(s) have no text layer and need OCR (pages %s)",
+						  nno, npages, no_text) :
+				 psprintf("no financial statements found in %d page(s)%s", npages,
+						  res->error ? psprintf(": %s", res->error) : ""),
+				 false, cached ? 0 : npages, cached ? NULL : pages);
+		fx_result_free(res);
+		return;
+	}
+	memset(&o, 0, sizeof(o));
+	o.claim = &job->claim;
+	o.res = res;
+	o.npages = npages;
+	o.pages = cached ? NULL : pages;
+	o.engine = TEXT_ENGINE;
+	o.warnings = result_warnings(res, &job->opts);
+	(void) fx_store_complete(&o, &err);
+	fx_result_free(res);
+	job_end(job);
+}
+
+/* Is a failed pdftotext run worth retrying? */
+static bool
+text_failure_retryable(const FxChildResult *r)
+{
+	if (r->spawn_failed)
+		return r->spawn_errno != ENOENT && r->spawn_errno != EACCES;
+	if (r->timed_out || WIFSIGNALED(r->wait_status))
+		return true;
+	return false;				/* bad PDF, output cap: the same next time */
+}
+
+/* pdftotext ended. */
+static void
+text_done(FxChildResult *r, void *arg)
+{
+	FxJob	   *job = arg;
+	MemoryContext old = MemoryContextSwitchTo(job->cxt);
+	char	   *why = fx_child_describe_failure(r, "pdftotext");
+	char	  **pages;
+	int			npages;
+
+	job->child = NULL;
+	if (why && strstr(r->err, "Invalid page count 0") != NULL)
+		job_fail(job, "the document has no pages", false, 0, NULL);
+	else if (why)
+	{
+		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
+			why = psprintf("the PDF is damaged or not readable: %s", why);
+		job_fail(job, why, text_failure_retryable(r), 0, NULL);
+	}
+	else
+	{
+		sanitize_utf8(r->out, r->out_len);
+		pages = split_pages(r->out, r->out_len, &npages);
+		finish_with_text(job, pages, npages, false);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Start pdftotext on a temporary copy of the document. */
+static void
+start_text(FxJob *job)
+{
+	char	   *err;
+	char	   *argv[8];
+
+	job->pdf_path = psprintf("%s/job-%lld-%d.pdf", pipe_tmpdir,
+							 (long long) job->claim.id, job->claim.attempt);
+	if (!fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
+	{
+		job_fail(job, psprintf("could not prepare the document: %s", err), true, 0, NULL);
+		return;
+	}
+	argv[0] = finx_pdftotext_path;
+	argv[1] = "-layout";
+	argv[2] = "-enc";
+	argv[3] = "UTF-8";
+	argv[4] = job->pdf_path;
+	argv[5] = "-";
+	argv[6] = NULL;
+	job->child = fx_child_run(argv, finx_local_timeout_ms,
+							  (size_t) finx_text_cap_kb * 1024, text_done, job);
+}
+
+/* Parse the stored options; false (job failed) if they are unusable. */
+static bool
+load_options(FxJob *job)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile bool ok = true;
+
+	PG_TRY();
+	{
+		fx_options_parse_text(job->claim.options, &job->opts);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(cxt);
+		e = CopyErrorData();
+		FlushErrorState();
+		job_fail(job, psprintf("invalid options: %s", e->message), false, 0, NULL);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/* Take a claimed job through the pipeline. */
+void
+fx_pipeline_start(const FxClaim *claim)
+{
+	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "finextract job",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	FxJob	   *job = palloc0(sizeof(FxJob));
+	char	   *err;
+	int64		twin;
+	char	  **pages;
+	int			npages = 0;
+
+	job->cxt = cxt;
+	job->claim = *claim;
+	job->claim.file_name = pstrdup(claim->file_name);
+	job->claim.options = pstrdup(claim->options);
+	dlist_push_tail(&jobs, &job->node);
+	njobs++;
+
+	if (load_options(job))
+	{
+		twin = fx_store_find_twin(&job->claim, &err);
+		if (twin > 0)
+		{
+			(void) fx_store_complete_reused(&job->claim, twin, &err);
+			job_end(job);
+		}
+		else if ((pages = fx_store_load_pages(job->claim.document_id, TEXT_ENGINE,
+											  &npages, &err)) != NULL)
+			finish_with_text(job, pages, npages, true);
+		else
+			start_text(job);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Drop jobs that were cancelled (or taken away) while running. */
+void
+fx_pipeline_check_cancelled(void)
+{
+	List	   *ids = NIL;
+	List	   *gone;
+	dlist_iter	iter;
+	dlist_mutable_iter it;
+	char	   *err;
+
+	dlist_foreach(iter, &jobs)
+		ids = lappend(ids, &dlist_container(FxJob, node, iter.cur)->claim.id);
+	gone = fx_store_not_running(ids, &err);
+	dlist_foreach_modify(it, &jobs)
+	{
+		FxJob	   *job = dlist_container(FxJob, node, it.cur);
+		ListCell   *lc;
+
+		foreach(lc, gone)
+		{
+			if (*(int64 *) lfirst(lc) == job->claim.id)
+			{
+				job_end(job);
+				break;
+			}
+		}
+	}
+	list_free(ids);
+	list_free_deep(gone);
+}
+
+/* Worker exit: kill children and remove temporary files. */
+void
+fx_pipeline_shutdown(void)
+{
+	dlist_mutable_iter it;
+
+	fx_child_kill_all();
+	dlist_foreach_modify(it, &jobs)
+	{
+		FxJob	   *job = dlist_container(FxJob, node, it.cur);
+
+		if (job->pdf_path)
+			(void) unlink(job->pdf_path);
+	}
+}

@@ -1,0 +1,22 @@
+/*-------------------------------------------------------------------------
+ *
+ * pipeline.h
+ *	  Per-job state machine of the worker: reuse, text, structure, check,
+ *	  store.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_PIPELINE_H
+#define FX_PIPELINE_H
+
+#include "loop.h"
+#include "store.h"
+
+extern void fx_pipeline_init(FxLoop *loop, const char *tmpdir);
+extern void fx_pipeline_start(const FxClaim *claim);
+extern int	fx_pipeline_active(void);
+extern int	fx_pipeline_finished(void);
+extern void fx_pipeline_check_cancelled(void);
+extern void fx_pipeline_shutdown(void);
+
+#endif							/* FX_PIPELINE_H */

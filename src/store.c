@@ -1,0 +1,864 @@
+/*-------------------------------------------------------------------------
+ *
+ * store.c
+ *	  The worker's SQL: claiming, recovering, completing and failing jobs,
+ *	  the text cache and document content.
+ *
+ * Each exported function runs in its own short transaction through
+ * in_xact(), which turns an error into a message for the caller instead of
+ * killing the worker.  No transaction is held across I/O: the pipeline calls
+ * these between waits.  Completions are fenced on (id, attempt, running) and
+ * write a job's statements, periods, line items, text cache and final state
+ * in one transaction, so a crash never leaves half a document.  All SQL is
+ * parameterised; results are passed to SQL as JSON built here.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "pgstat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "store.h"
+
+typedef void (*XactBody) (void *arg);
+
+/* Run body in its own transaction; on error, roll back and report. */
+static bool
+in_xact(const char *activity, XactBody body, void *arg, char **err)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	volatile bool ok = true;
+
+	if (err)
+		*err = NULL;
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pgstat_report_activity(STATE_RUNNING, activity);
+		body(arg);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ok = false;
+		ereport(LOG,
+				(errmsg("finextract worker: %s failed: %s", activity, edata->message)));
+		if (err)
+			*err = edata->message;
+	}
+	PG_END_TRY();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	MemoryContextSwitchTo(caller);
+	return ok;
+}
+
+/* Execute parameterised SQL; raise on failure. */
+static uint64
+exec(const char *sql, int nargs, Oid *types, Datum *vals, const char *nulls)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, types, vals, nulls, false, 0);
+
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_with_args failed (%d) for: %s", ret, sql);
+	return SPI_processed;
+}
+
+/* Column i (1-based) of row r of the last result, as int64. */
+static int64
+col_int64(uint64 r, int i)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
+/* Column i of row r as int32. */
+static int32
+col_int32(uint64 r, int i)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(d);
+}
+
+/* Column i of row r as a string copied into cxt (NULL stays NULL). */
+static char *
+col_text(uint64 r, int i, MemoryContext cxt)
+{
+	char	   *s = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i);
+
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/* A text[] Datum from C strings. */
+static Datum
+text_array(char **strs, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(strs[i] ? strs[i] : "");
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* A text[] Datum from a List of C strings. */
+static Datum
+text_array_list(List *l)
+{
+	char	  **strs = palloc(sizeof(char *) * Max(list_length(l), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, l)
+		strs[n++] = lfirst(lc);
+	return text_array(strs, n);
+}
+
+/* lappend with the list allocated in cxt. */
+static List *
+list_append_in(MemoryContext cxt, List *l, void *p)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	l = lappend(l, p);
+	MemoryContextSwitchTo(old);
+	return l;
+}
+
+/* Send the finx_job notification for a job that reached a terminal state. */
+static void
+notify_job(int64 job_id, const char *state, int nstatements, const char *error)
+{
+	Oid			types[4] = {INT8OID, TEXTOID, INT4OID, TEXTOID};
+	Datum		vals[4];
+	char		nulls[4] = {' ', ' ', ' ', error ? ' ' : 'n'};
+
+	vals[0] = Int64GetDatum(job_id);
+	vals[1] = CStringGetTextDatum(state);
+	vals[2] = Int32GetDatum(nstatements);
+	vals[3] = error ? CStringGetTextDatum(error) : (Datum) 0;
+	exec("SELECT pg_notify('finx_job', json_build_object("
+		 "'job_id', j.id, 'document_id', j.document_id, 'file_name', j.file_name, "
+		 "'state', $2, 'statements', $3, 'error', $4)::text) "
+		 "FROM finx.jobs j WHERE j.id = $1",
+		 4, types, vals, nulls);
+}
+
+/* Is the extension installed in this database? (own transaction) */
+bool
+fx_store_extension_exists(void)
+{
+	bool		exists;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	exists = OidIsValid(get_extension_oid("finextract", true));
+	CommitTransactionCommand();
+	return exists;
+}
+
+typedef struct RecoverArgs
+{
+	int			requeued;
+	int			failed;
+} RecoverArgs;
+
+/* Body of fx_store_recover. */
+static void
+recover_body(void *arg)
+{
+	RecoverArgs *a = arg;
+	uint64		n;
+
+	n = exec("UPDATE finx.jobs SET "
+			 "state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END, "
+			 "finished_at = CASE WHEN attempt >= max_attempts THEN now() END, "
+			 "run_after = now(), "
+			 "last_error = format('the worker stopped during attempt %s of %s', attempt, max_attempts) "
+			 "WHERE state = 'running' RETURNING id, state, last_error",
+			 0, NULL, NULL, NULL);
+	for (uint64 r = 0; r < n; r++)
+	{
+		char	   *state = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+
+		if (strcmp(state, "failed") == 0)
+			a->failed++;
+		else
+			a->requeued++;
+	}
+	if (a->failed > 0)
+		exec("SELECT pg_notify('finx_job', json_build_object('job_id', id, "
+			 "'document_id', document_id, 'file_name', file_name, 'state', state, "
+			 "'statements', 0, 'error', last_error)::text) FROM finx.jobs "
+			 "WHERE state = 'failed' AND finished_at = now()",
+			 0, NULL, NULL, NULL);
+}
+
+/*
+ * Jobs that were running when the worker stopped go back to the queue, or
+ * fail when they have used all their attempts.
+ */
+bool
+fx_store_recover(int *requeued, int *failed, char **err)
+{
+	RecoverArgs a = {0, 0};
+	bool		ok = in_xact("recovering interrupted jobs", recover_body, &a, err);
+
+	*requeued = a.requeued;
+	*failed = a.failed;
+	return ok;
+}
+
+typedef struct ClaimArgs
+{
+	int			max_jobs;
+	MemoryContext cxt;
+	List	   *claims;
+} ClaimArgs;
+
+/* Body of fx_store_claim. */
+static void
+claim_body(void *arg)
+{
+	ClaimArgs  *a = arg;
+	Oid			types[1] = {INT4OID};
+	Datum		vals[1] = {Int32GetDatum(a->max_jobs)};
+	uint64		n;
+
+	n = exec("WITH c AS (SELECT id FROM finx.jobs WHERE state = 'queued' AND run_after <= now() "
+			 "ORDER BY run_after, id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
+			 "started_at = now(), finished_at = NULL, stage = 'text' "
+			 "FROM c WHERE j.id = c.id "
+			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
+			 1, types, vals, NULL);
+	for (uint64 r = 0; r < n; r++)
+	{
+		FxClaim    *c = MemoryContextAllocZero(a->cxt, sizeof(FxClaim));
+
+		c->id = col_int64(r, 1);
+		c->attempt = col_int32(r, 2);
+		c->max_attempts = col_int32(r, 3);
+		c->document_id = col_int64(r, 4);
+		c->file_name = col_text(r, 5, a->cxt);
+		c->options = col_text(r, 6, a->cxt);
+		a->claims = list_append_in(a->cxt, a->claims, c);
+	}
+}
+
+/* Sort claims by id (oldest first). */
+static int
+claim_cmp(const ListCell *a, const ListCell *b)
+{
+	const FxClaim *x = lfirst(a);
+	const FxClaim *y = lfirst(b);
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Claim up to max_jobs queued jobs that are due; returns a List of FxClaim. */
+List *
+fx_store_claim(int max_jobs, char **err)
+{
+	ClaimArgs	a;
+
+	a.max_jobs = max_jobs;
+	a.cxt = CurrentMemoryContext;
+	a.claims = NIL;
+	if (!in_xact("claiming jobs", claim_body, &a, err))
+		return NIL;
+	if (a.claims)
+		list_sort(a.claims, claim_cmp);
+	return a.claims;
+}
+
+typedef struct TwinArgs
+{
+	const FxClaim *claim;
+	int64		twin;
+} TwinArgs;
+
+/* Body of fx_store_find_twin. */
+static void
+twin_body(void *arg)
+{
+	TwinArgs   *a = arg;
+	Oid			types[3] = {INT8OID, TEXTOID, INT8OID};
+	Datum		vals[3];
+
+	vals[0] = Int64GetDatum(a->claim->document_id);
+	vals[1] = CStringGetTextDatum(a->claim->options);
+	vals[2] = Int64GetDatum(a->claim->id);
+	if (exec("SELECT id FROM finx.jobs WHERE document_id = $1 AND state = 'succeeded' "
+			 "AND reused_from IS NULL AND id <> $3 "
+			 "AND (options - 'max_attempts') = ($2::jsonb - 'max_attempts') "
+			 "ORDER BY id DESC LIMIT 1",
+			 3, types, vals, NULL) > 0)
+		a->twin = col_int64(0, 1);
+}
+
+/*
+ * An earlier job that succeeded on the same document with the same
+ * result-affecting options, or 0.
+ */
+int64
+fx_store_find_twin(const FxClaim *c, char **err)
+{
+	TwinArgs	a = {c, 0};
+
+	if (!in_xact("looking for an earlier result", twin_body, &a, err))
+		return 0;
+	return a.twin;
+}
+
+typedef struct ReusedArgs
+{
+	const FxClaim *claim;
+	int64		twin;
+	bool		done;
+} ReusedArgs;
+
+/* Body of fx_store_complete_reused. */
+static void
+reused_body(void *arg)
+{
+	ReusedArgs *a = arg;
+	Oid			types[3] = {INT8OID, INT4OID, INT8OID};
+	Datum		vals[3];
+
+	vals[0] = Int64GetDatum(a->claim->id);
+	vals[1] = Int32GetDatum(a->claim->attempt);
+	vals[2] = Int64GetDatum(a->twin);
+	a->done = exec("UPDATE finx.jobs SET state = 'succeeded', stage = 'done', "
+				   "finished_at = now(), reused_from = $3, last_error = NULL "
+				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
+				   3, types, vals, NULL) > 0;
+	if (a->done)
+		exec("SELECT pg_notify('finx_job', json_build_object('job_id', j.id, "
+			 "'document_id', j.document_id, 'file_name', j.file_name, 'state', 'succeeded', "
+			 "'statements', (SELECT count(*) FROM finx.statements WHERE job_id = $3), "
+			 "'error', NULL, 'reused_from', $3)::text) FROM finx.jobs j WHERE j.id = $1",
+			 3, types, vals, NULL);
+}
+
+/* Complete a job with the results of its twin (fenced). */
+bool
+fx_store_complete_reused(const FxClaim *c, int64 twin, char **err)
+{
+	ReusedArgs	a = {c, twin, false};
+
+	if (!in_xact("reusing an earlier result", reused_body, &a, err))
+		return false;
+	return a.done;
+}
+
+typedef struct PagesArgs
+{
+	int64		document_id;
+	const char *engine;
+	MemoryContext cxt;
+	char	  **pages;
+	int			npages;
+} PagesArgs;
+
+/* Body of fx_store_load_pages. */
+static void
+pages_body(void *arg)
+{
+	PagesArgs  *a = arg;
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		vals[2];
+	uint64		n;
+
+	vals[0] = Int64GetDatum(a->document_id);
+	vals[1] = CStringGetTextDatum(a->engine);
+	n = exec("SELECT t.page, t.text, d.pages FROM finx.page_texts t "
+			 "JOIN finx.documents d ON d.id = t.document_id "
+			 "WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
+			 2, types, vals, NULL);
+	if (n == 0 || (int64) n != col_int32(0, 3))
+		return;					/* not cached, or not every page */
+	a->pages = MemoryContextAllocZero(a->cxt, sizeof(char *) * n);
+	for (uint64 r = 0; r < n; r++)
+	{
+		if (col_int32(r, 1) != (int32) r + 1)
+			return;
+		a->pages[r] = col_text(r, 2, a->cxt);
+	}
+	a->npages = (int) n;
+}
+
+/* The cached text of every page of a document, or NULL when not cached. */
+char **
+fx_store_load_pages(int64 document_id, const char *engine, int *npages,
+					char **err)
+{
+	PagesArgs	a = {document_id, engine, CurrentMemoryContext, NULL, 0};
+
+	if (!in_xact("reading cached text", pages_body, &a, err) || a.npages == 0)
+		return NULL;
+	*npages = a.npages;
+	return a.pages;
+}
+
+typedef struct ContentArgs
+{
+	int64		document_id;
+	const char *path;
+} ContentArgs;
+
+/* Body of fx_store_write_content. */
+static void
+content_body(void *arg)
+{
+	ContentArgs *a = arg;
+	Oid			types[1] = {INT8OID};
+	Datum		vals[1] = {Int64GetDatum(a->document_id)};
+	bool		isnull;
+	bytea	   *content;
+	int			fd;
+	size_t		len,
+				done = 0;
+
+	if (exec("SELECT content FROM finx.document_content WHERE document_id = $1",
+			 1, types, vals, NULL) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("the content of document %lld is missing", (long long) a->document_id)));
+	content = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	len = VARSIZE_ANY_EXHDR(content);
+	fd = open(a->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		ereport(ERROR, (errcode_for_file_access(),
+						errmsg("could not create \"%s\": %m", a->path)));
+	while (done < len)
+	{
+		ssize_t		w = write(fd, VARDATA_ANY(content) + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+		{
+			close(fd);
+			ereport(ERROR, (errcode_for_file_access(),
+							errmsg("could not write \"%s\": %m", a->path)));
+		}
+		done += w;
+	}
+	close(fd);
+}
+
+/* Write a document's PDF bytes to a file for the child processes. */
+bool
+fx_store_write_content(int64 document_id, const char *path, char **err)
+{
+	ContentArgs a = {document_id, path};
+
+	return in_xact("writing document content", content_body, &a, err);
+}
+
+/* Is s a plain decimal such as "-3068" or "1234.5"? */
+static bool
+valid_decimal(const char *s)
+{
+	int			digits = 0;
+
+	if (s == NULL)
+		return false;
+	if (*s == '-')
+		s++;
+	while (*s >= '0' && *s <= '9')
+		s++, digits++;
+	if (*s == '.')
+	{
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++, digits++;
+	}
+	return *s == '\0' && digits > 0 && digits < 60;
+}
+
+/* Is y-m-d a real calendar date? */
+static bool
+valid_date(int y, int m, int d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	if (m == 2 && d == 29)
+		return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return true;
+}
+
+/* Append a JSON string, or null. */
+static void
+json_str(StringInfo b, const char *s)
+{
+	if (s == NULL)
+		appendStringInfoString(b, "null");
+	else
+		escape_json(b, s);
+}
+
+/* Append a statement's checks as a JSON array; counts passed and failed. */
+static void
+checks_json(StringInfo b, const fx_statement *st, int *passed, int *failed)
+{
+	appendStringInfoChar(b, '[');
+	for (int k = 0; k < st->nchecks; k++)
+	{
+		const fx_check *c = &st->checks[k];
+
+		appendStringInfo(b, "%s{\"name\":", k ? "," : "");
+		json_str(b, c->name);
+		appendStringInfoString(b, ",\"target\":");
+		json_str(b, c->target);
+		appendStringInfo(b, ",\"col\":%d,\"expected\":", c->period + 1);
+		json_str(b, c->expected);
+		appendStringInfoString(b, ",\"computed\":");
+		json_str(b, c->computed);
+		appendStringInfo(b, ",\"passed\":%s}", c->passed ? "true" : "false");
+		if (c->passed)
+			(*passed)++;
+		else
+			(*failed)++;
+	}
+	appendStringInfoChar(b, ']');
+}
+
+/* Append one statement's row object. */
+static void
+statement_json(StringInfo b, const fx_statement *st, int seq)
+{
+	int			passed = 0,
+				failed = 0;
+
+	appendStringInfo(b, "{\"seq\":%d,\"statement_type\":\"%s\",\"title\":",
+					 seq, fx_stmt_type_name(st->type));
+	json_str(b, st->title);
+	appendStringInfo(b, ",\"first_page\":%d,\"last_page\":%d,\"unit_scale\":",
+					 st->first_page, st->last_page);
+	json_str(b, valid_decimal(st->unit_scale) ? st->unit_scale : NULL);
+	appendStringInfoString(b, ",\"currency\":");
+	json_str(b, st->currency[0] ? st->currency : NULL);
+	appendStringInfoString(b, ",\"checks\":");
+	checks_json(b, st, &passed, &failed);
+	appendStringInfo(b, ",\"checks_passed\":%d,\"checks_failed\":%d}", passed, failed);
+}
+
+/* Append one period's row object. */
+static void
+period_json(StringInfo b, const fx_period *p, int seq, int col)
+{
+	appendStringInfo(b, "{\"seq\":%d,\"col\":%d,\"label\":", seq, col);
+	json_str(b, p->label ? p->label : "");
+	if (valid_date(p->end_year, p->end_month, p->end_day))
+		appendStringInfo(b, ",\"period_end\":\"%04d-%02d-%02d\"",
+						 p->end_year, p->end_month, p->end_day);
+	else
+		appendStringInfoString(b, ",\"period_end\":null");
+	if (p->months > 0)
+		appendStringInfo(b, ",\"period_months\":%d}", p->months);
+	else
+		appendStringInfoString(b, ",\"period_months\":null}");
+}
+
+/* Append one line item's row object. */
+static void
+item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row)
+{
+	appendStringInfo(b, "{\"seq\":%d,\"row_no\":%d,\"page\":%d,\"line_no\":%d,\"label\":",
+					 seq, row, it->page, it->line_no);
+	json_str(b, it->label ? it->label : "");
+	appendStringInfo(b, ",\"indent\":%d,\"is_total\":%s,\"generated_label\":%s,\"values\":[",
+					 it->indent, it->is_total ? "true" : "false",
+					 it->generated_label ? "true" : "false");
+	for (int k = 0; k < nperiods; k++)
+	{
+		const char *v = it->values ? it->values[k] : NULL;
+
+		if (k)
+			appendStringInfoChar(b, ',');
+		json_str(b, valid_decimal(v) ? v : NULL);
+	}
+	appendStringInfoString(b, "]}");
+}
+
+/* The three JSON arrays that carry a parse result into SQL. */
+static void
+result_json(const fx_result *res, StringInfo sts, StringInfo pers, StringInfo items)
+{
+	bool		first_p = true,
+				first_i = true;
+
+	appendStringInfoChar(sts, '[');
+	appendStringInfoChar(pers, '[');
+	appendStringInfoChar(items, '[');
+	for (int s = 0; s < res->nstatements; s++)
+	{
+		const fx_statement *st = &res->statements[s];
+
+		if (s)
+			appendStringInfoChar(sts, ',');
+		statement_json(sts, st, s + 1);
+		for (int p = 0; p < st->nperiods; p++, first_p = false)
+		{
+			if (!first_p)
+				appendStringInfoChar(pers, ',');
+			period_json(pers, &st->periods[p], s + 1, p + 1);
+		}
+		for (int i = 0; i < st->nitems; i++, first_i = false)
+		{
+			if (!first_i)
+				appendStringInfoChar(items, ',');
+			item_json(items, &st->items[i], st->nperiods, s + 1, i + 1);
+		}
+	}
+	appendStringInfoChar(sts, ']');
+	appendStringInfoChar(pers, ']');
+	appendStringInfoChar(items, ']');
+}
+
+/* Cache page texts and record the page count. */
+static void
+store_pages(int64 document_id, const char *engine, int npages, char **pages)
+{
+	Oid			types[4] = {INT8OID, TEXTOID, INT4OID, TEXTARRAYOID};
+	Datum		vals[4];
+	char		nulls[4] = {' ', ' ', ' ', pages ? ' ' : 'n'};
+
+	vals[0] = Int64GetDatum(document_id);
+	vals[1] = CStringGetTextDatum(engine ? engine : "");
+	vals[2] = Int32GetDatum(npages);
+	vals[3] = pages ? text_array(pages, npages) : (Datum) 0;
+	exec("UPDATE finx.documents SET pages = $3 WHERE id = $1 AND pages IS DISTINCT FROM $3",
+		 3, types, vals, nulls);
+	if (pages)
+		exec("INSERT INTO finx.page_texts (document_id, engine, page, text) "
+			 "SELECT $1, $2, u.ord, u.t FROM unnest($4) WITH ORDINALITY AS u(t, ord) "
+			 "ON CONFLICT DO NOTHING",
+			 4, types, vals, nulls);
+}
+
+/* Insert statements, periods and items of a result for a job. */
+static void
+store_result(int64 job_id, int64 document_id, const fx_result *res)
+{
+	StringInfoData sts,
+				pers,
+				items;
+	Oid			types[3] = {INT8OID, INT8OID, TEXTOID};
+	Datum		vals[3];
+
+	initStringInfo(&sts);
+	initStringInfo(&pers);
+	initStringInfo(&items);
+	result_json(res, &sts, &pers, &items);
+	vals[0] = Int64GetDatum(job_id);
+	vals[1] = Int64GetDatum(document_id);
+	vals[2] = CStringGetTextDatum(sts.data);
+	exec("INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title, "
+		 "first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed) "
+		 "SELECT $1, $2, x.seq, x.statement_type, x.title, x.first_page, x.last_page, "
+		 "x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed "
+		 "FROM jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
+		 "first_page int, last_page int, unit_scale numeric, currency text, checks jsonb, "
+		 "checks_passed int, checks_failed int)",
+		 3, types, vals, NULL);
+	vals[2] = CStringGetTextDatum(pers.data);
+	exec("INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months) "
+		 "SELECT s.id, p.col, p.label, p.period_end, p.period_months "
+		 "FROM jsonb_to_recordset($3::jsonb) AS p(seq int, col int, label text, "
+		 "period_end date, period_months int) "
+		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
+		 3, types, vals, NULL);
+	vals[2] = CStringGetTextDatum(items.data);
+	exec("INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent, "
+		 "is_total, generated_label, \"values\") "
+		 "SELECT s.id, i.row_no, i.page, i.line_no, i.label, i.indent, i.is_total, "
+		 "i.generated_label, i.\"values\" "
+		 "FROM jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
+		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[]) "
+		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL",
+		 3, types, vals, NULL);
+}
+
+typedef struct CompleteArgs
+{
+	const FxOutcome *o;
+	bool		done;
+} CompleteArgs;
+
+/* Body of fx_store_complete. */
+static void
+complete_body(void *arg)
+{
+	CompleteArgs *a = arg;
+	const FxOutcome *o = a->o;
+	Oid			types[3] = {INT8OID, INT4OID, TEXTARRAYOID};
+	Datum		vals[3];
+
+	vals[0] = Int64GetDatum(o->claim->id);
+	vals[1] = Int32GetDatum(o->claim->attempt);
+	vals[2] = text_array_list(o->warnings);
+	/* the fence: only the holder of this attempt may finish the job */
+	a->done = exec("UPDATE finx.jobs SET state = 'succeeded', stage = 'done', "
+				   "finished_at = now(), last_error = NULL, warnings = $3 "
+				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
+				   3, types, vals, NULL) > 0;
+	if (!a->done)
+		return;
+	store_pages(o->claim->document_id, o->engine, o->npages, o->pages);
+	store_result(o->claim->id, o->claim->document_id, o->res);
+	notify_job(o->claim->id, "succeeded", o->res->nstatements, NULL);
+}
+
+/*
+ * Store a successful attempt: results, text cache and final state in one
+ * transaction.  Returns false (and no error) if the job was no longer ours.
+ */
+bool
+fx_store_complete(const FxOutcome *o, char **err)
+{
+	CompleteArgs a = {o, false};
+
+	if (!in_xact("storing statements", complete_body, &a, err))
+		return false;
+	return a.done;
+}
+
+typedef struct FailArgs
+{
+	const FxClaim *claim;
+	const char *error;
+	bool		retryable;
+	double		backoff_s;
+	int			npages;
+	char	  **pages;
+	const char *engine;
+	bool		done;
+} FailArgs;
+
+/* Body of fx_store_fail. */
+static void
+fail_body(void *arg)
+{
+	FailArgs   *a = arg;
+	Oid			types[5] = {INT8OID, INT4OID, BOOLOID, FLOAT8OID, TEXTOID};
+	Datum		vals[5];
+	uint64		n;
+	bool		failed;
+
+	vals[0] = Int64GetDatum(a->claim->id);
+	vals[1] = Int32GetDatum(a->claim->attempt);
+	vals[2] = BoolGetDatum(a->retryable);
+	vals[3] = Float8GetDatum(a->backoff_s);
+	vals[4] = CStringGetTextDatum(a->error);
+	n = exec("UPDATE finx.jobs SET "
+			 "state = CASE WHEN $3 AND attempt < max_attempts THEN 'queued' ELSE 'failed' END, "
+			 "finished_at = CASE WHEN $3 AND attempt < max_attempts THEN NULL ELSE now() END, "
+			 "run_after = now() + make_interval(secs => $4), last_error = $5 "
+			 "WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING state",
+			 5, types, vals, NULL);
+	a->done = n > 0;
+	if (!a->done)
+		return;
+	failed = strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "failed") == 0;
+	if (a->npages > 0)
+		store_pages(a->claim->document_id, a->engine, a->npages, a->pages);
+	if (failed)
+		notify_job(a->claim->id, "failed", 0, a->error);
+}
+
+/*
+ * Record a failed attempt: the job goes back to the queue after backoff_s
+ * when retryable and attempts remain, else it fails.  Fenced like success.
+ */
+bool
+fx_store_fail(const FxClaim *c, const char *error, bool retryable,
+			  double backoff_s, int npages, char **pages, const char *engine,
+			  char **err)
+{
+	FailArgs	a = {c, error, retryable, backoff_s, npages, pages, engine, false};
+
+	if (!in_xact("recording a failed attempt", fail_body, &a, err))
+		return false;
+	return a.done;
+}
+
+typedef struct NotRunningArgs
+{
+	List	   *ids;
+	MemoryContext cxt;
+	List	   *gone;
+} NotRunningArgs;
+
+/* Body of fx_store_not_running. */
+static void
+not_running_body(void *arg)
+{
+	NotRunningArgs *a = arg;
+	int			n = list_length(a->ids);
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	Oid			types[1] = {INT8ARRAYOID};
+	Datum		vals[1];
+	int			i = 0;
+	ListCell   *lc;
+	uint64		rows;
+
+	foreach(lc, a->ids)
+		d[i++] = Int64GetDatum(*(int64 *) lfirst(lc));
+	vals[0] = PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	rows = exec("SELECT id FROM finx.jobs WHERE id = ANY($1) AND state <> 'running'",
+				1, types, vals, NULL);
+	for (uint64 r = 0; r < rows; r++)
+	{
+		int64	   *id = MemoryContextAlloc(a->cxt, sizeof(int64));
+
+		*id = col_int64(r, 1);
+		a->gone = list_append_in(a->cxt, a->gone, id);
+	}
+}
+
+/* Which of these running jobs were cancelled (or otherwise taken away)? */
+List *
+fx_store_not_running(List *job_ids, char **err)
+{
+	NotRunningArgs a = {job_ids, CurrentMemoryContext, NIL};
+
+	if (job_ids == NIL)
+		return NIL;
+	if (!in_xact("checking for cancelled jobs", not_running_body, &a, err))
+		return NIL;
+	return a.gone;
+}

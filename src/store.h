@@ -1,0 +1,59 @@
+/*-------------------------------------------------------------------------
+ *
+ * store.h
+ *	  Every SQL statement the worker runs, each in its own short
+ *	  transaction.
+ *
+ * Functions return false (or NULL) and set *err to a message when their
+ * transaction failed; the transaction has then been rolled back and the
+ * worker goes on.  No transaction is ever open when they return.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_STORE_H
+#define FX_STORE_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+
+#include "parse.h"
+
+/* a job the worker has claimed */
+typedef struct FxClaim
+{
+	int64		id;
+	int32		attempt;
+	int32		max_attempts;
+	int64		document_id;
+	char	   *file_name;
+	char	   *options;		/* JSON text */
+} FxClaim;
+
+/* what a successful attempt produced */
+typedef struct FxOutcome
+{
+	const FxClaim *claim;
+	const fx_result *res;
+	int			npages;
+	char	  **pages;			/* page texts to cache, or NULL */
+	const char *engine;			/* text engine of pages */
+	List	   *warnings;		/* of char * */
+} FxOutcome;
+
+extern bool fx_store_extension_exists(void);
+extern bool fx_store_recover(int *requeued, int *failed, char **err);
+extern List *fx_store_claim(int max_jobs, char **err);
+extern int64 fx_store_find_twin(const FxClaim *c, char **err);
+extern bool fx_store_complete_reused(const FxClaim *c, int64 twin, char **err);
+extern char **fx_store_load_pages(int64 document_id, const char *engine,
+								  int *npages, char **err);
+extern bool fx_store_write_content(int64 document_id, const char *path,
+								   char **err);
+extern bool fx_store_complete(const FxOutcome *o, char **err);
+extern bool fx_store_fail(const FxClaim *c, const char *error, bool retryable,
+						  double backoff_s, int npages, char **pages,
+						  const char *engine, char **err);
+extern List *fx_store_not_running(List *job_ids, char **err);
+
+#endif							/* FX_STORE_H */

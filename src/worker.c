@@ -1,0 +1,230 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *	  The finextract background worker: signals, startup, the main loop.
+ *
+ * One worker per cluster, connected to finextract.database.  It waits
+ * quietly until the extension exists, puts jobs that were running when it
+ * last stopped back in the queue, then loops: claim due jobs while there is
+ * room, start them through the pipeline, and wait once on the latch, child
+ * pipes and timers.  Submits set its latch at COMMIT; without them it polls
+ * the queue once a second (for retry backoffs).  SIGTERM (die) is handled
+ * at the next CHECK_FOR_INTERRUPTS, at most one wait away; children are
+ * killed on the way out.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/fd.h"
+#include "storage/ipc.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "child.h"
+#include "finextract.h"
+#include "loop.h"
+#include "pipeline.h"
+#include "store.h"
+
+#define POLL_MS 1000
+#define WAIT_EXTENSION_MS 2000
+#define CANCEL_CHECK_MS 100
+#define TMPDIR_NAME "finextract_tmp"
+
+static FxLoop *loop = NULL;
+static MemoryContext tick_cxt = NULL;
+
+/* SIGCHLD: only wake the loop; children are reaped there. */
+static void
+handle_sigchld(SIGNAL_ARGS)
+{
+	int			save_errno = errno;
+
+	SetLatch(MyLatch);
+	errno = save_errno;
+}
+
+/* Let backends find our latch. */
+static void
+publish_latch(bool on)
+{
+	if (finx_shared == NULL)
+		return;
+	SpinLockAcquire(&finx_shared->mutex);
+	finx_shared->worker_pid = on ? MyProcPid : 0;
+	finx_shared->worker_latch = on ? MyLatch : NULL;
+	SpinLockRelease(&finx_shared->mutex);
+}
+
+/* On exit: kill children, remove temporary files, stop being wakeable. */
+static void
+worker_exit(int code, Datum arg)
+{
+	fx_pipeline_shutdown();
+	publish_latch(false);
+}
+
+/* Create (or empty) the directory for temporary PDF copies. */
+static char *
+prepare_tmpdir(void)
+{
+	char	   *dir = psprintf("%s/%s", DataDir, TMPDIR_NAME);
+	DIR		   *d;
+	struct dirent *de;
+
+	if (mkdir(dir, S_IRWXU) < 0 && errno != EEXIST)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not create directory \"%s\": %m", dir)));
+	d = AllocateDir(dir);
+	while ((de = ReadDir(d, dir)) != NULL)
+	{
+		if (de->d_name[0] == '.')
+			continue;
+		(void) unlink(psprintf("%s/%s", dir, de->d_name));
+	}
+	FreeDir(d);
+	return dir;
+}
+
+/* Handle SIGTERM and SIGHUP. */
+static void
+handle_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+	if (ConfigReloadPending)
+	{
+		ConfigReloadPending = false;
+		ProcessConfigFile(PGC_SIGHUP);
+	}
+}
+
+/* Sleep until the extension has been created in our database. */
+static void
+wait_for_extension(void)
+{
+	bool		logged = false;
+
+	for (;;)
+	{
+		handle_interrupts();
+		if (fx_store_extension_exists())
+			return;
+		if (!logged)
+			ereport(LOG,
+					(errmsg("finextract worker is waiting for CREATE EXTENSION finextract in database \"%s\"",
+							finx_database)));
+		logged = true;
+		pgstat_report_activity(STATE_IDLE, "waiting for CREATE EXTENSION finextract");
+		(void) fx_loop_wait(loop, WAIT_EXTENSION_MS);
+	}
+}
+
+/* Requeue (or fail) jobs left running by an earlier worker. */
+static void
+recover_jobs(void)
+{
+	int			requeued,
+				failed;
+	char	   *err;
+
+	if (fx_store_recover(&requeued, &failed, &err) && (requeued || failed))
+		ereport(LOG,
+				(errmsg("finextract worker recovered %d interrupted job(s): %d queued again, %d failed",
+						requeued + failed, requeued, failed)));
+}
+
+/* Claim as many due jobs as there is room for and start them. */
+static int
+claim_jobs(void)
+{
+	int			room = finx_max_running_jobs - fx_pipeline_active();
+	List	   *claims;
+	ListCell   *lc;
+	char	   *err;
+	int			n;
+
+	if (room <= 0)
+		return 0;
+	claims = fx_store_claim(room, &err);
+	n = list_length(claims);
+	foreach(lc, claims)
+		fx_pipeline_start((FxClaim *) lfirst(lc));
+	return n;
+}
+
+/* The main loop; never returns (exits through die()). */
+static void
+main_loop(void)
+{
+	int64		last_claim = 0;
+	int64		last_cancel_check = 0;
+	int			seen_finished = -1;
+	bool		latch = true;
+
+	for (;;)
+	{
+		int64		now = fx_now_ms();
+		bool		want_claim;
+
+		MemoryContextReset(tick_cxt);
+		MemoryContextSwitchTo(tick_cxt);
+		handle_interrupts();
+		fx_child_reap();
+
+		if (fx_pipeline_active() > 0 &&
+			((latch && now - last_cancel_check >= CANCEL_CHECK_MS) ||
+			 now - last_cancel_check >= POLL_MS))
+		{
+			fx_pipeline_check_cancelled();
+			last_cancel_check = now;
+		}
+		want_claim = latch || seen_finished != fx_pipeline_finished() ||
+			now - last_claim >= POLL_MS;
+		if (want_claim)
+		{
+			seen_finished = fx_pipeline_finished();
+			last_claim = now;
+			/* a full batch may mean more are due: look again at once */
+			if (claim_jobs() > 0)
+				seen_finished = -1;
+		}
+		pgstat_report_activity(STATE_IDLE, NULL);
+		latch = fx_loop_wait(loop, POLL_MS);
+	}
+}
+
+/* Entry point of the background worker. */
+void
+finx_worker_main(Datum main_arg)
+{
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	pqsignal(SIGCHLD, handle_sigchld);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(finx_database, NULL, 0);
+	pgstat_report_appname("finextract worker");
+
+	tick_cxt = AllocSetContextCreate(TopMemoryContext, "finextract tick",
+									 ALLOCSET_DEFAULT_SIZES);
+	loop = fx_loop_create();
+	fx_child_init(loop);
+	fx_pipeline_init(loop, prepare_tmpdir());
+	publish_latch(true);
+	before_shmem_exit(worker_exit, (Datum) 0);
+
+	wait_for_extension();
+	recover_jobs();
+	main_loop();
+}

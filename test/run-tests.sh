@@ -1,0 +1,38 @@
+#!/bin/bash
+# Run finextract's whole test suite on a Debian 12 machine:
+#   parser unit tests, pg_regress (sql/ expected/) and TAP (test/t/).
+# Installs the Debian packages it needs, builds and installs the extension,
+# then runs the server-side tests as an unprivileged user (initdb refuses
+# root).  Usage: sudo test/run-tests.sh   (from the repository's top)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+sh scripts/install-deps.sh
+make -s
+$SUDO make -s install
+
+echo "== parser unit tests"
+make -s -C test/tools check
+
+# The server tests run as an unprivileged user in a private copy of the tree.
+runner=${FINX_TEST_USER:-postgres}
+[ "$(id -u)" -eq 0 ] || runner=$(id -un)
+work=$(mktemp -d /tmp/finx-tests.XXXXXX)
+tar --exclude=.git -cf - . | tar -C "$work" -xf -
+[ "$(id -u)" -eq 0 ] && chown -R "$runner" "$work"
+status=0
+echo "== pg_regress and TAP (as $runner)"
+run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
+run_as env PATH="/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin" \
+	make -C "$work" installcheck PROVE_FLAGS="-I ./test/perl --timer" || status=$?
+if [ $status -ne 0 ]; then
+	for f in "$work"/regression.diffs "$work"/tmp_check/log/regress_log_*; do
+		[ -f "$f" ] && { echo "---- $f"; tail -n 80 "$f"; }
+	done
+fi
+[ -n "${FINX_KEEP_TEST_DIR:-}" ] || rm -rf "$work"
+exit $status
