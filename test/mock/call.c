@@ -298,7 +298,6 @@ hang_closed_cb(struct evhttp_connection *evcon, void *arg)
 	/* evhttp saw the close first; the request is now ours to free */
 	if (call->watch)
 		event_del(call->watch);
-	call->fault = F_NONE;
 	call_after(call, 0, call_reset);
 }
 

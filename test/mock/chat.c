@@ -61,7 +61,10 @@ static void admit(KeyState *ks, const Knobs *k);
 
 /* ---------- errors ---------- */
 
-/* an error in OpenAI's shape, or old vLLM's with compat_vllm_errors */
+/*
+ * An error in OpenAI's shape, or in old vLLM's (compat_vllm_errors) or
+ * llama-server's (compat_llamacpp_errors).
+ */
 static void
 chat_error(Call *call, int status, const char *message, const char *type,
 		   const char *param, const char *code)
@@ -69,7 +72,15 @@ chat_error(Call *call, int status, const char *message, const char *type,
 	json_object *o = json_object_new_object();
 	json_object *e = o;
 
-	if (knobs.compat_vllm_errors)
+	if (knobs.compat_llamacpp_errors)
+	{
+		e = json_object_new_object();
+		json_object_object_add(e, "code", json_object_new_int(status));
+		json_object_object_add(e, "message", json_object_new_string(message));
+		json_object_object_add(e, "type", json_object_new_string(type));
+		json_object_object_add(o, "error", e);
+	}
+	else if (knobs.compat_vllm_errors)
 	{
 		json_object_object_add(o, "object", json_object_new_string("error"));
 		json_object_object_add(o, "message", json_object_new_string(message));

@@ -65,6 +65,7 @@ static const KnobDef knob_defs[] = {
 	KD(chat_ratelimit_headers, K_BOOL, 0, 1, "send x-ratelimit-* headers"),
 	KD(chat_insufficient_quota, K_BOOL, 0, 1, "answer every chat call 429 insufficient_quota"),
 	KD(compat_vllm_errors, K_BOOL, 0, 1, "chat errors as old vLLM's {\"object\":\"error\",...}"),
+	KD(compat_llamacpp_errors, K_BOOL, 0, 1, "chat errors as llama-server's {\"error\":{\"code\":N,...}}"),
 };
 
 #define NKNOBS ((int) lengthof(knob_defs))

@@ -61,6 +61,7 @@ typedef struct Knobs
 
 	/* compatibility */
 	bool		compat_vllm_errors; /* chat errors in old vLLM's top-level shape */
+	bool		compat_llamacpp_errors; /* chat errors in llama-server's shape */
 } Knobs;
 
 typedef enum KeyApi
