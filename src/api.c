@@ -36,6 +36,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "api.h"
 #include "finextract.h"
 #include "options.h"
 #include "pdfcheck.h"
@@ -185,9 +186,12 @@ insert_job(int64 document_id, const char *file_name, Jsonb *options,
 					  5, types, vals, &isnull);
 }
 
-/* Check the content and queue it: the part shared by both submit functions. */
-static int64
-submit_content(const char *file_name, bytea *content, Jsonb *options)
+/*
+ * Check the content and queue it: the part shared by every submit function.
+ * Raises an error (nothing written) for bad content or options.
+ */
+int64
+fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 {
 	FxJobOptions opts;
 	char		sha[65];
@@ -212,8 +216,8 @@ submit_content(const char *file_name, bytea *content, Jsonb *options)
 }
 
 /* May the calling role read server files (COPY FROM's rule)? */
-static void
-check_read_server_files(void)
+void
+fx_check_read_server_files(void)
 {
 	Oid			caller = GetOuterUserId();
 
@@ -235,10 +239,10 @@ finx_submit_path(PG_FUNCTION_ARGS)
 	char	   *file_name;
 	bytea	   *content;
 
-	check_read_server_files();
+	fx_check_read_server_files();
 	content = fx_read_pdf_file(path, (int64) finx_max_file_size_kb * 1024,
 							   finx_input_dirs, &file_name);
-	PG_RETURN_INT64(submit_content(file_name, content, options));
+	PG_RETURN_INT64(fx_submit_content(file_name, content, options));
 }
 
 /* finx_submit_bytes(data bytea, file_name text, options jsonb) returns bigint */
@@ -249,7 +253,7 @@ finx_submit_bytes(PG_FUNCTION_ARGS)
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Jsonb	   *options = PG_GETARG_JSONB_P(2);
 
-	PG_RETURN_INT64(submit_content(fx_check_file_name(name), content, options));
+	PG_RETURN_INT64(fx_submit_content(fx_check_file_name(name), content, options));
 }
 
 /* Fetch a job's state and owner; raises if it does not exist. */
