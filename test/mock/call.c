@@ -216,6 +216,9 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	Call	   *call = arg;
 	CallFn		fn = call->on_timer;
 
+	(void) fd;
+	(void) what;
+
 	call->on_timer = NULL;
 	if (fn)
 		fn(call);
@@ -282,6 +285,8 @@ hang_watch_cb(evutil_socket_t fd, short what, void *arg)
 	char		c;
 	ssize_t		n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 
+	(void) what;
+
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
 	{
 		call_reset(call);		/* the client gave up */
@@ -294,6 +299,8 @@ static void
 hang_closed_cb(struct evhttp_connection *evcon, void *arg)
 {
 	Call	   *call = arg;
+
+	(void) evcon;
 
 	/* evhttp saw the close first; the request is now ours to free */
 	if (call->watch)

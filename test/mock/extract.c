@@ -320,6 +320,9 @@ reap_cb(evutil_socket_t fd, short what, void *arg)
 	int			st;
 	struct timeval tv = seconds_to_tv(0.005);
 
+	(void) fd;
+	(void) what;
+
 	if (waitpid(e->pid, &st, WNOHANG) == e->pid)
 	{
 		close_child_io(e);
@@ -340,6 +343,8 @@ static void
 write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	Entry	   *e = arg;
+
+	(void) what;
 
 	while (e->written < e->input_len)
 	{
@@ -363,6 +368,8 @@ read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	Entry	   *e = arg;
 	struct timeval tv = {0, 0};
+
+	(void) what;
 
 	for (;;)
 	{

@@ -208,6 +208,10 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct timeval grace = {0, 200000};
 
+	(void) fd;
+	(void) what;
+	(void) arg;
+
 	if (!run.started)
 	{
 		struct timeval again = {0, 100000};

@@ -263,6 +263,8 @@ dispatch(struct evhttp_request *req, void *arg)
 	Route		route;
 	Call	   *call;
 
+	(void) arg;
+
 	if (path == NULL)
 	{
 		evhttp_send_error(req, 400, NULL);
@@ -323,6 +325,9 @@ listen_socket(int port, int *bound_port)
 static void
 stop_cb(evutil_socket_t sig, short what, void *arg)
 {
+	(void) sig;
+	(void) what;
+	(void) arg;
 	event_base_loopexit(mock_base, NULL);
 }
 

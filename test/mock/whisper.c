@@ -330,6 +330,9 @@ job_complete(evutil_socket_t fd, short what, void *arg)
 	KeyState   *ks = j->ks;
 	Knobs		k;
 
+	(void) fd;
+	(void) what;
+
 	j->timing = false;
 	j->completed = now_wall();
 	if (j->message)
