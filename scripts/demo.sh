@@ -1,0 +1,79 @@
+#!/bin/bash
+# The main job on the embedded default: build and install finextract, start a
+# throwaway PostgreSQL (as an unprivileged user) with the extension preloaded,
+# submit the bundled sample PDFs, and print the statements found in them.
+# Usage: sudo scripts/demo.sh [--keep]     (from the repository's top)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+keep=${1:-}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+sh scripts/install-deps.sh
+make -s
+$SUDO make -s install
+
+runner=${FINX_DEMO_USER:-postgres}
+[ "$(id -u)" -eq 0 ] || runner=$(id -un)
+run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
+bin=$(pg_config --bindir)
+work=$(mktemp -d /tmp/finx-demo.XXXXXX)
+chmod 755 "$work"
+[ "$(id -u)" -eq 0 ] && chown "$runner" "$work"
+port=$((20000 + RANDOM % 20000))
+
+cleanup() {
+	run_as "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+	if [ "$keep" = "--keep" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+echo "== samples"
+run_as python3 test/fixtures/gen_fixtures.py "$work/samples" >/dev/null
+ls "$work/samples"/*.pdf
+
+echo "== throwaway server on port $port"
+run_as "$bin/initdb" -D "$work/data" -A trust >/dev/null
+cat >>"$work/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$work'
+shared_preload_libraries = 'finextract'
+finextract.database = 'postgres'
+CONF
+run_as "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null
+psql_() { run_as "$bin/psql" -X -q -h "$work" -p "$port" -d postgres -v ON_ERROR_STOP=1 "$@"; }
+psql_ -c "CREATE EXTENSION finextract"
+
+echo "== submit"
+for f in "$work"/samples/*.pdf; do
+	psql_ -At -c "SELECT 'job ' || finx_submit('$f') || ': $(basename "$f")'"
+done
+psql_ -At -c "SELECT file_name || ': ' || finx_wait(id, '5 min') FROM finx.jobs ORDER BY id"
+
+echo "== statements"
+psql_ <<'SQL'
+\pset footer off
+SELECT j.file_name AS document, s.statement_type, s.title, s.first_page AS page,
+       s.unit_scale, s.currency, s.checks_passed || '/' || (s.checks_passed + s.checks_failed) AS checks_ok
+  FROM finx.statements s JOIN finx.jobs j ON j.id = s.job_id ORDER BY j.id, s.seq;
+\pset format unaligned
+\pset tuples_only on
+SELECT format(E'\n%s — %s (p. %s; %s, x %s)\n%s%s', j.file_name, s.title, s.first_page,
+              coalesce(s.currency, '?'), coalesce(s.unit_scale::text, '?'),
+              rpad('', 58),
+              (SELECT string_agg(lpad(coalesce(to_char(p.period_end, 'YYYY-MM-DD') || coalesce(' ' || p.period_months || 'M', ''), right(p.label, 22)), 24), '' ORDER BY p.col)
+                 FROM finx.statement_periods p WHERE p.statement_id = s.id))
+       || E'\n' ||
+       (SELECT string_agg(rpad(repeat('  ', li.indent) || li.label, 58)
+                          || coalesce((SELECT string_agg(lpad(coalesce(v::text, ''), 24), '' ORDER BY o)
+                                         FROM unnest(li."values") WITH ORDINALITY AS u(v, o)), ''),
+                          E'\n' ORDER BY li.row_no)
+          FROM finx.line_items li WHERE li.statement_id = s.id)
+  FROM finx.statements s JOIN finx.jobs j ON j.id = s.job_id ORDER BY j.id, s.seq;
+\pset tuples_only off
+\pset format aligned
+SELECT count(*) AS facts FROM finx.facts;
+SQL
