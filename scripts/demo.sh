@@ -15,37 +15,18 @@ sh scripts/install-deps.sh
 make -s
 $SUDO make -s install
 
-runner=${FINX_DEMO_USER:-postgres}
-[ "$(id -u)" -eq 0 ] || runner=$(id -un)
-run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
-bin=$(pg_config --bindir)
-work=$(mktemp -d /tmp/finx-demo.XXXXXX)
-chmod 755 "$work"
-[ "$(id -u)" -eq 0 ] && chown "$runner" "$work"
-port=$((20000 + RANDOM % 20000))
+. scripts/pgtmp.sh
+trap pgtmp_stop EXIT
+[ "$keep" = "--keep" ] && export FINX_KEEP=1
 
-cleanup() {
-	run_as "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
-	if [ "$keep" = "--keep" ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+echo "== throwaway server"
+pgtmp_start
+work=$PGTMP_DIR
+psql_() { pgtmp_psql "$@"; }
 
 echo "== samples"
-run_as python3 test/fixtures/gen_fixtures.py "$work/samples" >/dev/null
-ls "$work/samples"/*.pdf
-
-echo "== throwaway server on port $port"
-run_as "$bin/initdb" -D "$work/data" -A trust >/dev/null
-cat >>"$work/data/postgresql.conf" <<CONF
-port = $port
-listen_addresses = ''
-unix_socket_directories = '$work'
-shared_preload_libraries = 'finextract'
-finextract.database = 'postgres'
-CONF
-run_as "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null
-psql_() { run_as "$bin/psql" -X -q -h "$work" -p "$port" -d postgres -v ON_ERROR_STOP=1 "$@"; }
-psql_ -c "CREATE EXTENSION finextract"
+pgtmp_as python3 test/fixtures/gen_fixtures.py "$work/samples" >/dev/null
+ls "$work"/samples/*.pdf
 
 echo "== submit"
 for f in "$work"/samples/*.pdf; do

@@ -7,8 +7,10 @@
  * This file owns the rules for which server files finx_submit may read
  * (absolute paths, finextract.input_dirs checked after resolving symlinks,
  * regular files only, finextract.max_file_size) and the byte-level checks of
- * a PDF (header, end-of-file marker, encryption dictionary).  Real parsing
- * happens later in child processes, never in a backend.
+ * a PDF (header, end-of-file marker).  Real parsing happens later in child
+ * processes, never in a backend: that is where a password-protected PDF is
+ * told apart from one that is merely encrypted with an empty user password
+ * (as many filings are, and which read fine).
  *
  *-------------------------------------------------------------------------
  */
@@ -41,28 +43,6 @@ too_large(const char *name, int64 size, int64 max_bytes)
 			 errhint("Raise finextract.max_file_size, or submit a smaller file.")));
 }
 
-/* Does data contain an /Encrypt entry (trailer or cross-reference stream)? */
-static bool
-has_encrypt_entry(const char *data, size_t len)
-{
-	static const char key[] = "/Encrypt";
-	const size_t klen = sizeof(key) - 1;
-	const char *p = data;
-	const char *end = data + len;
-
-	while ((p = memmem(p, end - p, key, klen)) != NULL)
-	{
-		const char *q = p + klen;
-
-		while (q < end && (*q == ' ' || *q == '\r' || *q == '\n' || *q == '\t'))
-			q++;
-		if (q < end && ((*q >= '0' && *q <= '9') || *q == '<'))
-			return true;
-		p = q;
-	}
-	return false;
-}
-
 /* Byte-level checks of a PDF's content. */
 void
 fx_pdf_check(const char *data, size_t len, int64 max_bytes, const char *name)
@@ -89,11 +69,6 @@ fx_pdf_check(const char *data, size_t len, int64 max_bytes, const char *name)
 				 errmsg("PDF document \"%s\" is truncated", name),
 				 errdetail("It has no %%%%EOF marker at its end."),
 				 errhint("Submit the complete file; it may have been cut short in transfer.")));
-	if (has_encrypt_entry(data, len))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("PDF document \"%s\" is encrypted", name),
-				 errhint("Submit a decrypted copy, for example one made with \"qpdf --decrypt\".")));
 }
 
 /* Reduce a submitted name to a base name and check it. */

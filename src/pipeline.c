@@ -301,6 +301,9 @@ text_done(FxChildResult *r, void *arg)
 	job->child = NULL;
 	if (why && strstr(r->err, "Invalid page count 0") != NULL)
 		job_fail(job, "the document has no pages", false, 0, NULL);
+	else if (why && strstr(r->err, "Incorrect password") != NULL)
+		job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
+				 "(for example one made with qpdf --decrypt)", false, 0, NULL);
 	else if (why)
 	{
 		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)

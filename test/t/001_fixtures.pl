@@ -64,7 +64,6 @@ my %refused = (
 	'not_a_pdf.pdf' => qr/is not a PDF document/,
 	'empty.pdf' => qr/is empty/,
 	'truncated.pdf' => qr/is truncated/);
-$refused{'encrypted.pdf'} = qr/is encrypted/ if -e "$dir/bad/encrypted.pdf";
 for my $f (sort keys %refused)
 {
 	my ($ret, $out, $err) = $node->psql('postgres', "SELECT finx_submit('$dir/bad/$f')");
@@ -80,6 +79,7 @@ my %failing = (
 	'corrupt.pdf' => qr/damaged|truncated|no financial statements/,
 	'zero_pages.pdf' => qr/no pages|no financial statements/,
 	'no_text.pdf' => qr/need OCR/);
+$failing{'encrypted.pdf'} = qr/protected by a password/ if -e "$dir/bad/encrypted.pdf";
 for my $f (sort keys %failing)
 {
 	my ($ret, $id, $err) = $node->psql('postgres',
