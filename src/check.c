@@ -6,13 +6,17 @@
  *		its group (back to its heading; nested totals stand for their own
  *		rows, and so does a row that is the sum of the few rows just above
  *		it, such as "Property, plant and equipment - net");
- *	  - balance: total assets = total liabilities and equity;
+ *	  - balance: the total liabilities-and-equity row equals total
+ *		liabilities + total equity (+ rows outside both, such as mezzanine
+ *		equity), or total assets when those are not printed; and total
+ *		assets equal total liabilities and equity;
  *	  - cash_rollforward: cash at the beginning + net change = cash at the
  *		end.
  *	  A failed check flags the data; it never removes anything.
  *
  * Amounts are added as 64-bit integers scaled by 10^4; an amount that does
- * not fit is not checked.
+ * not fit is not checked.  fx_check.expected and .computed are plain
+ * decimals in the statement's printed units ("89063", "1.27").
  *
  *-------------------------------------------------------------------------
  */
@@ -290,12 +294,46 @@ sum_group(const fx_statement *st, int t, const int *start, group_sum *g)
 	}
 }
 
+/* "Total assets" */
+static bool
+is_total_assets(const char *l)
+{
+	return starts_with(l, "total assets");
+}
+
+/* "Total liabilities and (shareholders') equity" */
+static bool
+is_total_le(const char *l)
+{
+	return (starts_with(l, "total liabilities and") ||
+			starts_with(l, "total liabilities, ") ||
+			starts_with(l, "total equity and liabilities")) &&
+		(contains(l, "equity") || contains(l, "capital") ||
+		 contains(l, "deficit"));
+}
+
+/* "Total liabilities" alone */
+static bool
+is_total_liab(const char *l)
+{
+	return starts_with(l, "total liabilities") && !contains(l, "equity") &&
+		!contains(l, "current");
+}
+
+/* "Total (shareholders') equity" */
+static bool
+is_total_equity(const char *l)
+{
+	return starts_with(l, "total") && contains(l, "equity") &&
+		!contains(l, "liabilities");
+}
+
 /* is a "Total" label one whose group sums up (not A = L + E, balances)? */
 static bool
 subtotal_label(const char *l)
 {
 	return !(starts_with(l, "total liabilities and") ||
-			 starts_with(l, "total equity and") ||
+			 starts_with(l, "total equity and") || is_total_le(l) ||
 			 contains(l, "beginning") || contains(l, "ending") ||
 			 contains(l, "balance") || contains(l, " less "));
 }
@@ -350,14 +388,14 @@ heading_names_total(const char *heading, const char *total)
 	return n > 0;
 }
 
-/* subtotal checks of every "Total" row */
+/*
+ * Subtotal checks of every "Total" row.  start[r] is set to the first row
+ * of the group that row r sums (r itself when it sums none or cannot be
+ * told).
+ */
 static bool
-check_subtotals(fx_statement *st)
+check_subtotals(fx_statement *st, int *start)
 {
-	int		   *start = malloc(sizeof(int) * (size_t) (st->nitems + 1));
-
-	if (start == NULL)
-		return false;
 	for (int r = 0; r < st->nitems; r++)
 	{
 		group_sum	g;
@@ -390,13 +428,9 @@ check_subtotals(fx_statement *st)
 				continue;
 			if (!add_check(st, "subtotal", st->items[r].label, j, v,
 						   g.matched ? v : g.first[j]))
-			{
-				free(start);
 				return false;
-			}
 		}
 	}
-	free(start);
 	return true;
 }
 
@@ -410,68 +444,86 @@ find_item(const fx_statement *st, bool (*test) (const char *))
 	return -1;
 }
 
-/* "Total assets" */
-static bool
-is_total_assets(const char *l)
+/* the balance sheet's total rows, -1 where not printed */
+typedef struct bs_rows
 {
-	return starts_with(l, "total assets");
+	int			a;				/* total assets */
+	int			le;				/* total liabilities and equity */
+	int			l;				/* total liabilities */
+	int			e;				/* total equity */
+} bs_rows;
+
+/*
+ * Liabilities + equity in period j: total liabilities, total equity and the
+ * rows between them and the liabilities-and-equity row that neither holds
+ * (mezzanine equity, noncontrolling interests); equity's own rows count
+ * once, through its total.  False when it cannot be computed.
+ */
+static bool
+sum_l_plus_e(const fx_statement *st, const bs_rows *b, const int *start,
+			 int j, long long *sum)
+{
+	int			stop = b->le >= 0 ? b->le : st->nitems;
+	long long	v;
+
+	if (b->l < 0 || b->e < 0 || b->l > b->e || b->e >= stop ||
+		st->items[b->l].values[j] == NULL ||
+		st->items[b->e].values[j] == NULL ||
+		!value_at(st, b->l, j, sum) || !value_at(st, b->e, j, &v))
+		return false;
+	*sum += v;
+	for (int i = b->l + 1; i < stop; i++)
+	{
+		if (i == b->e || (i >= start[b->e] && i < b->e) ||
+			(start[b->e] == b->e && i < b->e))
+			continue;			/* equity's rows, or rows not told apart */
+		if (!has_values(st, i))
+			continue;
+		if (st->items[i].is_total || !value_at(st, i, j, &v))
+			return false;		/* another total: the layout is unclear */
+		*sum += v;
+	}
+	return true;
 }
 
-/* "Total liabilities and (shareholders') equity" */
+/* printed value of row i in period j; false when none */
 static bool
-is_total_le(const char *l)
+printed(const fx_statement *st, int i, int j, long long *v)
 {
-	return (starts_with(l, "total liabilities and") ||
-			starts_with(l, "total liabilities, ") ||
-			starts_with(l, "total equity and liabilities")) &&
-		(contains(l, "equity") || contains(l, "capital") ||
-		 contains(l, "deficit"));
+	return i >= 0 && st->items[i].values[j] != NULL && value_at(st, i, j, v);
 }
 
-/* "Total liabilities" alone */
+/*
+ * Balance checks.  The liabilities-and-equity row is checked against total
+ * liabilities + total equity (or, when those are not printed, against total
+ * assets); total assets are checked against liabilities and equity when
+ * both sides were added up.
+ */
 static bool
-is_total_liab(const char *l)
+check_balance(fx_statement *st, const int *start)
 {
-	return starts_with(l, "total liabilities") && !contains(l, "equity") &&
-		!contains(l, "current");
-}
+	bs_rows		b;
 
-/* "Total (shareholders') equity" */
-static bool
-is_total_equity(const char *l)
-{
-	return starts_with(l, "total") && contains(l, "equity") &&
-		!contains(l, "liabilities");
-}
-
-/* assets = liabilities + equity */
-static bool
-check_balance(fx_statement *st)
-{
-	int			a = find_item(st, is_total_assets);
-	int			le = find_item(st, is_total_le);
-	int			l = find_item(st, is_total_liab);
-	int			e = find_item(st, is_total_equity);
-
-	if (a < 0 || (le < 0 && (l < 0 || e < 0)))
-		return true;
+	b.a = find_item(st, is_total_assets);
+	b.le = find_item(st, is_total_le);
+	b.l = find_item(st, is_total_liab);
+	b.e = find_item(st, is_total_equity);
 	for (int j = 0; j < st->nperiods; j++)
 	{
-		long long	va,
-					v1,
-					v2 = 0;
+		long long	va = 0,
+					vle = 0,
+					sum = 0;
+		bool		has_a = printed(st, b.a, j, &va);
+		bool		has_le = printed(st, b.le, j, &vle);
+		bool		has_sum = sum_l_plus_e(st, &b, start, j, &sum);
 
-		if (st->items[a].values[j] == NULL || !value_at(st, a, j, &va))
-			continue;
-		if (le >= 0)
-		{
-			if (st->items[le].values[j] == NULL || !value_at(st, le, j, &v1))
-				continue;
-		}
-		else if (!value_at(st, l, j, &v1) || !value_at(st, e, j, &v2))
-			continue;
-		if (!add_check(st, "balance", le >= 0 ? st->items[le].label :
-					   st->items[a].label, j, v1 + v2, va))
+		if (has_le && (has_sum || has_a) &&
+			!add_check(st, "balance", st->items[b.le].label, j, vle,
+					   has_sum ? sum : va))
+			return false;
+		if (has_a && (has_sum || has_le) && (has_sum || b.le < 0) &&
+			!add_check(st, "balance", st->items[b.a].label, j, va,
+					   has_le ? vle : sum))
 			return false;
 	}
 	return true;
@@ -534,12 +586,16 @@ check_cash(fx_statement *st)
 void
 fx_check_statement(fx_statement *st)
 {
-	if (st->component_columns)
+	int		   *start;
+
+	if (st->component_columns || st->nitems == 0)
 		return;
-	if (!check_subtotals(st))
+	start = malloc(sizeof(int) * (size_t) st->nitems);
+	if (start == NULL)
 		return;
-	if (st->type == FX_BALANCE_SHEET && !check_balance(st))
-		return;
-	if (st->type == FX_CASH_FLOW)
+	if (check_subtotals(st, start) &&
+		(st->type != FX_BALANCE_SHEET || check_balance(st, start)) &&
+		st->type == FX_CASH_FLOW)
 		check_cash(st);
+	free(start);
 }

@@ -1085,7 +1085,11 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 	flush_pending(&pd, it, nperiods, doc);
 }
 
-/* does the statement's text use European number format (1.234,5)? */
+/*
+ * Does the statement use European number format (1.234,5)?  Only the
+ * amounts at the right end of rows vote: a "2,5%" rate or "0,5" inside a
+ * label or caption must never turn every "89,063" into 89.063.
+ */
 static bool
 vote_euro(const fx_doc *doc, int from, int to)
 {
@@ -1095,8 +1099,12 @@ vote_euro(const fx_doc *doc, int from, int to)
 	{
 		const fx_line *ln = &doc->lines[i];
 		const fx_word *w = fx_line_words(doc, ln);
+		fx_row		row;
 
-		for (int k = 0; k < ln->nwords; k++)
+		fx_analyze_row(doc, ln, false, &row);
+		if (row.nvals == 0)
+			continue;
+		for (int k = row.label_words; k < ln->nwords; k++)
 			vote += fx_euro_vote(ln->s + w[k].off, w[k].len);
 	}
 	return vote > 0;

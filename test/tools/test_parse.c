@@ -436,6 +436,179 @@ test_document(void)
 	fx_result_free(r);
 }
 
+/* a check of a statement by name, target and period, or NULL */
+static const fx_check *
+find_check(const fx_statement *st, const char *name, const char *target,
+		   int period)
+{
+	for (int i = 0; i < st->nchecks; i++)
+		if (strcmp(st->checks[i].name, name) == 0 &&
+			strcmp(st->checks[i].target, target) == 0 &&
+			st->checks[i].period == period)
+			return &st->checks[i];
+	return NULL;
+}
+
+/* is s a plain decimal: optional '-', digits, optional '.' and digits? */
+static bool
+plain_decimal(const char *s)
+{
+	int			nd = 0;
+
+	if (s == NULL)
+		return false;
+	if (*s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		nd++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			nd++;
+	return *s == '\0' && nd > 0;
+}
+
+/* a US balance sheet whose caption holds a European-looking "2,5%" */
+static const char *const bs_us_page[] = {
+	"                      CONSOLIDATED BALANCE SHEETS\n"
+	"           (In millions, except par value; 2,5% notes see Note 9)\n"
+	"                                             December 31,   December 31,\n"
+	"                                                 2023           2022\n"
+	"ASSETS\n"
+	"Current assets:\n"
+	"  Cash and cash equivalents                  $  22,063      $  17,920\n"
+	"  Accounts receivable, net                      23,923         22,751\n"
+	"    Total current assets                        45,986         40,671\n"
+	"Property and equipment, net                     43,077         40,017\n"
+	"    Total assets                             $  89,063      $  80,688\n"
+	"LIABILITIES AND STOCKHOLDERS' EQUITY\n"
+	"Current liabilities:\n"
+	"  Accounts payable                               6,912          6,540\n"
+	"  Accrued expenses                               5,403          6,616\n"
+	"    Total current liabilities                   12,315         13,156\n"
+	"Long-term debt                                  30,765         31,938\n"
+	"    Total liabilities                           43,080         45,094\n"
+	"Commitments and contingencies (Note 12)\n"
+	"Stockholders' equity:\n"
+	"  Common stock and additional paid-in capital   18,460         17,902\n"
+	"  Retained earnings                             27,523         17,692\n"
+	"    Total stockholders' equity                  45,983         35,594\n"
+	"    Total liabilities and stockholders' equity $  89,063     $  80,688\n"
+};
+
+/*
+ * Balance checks: the liabilities-and-equity row is total liabilities +
+ * total equity, never a subtotal of the rows above it, and every check
+ * reports plain decimals in printed units.
+ */
+static void
+test_balance_checks(void)
+{
+	static const char *le = "Total liabilities and stockholders' equity";
+	fx_result  *r = parse_pages(bs_us_page, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	const fx_check *c;
+	bool		all_plain = true,
+				all_passed = true;
+
+	ok(bs != NULL, "balance sheet found", NULL);
+	if (bs == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok_str(val(bs, "Total assets", 0), "89063",
+		   "a caption's 2,5% does not make 89,063 European");
+	ok(check_result(bs, "subtotal", le, 0) == -1 &&
+	   check_result(bs, "subtotal", le, 1) == -1,
+	   "liabilities and equity is not a subtotal", NULL);
+	c = find_check(bs, "balance", le, 0);
+	ok(c != NULL && c->passed, "L+E = total liabilities + total equity", NULL);
+	if (c)
+	{
+		ok_str(c->expected, "89063", "balance expected in printed units");
+		ok_str(c->computed, "89063", "balance computed = 43080 + 45983");
+	}
+	c = find_check(bs, "balance", "Total assets", 1);
+	ok(c != NULL && c->passed, "total assets = liabilities and equity", NULL);
+	for (int i = 0; i < bs->nchecks; i++)
+	{
+		all_plain = all_plain && plain_decimal(bs->checks[i].expected) &&
+			plain_decimal(bs->checks[i].computed);
+		all_passed = all_passed && bs->checks[i].passed;
+	}
+	ok(all_plain, "checks report plain decimals", NULL);
+	ok(all_passed && bs->nchecks >= 12, "every balance sheet check passes",
+	   NULL);
+	fx_result_free(r);
+}
+
+/* L+E with mezzanine equity between the two totals, and a misprint */
+static void
+test_balance_mezzanine(void)
+{
+	static const char *const pages[] = {
+		"                 CONSOLIDATED BALANCE SHEETS\n"
+		"                       (In thousands)\n"
+		"                                          2023          2022\n"
+		"Cash                                     1,000           900\n"
+		"Other assets                               500           500\n"
+		"    Total assets                         1,500         1,400\n"
+		"Payables                                   300           250\n"
+		"Debt                                       200           150\n"
+		"    Total liabilities                      500           400\n"
+		"Redeemable noncontrolling interest         100           100\n"
+		"Equity:\n"
+		"  Common stock                             600           600\n"
+		"  Retained earnings                        300           200\n"
+		"    Total equity                           900           800\n"
+		"    Total liabilities, mezzanine and equity  1,500    1,400\n"
+	};
+	static const char *le = "Total liabilities, mezzanine and equity";
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	const fx_check *c;
+
+	ok(bs != NULL, "mezzanine balance sheet found", NULL);
+	if (bs == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	c = find_check(bs, "balance", le, 0);
+	ok(c != NULL && c->passed, "mezzanine row counts in L+E", NULL);
+	ok(check_result(bs, "subtotal", le, 0) == -1,
+	   "'Total liabilities, ... and equity' is not a subtotal", NULL);
+	c = find_check(bs, "balance", le, 1);
+	ok(c != NULL && !c->passed,
+	   "L+E that equals assets but not L + E fails", NULL);
+	ok(check_result(bs, "balance", "Total assets", 1) == 1,
+	   "assets = printed L+E passes", NULL);
+	if (c)
+	{
+		ok_str(c->expected, "1400", "failed balance: printed");
+		ok_str(c->computed, "1300", "failed balance: 400 + 100 + 800");
+	}
+	fx_result_free(r);
+}
+
+/* scaled decimals format without separators */
+static void
+test_dec_format(void)
+{
+	char		buf[48];
+	long long	v = 0;
+
+	fx_dec_format(890630000LL, buf, sizeof(buf));
+	ok_str(buf, "89063", "format 89063");
+	fx_dec_format(12700LL, buf, sizeof(buf));
+	ok_str(buf, "1.27", "format 1.27");
+	fx_dec_format(-5000LL, buf, sizeof(buf));
+	ok_str(buf, "-0.5", "format -0.5");
+	ok(fx_dec_parse("1234567.89", &v) && v == 12345678900LL,
+	   "parse centavos", NULL);
+	ok(!fx_dec_parse("89,063", &v), "parse refuses separators", NULL);
+}
+
 /* European format, range periods, Note column at the left of values */
 static void
 test_european(void)
@@ -556,6 +729,9 @@ main(void)
 	test_units();
 	test_labels();
 	test_document();
+	test_balance_checks();
+	test_balance_mezzanine();
+	test_dec_format();
 	test_european();
 	test_robustness();
 	printf("%d passed, %d failed\n", npassed, nfailed);
