@@ -16,6 +16,7 @@ OBJS = \
 	src/options.o \
 	src/pagerange.o \
 	src/pdfcheck.o \
+	src/submit_dir.o \
 	$(PARSER_OBJS)
 
 PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))
