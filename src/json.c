@@ -1,0 +1,1172 @@
+/*-------------------------------------------------------------------------
+ *
+ * json.c
+ *	  Owns every JSON body the extension sends to or reads from the remote
+ *	  APIs: the chat completions request, the chat answer (turned into
+ *	  fx_result statements), API error bodies, and LLMWhisperer's submit,
+ *	  status and retrieve answers plus the split of its text into pages.
+ *
+ * This is the only file that includes json-c, and it must never include a
+ * PostgreSQL header (utils/builtins.h declares a function json_object).
+ * Every json-c tree made here is owned by the function that made it and
+ * released with json_object_put() on every path; strings taken from a tree
+ * are copied before the tree goes.  Numbers are converted from json-c's
+ * copy of the number as it was written, never through a double, so a
+ * value keeps every printed digit.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "json.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#define SCHEMA_NAME		"financial_statements"
+#define MAX_MESSAGE		300		/* bytes of an API or refusal message */
+#define MAX_LEXEME		64		/* characters of one JSON number */
+#define MAX_HASH		256		/* bytes of a whisper_hash */
+#define MAX_STATUS		64		/* bytes of a whisper status */
+#define DEFAULT_SEP		"<<<"
+#define PATH_LEN		128		/* a path like statements[1].items[20].label */
+
+static const char *const root_keys[] = {"statements"};
+static const char *const statement_keys[] = {"statement_type", "title",
+"unit_scale", "currency", "periods", "items"};
+static const char *const period_keys[] = {"label", "end_date", "months"};
+static const char *const item_keys[] = {"label", "indent", "is_total",
+"values"};
+
+#define lengthof(a) ((int) (sizeof(a) / sizeof((a)[0])))
+
+#if defined(__GNUC__) || defined(__clang__)
+static void set_err(char **err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+#endif
+
+/* ---------- small helpers ---------- */
+
+/* a malloc'd copy of s[0..n) with a terminating NUL */
+static char *
+dup_n(const char *s, size_t n)
+{
+	char	   *r = malloc(n + 1);
+
+	if (r == NULL)
+		return NULL;
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* replace control characters by spaces, in place */
+static void
+blank_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char) *s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+/* set *err to a malloc'd, single-line, printf-formatted message */
+static void
+set_err(char **err, const char *fmt,...)
+{
+	va_list		ap;
+	char		buf[1024];
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	blank_controls(buf);
+	free(*err);
+	*err = strdup(buf);
+}
+
+/* length of s cut to at most max bytes, not inside a UTF-8 sequence */
+static size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char) s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+/*
+ * A malloc'd single-line copy of s[0..n): controls (NUL included) become
+ * spaces, blanks at both ends go, and at most max bytes are kept.
+ */
+static char *
+clean_text(const char *s, size_t n, size_t max)
+{
+	char	   *r;
+	size_t		a = 0,
+				b;
+
+	n = utf8_cut(s, n, max);
+	r = dup_n(s, n);
+	if (r == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char) r[i] < 0x20 || r[i] == 0x7f)
+			r[i] = ' ';
+	while (r[a] == ' ')
+		a++;
+	b = strlen(r + a);
+	while (b > 0 && r[a + b - 1] == ' ')
+		b--;
+	memmove(r, r + a, b);
+	r[b] = '\0';
+	return r;
+}
+
+/* a json-c string's bytes and length (json-c strings may hold NULs) */
+static const char *
+str_of(json_object *o, size_t *n)
+{
+	*n = (size_t) json_object_get_string_len(o);
+	return json_object_get_string(o);
+}
+
+/* the member key of o if it is a string, else NULL */
+static json_object *
+get_string_member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+		!json_object_object_get_ex(o, key, &v) ||
+		!json_object_is_type(v, json_type_string))
+		return NULL;
+	return v;
+}
+
+/*
+ * Parse text[0..len) as one JSON object, strictly (valid UTF-8, nothing
+ * after it but blanks).  Returns NULL with *err naming what was parsed.
+ */
+static json_object *
+parse_object(const char *text, size_t len, const char *what, char **err)
+{
+	json_tokener *tok;
+	json_object *o;
+	enum json_tokener_error e;
+	size_t		end;
+
+	if (text == NULL || len == 0)
+		return set_err(err, "%s is empty", what), NULL;
+	if (len >= INT_MAX)
+		return set_err(err, "%s is too large", what), NULL;
+	tok = json_tokener_new();
+	if (tok == NULL)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, text, (int) len);
+	e = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (o != NULL && end < len && isspace((unsigned char) text[end]))
+		end++;
+	if (o == NULL || e != json_tokener_success || end != len)
+	{
+		set_err(err, "%s is not valid JSON: %s at offset %zu", what,
+				o != NULL ? "text after the value" :
+				e == json_tokener_continue ? "it ends too early" :
+				json_tokener_error_desc(e), end);
+		json_object_put(o);
+		return NULL;
+	}
+	if (!json_object_is_type(o, json_type_object))
+	{
+		set_err(err, "%s is not a JSON object", what);
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---------- numbers ---------- */
+
+typedef enum
+{
+	NUM_OK,
+	NUM_BAD,					/* not a JSON number: NaN, Infinity, 01 */
+	NUM_RANGE					/* too many digits */
+} num_status;
+
+/* write digits d[0..nd) with nd - point fraction digits into out */
+static void
+place_point(char *out, bool neg, const char *d, int nd, int point)
+{
+	if (neg)
+		*out++ = '-';
+	if (point <= 0)
+	{
+		*out++ = '0';
+		*out++ = '.';
+		for (int i = 0; i < -point; i++)
+			*out++ = '0';
+		memcpy(out, d, nd);
+		out += nd;
+	}
+	else if (point >= nd)
+	{
+		memcpy(out, d, nd);
+		out += nd;
+		for (int i = nd; i < point; i++)
+			*out++ = '0';
+	}
+	else
+	{
+		memcpy(out, d, point);
+		out += point;
+		*out++ = '.';
+		memcpy(out, d + point, nd - point);
+		out += nd - point;
+	}
+	*out = '\0';
+}
+
+/*
+ * The JSON number lexeme s as a plain decimal string ("1.0" -> "1",
+ * "1.5E-2" -> "0.015", "-0" -> "0"), by moving the point in the digit
+ * string: no floating point, so no rounding.  out needs 64 bytes.
+ */
+static num_status
+decimal_from_lexeme(const char *s, char *out)
+{
+	char		d[MAX_LEXEME + 1];
+	int			nd = 0,
+				intd = 0,
+				lz = 0;
+	long		exp = 0;
+	bool		neg = (*s == '-'),
+				eneg = false;
+
+	if (strlen(s) > MAX_LEXEME)
+		return NUM_RANGE;
+	s += neg;
+	if (!isdigit((unsigned char) *s) || (s[0] == '0' && isdigit((unsigned char) s[1])))
+		return NUM_BAD;
+	while (isdigit((unsigned char) *s))
+		d[nd++] = *s++, intd++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char) *s);)
+			d[nd++] = *s++;
+	if (*s == 'e' || *s == 'E')
+	{
+		s++;
+		if (*s == '+' || *s == '-')
+			eneg = (*s++ == '-');
+		if (!isdigit((unsigned char) *s))
+			return NUM_BAD;
+		for (; isdigit((unsigned char) *s); s++)
+			exp = exp < 100000 ? exp * 10 + (*s - '0') : exp;
+	}
+	if (*s != '\0')
+		return NUM_BAD;
+	while (lz < nd && d[lz] == '0')
+		lz++;
+	while (nd > lz && d[nd - 1] == '0')
+		nd--;
+	if (nd == lz)
+		return strcpy(out, "0"), NUM_OK;
+	exp = intd + (eneg ? -exp : exp) - lz;	/* digits before the point */
+	if (exp > FX_JSON_MAX_INT_DIGITS || nd - lz - exp > FX_JSON_MAX_FRAC_DIGITS)
+		return NUM_RANGE;
+	place_point(out, neg, d + lz, nd - lz, (int) exp);
+	return NUM_OK;
+}
+
+/* a JSON number as a malloc'd plain decimal string; false with *err */
+static bool
+number_field(json_object *v, const char *path, char **out, char **err)
+{
+	char		buf[MAX_LEXEME];
+	num_status	st;
+
+	if (!json_object_is_type(v, json_type_int) &&
+		!json_object_is_type(v, json_type_double))
+		return set_err(err, "%s: expected a number, got %s", path,
+					   json_type_to_name(json_object_get_type(v))), false;
+	if (json_object_is_type(v, json_type_double) &&
+		!isfinite(json_object_get_double(v)))
+		return set_err(err, "%s: not a finite number", path), false;
+	st = decimal_from_lexeme(json_object_get_string(v), buf);
+	if (st == NUM_BAD)
+		return set_err(err, "%s: not a finite JSON number", path), false;
+	if (st == NUM_RANGE)
+		return set_err(err, "%s: number out of range (at most %d integer and %d fraction digits)",
+					   path, FX_JSON_MAX_INT_DIGITS, FX_JSON_MAX_FRAC_DIGITS), false;
+	*out = strdup(buf);
+	return *out != NULL;
+}
+
+/* a JSON integer (12 or 12.0) within lo..hi; false with *err */
+static bool
+int_field(json_object *v, const char *path, int lo, int hi, int *out,
+		  char **err)
+{
+	char	   *s = NULL;
+	long		n;
+
+	if (!number_field(v, path, &s, err))
+		return false;
+	if (strchr(s, '.') != NULL)
+	{
+		free(s);
+		return set_err(err, "%s: expected an integer", path), false;
+	}
+	n = strtol(s, NULL, 10);
+	free(s);
+	if (n < lo || n > hi)
+		return set_err(err, "%s: %ld is out of range %d..%d", path, n, lo, hi), false;
+	*out = (int) n;
+	return true;
+}
+
+/* ---------- the chat request ---------- */
+
+/* {"role": role, "content": content} */
+static json_object *
+message_json(const char *role, const char *content)
+{
+	json_object *m = json_object_new_object();
+
+	json_object_object_add(m, "role", json_object_new_string(role));
+	json_object_object_add(m, "content", json_object_new_string(content ? content : ""));
+	return m;
+}
+
+/* response_format: strict json_schema around the caller's schema */
+static json_object *
+response_format_json(json_object *schema)
+{
+	json_object *rf = json_object_new_object();
+	json_object *js = json_object_new_object();
+
+	json_object_object_add(js, "name", json_object_new_string(SCHEMA_NAME));
+	json_object_object_add(js, "strict", json_object_new_boolean(1));
+	json_object_object_add(js, "schema", schema);
+	json_object_object_add(rf, "type", json_object_new_string("json_schema"));
+	json_object_object_add(rf, "json_schema", js);
+	return rf;
+}
+
+/* the body of POST /chat/completions; see json.h */
+char *
+fx_json_chat_request(const char *model, const char *system_prompt,
+					 const char *user_prompt, const char *schema_json,
+					 int max_tokens, char **err)
+{
+	json_object *schema;
+	json_object *root;
+	json_object *msgs;
+	const char *s;
+	char	   *r;
+
+	schema = parse_object(schema_json, schema_json ? strlen(schema_json) : 0,
+						  "the response schema", err);
+	if (schema == NULL)
+		return NULL;
+	root = json_object_new_object();
+	msgs = json_object_new_array();
+	if (model != NULL)
+		json_object_object_add(root, "model", json_object_new_string(model));
+	json_object_array_add(msgs, message_json("system", system_prompt));
+	json_object_array_add(msgs, message_json("user", user_prompt));
+	json_object_object_add(root, "messages", msgs);
+	json_object_object_add(root, "response_format", response_format_json(schema));
+	json_object_object_add(root, "temperature", json_object_new_int(0));
+	if (max_tokens > 0)
+		json_object_object_add(root, "max_completion_tokens",
+							   json_object_new_int(max_tokens));
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+									   JSON_C_TO_STRING_NOSLASHESCAPE);
+	r = s ? strdup(s) : NULL;
+	json_object_put(root);
+	return r;
+}
+
+/* ---------- API errors ---------- */
+
+/* copy a string or number member into out[0..outlen) */
+static void
+copy_code(json_object *v, char *out, size_t outlen)
+{
+	size_t		n;
+	const char *s;
+
+	if (out == NULL || outlen == 0 || v == NULL)
+		return;
+	if (!json_object_is_type(v, json_type_string) &&
+		!json_object_is_type(v, json_type_int))
+		return;
+	s = json_object_get_string(v);
+	n = utf8_cut(s, strlen(s), outlen - 1);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	blank_controls(out);
+}
+
+/* the message, type and code holder of an error body, or NULL */
+static json_object *
+error_holder(json_object *root, json_object **msg)
+{
+	json_object *e = NULL;
+
+	if (json_object_object_get_ex(root, "error", &e))
+	{
+		if (json_object_is_type(e, json_type_string))
+			return *msg = e, root;	/* Ollama: {"error": "..."} */
+		if ((*msg = get_string_member(e, "message")) != NULL)
+			return e;
+	}
+	if ((*msg = get_string_member(root, "message")) != NULL)
+		return root;			/* old vLLM, LLMWhisperer */
+	if ((*msg = get_string_member(root, "detail")) != NULL)
+		return root;			/* FastAPI servers */
+	return json_object_is_type(e, json_type_object) ? e : NULL;
+}
+
+/* the message of a parsed error body, with its code and type */
+static char *
+error_text(json_object *root, char *code_out, size_t code_len,
+		   char *type_out, size_t type_len)
+{
+	json_object *msg = NULL;
+	json_object *holder = error_holder(root, &msg);
+	json_object *v;
+	size_t		n;
+	const char *s;
+
+	if (holder != NULL && json_object_object_get_ex(holder, "code", &v))
+		copy_code(v, code_out, code_len);
+	if (holder != NULL && json_object_object_get_ex(holder, "type", &v))
+		copy_code(v, type_out, type_len);
+	if (msg == NULL)
+		return NULL;
+	s = str_of(msg, &n);
+	return clean_text(s, n, MAX_MESSAGE);
+}
+
+/* a short message from an API error body; see json.h */
+char *
+fx_json_error_message(const char *body, size_t len, char *code_out,
+					  size_t code_len, char *type_out, size_t type_len)
+{
+	json_object *root;
+	char	   *r;
+
+	if (code_out && code_len > 0)
+		code_out[0] = '\0';
+	if (type_out && type_len > 0)
+		type_out[0] = '\0';
+	root = parse_object(body, len, "error body", NULL);
+	if (root == NULL)
+		return NULL;
+	r = error_text(root, code_out, code_len, type_out, type_len);
+	json_object_put(root);
+	return r;
+}
+
+/* ---------- the chat answer ---------- */
+
+/* usage and model of the answer into info */
+static void
+read_info(json_object *root, fx_chat_info *info)
+{
+	json_object *u;
+	json_object *v;
+
+	if ((v = get_string_member(root, "model")) != NULL)
+		copy_code(v, info->model, sizeof(info->model));
+	if (!json_object_object_get_ex(root, "usage", &u) ||
+		!json_object_is_type(u, json_type_object))
+		return;
+	if (json_object_object_get_ex(u, "prompt_tokens", &v))
+		info->prompt_tokens = json_object_get_int(v);
+	if (json_object_object_get_ex(u, "completion_tokens", &v))
+		info->completion_tokens = json_object_get_int(v);
+	if (json_object_object_get_ex(u, "total_tokens", &v))
+		info->total_tokens = json_object_get_int(v);
+	else
+		info->total_tokens = info->prompt_tokens + info->completion_tokens;
+}
+
+/* choices[0].message of the answer, or NULL with *err */
+static json_object *
+first_message(json_object *root, json_object **choice, char **err)
+{
+	json_object *choices;
+	json_object *m;
+	char	   *emsg;
+
+	if (!json_object_object_get_ex(root, "choices", &choices))
+	{
+		emsg = error_text(root, NULL, 0, NULL, 0);
+		set_err(err, emsg ? "the answer is an error: %s" : "the answer has no choices%s",
+				emsg ? emsg : "");
+		free(emsg);
+		return NULL;
+	}
+	if (!json_object_is_type(choices, json_type_array) ||
+		json_object_array_length(choices) == 0)
+		return set_err(err, "the answer has no choices"), NULL;
+	*choice = json_object_array_get_idx(choices, 0);
+	if (!json_object_is_type(*choice, json_type_object) ||
+		!json_object_object_get_ex(*choice, "message", &m) ||
+		!json_object_is_type(m, json_type_object))
+		return set_err(err, "the answer's first choice has no message"), NULL;
+	return m;
+}
+
+/*
+ * The answer's content (a JSON text inside a string), or NULL with *err
+ * when the answer was cut off, filtered or refused.
+ */
+static const char *
+answer_content(json_object *root, fx_chat_info *info, size_t *len, char **err)
+{
+	json_object *choice = NULL;
+	json_object *m = first_message(root, &choice, err);
+	json_object *v;
+	const char *fr;
+
+	if (m == NULL)
+		return NULL;
+	if ((v = get_string_member(choice, "finish_reason")) != NULL)
+		copy_code(v, info->finish_reason, sizeof(info->finish_reason));
+	fr = info->finish_reason;
+	if (strcmp(fr, "length") == 0)
+		return set_err(err, "the answer was cut off at the token limit (finish_reason \"length\"), so its JSON is incomplete"), NULL;
+	if (strcmp(fr, "content_filter") == 0)
+		return set_err(err, "the answer was withheld by the provider's content filter (finish_reason \"content_filter\")"), NULL;
+	if (strcmp(fr, "tool_calls") == 0 || strcmp(fr, "function_call") == 0)
+		return set_err(err, "the model called a tool instead of answering (finish_reason \"%s\")", fr), NULL;
+	if ((v = get_string_member(m, "refusal")) != NULL &&
+		json_object_get_string_len(v) > 0)
+	{
+		char	   *r = clean_text(json_object_get_string(v),
+								   (size_t) json_object_get_string_len(v), MAX_MESSAGE);
+
+		set_err(err, "the model refused: %s", r ? r : "");
+		free(r);
+		return NULL;
+	}
+	if ((v = get_string_member(m, "content")) == NULL)
+		return set_err(err, "the answer has no content"), NULL;
+	return str_of(v, len);
+}
+
+/* drop blanks and a ```json ... ``` fence around s[0..*len) */
+static const char *
+strip_fence(const char *s, size_t *len)
+{
+	size_t		n = *len;
+	const char *nl;
+
+	while (n > 0 && isspace((unsigned char) *s))
+		s++, n--;
+	while (n > 0 && isspace((unsigned char) s[n - 1]))
+		n--;
+	if (n >= 6 && memcmp(s, "```", 3) == 0 && memcmp(s + n - 3, "```", 3) == 0 &&
+		(nl = memchr(s, '\n', n - 3)) != NULL)
+	{
+		n -= (size_t) (nl + 1 - s) + 3;
+		s = nl + 1;
+	}
+	*len = n;
+	return s;
+}
+
+/* the first key of o that is not in keys, or NULL */
+static const char *
+unexpected_key(json_object *o, const char *const *keys, int nkeys)
+{
+	json_object_object_foreach(o, key, val)
+	{
+		int			i;
+
+		(void) val;
+		for (i = 0; i < nkeys && strcmp(key, keys[i]) != 0; i++)
+			;
+		if (i == nkeys)
+			return key;
+	}
+	return NULL;
+}
+
+/* o has exactly the given keys; false with *err naming the first misfit */
+static bool
+check_keys(json_object *o, const char *const *keys, int nkeys,
+		   const char *path, char **err)
+{
+	const char *extra;
+
+	if (!json_object_is_type(o, json_type_object))
+		return set_err(err, "%s: expected an object, got %s", path,
+					   json_type_to_name(json_object_get_type(o))), false;
+	for (int i = 0; i < nkeys; i++)
+		if (!json_object_object_get_ex(o, keys[i], NULL))
+			return set_err(err, "%s: missing key \"%s\"", path, keys[i]), false;
+	extra = unexpected_key(o, keys, nkeys);
+	if (extra != NULL)
+		return set_err(err, "%s: unexpected key \"%.64s\"", path, extra), false;
+	return true;
+}
+
+/* member key of o (known to exist) */
+static json_object *
+member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* a bounded string member as a malloc'd single line; NULL stays NULL */
+static bool
+text_field(json_object *v, bool nullable, const char *path, char **out,
+		   char **err)
+{
+	size_t		n;
+	const char *s;
+
+	*out = NULL;
+	if (v == NULL && nullable)
+		return true;
+	if (!json_object_is_type(v, json_type_string))
+		return set_err(err, "%s: expected a string%s, got %s", path,
+					   nullable ? " or null" : "",
+					   json_type_to_name(json_object_get_type(v))), false;
+	s = str_of(v, &n);
+	if (n > FX_JSON_MAX_LABEL)
+		return set_err(err, "%s: longer than %d bytes", path, FX_JSON_MAX_LABEL), false;
+	*out = clean_text(s, n, FX_JSON_MAX_LABEL);
+	return *out != NULL;
+}
+
+/* an array member with at most max elements; false with *err */
+static bool
+array_field(json_object *v, int max, const char *path, int *n, char **err)
+{
+	if (!json_object_is_type(v, json_type_array))
+		return set_err(err, "%s: expected an array, got %s", path,
+					   json_type_to_name(json_object_get_type(v))), false;
+	*n = (int) json_object_array_length(v);
+	if (*n > max)
+		return set_err(err, "%s: %d entries, at most %d allowed", path, *n, max), false;
+	return true;
+}
+
+/* "YYYY-MM-DD" of a real calendar date into y, m, d */
+static bool
+parse_date(const char *s, int *y, int *m, int *d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char) s[i]))
+			return false;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	if (*y < 1000 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
+		return false;
+	return !(*m == 2 && *d == 29) ||
+		((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0);
+}
+
+/* statement_type string into *t */
+static bool
+type_field(json_object *v, const char *path, fx_stmt_type *t, char **err)
+{
+	const char *s = json_object_get_string(v);
+
+	if (!json_object_is_type(v, json_type_string))
+		return set_err(err, "%s: expected a string, got %s", path,
+					   json_type_to_name(json_object_get_type(v))), false;
+	for (int i = 0; i < FX_NUM_STMT_TYPES; i++)
+		if (strcmp(s, fx_stmt_type_name((fx_stmt_type) i)) == 0)
+			return *t = (fx_stmt_type) i, true;
+	return set_err(err, "%s: \"%.40s\" is not a statement type", path, s), false;
+}
+
+/* currency: three letters, upper-cased; anything else (or null) is "" */
+static bool
+currency_field(json_object *v, const char *path, char *out, char **err)
+{
+	char	   *s = NULL;
+
+	out[0] = '\0';
+	if (!text_field(v, true, path, &s, err))
+		return false;
+	if (s && strlen(s) == 3 && isalpha((unsigned char) s[0]) &&
+		isalpha((unsigned char) s[1]) && isalpha((unsigned char) s[2]))
+		for (int i = 0; i < 4; i++)
+			out[i] = (char) toupper((unsigned char) s[i]);
+	free(s);
+	return true;
+}
+
+/* unit_scale: a positive number or null */
+static bool
+scale_field(json_object *v, const char *path, char **out, char **err)
+{
+	*out = NULL;
+	if (v == NULL)
+		return true;
+	if (!number_field(v, path, out, err))
+		return false;
+	if ((*out)[0] == '-' || strcmp(*out, "0") == 0)
+		return set_err(err, "%s: must be positive", path), false;
+	return true;
+}
+
+/* one period {label, end_date, months} */
+static bool
+convert_period(json_object *o, fx_period *p, const char *path, char **err)
+{
+	char		sub[PATH_LEN];
+	char	   *date = NULL;
+	json_object *v;
+
+	if (!check_keys(o, period_keys, lengthof(period_keys), path, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.label", path);
+	if (!text_field(member(o, "label"), false, sub, &p->label, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.end_date", path);
+	if (!text_field(member(o, "end_date"), true, sub, &date, err))
+		return false;
+	if (date && !parse_date(date, &p->end_year, &p->end_month, &p->end_day))
+	{
+		set_err(err, "%s: \"%.40s\" is not a date YYYY-MM-DD", sub, date);
+		free(date);
+		return false;
+	}
+	free(date);
+	snprintf(sub, sizeof(sub), "%.96s.months", path);
+	v = member(o, "months");
+	return v == NULL || int_field(v, sub, 1, 12, &p->months, err);
+}
+
+/* the values array of an item: one number or null per period */
+static bool
+convert_values(json_object *arr, char **values, int nperiods,
+			   const char *path, char **err)
+{
+	char		sub[PATH_LEN];
+	int			n;
+
+	if (!array_field(arr, FX_JSON_MAX_PERIODS, path, &n, err))
+		return false;
+	if (n != nperiods)
+		return set_err(err, "%s: %d values for %d periods", path, n, nperiods), false;
+	for (int j = 0; j < n; j++)
+	{
+		json_object *v = json_object_array_get_idx(arr, j);
+
+		snprintf(sub, sizeof(sub), "%.96s[%d]", path, j);
+		if (v != NULL && !number_field(v, sub, &values[j], err))
+			return false;
+	}
+	return true;
+}
+
+/* one item {label, indent, is_total, values}; it->values is set first */
+static bool
+convert_item(json_object *o, fx_item *it, int nperiods, int row,
+			 int page, const char *path, char **err)
+{
+	char		sub[PATH_LEN];
+	json_object *v;
+
+	it->values = calloc(nperiods > 0 ? nperiods : 1, sizeof(char *));
+	if (it->values == NULL)
+		return false;
+	it->page = page;
+	it->line_no = row;
+	if (!check_keys(o, item_keys, lengthof(item_keys), path, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.label", path);
+	if (!text_field(member(o, "label"), false, sub, &it->label, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.indent", path);
+	if (!int_field(member(o, "indent"), sub, 0, FX_JSON_MAX_INDENT, &it->indent, err))
+		return false;
+	v = member(o, "is_total");
+	if (!json_object_is_type(v, json_type_boolean))
+		return set_err(err, "%s.is_total: expected a boolean, got %s", path,
+					   json_type_to_name(json_object_get_type(v))), false;
+	it->is_total = json_object_get_boolean(v);
+	snprintf(sub, sizeof(sub), "%.96s.values", path);
+	return convert_values(member(o, "values"), it->values, nperiods, sub, err);
+}
+
+/* the periods array of a statement into st */
+static bool
+convert_periods(json_object *arr, fx_statement *st, const char *path,
+				char **err)
+{
+	char		sub[PATH_LEN];
+	int			n;
+
+	if (!array_field(arr, FX_JSON_MAX_PERIODS, path, &n, err))
+		return false;
+	if (n == 0)
+		return set_err(err, "%s: a statement needs at least one period", path), false;
+	st->periods = calloc(n, sizeof(fx_period));
+	if (st->periods == NULL)
+		return false;
+	st->nperiods = n;
+	for (int j = 0; j < n; j++)
+	{
+		snprintf(sub, sizeof(sub), "%.96s[%d]", path, j);
+		if (!convert_period(json_object_array_get_idx(arr, j), &st->periods[j],
+							sub, err))
+			return false;
+	}
+	return true;
+}
+
+/* the items array of a statement into st; st->nitems counts what to free */
+static bool
+convert_items(json_object *arr, fx_statement *st, const char *path,
+			  char **err)
+{
+	char		sub[PATH_LEN];
+	int			n;
+
+	if (!array_field(arr, FX_JSON_MAX_ITEMS, path, &n, err))
+		return false;
+	st->items = calloc(n > 0 ? n : 1, sizeof(fx_item));
+	if (st->items == NULL)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		bool		ok;
+
+		snprintf(sub, sizeof(sub), "%.96s[%d]", path, i);
+		ok = convert_item(json_object_array_get_idx(arr, i), &st->items[i],
+						  st->nperiods, i + 1, st->first_page, sub, err);
+		if (st->items[i].values != NULL)
+			st->nitems = i + 1;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* one statement object into st (zeroed; freed by the caller on failure) */
+static bool
+convert_statement(json_object *o, fx_statement *st, int si, char **err)
+{
+	char		path[PATH_LEN];
+	char		sub[PATH_LEN];
+
+	snprintf(path, sizeof(path), "statements[%d]", si);
+	if (!check_keys(o, statement_keys, lengthof(statement_keys), path, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.statement_type", path);
+	if (!type_field(member(o, "statement_type"), sub, &st->type, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.title", path);
+	if (!text_field(member(o, "title"), false, sub, &st->title, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.unit_scale", path);
+	if (!scale_field(member(o, "unit_scale"), sub, &st->unit_scale, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.currency", path);
+	if (!currency_field(member(o, "currency"), sub, st->currency, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.periods", path);
+	if (!convert_periods(member(o, "periods"), st, sub, err))
+		return false;
+	snprintf(sub, sizeof(sub), "%.96s.items", path);
+	return convert_items(member(o, "items"), st, sub, err);
+}
+
+/* the parsed content {"statements": [...]} as a result */
+static fx_result *
+convert_content(json_object *doc, int first_page, int last_page, char **err)
+{
+	json_object *arr;
+	fx_result  *res;
+	int			n;
+
+	if (!check_keys(doc, root_keys, lengthof(root_keys), "content", err))
+		return NULL;
+	arr = member(doc, "statements");
+	if (!array_field(arr, FX_JSON_MAX_STATEMENTS, "statements", &n, err))
+		return NULL;
+	res = calloc(1, sizeof(fx_result));
+	if (res == NULL || (res->statements = calloc(n > 0 ? n : 1, sizeof(fx_statement))) == NULL)
+		return fx_result_free(res), NULL;
+	res->npages = last_page >= first_page ? last_page - first_page + 1 : 0;
+	for (int i = 0; i < n; i++)
+	{
+		fx_statement *st = &res->statements[i];
+
+		res->nstatements = i + 1;
+		st->first_page = first_page;
+		st->last_page = last_page;
+		if (!convert_statement(json_object_array_get_idx(arr, i), st, i, err))
+			return fx_result_free(res), NULL;
+	}
+	return res;
+}
+
+/* parse a 200 chat completions body into statements; see json.h */
+fx_result *
+fx_json_chat_response(const char *body, size_t len, int first_page,
+					  int last_page, fx_chat_info *info, char **err)
+{
+	fx_chat_info dummy;
+	json_object *root;
+	json_object *doc;
+	const char *content;
+	size_t		clen = 0;
+	fx_result  *res = NULL;
+
+	if (info == NULL)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
+	root = parse_object(body, len, "the answer", err);
+	if (root == NULL)
+		return NULL;
+	read_info(root, info);
+	content = answer_content(root, info, &clen, err);
+	if (content != NULL)
+	{
+		content = strip_fence(content, &clen);
+		doc = parse_object(content, clen, "the answer's content", err);
+		if (doc != NULL)
+			res = convert_content(doc, first_page, last_page, err);
+		json_object_put(doc);
+	}
+	json_object_put(root);
+	return res;
+}
+
+/* ---------- LLMWhisperer ---------- */
+
+/* a non-empty, bounded string member as a malloc'd copy; NULL with *err */
+static char *
+required_string(json_object *root, const char *key, size_t max,
+				const char *what, char **err)
+{
+	json_object *v = get_string_member(root, key);
+	char	   *msg;
+
+	if (v != NULL && json_object_get_string_len(v) > 0 &&
+		(size_t) json_object_get_string_len(v) <= max)
+		return dup_n(json_object_get_string(v), (size_t) json_object_get_string_len(v));
+	v = get_string_member(root, "message");
+	msg = v ? clean_text(json_object_get_string(v),
+						 (size_t) json_object_get_string_len(v), MAX_MESSAGE) : NULL;
+	set_err(err, "%s has no usable \"%s\"%s%s", what, key,
+			msg ? ": " : "", msg ? msg : "");
+	free(msg);
+	return NULL;
+}
+
+/* the whisper_hash of a 202 submit answer; see json.h */
+int
+fx_json_whisper_submit(const char *body, size_t len, char **hash, char **err)
+{
+	json_object *root = parse_object(body, len, "the submit answer", err);
+
+	*hash = NULL;
+	if (root == NULL)
+		return -1;
+	*hash = required_string(root, "whisper_hash", MAX_HASH, "the submit answer", err);
+	json_object_put(root);
+	for (char *p = *hash; p && *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+		{
+			set_err(err, "the submit answer's whisper_hash holds blanks or controls");
+			free(*hash);
+			*hash = NULL;
+			break;
+		}
+	return *hash ? 0 : -1;
+}
+
+/* status and message of a status answer; see json.h */
+int
+fx_json_whisper_status(const char *body, size_t len, char **status,
+					   char **message, char **err)
+{
+	json_object *root = parse_object(body, len, "the status answer", err);
+	json_object *v;
+
+	*status = NULL;
+	*message = NULL;
+	if (root == NULL)
+		return -1;
+	*status = required_string(root, "status", MAX_STATUS, "the status answer", err);
+	if (*status != NULL)
+		blank_controls(*status);
+	if (*status != NULL && (v = get_string_member(root, "message")) != NULL)
+		*message = clean_text(json_object_get_string(v),
+							  (size_t) json_object_get_string_len(v), MAX_MESSAGE);
+	json_object_put(root);
+	return *status ? 0 : -1;
+}
+
+/* what a poller does with a status string; see json.h */
+fx_whisper_state
+fx_whisper_state_of(const char *status)
+{
+	if (status == NULL)
+		return FX_WHISPER_OTHER;
+	if (strcmp(status, "accepted") == 0 || strcmp(status, "processing") == 0 ||
+		strncmp(status, "stage_", 6) == 0)
+		return FX_WHISPER_PENDING;
+	if (strcmp(status, "processed") == 0 || strcmp(status, "delivered") == 0)
+		return FX_WHISPER_READY;
+	if (strcmp(status, "retrieved") == 0)
+		return FX_WHISPER_RETRIEVED;
+	if (strncmp(status, "error", 5) == 0 || strcmp(status, "failed") == 0)
+		return FX_WHISPER_FAILED;
+	return FX_WHISPER_OTHER;
+}
+
+/* result_text of a retrieve answer; see json.h */
+int
+fx_json_whisper_retrieve(const char *body, size_t len, char **text,
+						 char **err)
+{
+	json_object *root = parse_object(body, len, "the retrieve answer", err);
+	json_object *v;
+	size_t		n;
+
+	*text = NULL;
+	if (root == NULL)
+		return -1;
+	v = get_string_member(root, "result_text");
+	if (v == NULL)
+		set_err(err, "the retrieve answer has no string \"result_text\"");
+	else if ((*text = dup_n(json_object_get_string(v),
+							n = (size_t) json_object_get_string_len(v))) != NULL)
+	{
+		for (size_t i = 0; i < n; i++)
+			if ((*text)[i] == '\0')
+				(*text)[i] = ' ';
+	}
+	json_object_put(root);
+	return *text ? 0 : -1;
+}
+
+/* is line[0..n) the separator, followed only by blanks and CR? */
+static bool
+is_separator_line(const char *line, size_t n, const char *sep, size_t seplen)
+{
+	if (n < seplen || memcmp(line, sep, seplen) != 0)
+		return false;
+	for (size_t i = seplen; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return false;
+	return true;
+}
+
+/* does s[0..n) hold anything but white space? */
+static bool
+has_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char) s[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Walk text's separator lines; with out == NULL only count the pages.
+ * Returns the page count, or -1 when out of memory.
+ */
+static int
+walk_pages(const char *text, const char *sep, char **out)
+{
+	size_t		seplen = strlen(sep);
+	const char *end = text + strlen(text);
+	const char *start = text;
+	int			n = 0;
+
+	for (const char *p = text; seplen > 0 && p < end;)
+	{
+		const char *nl = memchr(p, '\n', (size_t) (end - p));
+		const char *next = nl ? nl + 1 : end;
+
+		if (is_separator_line(p, (size_t) ((nl ? nl : end) - p), sep, seplen))
+		{
+			const char *stop = (p > start && p[-1] == '\n') ? p - 1 : p;
+
+			if (stop > start && stop < p && stop[-1] == '\r')
+				stop--;			/* the CR of a CRLF before the separator */
+
+			if (out && (out[n] = dup_n(start, (size_t) (stop - start))) == NULL)
+				return -1;
+			n++;
+			start = next;
+		}
+		p = next;
+	}
+	if (has_text(start, (size_t) (end - start)))
+	{
+		if (out && (out[n] = dup_n(start, (size_t) (end - start))) == NULL)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* split result_text into pages; see json.h */
+int
+fx_split_whisper_pages(const char *text, const char *separator, char ***pages)
+{
+	int			n;
+
+	*pages = NULL;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	if (separator == NULL)
+		separator = DEFAULT_SEP;
+	n = walk_pages(text, separator, NULL);
+	*pages = calloc(n > 0 ? n : 1, sizeof(char *));
+	if (*pages == NULL)
+		return -1;
+	if (walk_pages(text, separator, *pages) < 0)
+	{
+		fx_free_pages(*pages, n);
+		*pages = NULL;
+		return -1;
+	}
+	return n;
+}
+
+/* free what fx_split_whisper_pages returned */
+void
+fx_free_pages(char **pages, int n)
+{
+	if (pages == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		free(pages[i]);
+	free(pages);
+}
