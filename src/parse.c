@@ -234,6 +234,53 @@ set_error(fx_result *res, const char *msg)
 	res->error = fx_strndup(msg, strlen(msg));
 }
 
+/* OCR'd pages laid out in columns */
+typedef struct ocr_pages
+{
+	int			n;
+	char	  **text;
+	size_t	   *lens;
+} ocr_pages;
+
+/* release laid-out OCR pages */
+static void
+ocr_pages_free(ocr_pages *op)
+{
+	for (int i = 0; i < op->n; i++)
+		free(op->text[i]);
+	free(op->text);
+	free(op->lens);
+	memset(op, 0, sizeof(*op));
+}
+
+/* lay out every OCR page; false when out of memory */
+static bool
+ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
+				int npages)
+{
+	memset(op, 0, sizeof(*op));
+	op->text = calloc((size_t) (npages > 0 ? npages : 1), sizeof(char *));
+	op->lens = calloc((size_t) (npages > 0 ? npages : 1), sizeof(size_t));
+	if (op->text == NULL || op->lens == NULL)
+	{
+		ocr_pages_free(op);
+		return false;
+	}
+	op->n = npages;
+	for (int i = 0; i < npages; i++)
+	{
+		op->text[i] = fx_ocr_layout_page(pages[i] ? pages[i] : "",
+										 pages[i] ? lens[i] : 0,
+										 &op->lens[i]);
+		if (op->text[i] == NULL)
+		{
+			ocr_pages_free(op);
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * Parse a document given as the text of each page.  Returns NULL only when
  * out of memory.
@@ -245,13 +292,25 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 	fx_result  *res = calloc(1, sizeof(fx_result));
 	fx_doc		doc;
 	fx_span    *spans = NULL;
+	ocr_pages	op = {0, NULL, NULL};
 	int			n;
 
 	if (res == NULL)
 		return NULL;
 	res->npages = npages > 0 ? npages : 0;
+	if (opts && opts->ocr)
+	{
+		if (!ocr_pages_build(&op, pages, lens, res->npages))
+		{
+			fx_result_free(res);
+			return NULL;
+		}
+		pages = (const char *const *) op.text;
+		lens = op.lens;
+	}
 	if (!fx_doc_build(&doc, pages, lens, res->npages))
 	{
+		ocr_pages_free(&op);
 		fx_result_free(res);
 		return NULL;
 	}
@@ -267,11 +326,13 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 				  "no page has a text layer" : "no financial statement found");
 	free(spans);
 	fx_doc_free(&doc);
+	ocr_pages_free(&op);
 	return res;
 
 oom:
 	free(spans);
 	fx_doc_free(&doc);
+	ocr_pages_free(&op);
 	fx_result_free(res);
 	return NULL;
 }

@@ -13,6 +13,7 @@
  *	  parse_period.c  period headings: end date and length
  *	  parse_locate.c  which lines open which statements
  *	  parse_table.c   columns, header, rows of one statement
+ *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse.c         entry point, statement assembly, freeing
  *	  check.c         arithmetic checks
  *
@@ -169,6 +170,10 @@ extern void fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro,
 						   fx_row *row);
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
 						 fx_statement *st);
+
+/* parse_ocr.c */
+extern char *fx_ocr_layout_page(const char *page, size_t len,
+								size_t *outlen);
 
 /* check.c */
 extern bool fx_dec_parse(const char *s, long long *v);

@@ -4,13 +4,16 @@
  *	  Command-line front end of the statement parser, for tests and
  *	  measurement outside the server.
  *
- *	  fxparse [--doc NAME] [--dump] [--time N] FILE.pdf|FILE.txt
+ *	  fxparse [--doc NAME] [--dump] [--ocr] [--time N] FILE.pdf|FILE.txt
  *
  * A .pdf is turned into layout text with pdftotext (a child process is fine
  * in a test tool); any other file is read as layout text with pages split
  * at form feeds.  Prints the facts CSV that shared/tools/score.py reads, or
  * with --dump a readable view of statements, periods, items and checks.
- * --time N parses N times and reports the mean time on stderr.
+ * --time N parses N times and reports the mean time on stderr.  --ocr
+ * reads FILE.txt as OCR text (test/ocr/ocr_pages.sh output: tesseract's
+ * text of each page, joined by form feeds) and sets opts.ocr; the facts
+ * then name FILE.pdf unless --doc says otherwise.
  *
  *-------------------------------------------------------------------------
  */
@@ -323,7 +326,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fxparse [--doc NAME] [--dump] [--no-header] "
-			"[--time N] FILE.pdf|FILE.txt\n");
+			"[--ocr] [--time N] FILE.pdf|FILE.txt\n");
 	exit(2);
 }
 
@@ -341,7 +344,9 @@ main(int argc, char **argv)
 	size_t	   *lens;
 	int			npages;
 	fx_result  *res;
+	fx_parse_opts opts;
 
+	memset(&opts, 0, sizeof(opts));
 	for (int i = 1; i < argc; i++)
 	{
 		if (strcmp(argv[i], "--doc") == 0 && i + 1 < argc)
@@ -350,6 +355,8 @@ main(int argc, char **argv)
 			dump = 1;
 		else if (strcmp(argv[i], "--no-header") == 0)
 			header = 0;
+		else if (strcmp(argv[i], "--ocr") == 0)
+			opts.ocr = true;
 		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
 			times = atoi(argv[++i]);
 		else if (argv[i][0] == '-' || path != NULL)
@@ -357,7 +364,7 @@ main(int argc, char **argv)
 		else
 			path = argv[i];
 	}
-	if (path == NULL)
+	if (path == NULL || (opts.ocr && ends_with(path, ".pdf")))
 		usage();
 	if (doc == NULL)
 	{
@@ -382,11 +389,11 @@ main(int argc, char **argv)
 		double		t0 = now();
 
 		for (int i = 0; i < times; i++)
-			fx_result_free(fx_parse_document(pages, lens, npages, NULL));
+			fx_result_free(fx_parse_document(pages, lens, npages, &opts));
 		fprintf(stderr, "fxparse: %s: %d pages, %.2f ms per parse\n", doc,
 				npages, (now() - t0) * 1000.0 / times);
 	}
-	res = fx_parse_document(pages, lens, npages, NULL);
+	res = fx_parse_document(pages, lens, npages, &opts);
 	if (res == NULL)
 	{
 		fprintf(stderr, "fxparse: out of memory\n");
