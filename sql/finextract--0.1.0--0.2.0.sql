@@ -57,6 +57,7 @@ CREATE TABLE finx.inbox_files (
 	dir			text NOT NULL,
 	name		text NOT NULL,
 	options		jsonb NOT NULL,
+	submitted_by oid NOT NULL,
 	size		bigint NOT NULL,
 	mtime		timestamptz NOT NULL,
 	sha256		text,
@@ -64,12 +65,13 @@ CREATE TABLE finx.inbox_files (
 	error		text,
 	sqlstate	text,
 	checked_at	timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (dir, name, options)
+	PRIMARY KEY (dir, name, options, submitted_by)
 );
 COMMENT ON TABLE finx.inbox_files IS 'Files finx_submit_dir has seen: it reads a file again only when its size or modification time changes';
 COMMENT ON COLUMN finx.inbox_files.dir IS 'The directory, with symbolic links resolved';
 COMMENT ON COLUMN finx.inbox_files.name IS 'File name within the directory';
 COMMENT ON COLUMN finx.inbox_files.options IS 'The options finx_submit_dir was called with';
+COMMENT ON COLUMN finx.inbox_files.submitted_by IS 'OID of the role that called finx_submit_dir (each role has its own inbox)';
 COMMENT ON COLUMN finx.inbox_files.size IS 'Size in bytes when the file was last read';
 COMMENT ON COLUMN finx.inbox_files.mtime IS 'Modification time when the file was last read';
 COMMENT ON COLUMN finx.inbox_files.sha256 IS 'SHA-256 of the content; NULL when the file could not be read';
@@ -246,10 +248,7 @@ BEGIN
 				SELECT jsonb_agg(DISTINCT pg.page ORDER BY pg.page)
 				  FROM finx.statements s
 				 CROSS JOIN LATERAL generate_series(s.first_page, s.last_page) AS pg(page)
-				 WHERE s.job_id = result_job), '[]'),
-			'text_engines', coalesce((
-				SELECT jsonb_agg(DISTINCT t.engine ORDER BY t.engine)
-				  FROM finx.page_texts t WHERE t.document_id = doc.id), '[]')));
+				 WHERE s.job_id = result_job), '[]')));
 END
 $$;
 COMMENT ON FUNCTION finx_document_json(bigint) IS

@@ -5,7 +5,7 @@
  *	  that pg_cron polls).
  *
  * This file owns finx.inbox_files, the stat cache that makes a call every
- * minute cheap: one row per (directory, file name, options) with the size
+ * minute cheap: one row per (directory, file name, options, calling role) with the size
  * and modification time last seen, the content hash, the job it led to, or
  * the error that made the file unusable.  A file whose size and mtime are
  * unchanged is not opened again; a changed one is read and hashed, and it
@@ -208,16 +208,18 @@ lock_dir(const char *dir)
 static InboxFile *
 load_known(const char *dir, Jsonb *options, int *nknown)
 {
-	Oid			types[2] = {TEXTOID, JSONBOID};
-	Datum		vals[2];
+	Oid			types[3] = {TEXTOID, JSONBOID, OIDOID};
+	Datum		vals[3];
 	InboxFile  *known;
 	uint64		n;
 
 	vals[0] = CStringGetTextDatum(dir);
 	vals[1] = JsonbPGetDatum(options);
+	vals[2] = ObjectIdGetDatum(GetOuterUserId());
 	if (SPI_execute_with_args("SELECT name, size, mtime FROM finx.inbox_files "
-							  "WHERE dir = $1 AND options = $2 ORDER BY name COLLATE \"C\"",
-							  2, types, vals, NULL, false, 0) != SPI_OK_SELECT)
+							  "WHERE dir = $1 AND options = $2 AND submitted_by = $3 "
+							  "ORDER BY name COLLATE \"C\"",
+							  3, types, vals, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read finx.inbox_files");
 	n = SPI_processed;
 	known = palloc(sizeof(InboxFile) * Max(n, 1));
@@ -338,11 +340,11 @@ static void
 record_file(const char *dir, const InboxFile *f, Jsonb *options,
 			const FileOutcome *out)
 {
-	Oid			types[9] = {TEXTOID, TEXTOID, JSONBOID, INT8OID, TIMESTAMPTZOID,
-	TEXTOID, INT8OID, TEXTOID, TEXTOID};
-	Datum		vals[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', out->sha[0] ? ' ' : 'n',
-	out->job_id ? ' ' : 'n', out->error ? ' ' : 'n', out->sqlstate ? ' ' : 'n'};
+	Oid			types[10] = {TEXTOID, TEXTOID, JSONBOID, INT8OID, TIMESTAMPTZOID,
+	TEXTOID, INT8OID, TEXTOID, TEXTOID, OIDOID};
+	Datum		vals[10];
+	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', out->sha[0] ? ' ' : 'n',
+	out->job_id ? ' ' : 'n', out->error ? ' ' : 'n', out->sqlstate ? ' ' : 'n', ' '};
 
 	vals[0] = CStringGetTextDatum(dir);
 	vals[1] = CStringGetTextDatum(f->name);
@@ -353,14 +355,15 @@ record_file(const char *dir, const InboxFile *f, Jsonb *options,
 	vals[6] = Int64GetDatum(out->job_id);
 	vals[7] = out->error ? CStringGetTextDatum(out->error) : (Datum) 0;
 	vals[8] = out->sqlstate ? CStringGetTextDatum(out->sqlstate) : (Datum) 0;
+	vals[9] = ObjectIdGetDatum(GetOuterUserId());
 	if (SPI_execute_with_args("INSERT INTO finx.inbox_files AS f (dir, name, options, size, mtime, "
-							  "sha256, job_id, error, sqlstate) "
-							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-							  "ON CONFLICT (dir, name, options) DO UPDATE SET "
+							  "sha256, job_id, error, sqlstate, submitted_by) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+							  "ON CONFLICT (dir, name, options, submitted_by) DO UPDATE SET "
 							  "size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
 							  "job_id = excluded.job_id, error = excluded.error, "
 							  "sqlstate = excluded.sqlstate, checked_at = now()",
-							  9, types, vals, nulls, false, 0) != SPI_OK_INSERT)
+							  10, types, vals, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record file \"%s\" in finx.inbox_files", f->name);
 }
 
@@ -368,8 +371,8 @@ record_file(const char *dir, const InboxFile *f, Jsonb *options,
 static void
 forget_files(const char *dir, Jsonb *options, List *names)
 {
-	Oid			types[3] = {TEXTOID, JSONBOID, TEXTARRAYOID};
-	Datum		vals[3];
+	Oid			types[4] = {TEXTOID, JSONBOID, TEXTARRAYOID, OIDOID};
+	Datum		vals[4];
 	Datum	   *d;
 	int			n = 0;
 	ListCell   *lc;
@@ -382,9 +385,10 @@ forget_files(const char *dir, Jsonb *options, List *names)
 	vals[0] = CStringGetTextDatum(dir);
 	vals[1] = JsonbPGetDatum(options);
 	vals[2] = PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_with_args("DELETE FROM finx.inbox_files "
-							  "WHERE dir = $1 AND options = $2 AND name = ANY ($3)",
-							  3, types, vals, NULL, false, 0) != SPI_OK_DELETE)
+	vals[3] = ObjectIdGetDatum(GetOuterUserId());
+	if (SPI_execute_with_args("DELETE FROM finx.inbox_files WHERE dir = $1 AND options = $2 "
+							  "AND name = ANY ($3) AND submitted_by = $4",
+							  4, types, vals, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not update finx.inbox_files");
 }
 

@@ -1,0 +1,55 @@
+-- Upgrades: 0.1.0 (the released install script) and the update to 0.2.0,
+-- which is also what a fresh CREATE EXTENSION runs; every object commented.
+\set VERBOSITY default
+SET client_min_messages = warning;
+
+-- pg_regress created the extension at the default version; start over
+DROP EXTENSION finextract;
+CREATE EXTENSION finextract VERSION '0.1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'finextract';
+-- data written under 0.1.0 survives the update
+INSERT INTO finx.documents (file_name, sha256, bytes) VALUES ('old.pdf', repeat('0', 64), 1);
+INSERT INTO finx.jobs (document_id, file_name, run_after, submitted_by)
+SELECT id, 'old.pdf', 'infinity', 10 FROM finx.documents;
+ALTER EXTENSION finextract UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'finextract';
+SELECT file_name, state FROM finx.progress;
+
+-- the update path, and what the extension holds now
+SELECT source, target, path FROM pg_extension_update_paths('finextract') WHERE path IS NOT NULL ORDER BY 1, 2;
+SELECT pg_describe_object(classid, objid, 0) AS object
+  FROM pg_depend
+ WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
+ ORDER BY 1 COLLATE "C";
+
+-- every table, view, column and function has a comment
+SELECT c.oid::regclass AS relation_without_comment
+  FROM pg_class c
+ WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v', 'm')
+   AND obj_description(c.oid, 'pg_class') IS NULL;
+SELECT c.oid::regclass AS relation, a.attname AS column_without_comment
+  FROM pg_class c
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+ WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v', 'm')
+   AND col_description(c.oid, a.attnum) IS NULL
+ ORDER BY 1, 2;
+SELECT d.objid::regprocedure AS function_without_comment
+  FROM pg_depend d
+ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+   AND d.classid = 'pg_proc'::regclass
+   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
+   AND obj_description(d.objid, 'pg_proc') IS NULL;
+
+-- privileges after the update
+SELECT p.oid::regprocedure::text AS routine,
+	   has_function_privilege('finx_user', p.oid, 'EXECUTE') AS finx_user,
+	   has_function_privilege('public', p.oid, 'EXECUTE') AS public
+  FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY 1 COLLATE "C";
+SELECT c.oid::regclass::text AS relation, has_table_privilege('finx_user', c.oid, 'SELECT') AS finx_user_reads
+  FROM pg_class c
+ WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
+ ORDER BY 1 COLLATE "C";
+
+DELETE FROM finx.jobs;
+DELETE FROM finx.documents;
