@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
-libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates"
+libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron"
 
 missing=""
 for p in $PACKAGES; do
