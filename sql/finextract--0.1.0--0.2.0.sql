@@ -115,7 +115,8 @@ SELECT j.id AS job_id,
 	   0 AS requests_in_flight,
 	   now() - j.created_at AS elapsed,
 	   CASE WHEN j.state = 'running' THEN now() - j.started_at END AS running_for,
-	   CASE WHEN j.state = 'running'
+	   CASE WHEN e.total IS NULL THEN NULL
+			WHEN j.state = 'running'
 			THEN greatest(e.total - (now() - j.started_at), interval '0')
 			ELSE e.total END AS estimated_left
   FROM finx.jobs j
