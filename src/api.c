@@ -117,21 +117,58 @@ sha256_hex(const char *data, size_t len, char *hex)
 	hex[64] = '\0';
 }
 
-/* Run one parameterised statement that returns a single bigint. */
+/* Saved plans of the submit path, prepared on first use in each backend. */
+typedef enum SubmitPlan
+{
+	PLAN_FIND_DOCUMENT,
+	PLAN_INSERT_DOCUMENT,
+	PLAN_INSERT_JOB,
+	NUM_SUBMIT_PLANS
+} SubmitPlan;
+
+static SPIPlanPtr submit_plans[NUM_SUBMIT_PLANS];
+
+/* Prepare (once) and return one of the submit plans. */
+static SPIPlanPtr
+submit_plan(SubmitPlan which)
+{
+	static const char *const sql[NUM_SUBMIT_PLANS] = {
+		"SELECT id FROM finx.documents WHERE sha256 = $1",
+		"WITH d AS (INSERT INTO finx.documents (file_name, sha256, bytes) "
+		"VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING id), "
+		"c AS (INSERT INTO finx.document_content (document_id, content) "
+		"SELECT id, $4 FROM d) SELECT id FROM d",
+		"INSERT INTO finx.jobs (document_id, file_name, options, max_attempts, submitted_by) "
+		"VALUES ($1, $2, $3, $4, $5) RETURNING id"
+	};
+	static Oid	find_types[] = {TEXTOID};
+	static Oid	doc_types[] = {TEXTOID, TEXTOID, INT8OID, BYTEAOID};
+	static Oid	job_types[] = {INT8OID, TEXTOID, JSONBOID, INT4OID, OIDOID};
+	static Oid *const types[NUM_SUBMIT_PLANS] = {find_types, doc_types, job_types};
+	static const int nargs[NUM_SUBMIT_PLANS] = {1, 4, 5};
+	SPIPlanPtr	plan;
+
+	if (submit_plans[which])
+		return submit_plans[which];
+	plan = SPI_prepare(sql[which], nargs[which], types[which]);
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not prepare finextract statement: %s",
+			 SPI_result_code_string(SPI_result));
+	submit_plans[which] = plan;
+	return plan;
+}
+
+/* Run a saved plan that returns at most one bigint. */
 static int64
-spi_bigint(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
+plan_bigint(SubmitPlan which, Datum *values, bool *isnull)
 {
 	int			ret;
-	bool		null;
-	Datum		d;
+	bool		null = true;
+	Datum		d = (Datum) 0;
 
-	ret = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1);
-	if (ret < 0 || SPI_processed == 0)
-	{
-		*isnull = true;
-		return 0;
-	}
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &null);
+	ret = SPI_execute_plan(submit_plan(which), values, NULL, false, 1);
+	if (ret >= 0 && SPI_processed > 0)
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &null);
 	*isnull = null;
 	return null ? 0 : DatumGetInt64(d);
 }
@@ -140,7 +177,6 @@ spi_bigint(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
 static int64
 upsert_document(const char *file_name, const char *sha, bytea *content)
 {
-	Oid			types[4] = {TEXTOID, TEXTOID, INT8OID, BYTEAOID};
 	Datum		vals[4];
 	bool		isnull;
 	int64		id;
@@ -149,16 +185,14 @@ upsert_document(const char *file_name, const char *sha, bytea *content)
 	vals[1] = CStringGetTextDatum(sha);
 	vals[2] = Int64GetDatum((int64) VARSIZE_ANY_EXHDR(content));
 	vals[3] = PointerGetDatum(content);
-	id = spi_bigint("WITH d AS (INSERT INTO finx.documents (file_name, sha256, bytes) "
-					"VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING id), "
-					"c AS (INSERT INTO finx.document_content (document_id, content) "
-					"SELECT id, $4 FROM d) "
-					"SELECT id FROM d",
-					4, types, vals, &isnull);
+	id = plan_bigint(PLAN_FIND_DOCUMENT, vals + 1, &isnull);
 	if (!isnull)
 		return id;
-	id = spi_bigint("SELECT id FROM finx.documents WHERE sha256 = $1",
-					1, types + 1, vals + 1, &isnull);
+	id = plan_bigint(PLAN_INSERT_DOCUMENT, vals, &isnull);
+	if (!isnull)
+		return id;
+	/* inserted meanwhile by a transaction that has now committed */
+	id = plan_bigint(PLAN_FIND_DOCUMENT, vals + 1, &isnull);
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
@@ -172,7 +206,6 @@ static int64
 insert_job(int64 document_id, const char *file_name, Jsonb *options,
 		   int max_attempts)
 {
-	Oid			types[5] = {INT8OID, TEXTOID, JSONBOID, INT4OID, OIDOID};
 	Datum		vals[5];
 	bool		isnull;
 
@@ -181,9 +214,7 @@ insert_job(int64 document_id, const char *file_name, Jsonb *options,
 	vals[2] = JsonbPGetDatum(options);
 	vals[3] = Int32GetDatum(max_attempts);
 	vals[4] = ObjectIdGetDatum(GetOuterUserId());
-	return spi_bigint("INSERT INTO finx.jobs (document_id, file_name, options, max_attempts, submitted_by) "
-					  "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-					  5, types, vals, &isnull);
+	return plan_bigint(PLAN_INSERT_JOB, vals, &isnull);
 }
 
 /*

@@ -31,9 +31,13 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
+#include "finextract.h"
 #include "store.h"
 
 typedef void (*XactBody) (void *arg);
+
+/* set when the current transaction ends a job: waiters are woken at commit */
+static bool wake_waiters = false;
 
 /* Run body in its own transaction; on error, roll back and report. */
 static bool
@@ -52,10 +56,13 @@ in_xact(const char *activity, XactBody body, void *arg, char **err)
 			elog(ERROR, "SPI_connect failed");
 		PushActiveSnapshot(GetTransactionSnapshot());
 		pgstat_report_activity(STATE_RUNNING, activity);
+		wake_waiters = false;
 		body(arg);
 		SPI_finish();
 		PopActiveSnapshot();
 		CommitTransactionCommand();
+		if (wake_waiters && finx_shared)
+			ConditionVariableBroadcast(&finx_shared->jobs_cv);
 	}
 	PG_CATCH();
 	{
@@ -160,6 +167,7 @@ notify_job(int64 job_id, const char *state, int nstatements, const char *error)
 	Datum		vals[4];
 	char		nulls[4] = {' ', ' ', ' ', error ? ' ' : 'n'};
 
+	wake_waiters = true;
 	vals[0] = Int64GetDatum(job_id);
 	vals[1] = CStringGetTextDatum(state);
 	vals[2] = Int32GetDatum(nstatements);
@@ -213,6 +221,7 @@ recover_body(void *arg)
 		else
 			a->requeued++;
 	}
+	wake_waiters |= a->failed > 0;
 	if (a->failed > 0)
 		exec("SELECT pg_notify('finx_job', json_build_object('job_id', id, "
 			 "'document_id', document_id, 'file_name', file_name, 'state', state, "
@@ -360,6 +369,7 @@ reused_body(void *arg)
 				   "finished_at = now(), reused_from = $3, last_error = NULL "
 				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
 				   3, types, vals, NULL) > 0;
+	wake_waiters |= a->done;
 	if (a->done)
 		exec("SELECT pg_notify('finx_job', json_build_object('job_id', j.id, "
 			 "'document_id', j.document_id, 'file_name', j.file_name, 'state', 'succeeded', "
