@@ -216,8 +216,16 @@ fix_amount(ocr_tok *t)
 				e = t->len;
 
 	/* only a token that is an amount once junk at its ends is gone */
+	bool		rule = false;
+
 	while (b < e - 1 && (t->s[b] == 'P' || t->s[b] == '_' || t->s[b] == '='))
+	{
+		if (t->s[b] != 'P')
+			rule = true;
 		b++;
+	}
+	if (rule && b < e - 1 && t->s[b] == '-')
+		b++;					/* "__-3,062,500": the rule, not a sign */
 	if (e - b > 3 && memcmp(t->s + b, "\xe2\x82\xb1", 3) == 0)
 		b += 3;
 	if (e - b > 1 && strchr("]|lI", t->s[e - 1]) != NULL)
@@ -240,13 +248,13 @@ fix_amount(ocr_tok *t)
 	}
 	if (!numeric_shape(t->s, t->len, &ndig))
 		return;
-	/* drop trailing separators and unbalanced parentheses */
-	while (t->len > 0 && strchr(",.:;", t->s[t->len - 1]) != NULL)
-		t->s[--t->len] = '\0';
+	/* drop unbalanced parentheses ("8)" of "(Note 8)" stays text) */
 	open = memchr(t->s, '(', (size_t) t->len) != NULL;
-	if (!open)
+	if (!open && ndig >= 4)
 		while (t->len > 0 && t->s[t->len - 1] == ')')
 			t->s[--t->len] = '\0';
+	while (t->len > 0 && strchr(",.:;", t->s[t->len - 1]) != NULL)
+		t->s[--t->len] = '\0';
 	for (int i = 0; i < t->len; i++)
 	{
 		if (t->s[i] == ':' || t->s[i] == ';')
@@ -393,12 +401,19 @@ is_short_junk(const ocr_tok *t)
 	if (strcmp(t->s, "Php") == 0 || strcmp(t->s, "PHP") == 0 ||
 		strcmp(t->s, "\xe2\x82\xb1") == 0)
 		return true;
-	if (t->len > 2 || short_word(t->s))
+	int			letters = 0;
+
+	if (short_word(t->s))
 		return false;
 	for (int i = 0; i < t->len; i++)
-		if (is_digit((unsigned char) t->s[i]))
+	{
+		unsigned char c = (unsigned char) t->s[i];
+
+		if (is_digit(c))
 			return false;
-	return true;
+		letters += is_alnum(c) || c >= 0x80;
+	}
+	return letters <= 2;
 }
 
 /* join an amount split by one blank ("4 777,801", "1 234") */
@@ -447,13 +462,15 @@ read_line(ocr_line *l)
 		if (i > 0 && t->len == 1 && (t->s[0] == '|' || t->s[0] == ']') &&
 			t->start - l->tok[i - 1].end <= 1 && l->tok[i - 1].len >= 4 &&
 			l->tok[i - 1].len < OCR_TOK_LEN - 1 &&
-			l->tok[i - 1].s[l->tok[i - 1].len - 3] == ',')
+			(l->tok[i - 1].s[l->tok[i - 1].len - 3] == ',' ||
+			 l->tok[i - 1].s[l->tok[i - 1].len - 3] == '.'))
 		{
 			ocr_tok    *p = &l->tok[i - 1];
 
 			p->s[p->len++] = '1';
 			p->s[p->len] = '\0';
 			p->end = t->end;
+			fix_amount(p);
 			line_del(l, i--);
 			continue;
 		}
@@ -506,7 +523,8 @@ read_line(ocr_line *l)
 			l->nvals++;
 			k--;
 		}
-		else if (k < l->ntok && k > 1 && is_short_junk(t))
+		else if (k > 1 && is_short_junk(t) &&
+				 (k < l->ntok || l->tok[k - 2].amount))
 		{
 			line_del(l, k - 1);
 			k--;
@@ -571,10 +589,22 @@ assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
 
 	for (int v = 0; v < l->nvals; v++)
 		out[v] = -1;
-	if (l->nvals >= nper)
+	if (l->nvals >= nper && !(nper >= 2 && ends[0] >= 0 && ends[1] >= 0 &&
+							  is_note_ref(&l->tok[l->ntok - nper]) &&
+							  ends[0] - l->tok[l->ntok - nper].end >
+							  (ends[1] - ends[0]) / 2))
 	{
 		for (int k = 0; k < nper; k++)
 			out[l->nvals - nper + k] = k;
+		return;
+	}
+	if (l->nvals >= nper)
+	{
+		/* the first is a note: the others go where they sit */
+		ocr_line	rest = *l;
+
+		rest.nvals = nper - 1;
+		assign_columns(&rest, nper, ends, out + (l->nvals - nper + 1));
 		return;
 	}
 	/* fewer amounts than columns: each goes to the nearest column left */

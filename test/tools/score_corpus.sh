@@ -1,25 +1,37 @@
 #!/bin/sh
 # score_corpus.sh - run fxparse over corpus PDFs and score the facts.
 #
-#   score_corpus.sh [-m] [FILE.pdf ...]
+#   score_corpus.sh [-m] [--ocr] [FILE.pdf ...]
 #
-# Without files it takes the corpus's digital reports ({fb_,pc_}*.pdf).
-# The corpus directory comes from $FX_CORPUS, default
-# $(dirname $0)/../../../shared/corpus; the scorer from $FX_SCORER, default
-# the score.py beside the corpus (../tools/score.py).  -m also prints the
-# misses.  Only the documents given are scored (score.py --doc).
+# Without files it takes the corpus's digital reports ({fb_,pc_}*.pdf), or
+# with --ocr its scanned ones (*_scanned.pdf).  --ocr reads each PDF through
+# test/ocr/ocr_pages.sh (pdftoppm + tesseract, cached in $FX_OCR_CACHE,
+# default ${XDG_CACHE_HOME:-$HOME/.cache}/finextract-ocr) and parses the
+# text with fxparse --ocr.  The corpus directory comes from $FX_CORPUS,
+# default $(dirname $0)/../../../shared/corpus; the scorer from $FX_SCORER,
+# default the score.py beside the corpus (../tools/score.py).  -m also
+# prints the misses.  Only the documents given are scored (score.py --doc).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${FX_CORPUS:-$here/../../../shared/corpus}
 scorer=${FX_SCORER:-$corpus/../tools/score.py}
+cache=${FX_OCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/finextract-ocr}
 misses=""
-if [ "${1:-}" = "-m" ]; then
-	misses="--misses"
-	shift
-fi
+ocr=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+		-m) misses="--misses"; shift ;;
+		--ocr) ocr=1; shift ;;
+		*) break ;;
+	esac
+done
 if [ $# -eq 0 ]; then
-	set -- "$corpus"/fb_*.pdf "$corpus"/pc_*.pdf
+	if [ $ocr -eq 1 ]; then
+		set -- "$corpus"/*_scanned.pdf
+	else
+		set -- "$corpus"/fb_*.pdf "$corpus"/pc_*.pdf
+	fi
 fi
 
 make -s -C "$here" fxparse >&2
@@ -28,15 +40,16 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 facts="$tmp/facts.csv"
 docs=""
-first=1
+header=""
 for pdf in "$@"; do
 	name=$(basename "$pdf")
-	if [ $first -eq 1 ]; then
-		"$here/fxparse" --doc "$name" "$pdf" > "$facts"
-		first=0
+	if [ $ocr -eq 1 ]; then
+		"$here/../ocr/ocr_pages.sh" "$pdf" "$cache" > "$tmp/page.txt"
+		"$here/fxparse" $header --ocr --doc "$name" "$tmp/page.txt" >> "$facts"
 	else
-		"$here/fxparse" --no-header --doc "$name" "$pdf" >> "$facts"
+		"$here/fxparse" $header --doc "$name" "$pdf" >> "$facts"
 	fi
+	header="--no-header"
 	docs="$docs --doc $name"
 done
 

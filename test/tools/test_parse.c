@@ -609,6 +609,83 @@ test_dec_format(void)
 	ok(!fx_dec_parse("89,063", &v), "parse refuses separators", NULL);
 }
 
+/* value of an item in the n-th statement of a type, or NULL */
+static const char *
+nth_val(const fx_result *r, fx_stmt_type t, int nth, const char *label, int j)
+{
+	for (int i = 0; r && i < r->nstatements; i++)
+		if (r->statements[i].type == t && nth-- == 0)
+			return val(&r->statements[i], label, j);
+	return NULL;
+}
+
+/* OCR text: stray marks, drifting columns, repaired amounts, two years */
+static void
+test_ocr(void)
+{
+	static const char *const pages[] = {
+		"| ACME TRADING CORPORATION                                  |\n"
+		"STATEMENTS OF FINANCIAL POSITION\n"
+		"(Amounts in Philippine Peso)\n"
+		"As of December 31\n"
+		"2022                  2021\n"
+		"A   S   S   E   T   S\n"
+		"Notes\n"
+		"Cash                          3,6        P 1.769.455        P 4 777,801\n"
+		"Receivables                    7              {12,500}             9,085,459\n"
+		"Inventories                                  216,357,523.89         181,220,353\n"
+		"T0TAL ASSETS                          P  219,113,478.89     P  195,083,613\n"
+		"——==[=a““—_=[====[=[==_===[=[======[=[=[{_{={===—={=\"\"____—_——\n"
+		"Trade Payables                      x F   100,000            90,000 |\n"
+		"Other Liabilities                                  =                  790,96 |\n"
+		"See Notes to Financial Statements\n",
+		"ACME TRADING CORPORATION\n"
+		"STATEMENTS OF FINANCIAL POSITION\n"
+		"(Amounts in Php)\n"
+		"Votes       2021                2020\n"
+		"Cash                              P    4,777,801   P     1,000\n"
+		"Receivables                          9,085,459         8,000\n"
+		"TOTAL ASSETS                        13,863,260         9,000\n"
+		"See Notes to Financial Statements\n",
+	};
+	size_t		lens[2] = {strlen(pages[0]), strlen(pages[1])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *bs;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 2, &opts);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(r != NULL && r->nstatements == 2,
+	   "ocr: two balance sheets of two years both kept", NULL);
+	if (bs == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok(bs->nperiods == 2 && bs->periods[0].end_year == 2022 &&
+	   bs->periods[1].end_year == 2021 && bs->periods[0].end_month == 12,
+	   "ocr: years line gives the periods", NULL);
+	ok_str(bs->currency, "PHP", "ocr: Philippine peso");
+	ok(find_item(bs, "ASSETS") != NULL, "ocr: letter-spaced heading joined",
+	   NULL);
+	ok_str(val(bs, "Cash", 0), "1769455", "ocr: dots as thousands, note dropped");
+	ok_str(val(bs, "Cash", 1), "4777801", "ocr: amount split by a blank");
+	ok_str(val(bs, "Receivables", 0), "-12500", "ocr: braces are parentheses");
+	ok_str(val(bs, "Inventories", 0), "216357523.89", "ocr: centavos");
+	ok_str(val(bs, "TOTAL ASSETS", 1), "195083613",
+		   "ocr: digit misread in a label, P marks dropped");
+	ok_str(val(bs, "Trade Payables", 0), "100000", "ocr: junk before amounts");
+	ok_str(val(bs, "Trade Payables", 1), "90000", "ocr: trailing bar dropped");
+	ok_str(val(bs, "Other Liabilities", 0), "0", "ocr: lone = is a dash");
+	ok_str(val(bs, "Other Liabilities", 1), "790961", "ocr: | read for 1");
+	ok_str(nth_val(r, FX_BALANCE_SHEET, 1, "Cash", 1), "1000",
+		   "ocr: second year's statement");
+	ok_str(r->statements[1].currency, "PHP", "ocr: Php");
+	fx_result_free(r);
+}
+
 /* European format, range periods, Note column at the left of values */
 static void
 test_european(void)
@@ -732,6 +809,7 @@ main(void)
 	test_balance_checks();
 	test_balance_mezzanine();
 	test_dec_format();
+	test_ocr();
 	test_european();
 	test_robustness();
 	printf("%d passed, %d failed\n", npassed, nfailed);
