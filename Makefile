@@ -16,6 +16,7 @@ OBJS = \
 	src/options.o \
 	src/pagerange.o \
 	src/pdfcheck.o \
+	src/ocr.o \
 	src/submit_dir.o \
 	$(PARSER_OBJS)
 

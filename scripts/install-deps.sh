@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
-libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron"
+libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron
+tesseract-ocr tesseract-ocr-eng"
 
 missing=""
 for p in $PACKAGES; do

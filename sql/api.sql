@@ -3,7 +3,7 @@
 SET client_min_messages = warning;
 
 -- the objects exist
-SELECT count(*) FROM pg_proc WHERE proname LIKE 'finx\_%';
+SELECT proname FROM pg_proc WHERE proname IN ('finx_submit', 'finx_submit_bytes', 'finx_wait', 'finx_cancel', 'finx_retry') ORDER BY 1;
 SELECT column_name, data_type FROM information_schema.columns
  WHERE table_schema = 'finx' AND table_name = 'facts' ORDER BY ordinal_position;
 

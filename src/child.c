@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -46,6 +47,7 @@ struct FxChild
 	bool		exited;
 	bool		cancelled;
 	FxTimerId	timer;
+	int64		owner;			/* job the child works for (fairness) */
 	int64		queued_at;
 	int64		started_at;
 	FxChildResult res;
@@ -60,7 +62,17 @@ static dlist_head running = DLIST_STATIC_INIT(running);
 static int	nrunning = 0;
 static int	nqueued = 0;
 
+static bool start_pending = false;
+
 static void start_queued(void);
+
+/* Timer callback: start what is queued. */
+static void
+start_queued_soon(void *arg)
+{
+	start_pending = false;
+	start_queued();
+}
 
 /* Attach the child machinery to the loop. */
 void
@@ -90,6 +102,18 @@ FxChild *
 fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 			 FxChildDone done, void *arg)
 {
+	return fx_child_run_for(0, argv, timeout_ms, out_cap, done, arg);
+}
+
+/*
+ * Queue a child working for owner (a job).  When slots free up, the owner
+ * with the fewest running children goes first, so one job's hundred OCR
+ * pages never starve another job's single child.
+ */
+FxChild *
+fx_child_run_for(int64 owner, char **argv, int timeout_ms, size_t out_cap,
+				 FxChildDone done, void *arg)
+{
 	MemoryContext old = MemoryContextSwitchTo(child_cxt);
 	FxChild    *c = palloc0(sizeof(FxChild));
 	int			n = 0;
@@ -106,10 +130,16 @@ fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 	c->arg = arg;
 	c->owner_cxt = CurrentMemoryContext;
 	c->out_fd = c->err_fd = -1;
+	c->owner = owner;
 	c->queued_at = fx_now_ms();
 	dlist_push_tail(&queued, &c->node);
 	nqueued++;
-	start_queued();
+	/* start from the loop, so that done never runs before we return */
+	if (!start_pending)
+	{
+		start_pending = true;
+		fx_loop_timer(child_loop, 0, start_queued_soon, NULL);
+	}
 	return c;
 }
 
@@ -238,14 +268,51 @@ cleanup:
 		close(devnull);
 }
 
+/* Number of running children of an owner. */
+static int
+running_for(int64 owner)
+{
+	dlist_iter	it;
+	int			n = 0;
+
+	dlist_foreach(it, &running)
+		n += dlist_container(FxChild, node, it.cur)->owner == owner;
+	return n;
+}
+
+/* The queued child whose owner has the fewest running children (oldest first). */
+static FxChild *
+next_fair(void)
+{
+	dlist_iter	it;
+	FxChild    *best = NULL;
+	int			best_n = INT_MAX;
+
+	dlist_foreach(it, &queued)
+	{
+		FxChild    *c = dlist_container(FxChild, node, it.cur);
+		int			n = running_for(c->owner);
+
+		if (n < best_n)
+		{
+			best = c;
+			best_n = n;
+			if (n == 0)
+				break;
+		}
+	}
+	return best;
+}
+
 /* Start queued children while slots are free. */
 static void
 start_queued(void)
 {
 	while (nqueued > 0 && nrunning < finx_max_local_procs)
 	{
-		FxChild    *c = dlist_container(FxChild, node, dlist_pop_head_node(&queued));
+		FxChild    *c = next_fair();
 
+		dlist_delete(&c->node);
 		nqueued--;
 		dlist_push_tail(&running, &c->node);
 		nrunning++;

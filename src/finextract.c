@@ -38,6 +38,11 @@ int			finx_child_memory_mb = 1024;
 int			finx_text_cap_kb = 64 * 1024;
 char	   *finx_pdftotext_path = NULL;
 char	   *finx_input_dirs = NULL;
+char	   *finx_ocr = NULL;
+char	   *finx_ocr_languages = NULL;
+int			finx_ocr_dpi = 300;
+char	   *finx_tesseract_path = NULL;
+char	   *finx_pdftoppm_path = NULL;
 
 FinxShared *finx_shared = NULL;
 
@@ -86,6 +91,64 @@ define_server_settings(void)
 	DefineCustomStringVariable("finextract.pdftotext_path",
 							   "Program used to extract the text layer of PDFs.",
 							   NULL, &finx_pdftotext_path, "pdftotext",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+}
+
+/* Is the value one of the OCR choices? */
+static bool
+check_ocr(char **newval, void **extra, GucSource source)
+{
+	static const char *const choices[] = {"auto", "tesseract", "llmwhisperer", "off"};
+
+	for (int i = 0; i < (int) lengthof(choices); i++)
+		if (strcmp(*newval, choices[i]) == 0)
+			return true;
+	GUC_check_errdetail("Valid values are auto, tesseract, llmwhisperer and off.");
+	return false;
+}
+
+/* Are the OCR languages a safe tesseract language list ("eng+deu")? */
+static bool
+check_ocr_languages(char **newval, void **extra, GucSource source)
+{
+	const char *p = *newval;
+
+	if (*p == '\0')
+		goto bad;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '+'))
+			goto bad;
+	return true;
+bad:
+	GUC_check_errdetail("Give tesseract language codes joined by \"+\", such as \"eng\" or \"eng+deu\".");
+	return false;
+}
+
+/* Define the OCR settings. */
+static void
+define_ocr_settings(void)
+{
+	DefineCustomStringVariable("finextract.ocr",
+							   "OCR engine for pages without a text layer: auto, tesseract, llmwhisperer or off.",
+							   "auto uses LLMWhisperer when its API key is set, else tesseract when installed.",
+							   &finx_ocr, "auto", PGC_SIGHUP, 0,
+							   check_ocr, NULL, NULL);
+	DefineCustomStringVariable("finextract.ocr_languages",
+							   "Languages tesseract reads, joined by \"+\".",
+							   NULL, &finx_ocr_languages, "eng", PGC_SIGHUP, 0,
+							   check_ocr_languages, NULL, NULL);
+	DefineCustomIntVariable("finextract.ocr_dpi",
+							"Resolution at which pages are rendered for OCR.",
+							NULL, &finx_ocr_dpi, 300, 72, 1200,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.tesseract_path",
+							   "The tesseract program.",
+							   NULL, &finx_tesseract_path, "tesseract",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.pdftoppm_path",
+							   "The program that renders PDF pages to images for OCR.",
+							   NULL, &finx_pdftoppm_path, "pdftoppm",
 							   PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
@@ -177,18 +240,14 @@ finx_wake_worker(void)
 void
 _PG_init(void)
 {
-	if (!process_shared_preload_libraries_in_progress)
-	{
-		/* loaded by CREATE EXTENSION alone: settings only, no worker */
-		define_server_settings();
-		define_submit_settings();
-		MarkGUCPrefixReserved("finextract");
-		return;
-	}
-
 	define_server_settings();
 	define_submit_settings();
+	define_ocr_settings();
 	MarkGUCPrefixReserved("finextract");
+
+	/* loaded by CREATE EXTENSION alone: settings only, no worker */
+	if (!process_shared_preload_libraries_in_progress)
+		return;
 
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = finx_shmem_request;

@@ -31,6 +31,11 @@ extern int	finx_child_memory_mb;
 extern int	finx_text_cap_kb;
 extern char *finx_pdftotext_path;
 extern char *finx_input_dirs;
+extern char *finx_ocr;
+extern char *finx_ocr_languages;
+extern int	finx_ocr_dpi;
+extern char *finx_tesseract_path;
+extern char *finx_pdftoppm_path;
 
 /* state shared between backends and the worker */
 typedef struct FinxShared

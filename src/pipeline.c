@@ -27,6 +27,7 @@
 
 #include "child.h"
 #include "finextract.h"
+#include "ocr.h"
 #include "options.h"
 #include "parse.h"
 #include "pipeline.h"
@@ -39,8 +40,16 @@ typedef struct FxJob
 	MemoryContext cxt;
 	FxClaim		claim;
 	FxJobOptions opts;
-	char	   *pdf_path;
-	FxChild    *child;
+	char	   *pdf_path;		/* temporary copy for child processes */
+	FxChild    *child;			/* pdftotext, while it runs */
+	FxOcrBatch *ocr;			/* OCR children, while they run */
+	char	  **pages;			/* page texts the parser reads */
+	int			npages;
+	bool		used_ocr;		/* some of them came from OCR */
+	bool		ocr_retryable;	/* an OCR failure may pass next time */
+	bool	   *ocr_wait;		/* pages in the running OCR batch */
+	FxTexts		texts;			/* what this attempt extracted (to cache) */
+	List	   *warnings;		/* of char * */
 } FxJob;
 
 static FxLoop *pipe_loop = NULL;
@@ -76,6 +85,8 @@ job_end(FxJob *job)
 {
 	if (job->child)
 		fx_child_cancel(job->child);
+	if (job->ocr)
+		fx_ocr_cancel(job->ocr);
 	if (job->pdf_path)
 		(void) unlink(job->pdf_path);
 	dlist_delete(&job->node);
@@ -96,15 +107,14 @@ retry_backoff(int attempt)
 	return base * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
 }
 
-/* Record a failed attempt and end the job. */
+/* Record a failed attempt (caching any text it extracted) and end the job. */
 static void
-job_fail(FxJob *job, const char *error, bool retryable, int npages, char **pages)
+job_fail(FxJob *job, const char *error, bool retryable)
 {
 	char	   *err;
 
 	(void) fx_store_fail(&job->claim, error, retryable,
-						 retry_backoff(job->claim.attempt), npages, pages,
-						 TEXT_ENGINE, &err);
+						 retry_backoff(job->claim.attempt), &job->texts, &err);
 	job_end(job);
 }
 
@@ -189,13 +199,16 @@ no_text_list(const fx_result *res, const FxJobOptions *opts, int *count)
 
 /* Run the parser over the job's pages (outside its range: blank). */
 static fx_result *
-run_parser(FxJob *job, char **pages, int npages)
+run_parser(FxJob *job)
 {
+	char	  **pages = job->pages;
+	int			npages = job->npages;
 	const char **texts = palloc(sizeof(char *) * npages);
 	size_t	   *lens = palloc(sizeof(size_t) * npages);
 	fx_parse_opts popts;
 
 	memset(&popts, 0, sizeof(popts));
+	popts.ocr = job->used_ocr;
 	for (int i = 0; i < npages; i++)
 	{
 		bool		in = fx_page_in_ranges(&job->opts.pages, i + 1);
@@ -206,11 +219,10 @@ run_parser(FxJob *job, char **pages, int npages)
 	return fx_parse_document(texts, lens, npages, &popts);
 }
 
-/* Warnings of a successful parse. */
+/* Warnings of a successful parse, after those already gathered. */
 static List *
-result_warnings(const fx_result *res, const FxJobOptions *opts)
+result_warnings(const fx_result *res, const FxJobOptions *opts, List *w)
 {
-	List	   *w = NIL;
 	int			nno;
 	char	   *no_text = no_text_list(res, opts, &nno);
 	int			failed = 0;
@@ -226,55 +238,178 @@ result_warnings(const fx_result *res, const FxJobOptions *opts)
 	return w;
 }
 
+/* Why no statement was found, in words. */
+static char *
+no_statements_reason(FxJob *job, const fx_result *res)
+{
+	int			nno;
+	char	   *no_text = no_text_list(res, &job->opts, &nno);
+
+	if (nno > 0)
+		return psprintf("no financial statements found; %d of %d page(s) have no text layer "
+						"and need OCR (pages %s)%s", nno, job->npages, no_text,
+						fx_ocr_local_enabled() ? "" : "; finextract.ocr is off");
+	return psprintf("no financial statements found in %d page(s)%s%s", job->npages,
+					res->error ? ": " : "", res->error ? res->error : "");
+}
+
 /* Structure, check and store a job whose page texts are known. */
 static void
-finish_with_text(FxJob *job, char **pages, int npages, bool cached)
+finish_with_text(FxJob *job)
 {
 	fx_result  *res;
 	FxOutcome	o;
 	char	   *err;
-	int			nno;
 
-	if (npages == 0)
-	{
-		job_fail(job, "the document has no pages", false, 0, NULL);
-		return;
-	}
-	if (npages > finx_max_pages)
-	{
-		job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
-							   npages, finx_max_pages), false, 0, NULL);
-		return;
-	}
-	res = run_parser(job, pages, npages);
+	fx_store_set_stage(&job->claim, "structure");
+	res = run_parser(job);
 	if (res == NULL)
 	{
-		job_fail(job, "out of memory while parsing the document", true, 0, NULL);
+		job_fail(job, "out of memory while parsing the document", true);
 		return;
 	}
 	if (res->nstatements == 0)
 	{
-		char	   *no_text = no_text_list(res, &job->opts, &nno);
+		char	   *why = no_statements_reason(job, res);
 
-		job_fail(job, nno > 0 ?
-				 psprintf("no financial statements found; %d of %d page(s) have no text layer and need OCR (pages %s)",
-						  nno, npages, no_text) :
-				 psprintf("no financial statements found in %d page(s)%s", npages,
-						  res->error ? psprintf(": %s", res->error) : ""),
-				 false, cached ? 0 : npages, cached ? NULL : pages);
+		if (job->warnings)
+			why = psprintf("%s; %s", why, (char *) llast(job->warnings));
 		fx_result_free(res);
+		job_fail(job, why, job->ocr_retryable);
 		return;
 	}
 	memset(&o, 0, sizeof(o));
 	o.claim = &job->claim;
 	o.res = res;
-	o.npages = npages;
-	o.pages = cached ? NULL : pages;
-	o.engine = TEXT_ENGINE;
-	o.warnings = result_warnings(res, &job->opts);
+	o.texts = job->texts;
+	o.warnings = result_warnings(res, &job->opts, job->warnings);
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
 	job_end(job);
+}
+
+/* Does a page have (practically) no text layer? */
+static bool
+page_is_blank(const char *text)
+{
+	int			alnum = 0;
+
+	for (const char *p = text; *p && alnum < 16; p++)
+		alnum += (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= 'a' && *p <= 'z');
+	return alnum < 16;
+}
+
+/* Write the document to a temporary file, once; false (job failed) on error. */
+static bool
+ensure_pdf_file(FxJob *job)
+{
+	char	   *err;
+
+	if (job->pdf_path)
+		return true;
+	job->pdf_path = psprintf("%s/job-%lld-%d.pdf", pipe_tmpdir,
+							 (long long) job->claim.id, job->claim.attempt);
+	if (fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
+		return true;
+	job_fail(job, psprintf("could not prepare the document: %s", err), true);
+	return false;
+}
+
+/* OCR of the blank pages ended: merge the texts and go on. */
+static void
+ocr_done(void *arg, char **texts, char **errors, bool retryable)
+{
+	FxJob	   *job = arg;
+	MemoryContext old = MemoryContextSwitchTo(job->cxt);
+	int			k = 0;
+
+	job->ocr = NULL;
+	job->ocr_retryable = retryable;
+	for (int i = 0; i < job->npages; i++)
+	{
+		if (!job->ocr_wait[i])
+			continue;			/* not OCR'd in this batch */
+		if (texts[k])
+		{
+			sanitize_utf8(texts[k], strlen(texts[k]));
+			job->pages[i] = job->texts.ocr_pages[i] = texts[k];
+			job->used_ocr = true;
+		}
+		else
+			job->warnings = lappend(job->warnings,
+									psprintf("page %d: %s", i + 1, errors[k]));
+		k++;
+	}
+	finish_with_text(job);
+	MemoryContextSwitchTo(old);
+}
+
+/* OCR the pages without a text layer (from the cache where possible). */
+static void
+start_ocr(FxJob *job, int *todo, int ntodo)
+{
+	char	   *engine = fx_ocr_engine_key();
+	char	  **cached;
+	int			ncached = 0,
+				n = 0;
+	char	   *err;
+
+	cached = fx_store_load_pages(job->claim.document_id, engine, true, &ncached, &err);
+	job->texts.ocr_engine = engine;
+	job->texts.ocr_pages = palloc0(sizeof(char *) * job->npages);
+	job->ocr_wait = palloc0(sizeof(bool) * job->npages);
+	for (int k = 0; k < ntodo; k++)
+	{
+		int			i = todo[k] - 1;
+
+		if (cached && ncached == job->npages && cached[i])
+		{
+			job->pages[i] = cached[i];
+			job->used_ocr = true;
+			continue;
+		}
+		job->ocr_wait[i] = true;
+		todo[n++] = todo[k];
+	}
+	if (n == 0)
+	{
+		finish_with_text(job);
+		return;
+	}
+	if (!ensure_pdf_file(job))
+		return;
+	fx_store_set_stage(&job->claim, "ocr");
+	job->ocr = fx_ocr_start(job->claim.id, job->pdf_path, todo, n, ocr_done, job);
+}
+
+/* The text layer is known: OCR what has none, then structure. */
+static void
+have_text(FxJob *job)
+{
+	int		   *todo;
+	int			ntodo = 0;
+
+	if (job->npages == 0)
+	{
+		job_fail(job, "the document has no pages", false);
+		return;
+	}
+	if (job->npages > finx_max_pages)
+	{
+		job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
+							   job->npages, finx_max_pages), false);
+		return;
+	}
+	job->texts.npages = job->npages;
+	todo = palloc(sizeof(int) * job->npages);
+	for (int i = 0; i < job->npages; i++)
+		if (fx_page_in_ranges(&job->opts.pages, i + 1) && page_is_blank(job->pages[i]))
+			todo[ntodo++] = i + 1;
+	if (ntodo > 0 && fx_ocr_local_enabled())
+		start_ocr(job, todo, ntodo);
+	else
+		finish_with_text(job);
 }
 
 /* Is a failed pdftotext run worth retrying? */
@@ -295,26 +430,28 @@ text_done(FxChildResult *r, void *arg)
 	FxJob	   *job = arg;
 	MemoryContext old = MemoryContextSwitchTo(job->cxt);
 	char	   *why = fx_child_describe_failure(r, "pdftotext");
-	char	  **pages;
-	int			npages;
 
 	job->child = NULL;
 	if (why && strstr(r->err, "Invalid page count 0") != NULL)
-		job_fail(job, "the document has no pages", false, 0, NULL);
+		job_fail(job, "the document has no pages", false);
 	else if (why && strstr(r->err, "Incorrect password") != NULL)
 		job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
-				 "(for example one made with qpdf --decrypt)", false, 0, NULL);
+				 "(for example one made with qpdf --decrypt)", false);
 	else if (why)
 	{
 		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
 			why = psprintf("the PDF is damaged or not readable: %s", why);
-		job_fail(job, why, text_failure_retryable(r), 0, NULL);
+		job_fail(job, why, text_failure_retryable(r));
 	}
 	else
 	{
 		sanitize_utf8(r->out, r->out_len);
-		pages = split_pages(r->out, r->out_len, &npages);
-		finish_with_text(job, pages, npages, false);
+		job->pages = split_pages(r->out, r->out_len, &job->npages);
+		job->texts.engine = TEXT_ENGINE;
+		/* OCR replaces entries of pages[]; the cache keeps the text layer */
+		job->texts.pages = palloc(sizeof(char *) * Max(job->npages, 1));
+		memcpy(job->texts.pages, job->pages, sizeof(char *) * job->npages);
+		have_text(job);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -323,16 +460,10 @@ text_done(FxChildResult *r, void *arg)
 static void
 start_text(FxJob *job)
 {
-	char	   *err;
-	char	   *argv[8];
+	char	   *argv[7];
 
-	job->pdf_path = psprintf("%s/job-%lld-%d.pdf", pipe_tmpdir,
-							 (long long) job->claim.id, job->claim.attempt);
-	if (!fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
-	{
-		job_fail(job, psprintf("could not prepare the document: %s", err), true, 0, NULL);
+	if (!ensure_pdf_file(job))
 		return;
-	}
 	argv[0] = finx_pdftotext_path;
 	argv[1] = "-layout";
 	argv[2] = "-enc";
@@ -340,8 +471,8 @@ start_text(FxJob *job)
 	argv[4] = job->pdf_path;
 	argv[5] = "-";
 	argv[6] = NULL;
-	job->child = fx_child_run(argv, finx_local_timeout_ms,
-							  (size_t) finx_text_cap_kb * 1024, text_done, job);
+	job->child = fx_child_run_for(job->claim.id, argv, finx_local_timeout_ms,
+								  (size_t) finx_text_cap_kb * 1024, text_done, job);
 }
 
 /* Parse the stored options; false (job failed) if they are unusable. */
@@ -362,7 +493,7 @@ load_options(FxJob *job)
 		MemoryContextSwitchTo(cxt);
 		e = CopyErrorData();
 		FlushErrorState();
-		job_fail(job, psprintf("invalid options: %s", e->message), false, 0, NULL);
+		job_fail(job, psprintf("invalid options: %s", e->message), false);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -398,8 +529,12 @@ fx_pipeline_start(const FxClaim *claim)
 			job_end(job);
 		}
 		else if ((pages = fx_store_load_pages(job->claim.document_id, TEXT_ENGINE,
-											  &npages, &err)) != NULL)
-			finish_with_text(job, pages, npages, true);
+											  false, &npages, &err)) != NULL)
+		{
+			job->pages = pages;
+			job->npages = npages;
+			have_text(job);
+		}
 		else
 			start_text(job);
 	}

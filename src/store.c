@@ -124,15 +124,24 @@ col_text(uint64 r, int i, MemoryContext cxt)
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
 }
 
-/* A text[] Datum from C strings. */
+/* A text[] Datum from C strings; NULL entries become SQL NULLs. */
 static Datum
 text_array(char **strs, int n)
 {
 	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
 
 	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(strs[i] ? strs[i] : "");
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+	{
+		nulls[i] = strs[i] == NULL;
+		d[i] = strs[i] ? CStringGetTextDatum(strs[i]) : (Datum) 0;
+	}
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID,
+											  -1, false, TYPALIGN_INT));
 }
 
 /* A text[] Datum from a List of C strings. */
@@ -393,6 +402,7 @@ typedef struct PagesArgs
 {
 	int64		document_id;
 	const char *engine;
+	bool		partial;
 	MemoryContext cxt;
 	char	  **pages;
 	int			npages;
@@ -406,6 +416,7 @@ pages_body(void *arg)
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		vals[2];
 	uint64		n;
+	int			total;
 
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
@@ -413,24 +424,31 @@ pages_body(void *arg)
 			 "JOIN finx.documents d ON d.id = t.document_id "
 			 "WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
 			 2, types, vals, NULL);
-	if (n == 0 || (int64) n != col_int32(0, 3))
+	if (n == 0)
+		return;
+	total = col_int32(0, 3);
+	if (total <= 0 || (!a->partial && (int64) n != total))
 		return;					/* not cached, or not every page */
-	a->pages = MemoryContextAllocZero(a->cxt, sizeof(char *) * n);
+	a->pages = MemoryContextAllocZero(a->cxt, sizeof(char *) * total);
 	for (uint64 r = 0; r < n; r++)
 	{
-		if (col_int32(r, 1) != (int32) r + 1)
-			return;
-		a->pages[r] = col_text(r, 2, a->cxt);
+		int			page = col_int32(r, 1);
+
+		if (page >= 1 && page <= total)
+			a->pages[page - 1] = col_text(r, 2, a->cxt);
 	}
-	a->npages = (int) n;
+	a->npages = total;
 }
 
-/* The cached text of every page of a document, or NULL when not cached. */
+/*
+ * The cached text of every page of a document, or NULL when not cached.
+ * With partial, pages not cached are NULL entries (NULL if none is).
+ */
 char **
-fx_store_load_pages(int64 document_id, const char *engine, int *npages,
-					char **err)
+fx_store_load_pages(int64 document_id, const char *engine, bool partial,
+					int *npages, char **err)
 {
-	PagesArgs	a = {document_id, engine, CurrentMemoryContext, NULL, 0};
+	PagesArgs	a = {document_id, engine, partial, CurrentMemoryContext, NULL, 0};
 
 	if (!in_xact("reading cached text", pages_body, &a, err) || a.npages == 0)
 		return NULL;
@@ -659,25 +677,39 @@ result_json(const fx_result *res, StringInfo sts, StringInfo pers, StringInfo it
 	appendStringInfoChar(items, ']');
 }
 
-/* Cache page texts and record the page count. */
+/* Cache one engine's page texts (NULL entries are skipped). */
 static void
-store_pages(int64 document_id, const char *engine, int npages, char **pages)
+cache_texts(int64 document_id, const char *engine, int npages, char **pages)
 {
-	Oid			types[4] = {INT8OID, TEXTOID, INT4OID, TEXTARRAYOID};
-	Datum		vals[4];
-	char		nulls[4] = {' ', ' ', ' ', pages ? ' ' : 'n'};
+	Oid			types[3] = {INT8OID, TEXTOID, TEXTARRAYOID};
+	Datum		vals[3];
 
 	vals[0] = Int64GetDatum(document_id);
-	vals[1] = CStringGetTextDatum(engine ? engine : "");
-	vals[2] = Int32GetDatum(npages);
-	vals[3] = pages ? text_array(pages, npages) : (Datum) 0;
-	exec("UPDATE finx.documents SET pages = $3 WHERE id = $1 AND pages IS DISTINCT FROM $3",
-		 3, types, vals, nulls);
-	if (pages)
-		exec("INSERT INTO finx.page_texts (document_id, engine, page, text) "
-			 "SELECT $1, $2, u.ord, u.t FROM unnest($4) WITH ORDINALITY AS u(t, ord) "
-			 "ON CONFLICT DO NOTHING",
-			 4, types, vals, nulls);
+	vals[1] = CStringGetTextDatum(engine);
+	vals[2] = text_array(pages, npages);
+	exec("INSERT INTO finx.page_texts (document_id, engine, page, text) "
+		 "SELECT $1, $2, u.ord, u.t FROM unnest($3) WITH ORDINALITY AS u(t, ord) "
+		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
+		 3, types, vals, NULL);
+}
+
+/* Record the page count and cache the texts of an attempt. */
+static void
+store_pages(int64 document_id, const FxTexts *t)
+{
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		vals[2];
+
+	if (t == NULL || t->npages <= 0)
+		return;
+	vals[0] = Int64GetDatum(document_id);
+	vals[1] = Int32GetDatum(t->npages);
+	exec("UPDATE finx.documents SET pages = $2 WHERE id = $1 AND pages IS DISTINCT FROM $2",
+		 2, types, vals, NULL);
+	if (t->pages)
+		cache_texts(document_id, t->engine, t->npages, t->pages);
+	if (t->ocr_pages)
+		cache_texts(document_id, t->ocr_engine, t->npages, t->ocr_pages);
 }
 
 /* Insert statements, periods and items of a result for a job. */
@@ -748,7 +780,7 @@ complete_body(void *arg)
 				   3, types, vals, NULL) > 0;
 	if (!a->done)
 		return;
-	store_pages(o->claim->document_id, o->engine, o->npages, o->pages);
+	store_pages(o->claim->document_id, &o->texts);
 	store_result(o->claim->id, o->claim->document_id, o->res);
 	notify_job(o->claim->id, "succeeded", o->res->nstatements, NULL);
 }
@@ -773,9 +805,7 @@ typedef struct FailArgs
 	const char *error;
 	bool		retryable;
 	double		backoff_s;
-	int			npages;
-	char	  **pages;
-	const char *engine;
+	const FxTexts *texts;
 	bool		done;
 } FailArgs;
 
@@ -804,8 +834,7 @@ fail_body(void *arg)
 	if (!a->done)
 		return;
 	failed = strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "failed") == 0;
-	if (a->npages > 0)
-		store_pages(a->claim->document_id, a->engine, a->npages, a->pages);
+	store_pages(a->claim->document_id, a->texts);
 	if (failed)
 		notify_job(a->claim->id, "failed", 0, a->error);
 }
@@ -816,10 +845,9 @@ fail_body(void *arg)
  */
 bool
 fx_store_fail(const FxClaim *c, const char *error, bool retryable,
-			  double backoff_s, int npages, char **pages, const char *engine,
-			  char **err)
+			  double backoff_s, const FxTexts *texts, char **err)
 {
-	FailArgs	a = {c, error, retryable, backoff_s, npages, pages, engine, false};
+	FailArgs	a = {c, error, retryable, backoff_s, texts, false};
 
 	if (!in_xact("recording a failed attempt", fail_body, &a, err))
 		return false;
@@ -871,4 +899,36 @@ fx_store_not_running(List *job_ids, char **err)
 	if (!in_xact("checking for cancelled jobs", not_running_body, &a, err))
 		return NIL;
 	return a.gone;
+}
+
+typedef struct StageArgs
+{
+	const FxClaim *claim;
+	const char *stage;
+} StageArgs;
+
+/* Body of fx_store_set_stage. */
+static void
+stage_body(void *arg)
+{
+	StageArgs  *a = arg;
+	Oid			types[3] = {INT8OID, INT4OID, TEXTOID};
+	Datum		vals[3];
+
+	vals[0] = Int64GetDatum(a->claim->id);
+	vals[1] = Int32GetDatum(a->claim->attempt);
+	vals[2] = CStringGetTextDatum(a->stage);
+	exec("UPDATE finx.jobs SET stage = $3 WHERE id = $1 AND attempt = $2 "
+		 "AND state = 'running' AND stage IS DISTINCT FROM $3",
+		 3, types, vals, NULL);
+}
+
+/* Show where a running job is (finx.jobs.stage); failures only logged. */
+void
+fx_store_set_stage(const FxClaim *c, const char *stage)
+{
+	StageArgs	a = {c, stage};
+	char	   *err;
+
+	(void) in_xact("updating a job's stage", stage_body, &a, &err);
 }

@@ -30,14 +30,22 @@ typedef struct FxClaim
 	char	   *options;		/* JSON text */
 } FxClaim;
 
+/* page texts an attempt extracted, to be cached with its outcome */
+typedef struct FxTexts
+{
+	int			npages;			/* pages of the document (0 = unknown) */
+	char	  **pages;			/* text-layer page texts to cache, or NULL */
+	const char *engine;			/* their engine */
+	char	  **ocr_pages;		/* OCR texts (NULL entries: none), or NULL */
+	const char *ocr_engine;		/* their engine */
+} FxTexts;
+
 /* what a successful attempt produced */
 typedef struct FxOutcome
 {
 	const FxClaim *claim;
 	const fx_result *res;
-	int			npages;
-	char	  **pages;			/* page texts to cache, or NULL */
-	const char *engine;			/* text engine of pages */
+	FxTexts		texts;
 	List	   *warnings;		/* of char * */
 } FxOutcome;
 
@@ -47,13 +55,13 @@ extern List *fx_store_claim(int max_jobs, char **err);
 extern int64 fx_store_find_twin(const FxClaim *c, char **err);
 extern bool fx_store_complete_reused(const FxClaim *c, int64 twin, char **err);
 extern char **fx_store_load_pages(int64 document_id, const char *engine,
-								  int *npages, char **err);
+								  bool partial, int *npages, char **err);
+extern void fx_store_set_stage(const FxClaim *c, const char *stage);
 extern bool fx_store_write_content(int64 document_id, const char *path,
 								   char **err);
 extern bool fx_store_complete(const FxOutcome *o, char **err);
 extern bool fx_store_fail(const FxClaim *c, const char *error, bool retryable,
-						  double backoff_s, int npages, char **pages,
-						  const char *engine, char **err);
+						  double backoff_s, const FxTexts *texts, char **err);
 extern List *fx_store_not_running(List *job_ids, char **err);
 
 #endif							/* FX_STORE_H */

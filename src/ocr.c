@@ -1,0 +1,147 @@
+/*-------------------------------------------------------------------------
+ *
+ * ocr.c
+ *	  OCR of scanned pages with poppler's pdftoppm and tesseract.
+ *
+ * Each page is one child: a /bin/sh pipeline "pdftoppm | tesseract" whose
+ * programs, resolution and languages come from settings and are passed as
+ * positional parameters (never spliced into the script).  tesseract runs
+ * single-threaded (OMP_THREAD_LIMIT=1) so that finextract.max_local_procs
+ * alone governs how many CPUs OCR takes, and children are admitted fairly
+ * per job (child.c), so one big scan never starves another job.  The text
+ * is layout-preserving (--psm 6, preserve_interword_spaces=1), which is what
+ * the statement parser reads.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/wait.h>
+
+#include "utils/memutils.h"
+
+#include "child.h"
+#include "finextract.h"
+#include "ocr.h"
+
+#define OCR_SCRIPT \
+	"\"$1\" -r \"$2\" -f \"$3\" -l \"$3\" -png -singlefile \"$4\" | " \
+	"OMP_THREAD_LIMIT=1 \"$5\" stdin stdout -l \"$6\" --psm 6 " \
+	"-c preserve_interword_spaces=1"
+
+typedef struct FxOcrPage
+{
+	FxOcrBatch *batch;
+	int			index;
+	FxChild    *child;
+} FxOcrPage;
+
+struct FxOcrBatch
+{
+	MemoryContext cxt;			/* the caller's; results live there */
+	int			n;
+	int			pending;
+	bool		retryable;
+	FxOcrPage  *pages;
+	char	  **texts;
+	char	  **errors;
+	FxOcrDone	done;
+	void	   *arg;
+};
+
+/* Do the settings allow local OCR (tesseract)? */
+bool
+fx_ocr_local_enabled(void)
+{
+	return strcmp(finx_ocr, "tesseract") == 0 || strcmp(finx_ocr, "auto") == 0;
+}
+
+/* Cache key of OCR text: engine and the settings that change its output. */
+char *
+fx_ocr_engine_key(void)
+{
+	return psprintf("tesseract/%s/%d", finx_ocr_languages, finx_ocr_dpi);
+}
+
+/* One page's child ended. */
+static void
+page_done(FxChildResult *r, void *arg)
+{
+	FxOcrPage  *p = arg;
+	FxOcrBatch *b = p->batch;
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+	char	   *why = fx_child_describe_failure(r, "OCR (pdftoppm | tesseract)");
+
+	p->child = NULL;
+	if (why == NULL && r->out_len > 0)
+		b->texts[p->index] = r->out;
+	else
+	{
+		b->errors[p->index] = why ? why : pstrdup("OCR produced no text");
+		b->retryable |= r->timed_out || WIFSIGNALED(r->wait_status);
+	}
+	MemoryContextSwitchTo(old);
+	if (--b->pending == 0)
+		b->done(b->arg, b->texts, b->errors, b->retryable);
+}
+
+/* Start OCR of one page. */
+static void
+start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
+{
+	char	   *argv[11];
+
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = OCR_SCRIPT;
+	argv[3] = "finextract-ocr";
+	argv[4] = finx_pdftoppm_path;
+	argv[5] = psprintf("%d", finx_ocr_dpi);
+	argv[6] = psprintf("%d", page);
+	argv[7] = (char *) pdf_path;
+	argv[8] = finx_tesseract_path;
+	argv[9] = finx_ocr_languages;
+	argv[10] = NULL;
+	b->pages[i].batch = b;
+	b->pages[i].index = i;
+	b->pages[i].child = fx_child_run_for(owner, argv, finx_local_timeout_ms,
+										 (size_t) finx_text_cap_kb * 1024,
+										 page_done, &b->pages[i]);
+}
+
+/*
+ * OCR the given 1-based pages of a PDF; done runs once all have ended.
+ * Results are allocated in the current memory context.
+ */
+FxOcrBatch *
+fx_ocr_start(int64 owner, const char *pdf_path, const int *pages, int npages,
+			 FxOcrDone done, void *arg)
+{
+	FxOcrBatch *b = palloc0(sizeof(FxOcrBatch));
+
+	Assert(npages > 0);
+	b->cxt = CurrentMemoryContext;
+	b->n = npages;
+	b->pending = npages;
+	b->pages = palloc0(sizeof(FxOcrPage) * npages);
+	b->texts = palloc0(sizeof(char *) * npages);
+	b->errors = palloc0(sizeof(char *) * npages);
+	b->done = done;
+	b->arg = arg;
+	for (int i = 0; i < npages; i++)
+		start_page(b, owner, pdf_path, i, pages[i]);
+	return b;
+}
+
+/* Stop a batch: its children are killed and done never runs. */
+void
+fx_ocr_cancel(FxOcrBatch *b)
+{
+	for (int i = 0; i < b->n; i++)
+	{
+		if (b->pages[i].child)
+			fx_child_cancel(b->pages[i].child);
+		b->pages[i].child = NULL;
+	}
+	b->pending = -1;
+}

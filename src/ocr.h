@@ -1,0 +1,31 @@
+/*-------------------------------------------------------------------------
+ *
+ * ocr.h
+ *	  Local OCR of PDF pages: pdftoppm renders, tesseract reads, both as
+ *	  child processes on the worker's loop.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_OCR_H
+#define FX_OCR_H
+
+#include "postgres.h"
+
+typedef struct FxOcrBatch FxOcrBatch;
+
+/*
+ * Called once when every page of a batch is done: texts[i] is the text of
+ * pages[i] (NULL when OCR failed; errors[i] says why).  retryable tells
+ * whether some failure may pass on another attempt (time limit, crash).
+ */
+typedef void (*FxOcrDone) (void *arg, char **texts, char **errors,
+						   bool retryable);
+
+extern bool fx_ocr_local_enabled(void);
+extern char *fx_ocr_engine_key(void);
+extern FxOcrBatch *fx_ocr_start(int64 owner, const char *pdf_path,
+								const int *pages, int npages,
+								FxOcrDone done, void *arg);
+extern void fx_ocr_cancel(FxOcrBatch *batch);
+
+#endif							/* FX_OCR_H */
