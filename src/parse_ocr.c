@@ -30,8 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OCR_MAX_TOK		96		/* tokens kept per line */
-#define OCR_TOK_LEN		80		/* bytes kept per token */
+#define OCR_MAX_TOK		64		/* tokens kept per line */
+#define OCR_TOK_LEN		48		/* bytes kept per token */
+#define OCR_MAX_LINES	2000	/* lines laid out per page; the rest is
+								 * copied as it is */
 #define OCR_COL_WIDTH	22		/* display columns per value column */
 
 /* one word of an OCR line */
@@ -398,11 +400,11 @@ short_word(const char *s)
 static bool
 is_short_junk(const ocr_tok *t)
 {
+	int			letters = 0;
+
 	if (strcmp(t->s, "Php") == 0 || strcmp(t->s, "PHP") == 0 ||
 		strcmp(t->s, "\xe2\x82\xb1") == 0)
 		return true;
-	int			letters = 0;
-
 	if (short_word(t->s))
 		return false;
 	for (int i = 0; i < t->len; i++)
@@ -448,6 +450,16 @@ join_split_amounts(ocr_line *l)
 	}
 }
 
+/* is the token a currency sign alone ("$", "\u20b1")? */
+static bool
+is_symbol(const ocr_tok *t)
+{
+	bool		strong;
+
+	return fx_classify_word(t->s, t->len, false, NULL, 0, &strong) ==
+		FX_TOK_SYMBOL;
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -478,7 +490,7 @@ read_line(ocr_line *l)
 		if (t->len == 0 || is_garbage(t) ||
 			(no_alnum(t) && !is_dash_mark(t) && strcmp(t->s, "&") != 0 &&
 			 !(t->len == 1 && strchr("$%()", t->s[0])) &&
-			 fx_classify_word(t->s, t->len, false, NULL, 0, &(bool) {false}) != FX_TOK_SYMBOL))
+			 !is_symbol(t)))
 		{
 			line_del(l, i--);
 			continue;
@@ -713,14 +725,12 @@ write_plain(fx_buf *b, const ocr_line *l)
 
 /* lay out the lines [from, to) of a page that has nper value columns */
 static void
-layout_section(fx_buf *b, ocr_line *lines, const int *starts, int from,
-			   int to, int nper, int base, const char *page)
+layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
+			   int base)
 {
 	int			ends[FX_MAX_COLS];
 	int			col[OCR_MAX_TOK];
 
-	(void) starts;
-	(void) page;
 	column_ends(lines, from, to, nper, ends);
 	for (int i = from; i < to; i++)
 	{
@@ -774,29 +784,22 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 {
 	int			nlines = 1;
 	ocr_line   *lines;
-	int		   *starts;
 	fx_buf		b;
 	int			sec = 0,
 				nper = 0;
 	size_t		i = 0;
 
-	for (size_t k = 0; k < len; k++)
+	for (size_t k = 0; k < len && nlines < OCR_MAX_LINES; k++)
 		nlines += page[k] == '\n';
 	lines = malloc(sizeof(ocr_line) * (size_t) nlines);
-	starts = malloc(sizeof(int) * (size_t) (nlines + 1));
-	if (lines == NULL || starts == NULL)
-	{
-		free(lines);
-		free(starts);
+	if (lines == NULL)
 		return NULL;
-	}
 	for (int n = 0; n < nlines; n++)
 	{
 		size_t		e = i;
 
 		while (e < len && page[e] != '\n')
 			e++;
-		starts[n] = (int) i;
 		lines[n].ntok = tokenize_line(page + i, (int) (e - i), lines[n].tok,
 									  OCR_MAX_TOK);
 		read_line(&lines[n]);
@@ -808,17 +811,21 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 	{
 		if (n < nlines && (lines[n].nyears == 0 || lines[n].nyears > FX_MAX_COLS))
 			continue;
-		layout_section(&b, lines, starts, sec, n, nper,
-					   widest_label(lines, sec, n < nlines ? n : nlines),
-					   page);
+		layout_section(&b, lines, sec, n, nper,
+					   widest_label(lines, sec, n < nlines ? n : nlines));
 		sec = n;
 		if (n < nlines)
 			nper = lines[n].nyears;
 	}
+	if (i < len)
+	{
+		/* past the lines laid out: the text as it is */
+		fx_buf_add(&b, "\n", 1);
+		fx_buf_add(&b, page + i, len - i);
+	}
 	if (b.data == NULL)
 		fx_buf_add(&b, "", 0);
 	free(lines);
-	free(starts);
 	*outlen = b.len;
 	return fx_buf_take(&b);
 }
