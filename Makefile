@@ -17,6 +17,12 @@ OBJS = \
 	src/pagerange.o \
 	src/pdfcheck.o \
 	src/ocr.o \
+	src/http.o \
+	src/lane.o \
+	src/json.o \
+	src/prompt.o \
+	src/remote.o \
+	src/pipeline_remote.o \
 	src/submit_dir.o \
 	$(PARSER_OBJS)
 
@@ -27,11 +33,17 @@ REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 PROVE_FLAGS = -I ./test/perl --timer
-EXTRA_CLEAN = tmp_check_regress test/tools/fxparse test/tools/test_parse
+EXTRA_CLEAN = src/statement_schema.inc tmp_check_regress test/tools/fxparse test/tools/test_parse
 
 PG_CPPFLAGS = -Isrc
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lcurl -ljson-c
+
+# The statement schema, embedded as a C string literal.
+src/statement_schema.inc: src/statement_schema.json
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
+src/remote.o: src/statement_schema.inc
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

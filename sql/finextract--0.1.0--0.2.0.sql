@@ -346,3 +346,72 @@ REVOKE ALL ON PROCEDURE finx_prune(interval, integer, bigint) FROM PUBLIC;
 GRANT SELECT ON finx.progress TO finx_user;
 GRANT EXECUTE ON FUNCTION finx_submit_dir(text, text, jsonb), finx_statement(bigint, text, date),
 	finx_document_json(bigint) TO finx_user;
+
+-- Remote providers: LLMWhisperer extractions and the request trace.
+
+CREATE TABLE finx.whisper_extractions (
+	document_id bigint NOT NULL REFERENCES finx.documents (id) ON DELETE CASCADE,
+	pages		text NOT NULL,
+	mode		text NOT NULL,
+	whisper_hash text NOT NULL,
+	state		text NOT NULL CHECK (state IN ('submitted', 'retrieved')),
+	submitted_at timestamptz NOT NULL DEFAULT now(),
+	retrieved_at timestamptz,
+	PRIMARY KEY (document_id, pages, mode)
+);
+COMMENT ON TABLE finx.whisper_extractions IS 'LLMWhisperer extractions by document, pages and mode: the hash is committed right after the submit, so a restarted worker polls instead of paying again';
+COMMENT ON COLUMN finx.whisper_extractions.document_id IS 'The document extracted';
+COMMENT ON COLUMN finx.whisper_extractions.pages IS 'pages_to_extract as sent, e.g. 3-5,7';
+COMMENT ON COLUMN finx.whisper_extractions.mode IS 'LLMWhisperer mode (native_text, low_cost, high_quality, form, table)';
+COMMENT ON COLUMN finx.whisper_extractions.whisper_hash IS 'The service''s job handle';
+COMMENT ON COLUMN finx.whisper_extractions.state IS 'submitted (being processed) or retrieved (text is in finx.page_texts)';
+COMMENT ON COLUMN finx.whisper_extractions.submitted_at IS 'When the submit was accepted';
+COMMENT ON COLUMN finx.whisper_extractions.retrieved_at IS 'When the one-shot retrieve delivered the text';
+
+CREATE TABLE finx.requests (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	job_id		bigint NOT NULL REFERENCES finx.jobs (id) ON DELETE CASCADE,
+	statement	int,
+	provider	text NOT NULL,
+	endpoint	text NOT NULL,
+	attempt		int NOT NULL,
+	queued_at	timestamptz NOT NULL,
+	started_at	timestamptz NOT NULL,
+	finished_at timestamptz NOT NULL,
+	http_status int,
+	bytes_out	bigint NOT NULL DEFAULT 0,
+	bytes_in	bigint NOT NULL DEFAULT 0,
+	error		text,
+	request_id	text
+);
+CREATE INDEX requests_job_idx ON finx.requests (job_id);
+COMMENT ON TABLE finx.requests IS 'The execution trace: every attempt of every external request';
+COMMENT ON COLUMN finx.requests.id IS 'Row id';
+COMMENT ON COLUMN finx.requests.job_id IS 'The job the request worked for';
+COMMENT ON COLUMN finx.requests.statement IS 'The statement (seq) a chat call structured; NULL for text extraction';
+COMMENT ON COLUMN finx.requests.provider IS 'llmwhisperer, llmwhisperer-poll or llm';
+COMMENT ON COLUMN finx.requests.endpoint IS 'whisper, whisper-status, whisper-retrieve or chat';
+COMMENT ON COLUMN finx.requests.attempt IS 'Attempt number of this request (1 = first)';
+COMMENT ON COLUMN finx.requests.queued_at IS 'When the request was queued in finextract (lane admission)';
+COMMENT ON COLUMN finx.requests.started_at IS 'When it went on the wire';
+COMMENT ON COLUMN finx.requests.finished_at IS 'When the answer (or the error) arrived';
+COMMENT ON COLUMN finx.requests.http_status IS 'HTTP status, NULL when no answer arrived';
+COMMENT ON COLUMN finx.requests.bytes_out IS 'Request body size';
+COMMENT ON COLUMN finx.requests.bytes_in IS 'Response body size';
+COMMENT ON COLUMN finx.requests.error IS 'Why the attempt failed, in words (never contains API keys)';
+COMMENT ON COLUMN finx.requests.request_id IS 'The provider''s x-request-id, when sent';
+
+REVOKE ALL ON finx.whisper_extractions, finx.requests FROM PUBLIC;
+GRANT SELECT ON finx.requests TO finx_user;
+
+-- pg_dump keeps the extension's data.
+SELECT pg_catalog.pg_extension_config_dump('finx.documents', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.document_content', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.jobs', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.statements', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.statement_periods', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.line_items', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.page_texts', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.whisper_extractions', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.requests', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.inbox_files', '');

@@ -43,6 +43,24 @@ char	   *finx_ocr_languages = NULL;
 int			finx_ocr_dpi = 300;
 char	   *finx_tesseract_path = NULL;
 char	   *finx_pdftoppm_path = NULL;
+char	   *finx_text_extractor = NULL;
+char	   *finx_structurer = NULL;
+char	   *finx_whisper_url = NULL;
+char	   *finx_whisper_key = NULL;
+char	   *finx_whisper_mode = NULL;
+int			finx_whisper_poll_ms = 5000;
+int			finx_whisper_max_concurrency = 0;
+char	   *finx_llm_url = NULL;
+char	   *finx_llm_key = NULL;
+char	   *finx_llm_model = NULL;
+char	   *finx_llm_api_version = NULL;
+int			finx_llm_max_concurrency = 0;
+int			finx_llm_max_tokens = 16384;
+int			finx_max_concurrency_bound = 64;
+int			finx_connect_timeout_ms = 10000;
+int			finx_request_timeout_ms = 120000;
+int			finx_request_attempts = 5;
+bool		finx_allow_plain_http = false;
 
 FinxShared *finx_shared = NULL;
 
@@ -152,6 +170,129 @@ define_ocr_settings(void)
 							   PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
+/* Is the value one of a NULL-terminated list?  For check hooks. */
+static bool
+one_of(const char *v, const char *const *choices, const char *detail)
+{
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(v, choices[i]) == 0)
+			return true;
+	GUC_check_errdetail("%s", detail);
+	return false;
+}
+
+static bool
+check_extractor(char **newval, void **extra, GucSource source)
+{
+	static const char *const c[] = {"auto", "local", "llmwhisperer", NULL};
+
+	return one_of(*newval, c, "Valid values are auto, local and llmwhisperer.");
+}
+
+static bool
+check_structurer(char **newval, void **extra, GucSource source)
+{
+	static const char *const c[] = {"auto", "local", "llm", NULL};
+
+	return one_of(*newval, c, "Valid values are auto, local and llm.");
+}
+
+/* SHOW of an API key: the key for superusers, a mask for anyone else. */
+static const char *
+show_secret(const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return "";
+	return superuser() ? value : "********";
+}
+
+static const char *
+show_whisper_key(void)
+{
+	return show_secret(finx_whisper_key);
+}
+
+static const char *
+show_llm_key(void)
+{
+	return show_secret(finx_llm_key);
+}
+
+/* Define an API key setting: superuser-only, never shown to others. */
+static void
+define_secret(const char *name, const char *desc, char **var, GucShowHook show)
+{
+	DefineCustomStringVariable(name, desc, NULL, var, "", PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, show);
+}
+
+/* Define the settings of the remote providers (LLMWhisperer, LLM). */
+static void
+define_remote_settings(void)
+{
+	DefineCustomStringVariable("finextract.text_extractor",
+							   "Where page text comes from: auto, local or llmwhisperer.",
+							   NULL, &finx_text_extractor, "auto", PGC_SIGHUP, 0,
+							   check_extractor, NULL, NULL);
+	DefineCustomStringVariable("finextract.structurer",
+							   "Who turns text into statements: auto, local or llm.",
+							   NULL, &finx_structurer, "auto", PGC_SIGHUP, 0,
+							   check_structurer, NULL, NULL);
+	DefineCustomStringVariable("finextract.llmwhisperer_url", "LLMWhisperer v2 base URL.", NULL,
+							   &finx_whisper_url,
+							   "https://llmwhisperer-api.us-central.unstract.com/api/v2",
+							   PGC_SIGHUP, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
+	define_secret("finextract.llmwhisperer_api_key", "LLMWhisperer API key.",
+				  &finx_whisper_key, show_whisper_key);
+	DefineCustomStringVariable("finextract.llmwhisperer_mode", "LLMWhisperer extraction mode.",
+							   NULL, &finx_whisper_mode, "form", PGC_SIGHUP, 0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llmwhisperer_poll_interval",
+							"Longest gap between two status polls of one extraction.",
+							NULL, &finx_whisper_poll_ms, 5000, 10, 600000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llmwhisperer_max_concurrency",
+							"Extractions in flight at LLMWhisperer; 0 = find the capacity adaptively.",
+							NULL, &finx_whisper_max_concurrency, 0, 0, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.llm_url", "OpenAI-compatible API base URL.", NULL,
+							   &finx_llm_url, "https://api.openai.com/v1",
+							   PGC_SIGHUP, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
+	define_secret("finextract.llm_api_key", "LLM API key.", &finx_llm_key, show_llm_key);
+	DefineCustomStringVariable("finextract.llm_model", "LLM model (Azure: the deployment).",
+							   NULL, &finx_llm_model, "gpt-4o-2024-08-06", PGC_SIGHUP, 0,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.llm_api_version",
+							   "Azure OpenAI api-version; when set, Azure's URL layout and api-key header are used.",
+							   NULL, &finx_llm_api_version, "", PGC_SIGHUP, 0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llm_max_concurrency",
+							"LLM calls in flight; 0 = find the capacity adaptively.",
+							NULL, &finx_llm_max_concurrency, 0, 0, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llm_max_tokens", "max_completion_tokens of an LLM call.",
+							NULL, &finx_llm_max_tokens, 16384, 256, 1000000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_concurrency_bound",
+							"Upper bound of an adaptive in-flight limit.",
+							NULL, &finx_max_concurrency_bound, 64, 1, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.connect_timeout", "Connect timeout of a remote request.",
+							NULL, &finx_connect_timeout_ms, 10000, 100, 600000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.request_timeout", "Total timeout of a remote request.",
+							NULL, &finx_request_timeout_ms, 120000, 100, 3600000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.request_attempts", "Attempts of one remote request.",
+							NULL, &finx_request_attempts, 5, 1, 100,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("finextract.allow_plain_http",
+							 "Allow plain http to hosts other than loopback.",
+							 NULL, &finx_allow_plain_http, false,
+							 PGC_SIGHUP, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
+}
+
 /* Define the settings that govern what may be submitted. */
 static void
 define_submit_settings(void)
@@ -243,6 +384,7 @@ _PG_init(void)
 	define_server_settings();
 	define_submit_settings();
 	define_ocr_settings();
+	define_remote_settings();
 	MarkGUCPrefixReserved("finextract");
 
 	/* loaded by CREATE EXTENSION alone: settings only, no worker */

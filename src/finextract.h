@@ -36,6 +36,24 @@ extern char *finx_ocr_languages;
 extern int	finx_ocr_dpi;
 extern char *finx_tesseract_path;
 extern char *finx_pdftoppm_path;
+extern char *finx_text_extractor;
+extern char *finx_structurer;
+extern char *finx_whisper_url;
+extern char *finx_whisper_key;
+extern char *finx_whisper_mode;
+extern int	finx_whisper_poll_ms;
+extern int	finx_whisper_max_concurrency;
+extern char *finx_llm_url;
+extern char *finx_llm_key;
+extern char *finx_llm_model;
+extern char *finx_llm_api_version;
+extern int	finx_llm_max_concurrency;
+extern int	finx_llm_max_tokens;
+extern int	finx_max_concurrency_bound;
+extern int	finx_connect_timeout_ms;
+extern int	finx_request_timeout_ms;
+extern int	finx_request_attempts;
+extern bool finx_allow_plain_http;
 
 /* state shared between backends and the worker */
 typedef struct FinxShared

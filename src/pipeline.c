@@ -25,32 +25,13 @@
 #include "mb/pg_wchar.h"
 #include "utils/memutils.h"
 
-#include "child.h"
 #include "finextract.h"
-#include "ocr.h"
-#include "options.h"
-#include "parse.h"
 #include "pipeline.h"
+#include "pipeline_int.h"
 
 #define TEXT_ENGINE "pdftotext"
 
-typedef struct FxJob
-{
-	dlist_node	node;
-	MemoryContext cxt;
-	FxClaim		claim;
-	FxJobOptions opts;
-	char	   *pdf_path;		/* temporary copy for child processes */
-	FxChild    *child;			/* pdftotext, while it runs */
-	FxOcrBatch *ocr;			/* OCR children, while they run */
-	char	  **pages;			/* page texts the parser reads */
-	int			npages;
-	bool		used_ocr;		/* some of them came from OCR */
-	bool		ocr_retryable;	/* an OCR failure may pass next time */
-	bool	   *ocr_wait;		/* pages in the running OCR batch */
-	FxTexts		texts;			/* what this attempt extracted (to cache) */
-	List	   *warnings;		/* of char * */
-} FxJob;
+
 
 static FxLoop *pipe_loop = NULL;
 static char *pipe_tmpdir = NULL;
@@ -80,13 +61,14 @@ fx_pipeline_finished(void)
 }
 
 /* Forget a job: stop its child, remove its file, free its memory. */
-static void
-job_end(FxJob *job)
+void
+fx_job_end(FxJob *job)
 {
 	if (job->child)
 		fx_child_cancel(job->child);
 	if (job->ocr)
 		fx_ocr_cancel(job->ocr);
+	fx_remote_cancel(job);
 	if (job->pdf_path)
 		(void) unlink(job->pdf_path);
 	dlist_delete(&job->node);
@@ -108,19 +90,19 @@ retry_backoff(int attempt)
 }
 
 /* Record a failed attempt (caching any text it extracted) and end the job. */
-static void
-job_fail(FxJob *job, const char *error, bool retryable)
+void
+fx_job_fail(FxJob *job, const char *error, bool retryable)
 {
 	char	   *err;
 
 	(void) fx_store_fail(&job->claim, error, retryable,
 						 retry_backoff(job->claim.attempt), &job->texts, &err);
-	job_end(job);
+	fx_job_end(job);
 }
 
 /* Replace NUL bytes and invalid UTF-8 so the text can be stored and parsed. */
-static void
-sanitize_utf8(char *s, size_t len)
+void
+fx_sanitize_utf8(char *s, size_t len)
 {
 	size_t		i = 0;
 
@@ -198,8 +180,8 @@ no_text_list(const fx_result *res, const FxJobOptions *opts, int *count)
 }
 
 /* Run the parser over the job's pages (outside its range: blank). */
-static fx_result *
-run_parser(FxJob *job)
+fx_result *
+fx_job_parse(FxJob *job)
 {
 	char	  **pages = job->pages;
 	int			npages = job->npages;
@@ -254,18 +236,16 @@ no_statements_reason(FxJob *job, const fx_result *res)
 }
 
 /* Structure, check and store a job whose page texts are known. */
-static void
-finish_with_text(FxJob *job)
+void
+fx_job_finish_local(FxJob *job)
 {
 	fx_result  *res;
-	FxOutcome	o;
-	char	   *err;
 
 	fx_store_set_stage(&job->claim, "structure");
-	res = run_parser(job);
+	res = fx_job_parse(job);
 	if (res == NULL)
 	{
-		job_fail(job, "out of memory while parsing the document", true);
+		fx_job_fail(job, "out of memory while parsing the document", true);
 		return;
 	}
 	if (res->nstatements == 0)
@@ -275,9 +255,19 @@ finish_with_text(FxJob *job)
 		if (job->warnings)
 			why = psprintf("%s; %s", why, (char *) llast(job->warnings));
 		fx_result_free(res);
-		job_fail(job, why, job->ocr_retryable);
+		fx_job_fail(job, why, job->ocr_retryable);
 		return;
 	}
+	fx_job_complete(job, res);
+}
+
+/* Store a successful result (and the texts extracted), end the job. */
+void
+fx_job_complete(FxJob *job, fx_result *res)
+{
+	FxOutcome	o;
+	char	   *err;
+
 	memset(&o, 0, sizeof(o));
 	o.claim = &job->claim;
 	o.res = res;
@@ -285,7 +275,7 @@ finish_with_text(FxJob *job)
 	o.warnings = result_warnings(res, &job->opts, job->warnings);
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
-	job_end(job);
+	fx_job_end(job);
 }
 
 /* Does a page have (practically) no text layer? */
@@ -301,8 +291,8 @@ page_is_blank(const char *text)
 }
 
 /* Write the document to a temporary file, once; false (job failed) on error. */
-static bool
-ensure_pdf_file(FxJob *job)
+bool
+fx_job_pdf_file(FxJob *job)
 {
 	char	   *err;
 
@@ -312,7 +302,7 @@ ensure_pdf_file(FxJob *job)
 							 (long long) job->claim.id, job->claim.attempt);
 	if (fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
 		return true;
-	job_fail(job, psprintf("could not prepare the document: %s", err), true);
+	fx_job_fail(job, psprintf("could not prepare the document: %s", err), true);
 	return false;
 }
 
@@ -332,7 +322,7 @@ ocr_done(void *arg, char **texts, char **errors, bool retryable)
 			continue;			/* not OCR'd in this batch */
 		if (texts[k])
 		{
-			sanitize_utf8(texts[k], strlen(texts[k]));
+			fx_sanitize_utf8(texts[k], strlen(texts[k]));
 			job->pages[i] = job->texts.ocr_pages[i] = texts[k];
 			job->used_ocr = true;
 		}
@@ -341,7 +331,7 @@ ocr_done(void *arg, char **texts, char **errors, bool retryable)
 									psprintf("page %d: %s", i + 1, errors[k]));
 		k++;
 	}
-	finish_with_text(job);
+	fx_job_finish_local(job);
 	MemoryContextSwitchTo(old);
 }
 
@@ -374,10 +364,10 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 	}
 	if (n == 0)
 	{
-		finish_with_text(job);
+		fx_job_finish_local(job);
 		return;
 	}
-	if (!ensure_pdf_file(job))
+	if (!fx_job_pdf_file(job))
 		return;
 	fx_store_set_stage(&job->claim, "ocr");
 	job->ocr = fx_ocr_start(job->claim.id, job->pdf_path, todo, n, ocr_done, job);
@@ -392,12 +382,12 @@ have_text(FxJob *job)
 
 	if (job->npages == 0)
 	{
-		job_fail(job, "the document has no pages", false);
+		fx_job_fail(job, "the document has no pages", false);
 		return;
 	}
 	if (job->npages > finx_max_pages)
 	{
-		job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
+		fx_job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
 							   job->npages, finx_max_pages), false);
 		return;
 	}
@@ -406,10 +396,12 @@ have_text(FxJob *job)
 	for (int i = 0; i < job->npages; i++)
 		if (fx_page_in_ranges(&job->opts.pages, i + 1) && page_is_blank(job->pages[i]))
 			todo[ntodo++] = i + 1;
+	if (fx_remote_take(job, todo, ntodo))
+		return;
 	if (ntodo > 0 && fx_ocr_local_enabled())
 		start_ocr(job, todo, ntodo);
 	else
-		finish_with_text(job);
+		fx_job_finish_local(job);
 }
 
 /* Is a failed pdftotext run worth retrying? */
@@ -433,19 +425,19 @@ text_done(FxChildResult *r, void *arg)
 
 	job->child = NULL;
 	if (why && strstr(r->err, "Invalid page count 0") != NULL)
-		job_fail(job, "the document has no pages", false);
+		fx_job_fail(job, "the document has no pages", false);
 	else if (why && strstr(r->err, "Incorrect password") != NULL)
-		job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
+		fx_job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
 				 "(for example one made with qpdf --decrypt)", false);
 	else if (why)
 	{
 		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
 			why = psprintf("the PDF is damaged or not readable: %s", why);
-		job_fail(job, why, text_failure_retryable(r));
+		fx_job_fail(job, why, text_failure_retryable(r));
 	}
 	else
 	{
-		sanitize_utf8(r->out, r->out_len);
+		fx_sanitize_utf8(r->out, r->out_len);
 		job->pages = split_pages(r->out, r->out_len, &job->npages);
 		job->texts.engine = TEXT_ENGINE;
 		/* OCR replaces entries of pages[]; the cache keeps the text layer */
@@ -462,7 +454,7 @@ start_text(FxJob *job)
 {
 	char	   *argv[7];
 
-	if (!ensure_pdf_file(job))
+	if (!fx_job_pdf_file(job))
 		return;
 	argv[0] = finx_pdftotext_path;
 	argv[1] = "-layout";
@@ -493,7 +485,7 @@ load_options(FxJob *job)
 		MemoryContextSwitchTo(cxt);
 		e = CopyErrorData();
 		FlushErrorState();
-		job_fail(job, psprintf("invalid options: %s", e->message), false);
+		fx_job_fail(job, psprintf("invalid options: %s", e->message), false);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -509,6 +501,7 @@ fx_pipeline_start(const FxClaim *claim)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	FxJob	   *job = palloc0(sizeof(FxJob));
 	char	   *err;
+	char	   *why = NULL;
 	int64		twin;
 	char	  **pages;
 	int			npages = 0;
@@ -520,13 +513,17 @@ fx_pipeline_start(const FxClaim *claim)
 	dlist_push_tail(&jobs, &job->node);
 	njobs++;
 
-	if (load_options(job))
+	if (!load_options(job))
+		;						/* failed and ended */
+	else if ((why = fx_job_resolve_providers(job)) != NULL)
+		fx_job_fail(job, why, false);
+	else
 	{
 		twin = fx_store_find_twin(&job->claim, &err);
 		if (twin > 0)
 		{
 			(void) fx_store_complete_reused(&job->claim, twin, &err);
-			job_end(job);
+			fx_job_end(job);
 		}
 		else if ((pages = fx_store_load_pages(job->claim.document_id, TEXT_ENGINE,
 											  false, &npages, &err)) != NULL)
@@ -563,7 +560,7 @@ fx_pipeline_check_cancelled(void)
 		{
 			if (*(int64 *) lfirst(lc) == job->claim.id)
 			{
-				job_end(job);
+				fx_job_end(job);
 				break;
 			}
 		}

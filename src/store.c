@@ -32,6 +32,7 @@
 #include "utils/snapmgr.h"
 
 #include "finextract.h"
+#include "lane.h"
 #include "store.h"
 
 typedef void (*XactBody) (void *arg);
@@ -420,7 +421,7 @@ pages_body(void *arg)
 
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
-	n = exec("SELECT t.page, t.text, d.pages FROM finx.page_texts t "
+	n = exec("SELECT t.page, t.text, coalesce(d.pages, max(t.page) OVER ()) FROM finx.page_texts t "
 			 "JOIN finx.documents d ON d.id = t.document_id "
 			 "WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
 			 2, types, vals, NULL);
@@ -931,4 +932,164 @@ fx_store_set_stage(const FxClaim *c, const char *stage)
 	char	   *err;
 
 	(void) in_xact("updating a job's stage", stage_body, &a, &err);
+}
+
+typedef struct WhisperArgs
+{
+	int64		document_id;
+	const char *pages_key;
+	const char *mode;
+	const char *hash;			/* in: to save; out: found */
+	int			n;
+	const int  *pages;
+	char	  **texts;
+	const char *engine;
+	MemoryContext cxt;
+	int			op;
+} WhisperArgs;
+
+enum
+{
+	WH_GET, WH_SAVE, WH_FORGET, WH_RETRIEVED
+};
+
+/* Body of the fx_store_whisper_* functions. */
+static void
+whisper_body(void *arg)
+{
+	WhisperArgs *a = arg;
+	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		vals[4];
+
+	vals[0] = Int64GetDatum(a->document_id);
+	vals[1] = CStringGetTextDatum(a->pages_key);
+	vals[2] = CStringGetTextDatum(a->mode);
+	vals[3] = CStringGetTextDatum(a->hash ? a->hash : "");
+	if (a->op == WH_GET)
+	{
+		if (exec("SELECT whisper_hash FROM finx.whisper_extractions WHERE document_id = $1 "
+				 "AND pages = $2 AND mode = $3 AND state = 'submitted'", 3, types, vals, NULL) > 0)
+			a->hash = col_text(0, 1, a->cxt);
+	}
+	else if (a->op == WH_SAVE)
+		exec("INSERT INTO finx.whisper_extractions (document_id, pages, mode, whisper_hash, state, submitted_at) "
+			 "VALUES ($1, $2, $3, $4, 'submitted', now()) ON CONFLICT (document_id, pages, mode) "
+			 "DO UPDATE SET whisper_hash = $4, state = 'submitted', submitted_at = now(), retrieved_at = NULL",
+			 4, types, vals, NULL);
+	else if (a->op == WH_FORGET)
+		exec("DELETE FROM finx.whisper_extractions WHERE document_id = $1 AND pages = $2 AND mode = $3",
+			 3, types, vals, NULL);
+	else
+	{
+		char	  **all = palloc0(sizeof(char *) * (a->pages[a->n - 1]));
+
+		for (int i = 0; i < a->n; i++)
+			all[a->pages[i] - 1] = a->texts[i];
+		cache_texts(a->document_id, a->engine, a->pages[a->n - 1], all);
+		exec("UPDATE finx.whisper_extractions SET state = 'retrieved', retrieved_at = now() "
+			 "WHERE document_id = $1 AND pages = $2 AND mode = $3", 3, types, vals, NULL);
+	}
+}
+
+/* The hash of a submitted, not yet retrieved extraction, or NULL. */
+char *
+fx_store_whisper_get(int64 document_id, const char *pages_key, const char *mode)
+{
+	WhisperArgs a = {document_id, pages_key, mode, NULL, 0, NULL, NULL, NULL,
+	CurrentMemoryContext, WH_GET};
+	char	   *err;
+
+	(void) in_xact("reading a whisper extraction", whisper_body, &a, &err);
+	return (char *) a.hash;
+}
+
+/* Commit a whisper hash right after the submit was accepted. */
+bool
+fx_store_whisper_save(int64 document_id, const char *pages_key, const char *mode,
+					  const char *hash, char **err)
+{
+	WhisperArgs a = {document_id, pages_key, mode, hash, 0, NULL, NULL, NULL,
+	CurrentMemoryContext, WH_SAVE};
+
+	return in_xact("saving a whisper hash", whisper_body, &a, err);
+}
+
+/* Forget an extraction whose hash the server no longer knows. */
+void
+fx_store_whisper_forget(int64 document_id, const char *pages_key, const char *mode)
+{
+	WhisperArgs a = {document_id, pages_key, mode, NULL, 0, NULL, NULL, NULL,
+	CurrentMemoryContext, WH_FORGET};
+	char	   *err;
+
+	(void) in_xact("forgetting a whisper extraction", whisper_body, &a, &err);
+}
+
+/* Commit retrieved text (pages ascending) before anything uses it. */
+bool
+fx_store_whisper_retrieved(int64 document_id, const char *pages_key, const char *mode,
+						   const char *engine, const int *pages, char **texts, int n,
+						   char **err)
+{
+	WhisperArgs a = {document_id, pages_key, mode, NULL, n, pages, texts, engine,
+	CurrentMemoryContext, WH_RETRIEVED};
+
+	return in_xact("storing retrieved text", whisper_body, &a, err);
+}
+
+/* Body of fx_store_trace. */
+static void
+trace_body(void *arg)
+{
+	List	   *rows = arg;
+	StringInfoData b;
+	ListCell   *lc;
+	Oid			types[1] = {TEXTOID};
+	Datum		vals[1];
+	bool		first = true;
+
+	initStringInfo(&b);
+	appendStringInfoChar(&b, '[');
+	foreach(lc, rows)
+	{
+		FxTraceRow *r = lfirst(lc);
+
+		appendStringInfo(&b, "%s{\"job_id\":%lld,\"statement\":%d,\"provider\":",
+						 first ? "" : ",", (long long) r->job_id, r->statement);
+		json_str(&b, r->provider);
+		appendStringInfoString(&b, ",\"endpoint\":");
+		json_str(&b, r->endpoint);
+		appendStringInfo(&b, ",\"attempt\":%d,\"queued_at\":\"%s\",\"started_at\":\"%s\","
+						 "\"finished_at\":\"%s\",\"http_status\":%d,\"bytes_out\":%lld,"
+						 "\"bytes_in\":%lld,\"error\":",
+						 r->attempt, timestamptz_to_str(r->queued_at),
+						 timestamptz_to_str(r->started_at), timestamptz_to_str(r->finished_at),
+						 r->status, (long long) r->bytes_out, (long long) r->bytes_in);
+		json_str(&b, r->error);
+		appendStringInfoString(&b, ",\"request_id\":");
+		json_str(&b, r->request_id);
+		appendStringInfoChar(&b, '}');
+		first = false;
+	}
+	appendStringInfoChar(&b, ']');
+	vals[0] = CStringGetTextDatum(b.data);
+	exec("INSERT INTO finx.requests (job_id, statement, provider, endpoint, attempt, queued_at, "
+		 "started_at, finished_at, http_status, bytes_out, bytes_in, error, request_id) "
+		 "SELECT r.job_id, nullif(r.statement, 0), r.provider, r.endpoint, r.attempt, r.queued_at, "
+		 "r.started_at, r.finished_at, nullif(r.http_status, 0), r.bytes_out, r.bytes_in, r.error, "
+		 "r.request_id FROM jsonb_to_recordset($1::jsonb) AS r(job_id bigint, statement int, "
+		 "provider text, endpoint text, attempt int, queued_at timestamptz, started_at timestamptz, "
+		 "finished_at timestamptz, http_status int, bytes_out bigint, bytes_in bigint, error text, "
+		 "request_id text) WHERE EXISTS (SELECT 1 FROM finx.jobs j WHERE j.id = r.job_id)",
+		 1, types, vals, NULL);
+}
+
+/* Store trace rows of finished remote requests (one short transaction). */
+void
+fx_store_trace(List *rows)
+{
+	char	   *err;
+
+	if (rows != NIL)
+		(void) in_xact("storing the request trace", trace_body, rows, &err);
 }

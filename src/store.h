@@ -63,5 +63,16 @@ extern bool fx_store_complete(const FxOutcome *o, char **err);
 extern bool fx_store_fail(const FxClaim *c, const char *error, bool retryable,
 						  double backoff_s, const FxTexts *texts, char **err);
 extern List *fx_store_not_running(List *job_ids, char **err);
+extern char *fx_store_whisper_get(int64 document_id, const char *pages_key,
+								  const char *mode);
+extern bool fx_store_whisper_save(int64 document_id, const char *pages_key,
+								  const char *mode, const char *hash, char **err);
+extern void fx_store_whisper_forget(int64 document_id, const char *pages_key,
+									const char *mode);
+extern bool fx_store_whisper_retrieved(int64 document_id, const char *pages_key,
+									   const char *mode, const char *engine,
+									   const int *pages, char **texts, int n,
+									   char **err);
+extern void fx_store_trace(List *rows);
 
 #endif							/* FX_STORE_H */

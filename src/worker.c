@@ -32,6 +32,9 @@
 #include "utils/memutils.h"
 
 #include "child.h"
+#include "http.h"
+#include "lane.h"
+#include "remote.h"
 #include "finextract.h"
 #include "loop.h"
 #include "pipeline.h"
@@ -40,6 +43,7 @@
 #define POLL_MS 1000
 #define WAIT_EXTENSION_MS 2000
 #define CANCEL_CHECK_MS 100
+#define TRACE_FLUSH_MS 250
 #define TMPDIR_NAME "finextract_tmp"
 
 static FxLoop *loop = NULL;
@@ -72,6 +76,7 @@ static void
 worker_exit(int code, Datum arg)
 {
 	fx_pipeline_shutdown();
+	fx_http_shutdown();
 	publish_latch(false);
 }
 
@@ -170,6 +175,7 @@ main_loop(void)
 {
 	int64		last_claim = 0;
 	int64		last_cancel_check = 0;
+	int64		last_trace = 0;
 	int			seen_finished = -1;
 	bool		latch = true;
 
@@ -200,8 +206,13 @@ main_loop(void)
 			if (claim_jobs() > 0)
 				seen_finished = -1;
 		}
+		if (now - last_trace >= TRACE_FLUSH_MS)
+		{
+			fx_remote_flush_trace();
+			last_trace = now;
+		}
 		pgstat_report_activity(STATE_IDLE, NULL);
-		latch = fx_loop_wait(loop, POLL_MS);
+		latch = fx_loop_wait(loop, fx_http_inflight() > 0 ? TRACE_FLUSH_MS : POLL_MS);
 	}
 }
 
@@ -220,6 +231,8 @@ finx_worker_main(Datum main_arg)
 									 ALLOCSET_DEFAULT_SIZES);
 	loop = fx_loop_create();
 	fx_child_init(loop);
+	fx_http_init(loop);
+	fx_lanes_init(loop);
 	fx_pipeline_init(loop, prepare_tmpdir());
 	publish_latch(true);
 	before_shmem_exit(worker_exit, (Datum) 0);

@@ -1,0 +1,546 @@
+/*-------------------------------------------------------------------------
+ *
+ * lane.c
+ *	  One lane per provider x key x model: how many calls may be in flight,
+ *	  when to wait, when to retry, and what happened (the trace).
+ *
+ * The in-flight limit adapts unless fixed by a setting: it starts small
+ * (slow start, +1 per success), and backs off multiplicatively on 429/503
+ * (with a pause of the whole lane until Retry-After).  Latency per unit of
+ * work (pages, tokens) drives a Vegas-style control: when it rises well above
+ * the least seen while the limit grows, the server is queueing silently and
+ * the limit comes down a step.  Retries use exponential backoff with full
+ * jitter, honour Retry-After, draw on a retry budget (so an outage does not
+ * multiply load) and stop at the call's max_attempts; after a run of
+ * failures the lane's circuit opens (pause) and a single probe closes it.
+ * Terminal errors (other 4xx, 429 insufficient_quota) are never retried.
+ * One lane's trouble never touches another lane: all state is per lane.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "common/pg_prng.h"
+#include "lib/stringinfo.h"
+#include "utils/memutils.h"
+
+#include "json.h"
+#include "lane.h"
+
+#define LAT_SAMPLES 256
+#define CIRCUIT_FAILURES 5
+
+struct FxLane
+{
+	dlist_node	node;
+	char		name[160];		/* provider/model/key hash */
+	char		provider[32];
+	int			fixed_limit;	/* > 0: no adaptation */
+	int			max_limit;
+	double		limit;
+	double		ssthresh;
+	int			inflight;
+	dlist_head	queue;
+	int			nqueued;
+	int64		paused_until;	/* fx_now_ms() */
+	FxTimerId	pause_timer;
+	double		min_unit_ms;	/* least latency per unit seen */
+	int			consecutive_failures;
+	double		circuit_backoff_ms;
+	double		retry_tokens;
+	/* statistics */
+	int64		n_ok;
+	int64		n_failed;
+	int64		n_429;
+	int64		n_retries;
+	double		lat_ms[LAT_SAMPLES];
+	int			nlat;
+};
+
+static FxLoop *lane_loop = NULL;
+static MemoryContext lane_cxt = NULL;
+static dlist_head lanes = DLIST_STATIC_INIT(lanes);
+static List *trace = NIL;
+static MemoryContext trace_cxt = NULL;
+
+static void pump(FxLane *lane);
+static void on_http_done(FxHttpRequest *req);
+
+/* Attach lanes to the loop. */
+void
+fx_lanes_init(FxLoop *loop)
+{
+	lane_loop = loop;
+	if (lane_cxt == NULL)
+		lane_cxt = AllocSetContextCreate(TopMemoryContext, "finextract lanes",
+										 ALLOCSET_DEFAULT_SIZES);
+	if (trace_cxt == NULL)
+		trace_cxt = AllocSetContextCreate(TopMemoryContext, "finextract trace",
+										  ALLOCSET_DEFAULT_SIZES);
+}
+
+/* The loop the lanes run on. */
+FxLoop *
+fx_lane_loop(void)
+{
+	return lane_loop;
+}
+
+/* The lane of provider x key x model, created on first use. */
+FxLane *
+fx_lane_get(const char *provider, const char *key, const char *model,
+			int fixed_limit, int max_limit)
+{
+	char		name[160];
+	dlist_iter	it;
+	FxLane	   *lane;
+
+	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
+			 hash_bytes((const unsigned char *) key, strlen(key)));
+	dlist_foreach(it, &lanes)
+	{
+		lane = dlist_container(FxLane, node, it.cur);
+		if (strcmp(lane->name, name) == 0)
+		{
+			lane->fixed_limit = fixed_limit;
+			lane->max_limit = Max(max_limit, 1);
+			return lane;
+		}
+	}
+	lane = MemoryContextAllocZero(lane_cxt, sizeof(FxLane));
+	strlcpy(lane->name, name, sizeof(lane->name));
+	strlcpy(lane->provider, provider, sizeof(lane->provider));
+	lane->fixed_limit = fixed_limit;
+	lane->max_limit = Max(max_limit, 1);
+	lane->limit = 2;
+	lane->ssthresh = lane->max_limit;
+	lane->retry_tokens = 10;
+	dlist_init(&lane->queue);
+	dlist_push_tail(&lanes, &lane->node);
+	return lane;
+}
+
+/* The lane's current limit on calls in flight. */
+static int
+current_limit(FxLane *lane)
+{
+	if (lane->fixed_limit > 0)
+		return lane->fixed_limit;
+	return Max(1, Min((int) lane->limit, lane->max_limit));
+}
+
+/* Queue a call; it starts when the lane has room and is not paused. */
+void
+fx_lane_submit(FxLane *lane, FxCall *call)
+{
+	call->lane = lane;
+	call->attempt = 0;
+	call->ok = false;
+	call->error = NULL;
+	call->queued_at = GetCurrentTimestamp();
+	call->queued = true;
+	dlist_push_tail(&lane->queue, &call->node);
+	lane->nqueued++;
+	pump(lane);
+}
+
+/* Append a row to the trace for one finished attempt. */
+static void
+trace_attempt(FxCall *call)
+{
+	MemoryContext old = MemoryContextSwitchTo(trace_cxt);
+	FxTraceRow *r = palloc0(sizeof(FxTraceRow));
+	FxHttpRequest *q = &call->req;
+
+	r->job_id = call->job_id;
+	r->statement = call->statement;
+	r->provider = pstrdup(call->lane->provider);
+	r->endpoint = pstrdup(call->endpoint ? call->endpoint : "");
+	r->attempt = call->attempt;
+	r->queued_at = call->queued_at;
+	r->started_at = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												-(q->finished_ms - q->started_ms));
+	r->finished_at = GetCurrentTimestamp();
+	r->status = (int) q->status;
+	r->bytes_out = (int64) q->body_len;
+	r->bytes_in = (int64) q->resp_len;
+	r->error = call->error ? pstrdup(call->error) : NULL;
+	r->request_id = q->request_id[0] ? pstrdup(q->request_id) : NULL;
+	trace = lappend(trace, r);
+	MemoryContextSwitchTo(old);
+}
+
+/* Hand the trace rows gathered so far to store, then free them. */
+void
+fx_lane_flush_trace(void (*store) (List *rows))
+{
+	List	   *t = trace;
+
+	if (t == NIL)
+		return;
+	trace = NIL;
+	store(t);
+	MemoryContextReset(trace_cxt);
+}
+
+/* Record a latency sample. */
+static void
+note_latency(FxLane *lane, double ms)
+{
+	lane->lat_ms[lane->nlat % LAT_SAMPLES] = ms;
+	lane->nlat++;
+}
+
+/* Success: grow the limit, or shrink it when latency per unit says queueing. */
+static void
+adapt_on_success(FxLane *lane, FxCall *call)
+{
+	double		ms = (double) (call->req.finished_ms - call->req.started_ms);
+	double		per_unit = ms / Max(call->units, 1.0);
+
+	note_latency(lane, ms);
+	lane->n_ok++;
+	lane->consecutive_failures = 0;
+	lane->circuit_backoff_ms = 0;
+	lane->retry_tokens = Min(lane->retry_tokens + 0.1, 10.0);
+	if (lane->min_unit_ms <= 0 || per_unit < lane->min_unit_ms)
+		lane->min_unit_ms = per_unit;
+	else
+		lane->min_unit_ms *= 1.001;	/* forget slowly: the best may pass */
+	if (lane->fixed_limit > 0)
+		return;
+	/* Vegas: queued work estimated from latency above the best seen */
+	if (per_unit > 1.5 * lane->min_unit_ms && lane->limit > 1)
+	{
+		double		queued = lane->limit * (1.0 - lane->min_unit_ms / per_unit);
+
+		if (queued > 2.0)
+		{
+			lane->limit = Max(1.0, lane->limit - 1.0);
+			lane->ssthresh = lane->limit;
+			return;
+		}
+	}
+	if (lane->limit < lane->ssthresh)
+		lane->limit += 1.0;		/* slow start: doubles per round trip */
+	else
+		lane->limit += 1.0 / lane->limit;
+	lane->limit = Min(lane->limit, (double) lane->max_limit);
+}
+
+/* Overload (429/503): multiplicative decrease. */
+static void
+adapt_on_overload(FxLane *lane)
+{
+	lane->n_429++;
+	if (lane->fixed_limit > 0)
+		return;
+	lane->ssthresh = Max(1.0, lane->limit / 2.0);
+	lane->limit = lane->ssthresh;
+}
+
+/* Resume a paused lane. */
+static void
+unpause(void *arg)
+{
+	FxLane	   *lane = arg;
+
+	lane->pause_timer = 0;
+	pump(lane);
+}
+
+/* Send nothing on the lane for ms milliseconds. */
+static void
+pause_lane(FxLane *lane, double ms)
+{
+	int64		until = fx_now_ms() + (int64) ms;
+
+	if (until <= lane->paused_until)
+		return;
+	lane->paused_until = until;
+	if (lane->pause_timer)
+		fx_loop_cancel_timer(lane_loop, lane->pause_timer);
+	lane->pause_timer = fx_loop_timer(lane_loop, (int64) ms, unpause, lane);
+}
+
+/* Start one attempt of a call. */
+static void
+start_attempt(FxLane *lane, FxCall *call)
+{
+	call->attempt++;
+	call->running = true;
+	call->req.done = on_http_done;
+	call->req.arg = call;
+	lane->inflight++;
+	fx_http_start(&call->req);
+}
+
+/* Start queued calls while the lane has room. */
+static void
+pump(FxLane *lane)
+{
+	if (fx_now_ms() < lane->paused_until)
+		return;
+	while (lane->nqueued > 0 && lane->inflight < current_limit(lane))
+	{
+		FxCall	   *call = dlist_container(FxCall, node, dlist_pop_head_node(&lane->queue));
+
+		lane->nqueued--;
+		call->queued = false;
+		start_attempt(lane, call);
+		/* a circuit that was open lets one probe through */
+		if (lane->consecutive_failures >= CIRCUIT_FAILURES)
+			break;
+	}
+}
+
+/* Put a call back in the queue after its backoff. */
+static void
+requeue(void *arg)
+{
+	FxCall	   *call = arg;
+	FxLane	   *lane = call->lane;
+
+	call->retry_timer = 0;
+	call->queued = true;
+	call->queued_at = GetCurrentTimestamp();
+	dlist_push_head(&lane->queue, &call->node);
+	lane->nqueued++;
+	pump(lane);
+}
+
+/* Full-jitter exponential backoff in ms for the next attempt. */
+static double
+backoff_ms(int attempt)
+{
+	double		cap = Min(30000.0, 500.0 * (double) (1 << Min(attempt, 10)));
+
+	return cap * pg_prng_double(&pg_global_prng_state);
+}
+
+/* Finish a call, successfully or not. */
+static void
+finish(FxCall *call)
+{
+	call->running = false;
+	call->done(call);
+}
+
+/* Retry a call if its attempts and the lane's budget allow; else fail it. */
+static void
+retry_or_fail(FxCall *call, double min_wait_ms)
+{
+	FxLane	   *lane = call->lane;
+
+	if (call->attempt >= call->max_attempts || lane->retry_tokens < 1.0)
+	{
+		call->retryable = true;
+		lane->n_failed++;
+		if (call->attempt < call->max_attempts)
+			call->error = psprintf("%s (retry budget of the %s lane exhausted)",
+								   call->error, lane->provider);
+		finish(call);
+		return;
+	}
+	lane->retry_tokens -= 1.0;
+	lane->n_retries++;
+	call->running = false;
+	call->retry_timer = fx_loop_timer(lane_loop,
+									  (int64) Max(min_wait_ms, backoff_ms(call->attempt)),
+									  requeue, call);
+}
+
+/* Describe a failed attempt; sets *terminal for errors never to retry. */
+static char *
+describe_failure(FxHttpRequest *q, bool *terminal, bool *overload)
+{
+	char		code[64] = "",
+				type[64] = "";
+	char	   *msg;
+
+	*terminal = false;
+	*overload = false;
+	if (q->curl_code != 0)
+		return psprintf("%s: %s", q->url, q->error);
+	msg = q->resp ? fx_json_error_message(q->resp, q->resp_len, code, sizeof(code),
+										  type, sizeof(type)) : NULL;
+	if (q->status == 429 && strcmp(code, "insufficient_quota") == 0)
+		*terminal = true;
+	else if (q->status == 429 || q->status == 503)
+		*overload = true;
+	else if (q->status != 408 && q->status != 409 && q->status < 500)
+		*terminal = true;
+	{
+		char	   *s = psprintf("HTTP %ld%s%s", q->status, msg ? ": " : "", msg ? msg : "");
+
+		free(msg);
+		return s;
+	}
+}
+
+/* A transfer of a call ended. */
+static void
+on_http_done(FxHttpRequest *req)
+{
+	FxCall	   *call = req->arg;
+	FxLane	   *lane = call->lane;
+	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+	bool		terminal,
+				overload;
+
+	call->error = NULL;
+	if (req->curl_code == 0 && req->status >= 200 && req->status < 300)
+	{
+		call->ok = true;
+		if (call->hold_slot)
+			call->holding = true;
+		else
+		{
+			lane->inflight--;
+			adapt_on_success(lane, call);
+		}
+		trace_attempt(call);
+		MemoryContextSwitchTo(old);
+		finish(call);
+		pump(lane);
+		return;
+	}
+	lane->inflight--;
+	call->ok = false;
+	call->error = describe_failure(req, &terminal, &overload);
+	trace_attempt(call);
+	if (overload)
+	{
+		adapt_on_overload(lane);
+		pause_lane(lane, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0);
+	}
+	if (++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
+	{
+		lane->circuit_backoff_ms = Min(Max(lane->circuit_backoff_ms * 2, 1000.0), 30000.0);
+		pause_lane(lane, lane->circuit_backoff_ms);
+	}
+	if (terminal)
+	{
+		call->retryable = false;
+		lane->n_failed++;
+		finish(call);
+	}
+	else
+		retry_or_fail(call, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 0);
+	MemoryContextSwitchTo(old);
+	pump(lane);
+}
+
+/* The owner found a 2xx answer unusable (e.g. truncated JSON): retry it. */
+void
+fx_lane_retry(FxCall *call, const char *why)
+{
+	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+
+	call->ok = false;
+	call->error = pstrdup(why);
+	trace_attempt(call);
+	retry_or_fail(call, 0);
+	MemoryContextSwitchTo(old);
+}
+
+/* Forget a call: it is removed from the queue or its transfer dropped. */
+void
+fx_lane_cancel(FxCall *call)
+{
+	FxLane	   *lane = call->lane;
+
+	if (lane == NULL)
+		return;
+	if (call->queued)
+	{
+		dlist_delete(&call->node);
+		lane->nqueued--;
+		call->queued = false;
+	}
+	if (call->retry_timer)
+		fx_loop_cancel_timer(lane_loop, call->retry_timer);
+	call->retry_timer = 0;
+	if (call->running && call->req.active)
+	{
+		fx_http_cancel(&call->req);
+		lane->inflight--;
+	}
+	if (call->holding)
+	{
+		call->holding = false;
+		lane->inflight--;
+	}
+	call->running = false;
+	fx_http_reset(&call->req);
+	pump(lane);
+}
+
+/*
+ * The server finished the work of a held call (or it failed there): free
+ * its slot; a success feeds the limit with the work's whole duration.
+ */
+void
+fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms)
+{
+	FxLane	   *lane = call->lane;
+
+	if (lane == NULL || !call->holding)
+		return;
+	call->holding = false;
+	lane->inflight--;
+	if (ok)
+	{
+		call->units = units;
+		call->req.started_ms = call->req.finished_ms - elapsed_ms;
+		adapt_on_success(lane, call);
+	}
+	else
+		lane->n_failed++;
+	pump(lane);
+}
+
+/* Compare doubles for qsort. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Lane statistics as a JSON array (for finx.provider_stats). */
+char *
+fx_lanes_stats_json(void)
+{
+	StringInfoData b;
+	dlist_iter	it;
+	bool		first = true;
+
+	initStringInfo(&b);
+	appendStringInfoChar(&b, '[');
+	dlist_foreach(it, &lanes)
+	{
+		FxLane	   *l = dlist_container(FxLane, node, it.cur);
+		int			n = Min(l->nlat, LAT_SAMPLES);
+		double		s[LAT_SAMPLES];
+
+		memcpy(s, l->lat_ms, sizeof(double) * n);
+		qsort(s, n, sizeof(double), cmp_double);
+		appendStringInfo(&b, "%s{\"lane\":\"%s\",\"provider\":\"%s\",\"limit\":%d,"
+						 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
+						 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
+						 "\"paused_ms\":%lld}",
+						 first ? "" : ",", l->name, l->provider, current_limit(l),
+						 l->inflight, l->nqueued,
+						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
+						 (long long) l->n_ok, (long long) l->n_failed,
+						 (long long) l->n_429, (long long) l->n_retries,
+						 (long long) Max(0, l->paused_until - fx_now_ms()));
+		first = false;
+	}
+	appendStringInfoChar(&b, ']');
+	return b.data;
+}

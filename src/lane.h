@@ -1,0 +1,84 @@
+/*-------------------------------------------------------------------------
+ *
+ * lane.h
+ *	  Per-provider admission of remote calls: in-flight limit, pauses,
+ *	  retries, the circuit, statistics and the request trace.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_LANE_H
+#define FX_LANE_H
+
+#include "postgres.h"
+
+#include "lib/ilist.h"
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+
+#include "http.h"
+
+typedef struct FxLane FxLane;
+typedef struct FxCall FxCall;
+typedef void (*FxCallDone) (FxCall *call);
+
+struct FxCall
+{
+	/* set by the owner; req's method, url, headers, body and limits too */
+	FxHttpRequest req;
+	int			max_attempts;
+	double		units;			/* work in this call (pages, 1k tokens) */
+	int64		job_id;
+	int			statement;		/* statement number, 0 = none */
+	const char *endpoint;		/* for the trace: "whisper", "chat", ... */
+	bool		hold_slot;		/* on success keep the lane slot until
+								 * fx_lane_release (work still running at the
+								 * server, e.g. a whisper being processed) */
+	FxCallDone	done;
+	void	   *arg;
+
+	/* outcome, when done runs */
+	bool		ok;				/* a 2xx answer is in req */
+	bool		retryable;		/* a failure that might pass later */
+	char	   *error;			/* why it failed (palloc'd in the lane's context) */
+	int			attempt;
+
+	/* private */
+	dlist_node	node;
+	FxLane	   *lane;
+	FxTimerId	retry_timer;
+	TimestampTz queued_at;
+	bool		queued;
+	bool		running;
+	bool		holding;		/* owns a slot after a held success */
+};
+
+extern void fx_lanes_init(FxLoop *loop);
+extern FxLane *fx_lane_get(const char *provider, const char *key, const char *model,
+						   int fixed_limit, int max_limit);
+extern void fx_lane_submit(FxLane *lane, FxCall *call);
+extern void fx_lane_retry(FxCall *call, const char *why);
+extern void fx_lane_cancel(FxCall *call);
+extern void fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms);
+extern void fx_lane_flush_trace(void (*store) (List *rows));
+extern FxLoop *fx_lane_loop(void);
+extern char *fx_lanes_stats_json(void);
+
+/* one row of the request trace */
+typedef struct FxTraceRow
+{
+	int64		job_id;
+	int			statement;
+	char	   *provider;
+	char	   *endpoint;
+	int			attempt;
+	TimestampTz queued_at;
+	TimestampTz started_at;
+	TimestampTz finished_at;
+	int			status;
+	int64		bytes_out;
+	int64		bytes_in;
+	char	   *error;
+	char	   *request_id;
+} FxTraceRow;
+
+#endif							/* FX_LANE_H */

@@ -1,0 +1,91 @@
+/*-------------------------------------------------------------------------
+ *
+ * pipeline_int.h
+ *	  A job inside the worker, shared by pipeline.c (local steps) and
+ *	  pipeline_remote.c (LLMWhisperer and LLM steps).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_PIPELINE_INT_H
+#define FX_PIPELINE_INT_H
+
+#include "postgres.h"
+
+#include "lib/ilist.h"
+
+#include "child.h"
+#include "ocr.h"
+#include "options.h"
+#include "parse.h"
+#include "remote.h"
+#include "store.h"
+
+typedef struct FxWhisperGroup
+{
+	struct FxJob *job;
+	FxWhisper  *w;
+	int		   *pages;			/* ascending */
+	int			npages;
+	bool		done;
+} FxWhisperGroup;
+
+typedef struct FxStmtTask
+{
+	struct FxJob *job;
+	int			seq;			/* 1-based */
+	int			type;			/* fx_stmt_type of the located statement */
+	int			first_page;
+	int			last_page;
+	FxChat	   *chat;
+	fx_result  *res;
+	bool		started;
+	bool		done;
+} FxStmtTask;
+
+typedef struct FxJob
+{
+	dlist_node	node;
+	MemoryContext cxt;
+	FxClaim		claim;
+	FxJobOptions opts;
+	char	   *pdf_path;		/* temporary copy for child processes */
+	FxChild    *child;			/* pdftotext, while it runs */
+	FxOcrBatch *ocr;			/* OCR children, while they run */
+	char	  **pages;			/* page texts the parser reads */
+	int			npages;
+	bool		used_ocr;		/* some of them came from OCR */
+	bool		ocr_retryable;	/* an OCR failure may pass next time */
+	bool	   *ocr_wait;		/* pages in the running OCR batch */
+	FxTexts		texts;			/* what this attempt extracted (to cache) */
+	List	   *warnings;		/* of char * */
+
+	/* remote steps (pipeline_remote.c) */
+	bool		use_whisper_all;	/* statement pages from LLMWhisperer */
+	bool		use_whisper_ocr;	/* blank pages from LLMWhisperer */
+	bool		use_llm;		/* statements from the LLM */
+	char	   *mode;
+	char	   *model;
+	bool	   *page_ready;		/* the page's final text is in pages[] */
+	int			nwhisper;
+	FxWhisperGroup *wgroups;
+	int			pending_whisper;
+	int			nstmts;
+	FxStmtTask *stmts;
+	int			pending_llm;
+	bool		located;		/* stmts are known */
+} FxJob;
+
+extern void fx_job_fail(FxJob *job, const char *error, bool retryable);
+extern void fx_job_end(FxJob *job);
+extern bool fx_job_pdf_file(FxJob *job);
+extern fx_result *fx_job_parse(FxJob *job);
+extern void fx_job_finish_local(FxJob *job);
+extern void fx_job_complete(FxJob *job, fx_result *res);
+extern void fx_sanitize_utf8(char *s, size_t len);
+
+/* pipeline_remote.c */
+extern char *fx_job_resolve_providers(FxJob *job);
+extern bool fx_remote_take(FxJob *job, const int *blank, int nblank);
+extern void fx_remote_cancel(FxJob *job);
+
+#endif							/* FX_PIPELINE_INT_H */

@@ -1,0 +1,400 @@
+/*-------------------------------------------------------------------------
+ *
+ * pipeline_remote.c
+ *	  The remote steps of a job: text from LLMWhisperer, statements from an
+ *	  LLM, pipelined on the worker's loop.
+ *
+ * Locate first: the statements' pages are found on the local text layer,
+ * so only those pages are sent (both APIs bill per page or token).  Each
+ * located statement's pages that are neither cached nor already requested
+ * by an earlier statement form one extraction, so a page shared by two
+ * statements is extracted once, and a statement's LLM call starts as soon
+ * as all of its pages have text, while other extractions are still running.
+ * A scan with no text layer at all is first extracted whole, then located.
+ * Results of the LLM are checked like the local parser's, and stored in the
+ * same single transaction.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/memutils.h"
+
+#include "finextract.h"
+#include "parse_int.h"
+#include "pipeline_int.h"
+
+static void start_ready_statements(FxJob *job);
+static void maybe_finish(FxJob *job);
+
+/* The setting, unless the job's option overrides it. */
+static const char *
+choose(const char *option, const char *setting)
+{
+	return (option && option[0] && strcmp(option, "auto") != 0) ? option : setting;
+}
+
+/*
+ * Decide which providers the job uses.  Returns why the job cannot run as
+ * asked (a provider requested but not configured), or NULL.
+ */
+char *
+fx_job_resolve_providers(FxJob *job)
+{
+	const char *ex = choose(job->opts.text_extractor, finx_text_extractor);
+	const char *st = choose(job->opts.structurer, finx_structurer);
+
+	job->mode = pstrdup(job->opts.mode[0] ? job->opts.mode : finx_whisper_mode);
+	job->model = pstrdup(job->opts.model[0] ? job->opts.model : finx_llm_model);
+	job->use_whisper_all = strcmp(ex, "llmwhisperer") == 0;
+	job->use_whisper_ocr = strcmp(ex, "auto") == 0 && fx_whisper_configured() &&
+		(strcmp(finx_ocr, "llmwhisperer") == 0 || strcmp(finx_ocr, "auto") == 0);
+	job->use_llm = strcmp(st, "llm") == 0 || (strcmp(st, "auto") == 0 && fx_llm_configured());
+	if (job->use_whisper_all && !fx_whisper_configured())
+		return pstrdup("text_extractor 'llmwhisperer' needs finextract.llmwhisperer_api_key");
+	if (job->use_llm && !fx_llm_configured())
+		return pstrdup("structurer 'llm' needs finextract.llm_api_key");
+	return NULL;
+}
+
+/* Number of pages of a statement task that have no final text yet. */
+static bool
+task_ready(FxJob *job, FxStmtTask *t)
+{
+	for (int p = t->first_page; p <= t->last_page; p++)
+		if (!job->page_ready[p - 1])
+			return false;
+	return true;
+}
+
+/* Make the statement tasks from a located result. */
+static void
+make_tasks(FxJob *job, const fx_result *res)
+{
+	job->nstmts = res->nstatements;
+	job->stmts = palloc0(sizeof(FxStmtTask) * Max(job->nstmts, 1));
+	for (int i = 0; i < res->nstatements; i++)
+	{
+		job->stmts[i].job = job;
+		job->stmts[i].seq = i + 1;
+		job->stmts[i].type = res->statements[i].type;
+		job->stmts[i].first_page = res->statements[i].first_page;
+		job->stmts[i].last_page = res->statements[i].last_page;
+	}
+	job->located = true;
+}
+
+static void whisper_done(void *arg, char **texts, const char *error, bool retryable);
+
+/* Start one extraction of pages (ascending). */
+static void
+start_group(FxJob *job, int *pages, int n)
+{
+	FxWhisperGroup *g = &job->wgroups[job->nwhisper++];
+
+	g->job = job;
+	g->pages = pages;
+	g->npages = n;
+	job->pending_whisper++;
+	g->w = fx_whisper_start(job->claim.id, job->claim.document_id, job->pdf_path,
+							job->claim.file_name, pages, n, job->mode,
+							whisper_done, g);
+}
+
+/* Take cached LLMWhisperer text for the pages that have it. */
+static void
+use_cached_whisper(FxJob *job)
+{
+	char	   *err;
+	int			n = 0;
+	char	  **cached = fx_store_load_pages(job->claim.document_id,
+											 fx_whisper_engine(job->mode), true, &n, &err);
+
+	if (cached == NULL)
+		return;
+	for (int i = 0; i < Min(n, job->npages); i++)
+		if (cached[i])
+		{
+			job->pages[i] = cached[i];
+			job->page_ready[i] = true;
+		}
+}
+
+/* Group the statements' missing pages into extractions (each page once). */
+static void
+plan_statement_groups(FxJob *job)
+{
+	bool	   *asked = palloc0(sizeof(bool) * job->npages);
+
+	job->wgroups = palloc0(sizeof(FxWhisperGroup) * Max(job->nstmts, 1));
+	for (int s = 0; s < job->nstmts; s++)
+	{
+		FxStmtTask *t = &job->stmts[s];
+		int		   *pages = palloc(sizeof(int) * (t->last_page - t->first_page + 1));
+		int			n = 0;
+
+		for (int p = t->first_page; p <= t->last_page; p++)
+			if (!job->page_ready[p - 1] && !asked[p - 1])
+			{
+				asked[p - 1] = true;
+				pages[n++] = p;
+			}
+		if (n > 0)
+			start_group(job, pages, n);
+	}
+}
+
+/* One LLM call ended. */
+static void
+chat_done(void *arg, fx_result *res, const char *error, bool retryable)
+{
+	FxStmtTask *t = arg;
+	FxJob	   *job = t->job;
+	MemoryContext old = MemoryContextSwitchTo(job->cxt);
+
+	t->chat = NULL;
+	t->done = true;
+	job->pending_llm--;
+	if (res == NULL)
+		fx_job_fail(job, psprintf("statement %d (pages %d-%d): %s", t->seq,
+								  t->first_page, t->last_page, error), retryable);
+	else
+	{
+		t->res = res;
+		maybe_finish(job);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Start the LLM calls of statements whose pages all have text. */
+static void
+start_ready_statements(FxJob *job)
+{
+	for (int s = 0; s < job->nstmts; s++)
+	{
+		FxStmtTask *t = &job->stmts[s];
+		int			n = t->last_page - t->first_page + 1;
+		const char **texts;
+		int		   *pages;
+
+		if (t->started || !task_ready(job, t))
+			continue;
+		texts = palloc(sizeof(char *) * n);
+		pages = palloc(sizeof(int) * n);
+		for (int k = 0; k < n; k++)
+		{
+			pages[k] = t->first_page + k;
+			texts[k] = job->pages[pages[k] - 1];
+		}
+		t->started = true;
+		job->pending_llm++;
+		t->chat = fx_chat_start(job->claim.id, t->seq, job->model, texts, pages, n,
+								t->type, chat_done, t);
+	}
+}
+
+/* All LLM answers are in: one result, checked, stored. */
+static void
+complete_from_llm(FxJob *job)
+{
+	fx_result  *res = calloc(1, sizeof(fx_result));
+	int			total = 0,
+				k = 0;
+
+	for (int s = 0; s < job->nstmts; s++)
+		total += job->stmts[s].res->nstatements;
+	if (res)
+		res->statements = calloc(Max(total, 1), sizeof(fx_statement));
+	if (res == NULL || res->statements == NULL)
+	{
+		free(res);
+		fx_job_fail(job, "out of memory", true);
+		return;
+	}
+	res->npages = job->npages;
+	for (int s = 0; s < job->nstmts; s++)
+	{
+		fx_result  *r = job->stmts[s].res;
+
+		for (int i = 0; i < r->nstatements; i++)
+		{
+			res->statements[k] = r->statements[i];
+			fx_check_statement(&res->statements[k]);
+			k++;
+		}
+		r->nstatements = 0;		/* now owned by res */
+		fx_result_free(r);
+		job->stmts[s].res = NULL;
+	}
+	res->nstatements = k;
+	if (k == 0)
+	{
+		fx_result_free(res);
+		fx_job_fail(job, "the LLM found no statement on the located pages", false);
+		return;
+	}
+	fx_job_complete(job, res);
+}
+
+/* Go on when nothing is pending any more. */
+static void
+maybe_finish(FxJob *job)
+{
+	if (job->pending_whisper > 0 || job->pending_llm > 0)
+		return;
+	if (!job->use_llm)
+		fx_job_finish_local(job);
+	else if (!job->located)
+	{
+		/* a scan extracted whole: locate on its text, then structure */
+		fx_result  *loc = fx_job_parse(job);
+
+		if (loc == NULL || loc->nstatements == 0)
+		{
+			fx_result_free(loc);
+			fx_job_fail(job, "no financial statements found in the extracted text", false);
+			return;
+		}
+		make_tasks(job, loc);
+		fx_result_free(loc);
+		start_ready_statements(job);
+	}
+	else
+	{
+		for (int s = 0; s < job->nstmts; s++)
+			if (!job->stmts[s].done)
+			{
+				start_ready_statements(job);
+				return;
+			}
+		complete_from_llm(job);
+	}
+}
+
+/* One extraction ended: its pages get their text, waiting statements go. */
+static void
+whisper_done(void *arg, char **texts, const char *error, bool retryable)
+{
+	FxWhisperGroup *g = arg;
+	FxJob	   *job = g->job;
+	MemoryContext old = MemoryContextSwitchTo(job->cxt);
+
+	g->w = NULL;
+	g->done = true;
+	job->pending_whisper--;
+	if (texts == NULL)
+	{
+		fx_job_fail(job, error, retryable);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	for (int i = 0; i < g->npages; i++)
+	{
+		fx_sanitize_utf8(texts[i], strlen(texts[i]));
+		job->pages[g->pages[i] - 1] = texts[i];
+		job->page_ready[g->pages[i] - 1] = true;
+	}
+	if (job->use_llm && job->located)
+		start_ready_statements(job);
+	maybe_finish(job);
+	MemoryContextSwitchTo(old);
+}
+
+/* Extract the blank pages (those not cached) in one request. */
+static void
+plan_blank_group(FxJob *job, const int *blank, int nblank)
+{
+	int		   *pages = palloc(sizeof(int) * Max(nblank, 1));
+	int			n = 0;
+
+	for (int i = 0; i < job->npages; i++)
+		job->page_ready[i] = true;
+	for (int k = 0; k < nblank; k++)
+		job->page_ready[blank[k] - 1] = false;
+	use_cached_whisper(job);
+	for (int k = 0; k < nblank; k++)
+		if (!job->page_ready[blank[k] - 1])
+			pages[n++] = blank[k];
+	job->wgroups = palloc0(sizeof(FxWhisperGroup));
+	if (n > 0)
+		start_group(job, pages, n);
+}
+
+/* Locate on the local text when the statement pages come from LLMWhisperer. */
+static bool
+plan_whisper_all(FxJob *job, int nblank)
+{
+	fx_result  *loc = fx_job_parse(job);
+
+	if (loc && loc->nstatements > 0)
+	{
+		make_tasks(job, loc);
+		fx_result_free(loc);
+		use_cached_whisper(job);
+		return true;
+	}
+	fx_result_free(loc);
+	if (nblank == 0)
+		return false;			/* text but no statements: the local verdict stands */
+	return true;				/* a scan: extract it whole (below) */
+}
+
+/*
+ * Take over a job whose local text is known, when it uses a remote
+ * provider.  Returns false when the local pipeline should go on.
+ */
+bool
+fx_remote_take(FxJob *job, const int *blank, int nblank)
+{
+	bool		whisper_blank;
+
+	if (!job->use_whisper_all && !job->use_llm && !(job->use_whisper_ocr && nblank > 0))
+		return false;
+	job->page_ready = palloc(sizeof(bool) * job->npages);
+	for (int i = 0; i < job->npages; i++)
+		job->page_ready[i] = !job->use_whisper_all;
+	if (job->use_whisper_all && !plan_whisper_all(job, nblank))
+		return false;
+	whisper_blank = (job->use_whisper_all && !job->located) ||
+		(job->use_whisper_ocr && nblank > 0 && !job->use_whisper_all);
+	if ((job->use_whisper_all || whisper_blank) && !fx_job_pdf_file(job))
+		return true;			/* failed and ended */
+	if (job->use_whisper_all && job->located)
+		plan_statement_groups(job);
+	if (whisper_blank)
+		plan_blank_group(job, blank, nblank);
+	if (job->use_llm && !job->located && job->pending_whisper == 0)
+	{
+		fx_result  *loc = fx_job_parse(job);
+
+		if (loc == NULL || loc->nstatements == 0)
+		{
+			fx_result_free(loc);
+			return false;		/* the local verdict (no statements) stands */
+		}
+		make_tasks(job, loc);
+		fx_result_free(loc);
+	}
+	fx_store_set_stage(&job->claim, job->pending_whisper > 0 ? "text" : "structure");
+	if (job->use_llm && job->located)
+		start_ready_statements(job);
+	maybe_finish(job);
+	return true;
+}
+
+/* Stop every remote call of a job (it ends or was cancelled). */
+void
+fx_remote_cancel(FxJob *job)
+{
+	for (int i = 0; i < job->nwhisper; i++)
+		if (job->wgroups[i].w && !job->wgroups[i].done)
+			fx_whisper_cancel(job->wgroups[i].w);
+	for (int i = 0; i < job->nstmts; i++)
+		if (job->stmts[i].chat && !job->stmts[i].done)
+			fx_chat_cancel(job->stmts[i].chat);
+	for (int i = 0; i < job->nstmts; i++)
+		if (job->stmts[i].res)
+			fx_result_free(job->stmts[i].res);
+	job->nwhisper = 0;
+	job->nstmts = 0;
+}

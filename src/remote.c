@@ -1,0 +1,577 @@
+/*-------------------------------------------------------------------------
+ *
+ * remote.c
+ *	  LLMWhisperer v2 and OpenAI-compatible chat completions, as state
+ *	  machines of lane calls on the worker's loop.
+ *
+ * An extraction (document x pages x mode) is submitted once: its
+ * whisper_hash is committed as soon as the 202 arrives, so a restarted
+ * worker polls it instead of paying again; the one-shot retrieve's text is
+ * committed to the text cache before anything uses it.  Polls start near
+ * the processing time observed so far (seconds per page) and back off to
+ * finextract.llmwhisperer_poll_interval; they go through their own lane so
+ * hundreds of pending extractions cannot flood the API.  A submit holds its
+ * slot in the whisper lane until the server has processed it, so the lane's
+ * limit is the number of extractions in processing: what the server's
+ * capacity bounds.  A chat call sends one statement's pages with the strict
+ * statement schema; an unusable answer is an error, never data.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "utils/memutils.h"
+
+#include "finextract.h"
+#include "json.h"
+#include "lane.h"
+#include "prompt.h"
+#include "remote.h"
+#include "store.h"
+
+#define POLL_LANE_LIMIT 8
+#define MAX_WHISPER_RESPONSE (256 * 1024 * 1024)
+#define MAX_CHAT_RESPONSE (16 * 1024 * 1024)
+#define MAX_SMALL_RESPONSE (1024 * 1024)
+
+static const char statement_schema[] =
+#include "statement_schema.inc"
+;
+
+typedef enum
+{
+	WH_SUBMIT, WH_STATUS, WH_RETRIEVE
+} WhisperPhase;
+
+struct FxWhisper
+{
+	MemoryContext cxt;
+	int64		job_id;
+	int64		document_id;
+	char	   *pdf_path;
+	char	   *file_name;
+	int		   *pages;
+	int			npages;
+	char	   *pages_key;
+	char	   *mode;
+	char	   *hash;
+	WhisperPhase phase;
+	FxCall		submit;			/* holds the whisper lane slot */
+	FxCall		poll;			/* status and retrieve */
+	char	   *body;			/* PDF bytes (malloc) */
+	size_t		body_len;
+	char	   *headers[3];
+	FxTimerId	poll_timer;
+	double		poll_delay_ms;
+	int64		submitted_ms;
+	int			resubmits;
+	FxWhisperDone done;
+	void	   *arg;
+};
+
+struct FxChat
+{
+	MemoryContext cxt;
+	FxCall		call;
+	char	   *body;
+	char	   *headers[3];
+	int			first_page;
+	int			last_page;
+	FxChatDone	done;
+	void	   *arg;
+};
+
+static double secs_per_page = 1.0;	/* observed whisper processing time */
+
+bool
+fx_whisper_configured(void)
+{
+	return finx_whisper_key && finx_whisper_key[0] != '\0';
+}
+
+bool
+fx_llm_configured(void)
+{
+	return finx_llm_key && finx_llm_key[0] != '\0';
+}
+
+/* Cache key of LLMWhisperer text. */
+char *
+fx_whisper_engine(const char *mode)
+{
+	return psprintf("llmwhisperer/%s", mode);
+}
+
+/* Percent-encode a query value. */
+static char *
+url_encode(const char *s)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+	{
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			appendStringInfoChar(&b, *p);
+		else
+			appendStringInfo(&b, "%%%02X", *p);
+	}
+	return b.data;
+}
+
+/* "3-5,7" from ascending page numbers. */
+static char *
+pages_key(const int *pages, int n)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	for (int i = 0; i < n; i++)
+	{
+		int			j = i;
+
+		while (j + 1 < n && pages[j + 1] == pages[j] + 1)
+			j++;
+		appendStringInfo(&b, "%s%d", i ? "," : "", pages[i]);
+		if (j > i)
+			appendStringInfo(&b, "-%d", pages[j]);
+		i = j;
+	}
+	return b.data;
+}
+
+/* Fill the common parts of a call. */
+static void
+init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
+		  const char *method, char *url, char **headers, size_t max_response)
+{
+	memset(c, 0, sizeof(FxCall));
+	c->req.method = method;
+	c->req.url = url;
+	c->req.headers = headers;
+	c->req.timeout_ms = finx_request_timeout_ms;
+	c->req.connect_timeout_ms = finx_connect_timeout_ms;
+	c->req.max_response = max_response;
+	c->req.retry_after_s = -1;
+	c->max_attempts = finx_request_attempts;
+	c->units = 1;
+	c->job_id = job_id;
+	c->statement = statement;
+	c->endpoint = endpoint;
+}
+
+/* The lanes of LLMWhisperer submits and of its polls. */
+static FxLane *
+whisper_lane(void)
+{
+	return fx_lane_get("llmwhisperer", finx_whisper_key, NULL,
+					   finx_whisper_max_concurrency, finx_max_concurrency_bound);
+}
+
+static FxLane *
+poll_lane(void)
+{
+	return fx_lane_get("llmwhisperer-poll", finx_whisper_key, NULL,
+					   POLL_LANE_LIMIT, POLL_LANE_LIMIT);
+}
+
+/* Read the PDF for upload (malloc). */
+static bool
+read_pdf(FxWhisper *w)
+{
+	int			fd = open(w->pdf_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t		got = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	w->body = malloc(Max(st.st_size, 1));
+	while (w->body && got < (size_t) st.st_size)
+	{
+		ssize_t		n = read(fd, w->body + got, st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	w->body_len = got;
+	return w->body && got == (size_t) st.st_size;
+}
+
+static void whisper_submitted(FxCall *c);
+static void whisper_polled(FxCall *c);
+static void schedule_poll(FxWhisper *w);
+
+/* End an extraction: report and release what it holds. */
+static void
+whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
+{
+	if (w->poll_timer)
+		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
+	w->poll_timer = 0;
+	fx_lane_release(&w->submit, texts != NULL, w->npages,
+					fx_now_ms() - w->submitted_ms);
+	free(w->body);
+	w->body = NULL;
+	w->done(w->arg, texts, error, retryable);
+}
+
+/* POST /whisper with the PDF. */
+static void
+whisper_submit(FxWhisper *w)
+{
+	char	   *url = psprintf("%s/whisper?mode=%s&output_mode=layout_preserving"
+							   "&pages_to_extract=%s&page_seperator=%%3C%%3C%%3C"
+							   "&page_separator=%%3C%%3C%%3C&file_name=%s",
+							   finx_whisper_url, url_encode(w->mode),
+							   url_encode(w->pages_key), url_encode(w->file_name));
+
+	if (w->body == NULL && !read_pdf(w))
+	{
+		whisper_end(w, NULL, "could not read the document for upload", true);
+		return;
+	}
+	w->phase = WH_SUBMIT;
+	init_call(&w->submit, w->job_id, 0, "whisper", "POST", url, w->headers,
+			  MAX_SMALL_RESPONSE);
+	w->submit.req.body = w->body;
+	w->submit.req.body_len = w->body_len;
+	w->submit.units = w->npages;
+	w->submit.hold_slot = true;
+	w->submit.done = whisper_submitted;
+	w->submit.arg = w;
+	fx_lane_submit(whisper_lane(), &w->submit);
+}
+
+/* The submit answered. */
+static void
+whisper_submitted(FxCall *c)
+{
+	FxWhisper  *w = c->arg;
+	MemoryContext old = MemoryContextSwitchTo(w->cxt);
+	char	   *hash = NULL,
+			   *jerr = NULL,
+			   *serr;
+
+	if (!c->ok)
+	{
+		whisper_end(w, NULL, psprintf("LLMWhisperer submit failed: %s", c->error), c->retryable);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	if (fx_json_whisper_submit(c->req.resp, c->req.resp_len, &hash, &jerr) != 0)
+	{
+		fx_lane_retry(c, jerr ? jerr : "unreadable submit answer");
+		free(jerr);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	w->hash = pstrdup(hash);
+	free(hash);
+	w->submitted_ms = fx_now_ms();
+	/* commit the hash before anything else: a restart polls, never pays twice */
+	if (!fx_store_whisper_save(w->document_id, w->pages_key, w->mode, w->hash, &serr))
+		ereport(LOG, (errmsg("finextract: could not save whisper hash: %s", serr)));
+	w->poll_delay_ms = Max(250.0, secs_per_page * 1000.0 * w->npages);
+	schedule_poll(w);
+	MemoryContextSwitchTo(old);
+}
+
+/* Send a status poll or the retrieve. */
+static void
+send_poll(void *arg)
+{
+	FxWhisper  *w = arg;
+	char	   *url;
+
+	w->poll_timer = 0;
+	url = psprintf("%s/%s?whisper_hash=%s", finx_whisper_url,
+				   w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
+				   url_encode(w->hash));
+	init_call(&w->poll, w->job_id, 0,
+			  w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
+			  "GET", url, w->headers,
+			  w->phase == WH_RETRIEVE ? MAX_WHISPER_RESPONSE : MAX_SMALL_RESPONSE);
+	/* a retrieve is one-shot: retrying it after a lost answer cannot help */
+	if (w->phase == WH_RETRIEVE)
+		w->poll.max_attempts = 1;
+	w->poll.done = whisper_polled;
+	w->poll.arg = w;
+	fx_lane_submit(poll_lane(), &w->poll);
+}
+
+/* Poll again after the current delay, then back off. */
+static void
+schedule_poll(FxWhisper *w)
+{
+	w->phase = WH_STATUS;
+	w->poll_timer = fx_loop_timer(fx_lane_loop(), (int64) w->poll_delay_ms, send_poll, w);
+	w->poll_delay_ms = Min(w->poll_delay_ms * 1.5, (double) finx_whisper_poll_ms);
+}
+
+/* The server lost the hash: submit again (bounded). */
+static void
+resubmit(FxWhisper *w, const char *why)
+{
+	fx_store_whisper_forget(w->document_id, w->pages_key, w->mode);
+	fx_lane_release(&w->submit, false, 0, 0);
+	if (++w->resubmits > 2)
+	{
+		whisper_end(w, NULL, psprintf("LLMWhisperer lost the extraction: %s", why), true);
+		return;
+	}
+	whisper_submit(w);
+}
+
+/* The retrieve answered: commit the text, then hand it over. */
+static void
+whisper_retrieved(FxWhisper *w, FxCall *c)
+{
+	char	   *text = NULL,
+			   *jerr = NULL,
+			   *serr;
+	char	  **split = NULL;
+	int			n;
+	char	  **texts;
+
+	if (fx_json_whisper_retrieve(c->req.resp, c->req.resp_len, &text, &jerr) != 0)
+	{
+		resubmit(w, jerr ? jerr : "unreadable retrieve answer");
+		free(jerr);
+		return;
+	}
+	n = fx_split_whisper_pages(text, "<<<", &split);
+	free(text);
+	if (n != w->npages)
+	{
+		fx_free_pages(split, Max(n, 0));
+		whisper_end(w, NULL, psprintf("LLMWhisperer returned %d page(s) for %d requested", n, w->npages), false);
+		return;
+	}
+	texts = palloc(sizeof(char *) * n);
+	for (int i = 0; i < n; i++)
+		texts[i] = pstrdup(split[i]);
+	fx_free_pages(split, n);
+	secs_per_page = 0.7 * secs_per_page +
+		0.3 * ((double) (fx_now_ms() - w->submitted_ms) / 1000.0 / Max(w->npages, 1));
+	if (!fx_store_whisper_retrieved(w->document_id, w->pages_key, w->mode,
+									fx_whisper_engine(w->mode), w->pages, texts, n, &serr))
+		ereport(LOG, (errmsg("finextract: could not store retrieved text: %s", serr)));
+	whisper_end(w, texts, NULL, false);
+}
+
+/* A status poll or the retrieve answered. */
+static void
+whisper_polled(FxCall *c)
+{
+	FxWhisper  *w = c->arg;
+	MemoryContext old = MemoryContextSwitchTo(w->cxt);
+	char	   *status = NULL,
+			   *message = NULL,
+			   *jerr = NULL;
+
+	if (!c->ok && c->req.status == 400 && w->phase == WH_STATUS)
+		resubmit(w, c->error);
+	else if (!c->ok && w->phase == WH_RETRIEVE && c->req.status == 400)
+		resubmit(w, c->error);	/* already delivered: the text was lost */
+	else if (!c->ok)
+		whisper_end(w, NULL, psprintf("LLMWhisperer %s failed: %s",
+									  w->phase == WH_RETRIEVE ? "retrieve" : "status poll",
+									  c->error), c->retryable);
+	else if (w->phase == WH_RETRIEVE)
+		whisper_retrieved(w, c);
+	else if (fx_json_whisper_status(c->req.resp, c->req.resp_len, &status, &message, &jerr) != 0)
+		schedule_poll(w);
+	else
+	{
+		fx_whisper_state st = fx_whisper_state_of(status);
+
+		if (st == FX_WHISPER_READY)
+		{
+			w->phase = WH_RETRIEVE;
+			send_poll(w);
+		}
+		else if (st == FX_WHISPER_FAILED)
+			whisper_end(w, NULL, psprintf("LLMWhisperer could not extract the text: %s",
+										  message ? message : status), true);
+		else if (st == FX_WHISPER_RETRIEVED)
+			resubmit(w, "the text was already retrieved");
+		else
+			schedule_poll(w);
+	}
+	free(status);
+	free(message);
+	free(jerr);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Extract the text of pages (ascending) of a PDF; done runs once.  An
+ * extraction of the same pages and mode already submitted (before a
+ * restart) is polled rather than submitted again.
+ */
+FxWhisper *
+fx_whisper_start(int64 job_id, int64 document_id, const char *pdf_path,
+				 const char *file_name, const int *pages, int npages,
+				 const char *mode, FxWhisperDone done, void *arg)
+{
+	FxWhisper  *w = palloc0(sizeof(FxWhisper));
+
+	w->cxt = CurrentMemoryContext;
+	w->job_id = job_id;
+	w->document_id = document_id;
+	w->pdf_path = pstrdup(pdf_path);
+	w->file_name = pstrdup(file_name);
+	w->pages = palloc(sizeof(int) * npages);
+	memcpy(w->pages, pages, sizeof(int) * npages);
+	w->npages = npages;
+	w->pages_key = pages_key(pages, npages);
+	w->mode = pstrdup(mode);
+	w->headers[0] = psprintf("unstract-key: %s", finx_whisper_key);
+	w->headers[1] = "Content-Type: application/octet-stream";
+	w->headers[2] = NULL;
+	w->done = done;
+	w->arg = arg;
+	w->hash = fx_store_whisper_get(document_id, w->pages_key, w->mode);
+	if (w->hash)
+	{
+		/* submitted before a restart: poll it, holding a lane slot meanwhile */
+		w->submitted_ms = fx_now_ms();
+		w->poll_delay_ms = 0;
+		schedule_poll(w);
+	}
+	else
+		whisper_submit(w);
+	return w;
+}
+
+/* Abandon an extraction: no callback. */
+void
+fx_whisper_cancel(FxWhisper *w)
+{
+	if (w->poll_timer)
+		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
+	w->poll_timer = 0;
+	fx_lane_cancel(&w->submit);
+	fx_lane_cancel(&w->poll);
+	free(w->body);
+	w->body = NULL;
+}
+
+/* The LLM lane. */
+static FxLane *
+llm_lane(const char *model)
+{
+	return fx_lane_get("llm", finx_llm_key, model, finx_llm_max_concurrency,
+					   finx_max_concurrency_bound);
+}
+
+/* Is a chat parse error about the body itself (a transport problem)? */
+static bool
+body_unreadable(const char *err)
+{
+	return strncmp(err, "the answer is not valid JSON", 28) == 0 ||
+		strncmp(err, "the answer is empty", 19) == 0 ||
+		strncmp(err, "the answer is not a JSON object", 31) == 0;
+}
+
+/* A chat call answered. */
+static void
+chat_answered(FxCall *c)
+{
+	FxChat	   *ch = c->arg;
+	MemoryContext old = MemoryContextSwitchTo(ch->cxt);
+	fx_chat_info info;
+	char	   *jerr = NULL;
+	fx_result  *res;
+
+	if (!c->ok)
+	{
+		ch->done(ch->arg, NULL, psprintf("LLM call failed: %s", c->error), c->retryable);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	memset(&info, 0, sizeof(info));
+	res = fx_json_chat_response(c->req.resp, c->req.resp_len, ch->first_page,
+								ch->last_page, &info, &jerr);
+	if (res == NULL && jerr && body_unreadable(jerr))
+		fx_lane_retry(c, jerr);
+	else if (res == NULL)
+		ch->done(ch->arg, NULL, psprintf("the LLM's answer was rejected: %s",
+										 jerr ? jerr : "out of memory"), false);
+	else
+		ch->done(ch->arg, res, NULL, false);
+	free(jerr);
+	MemoryContextSwitchTo(old);
+}
+
+/* Start one structuring call for a statement's pages. */
+FxChat *
+fx_chat_start(int64 job_id, int statement, const char *model,
+			  const char *const *texts, const int *pages, int npages,
+			  int type_hint, FxChatDone done, void *arg)
+{
+	FxChat	   *ch = palloc0(sizeof(FxChat));
+	bool		azure = finx_llm_api_version && finx_llm_api_version[0];
+	char	   *system = fx_llm_system_prompt();
+	char	   *user = fx_llm_user_prompt(type_hint, texts, pages, npages);
+	char	   *err = NULL;
+	char	   *url;
+
+	ch->cxt = CurrentMemoryContext;
+	ch->first_page = pages[0];
+	ch->last_page = pages[npages - 1];
+	ch->done = done;
+	ch->arg = arg;
+	ch->body = fx_json_chat_request(azure ? NULL : model, system, user,
+									statement_schema, finx_llm_max_tokens, &err);
+	free(system);
+	free(user);
+	url = azure ?
+		psprintf("%s/openai/deployments/%s/chat/completions?api-version=%s",
+				 finx_llm_url, url_encode(model), url_encode(finx_llm_api_version)) :
+		psprintf("%s/chat/completions", finx_llm_url);
+	ch->headers[0] = azure ? psprintf("api-key: %s", finx_llm_key) :
+		psprintf("Authorization: Bearer %s", finx_llm_key);
+	ch->headers[1] = "Content-Type: application/json";
+	ch->headers[2] = NULL;
+	init_call(&ch->call, job_id, statement, "chat", "POST", url, ch->headers,
+			  MAX_CHAT_RESPONSE);
+	ch->call.req.body = ch->body;
+	ch->call.req.body_len = ch->body ? strlen(ch->body) : 0;
+	ch->call.units = Max(1.0, (double) ch->call.req.body_len / 4000.0);
+	ch->call.done = chat_answered;
+	ch->call.arg = ch;
+	if (ch->body == NULL)
+	{
+		done(arg, NULL, psprintf("could not build the LLM request: %s", err ? err : "out of memory"), false);
+		free(err);
+		return ch;
+	}
+	fx_lane_submit(llm_lane(model), &ch->call);
+	return ch;
+}
+
+/* Abandon a chat call: no callback. */
+void
+fx_chat_cancel(FxChat *ch)
+{
+	fx_lane_cancel(&ch->call);
+	free(ch->body);
+	ch->body = NULL;
+}
+
+/* Store the trace rows gathered so far. */
+void
+fx_remote_flush_trace(void)
+{
+	fx_lane_flush_trace(fx_store_trace);
+}

@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ *
+ * remote.h
+ *	  The remote providers as the pipeline sees them: LLMWhisperer text
+ *	  extraction of a set of pages, and one LLM structuring call.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FX_REMOTE_H
+#define FX_REMOTE_H
+
+#include "postgres.h"
+
+#include "parse.h"
+
+typedef struct FxWhisper FxWhisper;
+typedef struct FxChat FxChat;
+
+/* texts[i] is the text of pages[i]; on failure texts is NULL and error says why */
+typedef void (*FxWhisperDone) (void *arg, char **texts, const char *error,
+							   bool retryable);
+
+/* res holds the statements of one call; on failure NULL and error says why */
+typedef void (*FxChatDone) (void *arg, fx_result *res, const char *error,
+							bool retryable);
+
+extern bool fx_whisper_configured(void);
+extern bool fx_llm_configured(void);
+extern char *fx_whisper_engine(const char *mode);
+extern FxWhisper *fx_whisper_start(int64 job_id, int64 document_id,
+								   const char *pdf_path, const char *file_name,
+								   const int *pages, int npages, const char *mode,
+								   FxWhisperDone done, void *arg);
+extern void fx_whisper_cancel(FxWhisper *w);
+extern FxChat *fx_chat_start(int64 job_id, int statement, const char *model,
+							 const char *const *texts, const int *pages, int npages,
+							 int type_hint, FxChatDone done, void *arg);
+extern void fx_chat_cancel(FxChat *c);
+extern void fx_remote_flush_trace(void);
+
+#endif							/* FX_REMOTE_H */
