@@ -32,7 +32,6 @@ REGRESS = $(patsubst sql/%.sql,%,$(sort $(filter-out sql/finextract--%,$(wildcar
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress --load-extension=finextract
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
-PROVE_FLAGS = -I ./test/perl --timer
 EXTRA_CLEAN = src/statement_schema.inc tmp_check_regress test/tools/fxparse test/tools/test_parse
 
 PG_CPPFLAGS = -Isrc
@@ -48,3 +47,6 @@ src/remote.o: src/statement_schema.inc
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# after PGXS, which resets it
+PROVE_FLAGS = -I ./test/perl --timer

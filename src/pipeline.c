@@ -95,6 +95,7 @@ fx_job_fail(FxJob *job, const char *error, bool retryable)
 {
 	char	   *err;
 
+	fx_remote_flush_trace();	/* the trace is complete when the job ends */
 	(void) fx_store_fail(&job->claim, error, retryable,
 						 retry_backoff(job->claim.attempt), &job->texts, &err);
 	fx_job_end(job);
@@ -268,6 +269,7 @@ fx_job_complete(FxJob *job, fx_result *res)
 	FxOutcome	o;
 	char	   *err;
 
+	fx_remote_flush_trace();	/* the trace is complete when the job ends */
 	memset(&o, 0, sizeof(o));
 	o.claim = &job->claim;
 	o.res = res;

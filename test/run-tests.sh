@@ -17,6 +17,11 @@ $SUDO make -s install
 
 echo "== parser unit tests"
 make -s -C test/tools check
+echo "== JSON codec unit tests"
+make -s -C test/unit check
+echo "== mock API server"
+make -s -C test/mock
+test/mock/smoke.sh | tail -n 1
 
 # The server tests run as an unprivileged user in a private copy of the tree.
 runner=${FINX_TEST_USER:-postgres}

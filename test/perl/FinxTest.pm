@@ -62,7 +62,11 @@ sub fixture_variant
 	my ($name, $tag) = @_;
 	my $dir = fixtures_dir();
 	my $out = "$dir/variant-$tag-$name";
-	PostgreSQL::Test::Utils::append_to_file($out, slurp_file("$dir/$name") . "% variant $tag\n");
+	return $out if -e $out;
+	open(my $fh, '>', $out) or die "could not write $out: $!";
+	binmode $fh;
+	print $fh slurp_file("$dir/$name") . "% variant $tag\n";
+	close($fh);
 	return $out;
 }
 
