@@ -24,10 +24,23 @@
 #include "finextract.h"
 #include "ocr.h"
 
+/*
+ * $1 pdftoppm, $2 dpi, $3 page, $4 PDF, $5 tesseract, $6 languages, $7 image
+ * path prefix.  A page that comes back (nearly) empty, as photographed pages
+ * on a grey background do with tesseract's default Otsu binarisation, is
+ * read again with local (Sauvola) thresholds.
+ */
 #define OCR_SCRIPT \
-	"\"$1\" -r \"$2\" -f \"$3\" -l \"$3\" -png -singlefile \"$4\" | " \
-	"OMP_THREAD_LIMIT=1 \"$5\" stdin stdout -l \"$6\" --psm 6 " \
-	"-c preserve_interword_spaces=1"
+	"tess=$5; lang=$6; img=$7.png\n" \
+	"\"$1\" -r \"$2\" -f \"$3\" -l \"$3\" -png -singlefile \"$4\" \"$7\" || exit 1\n" \
+	"ocr() { OMP_THREAD_LIMIT=1 \"$tess\" \"$img\" stdout -l \"$lang\" --psm 6 " \
+	"-c preserve_interword_spaces=1 \"$@\"; }\n" \
+	"t=$(ocr) || { rm -f \"$img\"; exit 1; }\n" \
+	"if [ \"$(printf %s \"$t\" | tr -d ' \\n\\f' | wc -c)\" -lt 100 ]; then\n" \
+	"  t=$(ocr -c thresholding_method=2)\n" \
+	"fi\n" \
+	"rm -f \"$img\"\n" \
+	"printf '%s\\n' \"$t\"\n"
 
 typedef struct FxOcrPage
 {
@@ -60,7 +73,7 @@ fx_ocr_local_enabled(void)
 char *
 fx_ocr_engine_key(void)
 {
-	return psprintf("tesseract/%s/%d", finx_ocr_languages, finx_ocr_dpi);
+	return psprintf("tesseract/%s/%d/psm6", finx_ocr_languages, finx_ocr_dpi);
 }
 
 /* One page's child ended. */
@@ -89,7 +102,7 @@ page_done(FxChildResult *r, void *arg)
 static void
 start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
 {
-	char	   *argv[11];
+	char	   *argv[12];
 
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";
@@ -101,7 +114,8 @@ start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
 	argv[7] = (char *) pdf_path;
 	argv[8] = finx_tesseract_path;
 	argv[9] = finx_ocr_languages;
-	argv[10] = NULL;
+	argv[10] = psprintf("%s.p%d", pdf_path, page);
+	argv[11] = NULL;
 	b->pages[i].batch = b;
 	b->pages[i].index = i;
 	b->pages[i].child = fx_child_run_for(owner, argv, finx_local_timeout_ms,
