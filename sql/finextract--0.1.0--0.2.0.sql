@@ -415,3 +415,34 @@ SELECT pg_catalog.pg_extension_config_dump('finx.page_texts', '');
 SELECT pg_catalog.pg_extension_config_dump('finx.whisper_extractions', '');
 SELECT pg_catalog.pg_extension_config_dump('finx.requests', '');
 SELECT pg_catalog.pg_extension_config_dump('finx.inbox_files', '');
+
+-- Per-lane statistics of the remote providers, as the worker last published them.
+CREATE FUNCTION finx_provider_stats()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'finx_provider_stats'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION finx_provider_stats() IS
+'The worker''s provider lanes as JSON (published every 250 ms)';
+
+CREATE VIEW finx.provider_stats AS
+SELECT s.lane, s.provider, s."limit", s.inflight, s.queued, s.p50_ms, s.p95_ms,
+	   s.ok, s.failed, s.http_429, s.retries, s.paused_ms
+  FROM jsonb_to_recordset(finx_provider_stats()) AS s(lane text, provider text, "limit" int,
+		inflight int, queued int, p50_ms float8, p95_ms float8, ok bigint, failed bigint,
+		http_429 bigint, retries bigint, paused_ms bigint);
+COMMENT ON VIEW finx.provider_stats IS 'One row per provider lane (provider x key x model): current in-flight limit, in flight, queued, latency, outcomes, current pause';
+COMMENT ON COLUMN finx.provider_stats.lane IS 'provider/model/hash of the key (never the key)';
+COMMENT ON COLUMN finx.provider_stats.provider IS 'llmwhisperer, llmwhisperer-poll or llm';
+COMMENT ON COLUMN finx.provider_stats."limit" IS 'Current in-flight limit (adaptive unless fixed by a setting)';
+COMMENT ON COLUMN finx.provider_stats.inflight IS 'Calls in flight (for LLMWhisperer: extractions being processed)';
+COMMENT ON COLUMN finx.provider_stats.queued IS 'Calls waiting in finextract for a slot';
+COMMENT ON COLUMN finx.provider_stats.p50_ms IS 'Median latency of the last 256 successful calls';
+COMMENT ON COLUMN finx.provider_stats.p95_ms IS '95th percentile latency of the last 256 successful calls';
+COMMENT ON COLUMN finx.provider_stats.ok IS 'Successful calls since the worker started';
+COMMENT ON COLUMN finx.provider_stats.failed IS 'Calls that failed for good since the worker started';
+COMMENT ON COLUMN finx.provider_stats.http_429 IS '429 and 503 answers since the worker started';
+COMMENT ON COLUMN finx.provider_stats.retries IS 'Retries since the worker started';
+COMMENT ON COLUMN finx.provider_stats.paused_ms IS 'Milliseconds the lane will still send nothing (Retry-After or open circuit)';
+REVOKE ALL ON FUNCTION finx_provider_stats() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION finx_provider_stats() TO finx_user;
+GRANT SELECT ON finx.provider_stats TO finx_user;

@@ -46,6 +46,7 @@ PG_FUNCTION_INFO_V1(finx_submit_bytes);
 PG_FUNCTION_INFO_V1(finx_wait);
 PG_FUNCTION_INFO_V1(finx_cancel);
 PG_FUNCTION_INFO_V1(finx_retry);
+PG_FUNCTION_INFO_V1(finx_provider_stats);
 
 static bool wake_at_commit = false;
 static bool xact_callback_registered = false;
@@ -441,4 +442,18 @@ finx_retry(PG_FUNCTION_ARGS)
 							  "UPDATE finx.jobs SET state = 'queued', attempt = 0, run_after = now(), "
 							  "started_at = NULL, finished_at = NULL, stage = NULL "
 							  "WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING id"));
+}
+
+/* finx_provider_stats() returns jsonb: the worker's lanes, as last published */
+Datum
+finx_provider_stats(PG_FUNCTION_ARGS)
+{
+	char	   *json;
+
+	if (finx_shared == NULL)
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum("[]")));
+	LWLockAcquire(finx_shared->stats_lock, LW_SHARED);
+	json = pstrdup(finx_shared->provider_stats);
+	LWLockRelease(finx_shared->stats_lock);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }

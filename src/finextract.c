@@ -322,6 +322,7 @@ finx_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(MAXALIGN(sizeof(FinxShared)));
+	RequestNamedLWLockTranche("finextract", 1);
 }
 
 /* Create or attach to our shared memory. */
@@ -340,6 +341,8 @@ finx_shmem_startup(void)
 		memset(finx_shared, 0, sizeof(FinxShared));
 		SpinLockInit(&finx_shared->mutex);
 		ConditionVariableInit(&finx_shared->jobs_cv);
+		finx_shared->stats_lock = &(GetNamedLWLockTranche("finextract"))->lock;
+		strcpy(finx_shared->provider_stats, "[]");
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -17,6 +17,7 @@
 
 #include "storage/condition_variable.h"
 #include "storage/latch.h"
+#include "storage/lwlock.h"
 #include "storage/spin.h"
 
 /* settings */
@@ -55,6 +56,8 @@ extern int	finx_request_timeout_ms;
 extern int	finx_request_attempts;
 extern bool finx_allow_plain_http;
 
+#define FX_STATS_SIZE 32768
+
 /* state shared between backends and the worker */
 typedef struct FinxShared
 {
@@ -63,6 +66,8 @@ typedef struct FinxShared
 	Latch	   *worker_latch;	/* set to wake the worker */
 	ConditionVariable jobs_cv;	/* broadcast when jobs end */
 	uint64		jobs_finished;	/* bumped with each broadcast */
+	LWLock	   *stats_lock;		/* guards provider_stats */
+	char		provider_stats[FX_STATS_SIZE];	/* JSON of the lanes */
 } FinxShared;
 
 extern FinxShared *finx_shared;

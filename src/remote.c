@@ -71,6 +71,8 @@ struct FxWhisper
 	double		poll_delay_ms;
 	int64		submitted_ms;
 	int			resubmits;
+	char	   *deferred_error; /* failure found before the first request */
+	FxTimerId	deferred_timer;
 	FxWhisperDone done;
 	void	   *arg;
 };
@@ -83,6 +85,8 @@ struct FxChat
 	char	   *headers[3];
 	int			first_page;
 	int			last_page;
+	char	   *deferred_error; /* failure found before the request */
+	FxTimerId	deferred_timer;
 	FxChatDone	done;
 	void	   *arg;
 };
@@ -224,6 +228,23 @@ whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
 	w->done(w->arg, texts, error, retryable);
 }
 
+/* Report a failure found before any request, from the loop (never inside start). */
+static void
+deferred_whisper_end(void *arg)
+{
+	FxWhisper  *w = arg;
+
+	w->deferred_timer = 0;
+	whisper_end(w, NULL, w->deferred_error, false);
+}
+
+static void
+defer_whisper_failure(FxWhisper *w, const char *error)
+{
+	w->deferred_error = pstrdup(error);
+	w->deferred_timer = fx_loop_timer(fx_lane_loop(), 0, deferred_whisper_end, w);
+}
+
 /* POST /whisper with the PDF. */
 static void
 whisper_submit(FxWhisper *w)
@@ -234,9 +255,16 @@ whisper_submit(FxWhisper *w)
 							   finx_whisper_url, url_encode(w->mode),
 							   url_encode(w->pages_key), url_encode(w->file_name));
 
+	char	   *bad = fx_http_check_url(finx_whisper_url, finx_allow_plain_http);
+
+	if (bad)
+	{
+		defer_whisper_failure(w, psprintf("finextract.llmwhisperer_url: %s", bad));
+		return;
+	}
 	if (w->body == NULL && !read_pdf(w))
 	{
-		whisper_end(w, NULL, "could not read the document for upload", true);
+		defer_whisper_failure(w, "could not read the document for upload");
 		return;
 	}
 	w->phase = WH_SUBMIT;
@@ -457,6 +485,9 @@ fx_whisper_start(int64 job_id, int64 document_id, const char *pdf_path,
 void
 fx_whisper_cancel(FxWhisper *w)
 {
+	if (w->deferred_timer)
+		fx_loop_cancel_timer(fx_lane_loop(), w->deferred_timer);
+	w->deferred_timer = 0;
 	if (w->poll_timer)
 		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
 	w->poll_timer = 0;
@@ -513,6 +544,23 @@ chat_answered(FxCall *c)
 	MemoryContextSwitchTo(old);
 }
 
+/* Report a failure found before the request, from the loop. */
+static void
+deferred_chat_end(void *arg)
+{
+	FxChat	   *ch = arg;
+
+	ch->deferred_timer = 0;
+	ch->done(ch->arg, NULL, ch->deferred_error, false);
+}
+
+static void
+defer_chat_failure(FxChat *ch, const char *error)
+{
+	ch->deferred_error = pstrdup(error);
+	ch->deferred_timer = fx_loop_timer(fx_lane_loop(), 0, deferred_chat_end, ch);
+}
+
 /* Start one structuring call for a statement's pages. */
 FxChat *
 fx_chat_start(int64 job_id, int statement, const char *model,
@@ -552,8 +600,13 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 	ch->call.arg = ch;
 	if (ch->body == NULL)
 	{
-		done(arg, NULL, psprintf("could not build the LLM request: %s", err ? err : "out of memory"), false);
+		defer_chat_failure(ch, psprintf("could not build the LLM request: %s", err ? err : "out of memory"));
 		free(err);
+		return ch;
+	}
+	if ((err = fx_http_check_url(finx_llm_url, finx_allow_plain_http)) != NULL)
+	{
+		defer_chat_failure(ch, psprintf("finextract.llm_url: %s", err));
 		return ch;
 	}
 	fx_lane_submit(llm_lane(model), &ch->call);
@@ -564,6 +617,9 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 void
 fx_chat_cancel(FxChat *ch)
 {
+	if (ch->deferred_timer)
+		fx_loop_cancel_timer(fx_lane_loop(), ch->deferred_timer);
+	ch->deferred_timer = 0;
 	fx_lane_cancel(&ch->call);
 	free(ch->body);
 	ch->body = NULL;

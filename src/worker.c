@@ -71,6 +71,22 @@ publish_latch(bool on)
 	SpinLockRelease(&finx_shared->mutex);
 }
 
+/* Publish the lanes' statistics for finx.provider_stats. */
+static void
+publish_stats(void)
+{
+	char	   *json;
+
+	if (finx_shared == NULL)
+		return;
+	json = fx_lanes_stats_json();
+	if (strlen(json) >= FX_STATS_SIZE)
+		json = "[]";			/* too many lanes to show: better nothing than garbage */
+	LWLockAcquire(finx_shared->stats_lock, LW_EXCLUSIVE);
+	strlcpy(finx_shared->provider_stats, json, FX_STATS_SIZE);
+	LWLockRelease(finx_shared->stats_lock);
+}
+
 /* On exit: kill children, remove temporary files, stop being wakeable. */
 static void
 worker_exit(int code, Datum arg)
@@ -209,6 +225,7 @@ main_loop(void)
 		if (now - last_trace >= TRACE_FLUSH_MS)
 		{
 			fx_remote_flush_trace();
+			publish_stats();
 			last_trace = now;
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
