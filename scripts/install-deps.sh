@@ -5,7 +5,11 @@ set -eu
 
 PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
 libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron
-tesseract-ocr tesseract-ocr-eng"
+tesseract-ocr tesseract-ocr-eng clang-14 libclang-rt-14-dev curl"
+
+# Node.js and npm run the official API clients in the mock's fidelity test;
+# machines that already have them (e.g. from NodeSource) keep theirs.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""
 for p in $PACKAGES; do

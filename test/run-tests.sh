@@ -22,6 +22,12 @@ make -s -C test/unit check
 echo "== mock API server"
 make -s -C test/mock
 test/mock/smoke.sh | tail -n 1
+echo "== mock fidelity with the official clients (npm llmwhisperer-client, openai)"
+test/mock/fidelity.sh | tail -n 1
+# libFuzzer: 60 s per target in CI, shorter by default on a developer's machine
+fuzz_secs=${FINX_FUZZ_SECONDS:-$([ "${CI:-}" = true ] && echo 60 || echo 10)}
+echo "== fuzzing, $fuzz_secs s per target"
+test/fuzz/run.sh "$fuzz_secs"
 
 # The server tests run as an unprivileged user in a private copy of the tree.
 runner=${FINX_TEST_USER:-postgres}
