@@ -26,6 +26,9 @@ psql_() { pgtmp_psql "$@"; }
 
 echo "== samples"
 pgtmp_as python3 test/fixtures/gen_fixtures.py "$work/samples" >/dev/null
+# one scanned sample (an image-only PDF): read by local OCR (tesseract)
+pgtmp_as python3 test/fixtures/make_scanned.py "$work/scans" >/dev/null
+cp "$work/scans/scan_simple.pdf" "$work/samples/scanned_statements.pdf"
 ls "$work"/samples/*.pdf
 
 echo "== submit"

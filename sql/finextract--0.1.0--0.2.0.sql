@@ -446,3 +446,47 @@ COMMENT ON COLUMN finx.provider_stats.paused_ms IS 'Milliseconds the lane will s
 REVOKE ALL ON FUNCTION finx_provider_stats() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION finx_provider_stats() TO finx_user;
 GRANT SELECT ON finx.provider_stats TO finx_user;
+
+-- Row-level security, off until finx_enable_rls(): members of finx_user then
+-- see only the documents, jobs and results of jobs their roles submitted.
+
+CREATE POLICY finx_own_jobs ON finx.jobs
+	USING (EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+				    WHERE r.oid = submitted_by AND pg_catalog.pg_has_role(r.oid, 'MEMBER')));
+CREATE POLICY finx_own_documents ON finx.documents
+	USING (EXISTS (SELECT 1 FROM finx.jobs j WHERE j.document_id = documents.id));
+CREATE POLICY finx_own_statements ON finx.statements
+	USING (EXISTS (SELECT 1 FROM finx.jobs j
+				    WHERE coalesce(j.reused_from, j.id) = statements.job_id));
+CREATE POLICY finx_own_periods ON finx.statement_periods
+	USING (EXISTS (SELECT 1 FROM finx.statements s WHERE s.id = statement_periods.statement_id));
+CREATE POLICY finx_own_line_items ON finx.line_items
+	USING (EXISTS (SELECT 1 FROM finx.statements s WHERE s.id = line_items.statement_id));
+CREATE POLICY finx_own_requests ON finx.requests
+	USING (EXISTS (SELECT 1 FROM finx.jobs j WHERE j.id = requests.job_id));
+
+CREATE FUNCTION finx_enable_rls(enable boolean DEFAULT true)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['jobs', 'documents', 'statements', 'statement_periods',
+							 'line_items', 'requests']
+	LOOP
+		IF enable THEN
+			EXECUTE format('ALTER TABLE finx.%I ENABLE ROW LEVEL SECURITY', t);
+		ELSE
+			EXECUTE format('ALTER TABLE finx.%I DISABLE ROW LEVEL SECURITY', t);
+		END IF;
+	END LOOP;
+	-- views must check the policies as the querying role, not as their owner
+	EXECUTE format('ALTER VIEW finx.facts SET (security_invoker = %s)', enable);
+	EXECUTE format('ALTER VIEW finx.progress SET (security_invoker = %s)', enable);
+END
+$$;
+COMMENT ON FUNCTION finx_enable_rls(boolean) IS
+'Turn row-level security on (or off): members of finx_user then see only their own jobs, documents and results';
+REVOKE ALL ON FUNCTION finx_enable_rls(boolean) FROM PUBLIC;
