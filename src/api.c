@@ -100,9 +100,9 @@ warn_if_no_worker(void)
 				 errhint("Add finextract to shared_preload_libraries and restart the server.")));
 }
 
-/* Lowercase hex SHA-256 of data. */
-static void
-sha256_hex(const char *data, size_t len, char *hex)
+/* Lowercase hex SHA-256 of data (hex has room for 65 bytes). */
+void
+fx_sha256_hex(const char *data, size_t len, char *hex)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
 	uint8		digest[32];
@@ -233,7 +233,7 @@ fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 	fx_options_parse(options, &opts);
 	fx_pdf_check(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content),
 				 (int64) finx_max_file_size_kb * 1024, file_name);
-	sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), sha);
+	fx_sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), sha);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

@@ -70,23 +70,6 @@ typedef struct FileOutcome
 	char	   *sqlstate;
 } FileOutcome;
 
-/* Lowercase hex SHA-256 of data. */
-static void
-sha256_hex(const char *data, size_t len, char *hex)
-{
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
-	uint8		digest[32];
-
-	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
-		pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0 ||
-		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute SHA-256: %s", pg_cryptohash_error(ctx))));
-	pg_cryptohash_free(ctx);
-	hex_encode((const char *) digest, sizeof(digest), hex);
-	hex[64] = '\0';
-}
 
 /* The pattern must name files of this one directory. */
 static void
@@ -270,7 +253,7 @@ submit_file(const char *path, Jsonb *options, FileOutcome *out)
 
 	content = fx_read_pdf_file(path, (int64) finx_max_file_size_kb * 1024,
 							   finx_input_dirs, &file_name);
-	sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), out->sha);
+	fx_sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), out->sha);
 	out->job_id = earlier_job(out->sha, options);
 	if (out->job_id != 0)
 		return;
