@@ -215,6 +215,7 @@ FxTimerId
 fx_loop_timer(FxLoop *loop, int64 delay_ms, FxTimerCallback cb, void *arg)
 {
 	FxTimer    *t;
+	FxTimerId	id = loop->next_id++;
 
 	if (loop->nheap == loop->heap_size)
 	{
@@ -223,11 +224,12 @@ fx_loop_timer(FxLoop *loop, int64 delay_ms, FxTimerCallback cb, void *arg)
 	}
 	t = &loop->heap[loop->nheap];
 	t->when = fx_now_ms() + Max(delay_ms, 0);
-	t->id = loop->next_id++;
+	t->id = id;
 	t->cb = cb;
 	t->arg = arg;
+	/* heap_up may move t: return the id, not t->id */
 	heap_up(loop->heap, loop->nheap++);
-	return t->id;
+	return id;
 }
 
 /* Cancel a timer; harmless if it already fired. */
