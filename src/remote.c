@@ -308,7 +308,8 @@ whisper_submitted(FxCall *c)
 	/* commit the hash before anything else: a restart polls, never pays twice */
 	if (!fx_store_whisper_save(w->document_id, w->pages_key, w->mode, w->hash, &serr))
 		ereport(LOG, (errmsg("finextract: could not save whisper hash: %s", serr)));
-	w->poll_delay_ms = Max(250.0, secs_per_page * 1000.0 * w->npages);
+	w->poll_delay_ms = Min(Max(250.0, secs_per_page * 1000.0 * w->npages),
+						   (double) finx_whisper_poll_ms);
 	schedule_poll(w);
 	MemoryContextSwitchTo(old);
 }
