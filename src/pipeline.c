@@ -231,7 +231,7 @@ no_statements_reason(FxJob *job, const fx_result *res)
 	if (nno > 0)
 		return psprintf("no financial statements found; %d of %d page(s) have no text layer "
 						"and need OCR (pages %s)%s", nno, job->npages, no_text,
-						fx_ocr_local_enabled() ? "" : "; finextract.ocr is off");
+						strcmp(finx_ocr, "off") == 0 ? "; finextract.ocr is off" : "");
 	return psprintf("no financial statements found in %d page(s)%s%s", job->npages,
 					res->error ? ": " : "", res->error ? res->error : "");
 }
@@ -252,9 +252,11 @@ fx_job_finish_local(FxJob *job)
 	if (res->nstatements == 0)
 	{
 		char	   *why = no_statements_reason(job, res);
+		ListCell   *lc;
 
-		if (job->warnings)
-			why = psprintf("%s; %s", why, (char *) llast(job->warnings));
+		/* every warning (e.g. each page OCR failed on) belongs to the reason */
+		foreach(lc, job->warnings)
+			why = psprintf("%s; %s", why, (char *) lfirst(lc));
 		fx_result_free(res);
 		fx_job_fail(job, why, job->ocr_retryable);
 		return;
