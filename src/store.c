@@ -1054,6 +1054,11 @@ trace_body(void *arg)
 	{
 		FxTraceRow *r = lfirst(lc);
 
+		/* timestamptz_to_str returns a static buffer: copy each in turn */
+		char	   *ts_queued = pstrdup(timestamptz_to_str(r->queued_at));
+		char	   *ts_started = pstrdup(timestamptz_to_str(r->started_at));
+		char	   *ts_finished = pstrdup(timestamptz_to_str(r->finished_at));
+
 		appendStringInfo(&b, "%s{\"job_id\":%lld,\"statement\":%d,\"provider\":",
 						 first ? "" : ",", (long long) r->job_id, r->statement);
 		json_str(&b, r->provider);
@@ -1062,8 +1067,7 @@ trace_body(void *arg)
 		appendStringInfo(&b, ",\"attempt\":%d,\"queued_at\":\"%s\",\"started_at\":\"%s\","
 						 "\"finished_at\":\"%s\",\"http_status\":%d,\"bytes_out\":%lld,"
 						 "\"bytes_in\":%lld,\"error\":",
-						 r->attempt, timestamptz_to_str(r->queued_at),
-						 timestamptz_to_str(r->started_at), timestamptz_to_str(r->finished_at),
+						 r->attempt, ts_queued, ts_started, ts_finished,
 						 r->status, (long long) r->bytes_out, (long long) r->bytes_in);
 		json_str(&b, r->error);
 		appendStringInfoString(&b, ",\"request_id\":");
