@@ -215,14 +215,36 @@ complete_from_llm(FxJob *job)
 	for (int s = 0; s < job->nstmts; s++)
 	{
 		fx_result  *r = job->stmts[s].res;
+		int			keep = 0;
 
+		/*
+		 * A call sees whole pages, so it may also return a neighbour that
+		 * shares a page: keep the statements of the located type (all of
+		 * the answer when none has it).
+		 */
+		for (int i = 0; i < r->nstatements; i++)
+			keep += (int) r->statements[i].type == job->stmts[s].type;
 		for (int i = 0; i < r->nstatements; i++)
 		{
+			if (keep > 0 && (int) r->statements[i].type != job->stmts[s].type)
+			{
+				fx_statement *one = &r->statements[i];
+				fx_result  *tmp = calloc(1, sizeof(fx_result));
+
+				/* free the dropped statement through the parser's own free */
+				if (tmp && (tmp->statements = malloc(sizeof(fx_statement))) != NULL)
+				{
+					tmp->statements[0] = *one;
+					tmp->nstatements = 1;
+				}
+				fx_result_free(tmp);
+				continue;
+			}
 			res->statements[k] = r->statements[i];
 			fx_check_statement(&res->statements[k]);
 			k++;
 		}
-		r->nstatements = 0;		/* now owned by res */
+		r->nstatements = 0;		/* now owned by res, or freed */
 		fx_result_free(r);
 		job->stmts[s].res = NULL;
 	}

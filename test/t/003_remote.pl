@@ -69,6 +69,26 @@ is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM finx.requests WHERE job_id = $jobs{'llmwhisperer-local'} AND endpoint = 'whisper'"),
 	'3', 'only the three statement pages were sent, one extraction each');
 
+# 1b. Two statements on one page: the page is extracted once, each
+#     statement structured by its own call.
+system('python3', repo_dir() . '/test/fixtures/make_shared.py', "$dir/shared") == 0
+  or die 'could not make the shared-page fixture';
+mock_reset($mock);
+my ($ids, $sts) = submit_wait($node, "$dir/shared/shared_page.pdf",
+	'{"text_extractor": "llmwhisperer", "structurer": "llm"}');
+is($sts, 'succeeded', 'shared-page document succeeded');
+is(route_count('whisper'), 1, 'the shared page was extracted once');
+is(mock_stats($mock)->{whisper}{pages_processed}, 1, 'one page processed at the service');
+is($node->safe_psql('postgres', "SELECT count(*) FROM finx.requests WHERE job_id = $ids AND endpoint = 'chat'"),
+	'2', 'one LLM call per statement');
+{
+	my $csv = export_facts($node, "f.job_id = $ids", "$dir/facts-shared.csv");
+	my ($out, $err);
+	my $ok = IPC::Run::run([ 'python3', $compare, $csv, "$dir/shared/expected_shared.tsv" ],
+		'>', \$out, '2>', \$err);
+	ok($ok, 'shared-page facts equal the expected values') or diag($out . $err);
+}
+
 # 2. The text cache: other options on the same document send nothing.
 mock_reset($mock);
 my $again = fixture_variant('us_10k.pdf', 'llmwhisperer-local');
