@@ -148,6 +148,29 @@ my ($id7, $st7) = submit_wait($node, fixture_variant('two_page.pdf', 'refusal'),
 	'{"structurer": "llm", "max_attempts": 1}');
 like($node->safe_psql('postgres', "SELECT state || ': ' || last_error FROM finx.jobs WHERE id = $id7"),
 	qr/^failed: .*refused/, 'a refusal fails the job with the reason');
+for my $kind (qw(content_filter bad_content))
+{
+	mock_config($mock, { faults => { clear => JSON::PP::true, chat => { $kind => 1.0 } } });
+	my ($idk, $stk) = submit_wait($node, fixture_variant('two_page.pdf', $kind),
+		'{"structurer": "llm", "max_attempts": 1}');
+	like($node->safe_psql('postgres', "SELECT state || ': ' || last_error FROM finx.jobs WHERE id = $idk"),
+		qr/^failed: .*(content filter|rejected)/, "$kind fails the job with the reason");
+	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_id = $idk"),
+		'0', "$kind: nothing stored");
+}
+# a request that hangs past finextract.request_timeout is retried
+$node->safe_psql('postgres',
+	"ALTER SYSTEM SET finextract.request_timeout = '1s'; SELECT pg_reload_conf();");
+$node->poll_query_until('postgres', "SELECT current_setting('finextract.request_timeout') = '1s'");
+mock_config($mock, { faults => { clear => JSON::PP::true, chat => { hang => { nth => 1, count => 1 } } } });
+mock_reset($mock);
+my ($idh, $sth) = submit_wait($node, fixture_variant('two_page.pdf', 'hang'), '{"structurer": "llm"}');
+is($sth, 'succeeded', 'a hung request is timed out and retried');
+like($node->safe_psql('postgres',
+		"SELECT string_agg(coalesce(error, 'ok'), ' | ' ORDER BY attempt) FROM finx.requests WHERE job_id = $idh AND endpoint = 'chat'"),
+	qr/[Tt]ime.*\| ok$/, 'the trace shows the timeout, then the retry');
+$node->safe_psql('postgres',
+	"ALTER SYSTEM RESET finextract.request_timeout; SELECT pg_reload_conf();");
 mock_config($mock, { faults => { clear => JSON::PP::true, submit => { job_error => 1.0 } } });
 my ($id8, $st8) = submit_wait($node, fixture_variant('two_page.pdf', 'joberror'),
 	'{"text_extractor": "llmwhisperer", "max_attempts": 1}');
