@@ -319,6 +319,7 @@ static void
 send_poll(void *arg)
 {
 	FxWhisper  *w = arg;
+	MemoryContext old = MemoryContextSwitchTo(w->cxt);	/* from a timer too */
 	char	   *url;
 
 	w->poll_timer = 0;
@@ -335,6 +336,7 @@ send_poll(void *arg)
 	w->poll.done = whisper_polled;
 	w->poll.arg = w;
 	fx_lane_submit(poll_lane(), &w->poll);
+	MemoryContextSwitchTo(old);
 }
 
 /* Poll again after the current delay, then back off. */
