@@ -4,17 +4,28 @@
  *	  One lane per provider x key x model: how many calls may be in flight,
  *	  when to wait, when to retry, and what happened (the trace).
  *
- * The in-flight limit adapts unless fixed by a setting: it starts small
- * (slow start, +1 per success), and backs off multiplicatively on 429/503
- * (with a pause of the whole lane until Retry-After).  Latency per unit of
- * work (pages, tokens) drives a Vegas-style control: when it rises well above
- * the least seen while the limit grows, the server is queueing silently and
- * the limit comes down a step.  Retries use exponential backoff with full
- * jitter, honour Retry-After, draw on a retry budget (so an outage does not
- * multiply load) and stop at the call's max_attempts; after a run of
- * failures the lane's circuit opens (pause) and a single probe closes it.
- * Terminal errors (other 4xx, 429 insufficient_quota) are never retried.
- * One lane's trouble never touches another lane: all state is per lane.
+ * The in-flight limit adapts unless fixed by a setting.  It starts at 4 and
+ * grows in slow start (+2 per success while latency is at its floor: x3 per
+ * round trip) and then by +1/limit per success, but only while the limit is
+ * what holds calls back (never while demand is below it).  Latency per unit
+ * of work (pages, tokens) against the least seen drives a Vegas-style
+ * control: a ratio above 1.6 means the server queues silently, and the limit
+ * comes down in proportion; between 1.25 and 1.6 it holds.  On a queueing
+ * server that settles the limit near 1.25-1.6 x its capacity, which keeps
+ * every server slot busy.  A 429/503 is an explicit signal: the lane sends
+ * nothing until Retry-After, the limit drops to the calls that were in
+ * flight when the rejected one was sent (a capacity limit is exact; a
+ * second signal within a few successes halves it: a rate limit), at most
+ * once per window, and the limit then stays below that ceiling until 32
+ * calls have succeeded, so a server that rejects over capacity sees one
+ * probe in ~32 calls.  Retries use exponential backoff with full jitter,
+ * honour Retry-After and stop at the call's max_attempts; retries of other
+ * failures draw on a retry budget (so an outage does not multiply load).
+ * After a run of failures the circuit opens (pause, doubling up to 30 s)
+ * and a single probe at a time closes it; the limit then grows back in slow
+ * start to where it was.  Terminal errors (other 4xx, 429
+ * insufficient_quota) are never retried.  All state is per lane: one lane's
+ * trouble never touches another.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +41,11 @@
 
 #define LAT_SAMPLES 256
 #define CIRCUIT_FAILURES 5
+#define INITIAL_LIMIT 4
+#define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
+#define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
+#define PROBE_SUCCESSES 32		/* successes before probing a known ceiling */
+#define REPEAT_WINDOW 8			/* a 429 within this many successes halves */
 
 struct FxLane
 {
@@ -40,7 +56,8 @@ struct FxLane
 	int			max_limit;
 	double		limit;
 	double		ssthresh;
-	int			inflight;
+	int			inflight;		/* running calls and held slots */
+	int			nholding;		/* held slots (work running at the server) */
 	dlist_head	queue;
 	int			nqueued;
 	int64		paused_until;	/* fx_now_ms() */
@@ -49,6 +66,10 @@ struct FxLane
 	int			consecutive_failures;
 	double		circuit_backoff_ms;
 	double		retry_tokens;
+	int64		epoch;			/* decreases so far (one per window) */
+	int			ceiling;		/* in flight at the last 429/503, 0 = none */
+	int64		ok_since_overload;
+	double		good_limit;		/* limit before the circuit opened */
 	/* statistics */
 	int64		n_ok;
 	int64		n_failed;
@@ -113,7 +134,7 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 	strlcpy(lane->provider, provider, sizeof(lane->provider));
 	lane->fixed_limit = fixed_limit;
 	lane->max_limit = Max(max_limit, 1);
-	lane->limit = 2;
+	lane->limit = INITIAL_LIMIT;
 	lane->ssthresh = lane->max_limit;
 	lane->retry_tokens = 10;
 	dlist_init(&lane->queue);
@@ -192,15 +213,32 @@ note_latency(FxLane *lane, double ms)
 	lane->nlat++;
 }
 
+/* Grow the limit by step, below a known ceiling until it is probed. */
+static void
+grow(FxLane *lane, double step)
+{
+	double		cap = (double) lane->max_limit;
+
+	if (lane->ceiling > 0 && lane->ok_since_overload < PROBE_SUCCESSES)
+		cap = Min(cap, Max(1.0, (double) lane->ceiling - 1.0));
+	else if (lane->ceiling > 0 && lane->limit >= lane->ceiling)
+		lane->ceiling = 0;		/* probed past it without a 429 */
+	if (lane->limit < cap)
+		lane->limit = Min(lane->limit + step, cap);
+}
+
 /* Success: grow the limit, or shrink it when latency per unit says queueing. */
 static void
 adapt_on_success(FxLane *lane, FxCall *call)
 {
 	double		ms = (double) (call->req.finished_ms - call->req.started_ms);
-	double		per_unit = ms / Max(call->units, 1.0);
+	double		per_unit = Max(ms, 1.0) / Max(call->units, 1.0);
+	double		ratio;
+	bool		circuit_was_open = lane->consecutive_failures >= CIRCUIT_FAILURES;
 
 	note_latency(lane, ms);
 	lane->n_ok++;
+	lane->ok_since_overload++;
 	lane->consecutive_failures = 0;
 	lane->circuit_backoff_ms = 0;
 	lane->retry_tokens = Min(lane->retry_tokens + 0.1, 10.0);
@@ -210,34 +248,59 @@ adapt_on_success(FxLane *lane, FxCall *call)
 		lane->min_unit_ms *= 1.001;	/* forget slowly: the best may pass */
 	if (lane->fixed_limit > 0)
 		return;
-	/* Vegas: queued work estimated from latency above the best seen */
-	if (per_unit > 1.5 * lane->min_unit_ms && lane->limit > 1)
+	if (circuit_was_open && lane->good_limit > lane->limit)
 	{
-		double		queued = lane->limit * (1.0 - lane->min_unit_ms / per_unit);
-
-		if (queued > 2.0)
-		{
-			lane->limit = Max(1.0, lane->limit - 1.0);
-			lane->ssthresh = lane->limit;
-			return;
-		}
+		/* recovered: slow start back to where the lane was */
+		lane->ssthresh = lane->good_limit;
+		lane->good_limit = 0;
 	}
+	ratio = per_unit / lane->min_unit_ms;
+	if (ratio > VEGAS_SHRINK && call->sent_epoch == lane->epoch)
+	{
+		/* queueing at the server: come down towards the uncongested limit */
+		lane->limit = Max(1.0, Min(lane->limit - 1.0,
+								   lane->limit * VEGAS_GROW / ratio));
+		lane->ssthresh = lane->limit;
+		lane->epoch++;
+		return;
+	}
+	if (ratio >= VEGAS_GROW)
+	{
+		/* some queueing: hold, and leave slow start */
+		lane->ssthresh = Min(lane->ssthresh, lane->limit);
+		return;
+	}
+	/* grow only while the limit is what holds calls back */
+	if (lane->inflight + 1 < (int) lane->limit && lane->nqueued == 0)
+		return;
 	if (lane->limit < lane->ssthresh)
-		lane->limit += 1.0;		/* slow start: doubles per round trip */
+		grow(lane, 2.0);		/* slow start: x3 per round trip */
 	else
-		lane->limit += 1.0 / lane->limit;
-	lane->limit = Min(lane->limit, (double) lane->max_limit);
+		grow(lane, 1.0 / lane->limit);
 }
 
-/* Overload (429/503): multiplicative decrease. */
+/* Overload (429/503): back off once per window, to the calls in flight. */
 static void
-adapt_on_overload(FxLane *lane)
+adapt_on_overload(FxLane *lane, FxCall *call)
 {
 	lane->n_429++;
 	if (lane->fixed_limit > 0)
 		return;
-	lane->ssthresh = Max(1.0, lane->limit / 2.0);
-	lane->limit = lane->ssthresh;
+	if (lane->consecutive_failures == 0 && lane->good_limit < lane->limit)
+		lane->good_limit = lane->limit;
+	if (call->sent_epoch != lane->epoch)
+		return;					/* sent before the last decrease */
+	if (lane->ok_since_overload < REPEAT_WINDOW && lane->ceiling > 0)
+		lane->limit = Max(1.0, lane->limit / 2.0);	/* again: a rate limit */
+	else
+		lane->limit = Max(1.0, Min(lane->limit,
+								   (double) call->sent_inflight - 1.0));
+	/* alone in flight, a 429 says nothing of concurrency (a rate limit) */
+	if (call->sent_inflight >= 2)
+		lane->ceiling = call->sent_inflight;
+	lane->ssthresh = lane->limit;
+	lane->ok_since_overload = 0;
+	lane->epoch++;
 }
 
 /* Resume a paused lane. */
@@ -273,6 +336,8 @@ start_attempt(FxLane *lane, FxCall *call)
 	call->req.done = on_http_done;
 	call->req.arg = call;
 	lane->inflight++;
+	call->sent_inflight = lane->inflight;
+	call->sent_epoch = lane->epoch;
 	fx_http_start(&call->req);
 }
 
@@ -284,14 +349,16 @@ pump(FxLane *lane)
 		return;
 	while (lane->nqueued > 0 && lane->inflight < current_limit(lane))
 	{
-		FxCall	   *call = dlist_container(FxCall, node, dlist_pop_head_node(&lane->queue));
+		FxCall	   *call;
 
+		/* an open circuit lets one probe at a time through */
+		if (lane->consecutive_failures >= CIRCUIT_FAILURES &&
+			lane->inflight > lane->nholding)
+			break;
+		call = dlist_container(FxCall, node, dlist_pop_head_node(&lane->queue));
 		lane->nqueued--;
 		call->queued = false;
 		start_attempt(lane, call);
-		/* a circuit that was open lets one probe through */
-		if (lane->consecutive_failures >= CIRCUIT_FAILURES)
-			break;
 	}
 }
 
@@ -327,13 +394,17 @@ finish(FxCall *call)
 	call->done(call);
 }
 
-/* Retry a call if its attempts and the lane's budget allow; else fail it. */
+/*
+ * Retry a call if its attempts and the lane's budget allow; else fail it.
+ * A retry after an explicit overload signal (429/503) costs no budget: the
+ * lane's pause and lowered limit already keep it from adding load.
+ */
 static void
-retry_or_fail(FxCall *call, double min_wait_ms)
+retry_or_fail(FxCall *call, double min_wait_ms, bool overload)
 {
 	FxLane	   *lane = call->lane;
 
-	if (call->attempt >= call->max_attempts || lane->retry_tokens < 1.0)
+	if (call->attempt >= call->max_attempts || (!overload && lane->retry_tokens < 1.0))
 	{
 		call->retryable = true;
 		lane->n_failed++;
@@ -343,7 +414,8 @@ retry_or_fail(FxCall *call, double min_wait_ms)
 		finish(call);
 		return;
 	}
-	lane->retry_tokens -= 1.0;
+	if (!overload)
+		lane->retry_tokens -= 1.0;
 	lane->n_retries++;
 	call->running = false;
 	call->retry_timer = fx_loop_timer(lane_loop,
@@ -394,7 +466,10 @@ on_http_done(FxHttpRequest *req)
 	{
 		call->ok = true;
 		if (call->hold_slot)
+		{
 			call->holding = true;
+			lane->nholding++;
+		}
 		else
 		{
 			lane->inflight--;
@@ -412,7 +487,7 @@ on_http_done(FxHttpRequest *req)
 	trace_attempt(call);
 	if (overload)
 	{
-		adapt_on_overload(lane);
+		adapt_on_overload(lane, call);
 		pause_lane(lane, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0);
 	}
 	if (++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
@@ -427,7 +502,8 @@ on_http_done(FxHttpRequest *req)
 		finish(call);
 	}
 	else
-		retry_or_fail(call, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 0);
+		retry_or_fail(call, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 0,
+					  overload);
 	MemoryContextSwitchTo(old);
 	pump(lane);
 }
@@ -441,7 +517,14 @@ fx_lane_retry(FxCall *call, const char *why)
 	call->ok = false;
 	call->error = pstrdup(why);
 	trace_attempt(call);
-	retry_or_fail(call, 0);
+	if (call->holding)
+	{
+		/* the answer was unusable: nothing runs at the server */
+		call->holding = false;
+		call->lane->nholding--;
+		call->lane->inflight--;
+	}
+	retry_or_fail(call, 0, false);
 	MemoryContextSwitchTo(old);
 }
 
@@ -470,6 +553,7 @@ fx_lane_cancel(FxCall *call)
 	if (call->holding)
 	{
 		call->holding = false;
+		lane->nholding--;
 		lane->inflight--;
 	}
 	call->running = false;
@@ -489,6 +573,7 @@ fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms)
 	if (lane == NULL || !call->holding)
 		return;
 	call->holding = false;
+	lane->nholding--;
 	lane->inflight--;
 	if (ok)
 	{

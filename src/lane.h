@@ -47,6 +47,8 @@ struct FxCall
 	FxLane	   *lane;
 	FxTimerId	retry_timer;
 	TimestampTz queued_at;
+	int			sent_inflight;	/* calls in flight when sent, itself included */
+	int64		sent_epoch;		/* lane's decrease count when sent */
 	bool		queued;
 	bool		running;
 	bool		holding;		/* owns a slot after a held success */

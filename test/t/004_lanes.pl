@@ -1,0 +1,134 @@
+# Per-provider lanes against the mock: the adaptive limit converges near a
+# queueing server's capacity, a 429 with Retry-After pauses its lane for
+# that long without failing the job, an outage opens the circuit and a
+# recovery closes it, and one lane's 429s never delay the other lane.
+use strict;
+use warnings;
+
+use FinxMock;
+use FinxTest;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $scale = 0.1;
+my $mock = mock_start('--time-scale', $scale);
+my $node = finx_node('lanes', conf => mock_conf_lines($mock)
+	  . "finextract.structurer = 'local'\n"
+	  . "finextract.llmwhisperer_poll_interval = '20ms'\n"
+	  . "finextract.request_attempts = 20\n"
+	  . "finextract.max_running_jobs = 64\n");
+my $whisper_only = '{"text_extractor": "llmwhisperer"}';
+my $both = '{"text_extractor": "llmwhisperer", "structurer": "llm"}';
+
+# One column of the lane of a provider in finx.provider_stats.
+sub lane_stat
+{
+	my ($provider, $col) = @_;
+	return $node->safe_psql('postgres',
+		"SELECT \"$col\" FROM finx.provider_stats WHERE provider = '$provider'");
+}
+
+# Submit distinct copies of a fixture; returns the job ids.
+sub submit_copies
+{
+	my ($name, $tag, $n, $opts) = @_;
+	my @ids;
+	for my $i (1 .. $n)
+	{
+		my $doc = fixture_variant($name, "$tag-$i");
+		push @ids, $node->safe_psql('postgres', "SELECT finx_submit('$doc', '$opts')");
+	}
+	return @ids;
+}
+
+# Wait for jobs; true if all succeeded.
+sub all_succeed
+{
+	my (@ids) = @_;
+	my $list = join(',', @ids);
+	$node->safe_psql('postgres',
+		"SELECT count(finx_wait(id, '3 min')) FROM finx.jobs WHERE id IN ($list)");
+	my $bad = $node->safe_psql('postgres',
+		"SELECT string_agg(id || ': ' || state || ' ' || coalesce(last_error, ''), '; ') "
+		  . "FROM finx.jobs WHERE id IN ($list) AND state <> 'succeeded'");
+	diag($bad) if $bad ne '';
+	return $bad eq '';
+}
+
+# Mock log entries of a route.
+sub log_of
+{
+	my ($route) = @_;
+	return [ grep { $_->{route} eq $route } @{ mock_log($mock) } ];
+}
+
+# 1. Convergence: capacity 8, queued silently over it.
+my $cap = 8;
+mock_config($mock, { whisper_capacity => $cap, whisper_over_capacity => 'queue',
+	whisper_page_seconds => 3 });
+my @ids = submit_copies('us_10k.pdf', 'conv', 60, $whisper_only);
+ok(all_succeed(@ids), 'every job over a queueing server succeeded');
+my $limit = lane_stat('llmwhisperer', 'limit');
+cmp_ok($limit, '>=', $cap, "the whisper limit ($limit) reached the capacity $cap");
+cmp_ok($limit, '<=', 2 * $cap, "the whisper limit ($limit) stays within twice the capacity");
+is(mock_stats($mock)->{whisper}{peak_processing}, $cap, 'the server ran at its capacity');
+cmp_ok(mock_stats($mock)->{whisper}{peak_queued}, '<=', 2 * $cap,
+	'the server queue stayed short');
+
+# 2. A 429 with Retry-After: 20 s (API time) = 2 s: nothing is sent on the
+#    whisper lane meanwhile and the job succeeds.
+mock_reset($mock);
+mock_config($mock, { whisper_capacity => 0, whisper_page_seconds => 1,
+	whisper_retry_after => 20, faults => { submit => { 429 => { nth => 1, count => 1 } } } });
+my ($id2, $st2) = submit_wait($node, fixture_variant('two_page.pdf', 'ra'), $whisper_only);
+is($st2, 'succeeded', 'a job meeting a 429 with Retry-After succeeds');
+my $subs = log_of('whisper');
+my ($rej) = grep { $_->{status} == 429 } @$subs;
+ok($rej, 'the mock answered 429');
+my $pause = 20 * $scale;
+my @during = grep { $_->{time} > $rej->{time} + 0.05 && $_->{time} < $rej->{time} + $pause - 0.05 } @$subs;
+is(scalar(@during), 0, "no whisper submit within the ${pause} s of Retry-After");
+my ($next) = grep { $_->{time} > $rej->{time} + 0.05 } @$subs;
+cmp_ok($next->{time} - $rej->{time}, '>=', $pause - 0.05, 'the next submit came after the pause');
+
+# 3. Outage and recovery: 503 on every submit opens the circuit (the lane
+#    pauses); once the faults are cleared the job succeeds and the pause ends.
+mock_reset($mock);
+mock_config($mock, { faults => { clear => JSON::PP::true, submit => { 503 => 1.0 } } });
+my ($id3) = submit_copies('two_page.pdf', 'outage', 1, $whisper_only);
+ok( $node->poll_query_until('postgres',
+		"SELECT retries >= 5 AND paused_ms > 0 FROM finx.provider_stats WHERE provider = 'llmwhisperer'"),
+	'the outage opened the circuit: the lane is paused after 5 failures');
+my $during503 = mock_stats($mock)->{routes}{whisper}{requests};
+mock_config($mock, { faults => { clear => JSON::PP::true } });
+ok(all_succeed($id3), 'the job succeeds after the recovery');
+ok( $node->poll_query_until('postgres',
+		"SELECT paused_ms = 0 FROM finx.provider_stats WHERE provider = 'llmwhisperer'"),
+	'the circuit closed: no pause');
+cmp_ok($during503, '<=', 12, "the open circuit sent few probes ($during503 submits)");
+
+# 4. The LLM's 429s (Retry-After 3 s) do not delay LLMWhisperer.
+mock_reset($mock);
+mock_config($mock, { chat_retry_after => 30, chat_seconds => 1,
+	faults => { chat => { 429 => 1.0 } } });
+my @ids4 = submit_copies('us_10k.pdf', 'sep', 5, $both);
+ok( $node->poll_query_until('postgres',
+		"SELECT count(*) = 15 FROM finx.whisper_extractions w JOIN finx.jobs j ON j.document_id = w.document_id "
+		  . "WHERE j.id IN (" . join(',', @ids4) . ") AND w.state = 'retrieved'"),
+	'every extraction was retrieved while the LLM answered 429');
+my $log = mock_log($mock);
+my @w = grep { $_->{route} =~ /^whisper/ } @$log;
+my @c = grep { $_->{route} eq 'chat/completions' } @$log;
+my ($t0, $t1) = ($w[0]{time}, $w[-1]{time});
+cmp_ok($t1 - $t0, '<', 3.0 * $scale * 10 / 2,
+	sprintf('the extractions took %.2f s, less than half the LLM pause', $t1 - $t0));
+ok((grep { $_->{status} == 429 } @c), 'the LLM answered 429 meanwhile');
+is((scalar grep { $_->{status} == 200 } @c), 0, 'and no LLM call succeeded before');
+mock_config($mock, { faults => { clear => JSON::PP::true } });
+ok(all_succeed(@ids4), 'the jobs succeed once the LLM accepts calls');
+cmp_ok(lane_stat('llm', 'http_429'), '>', 0, 'the llm lane counted its 429s');
+
+$node->stop;
+mock_stop($mock);
+done_testing();
