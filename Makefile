@@ -44,6 +44,9 @@ src/statement_schema.inc: src/statement_schema.json
 
 src/remote.o: src/statement_schema.inc
 
+# PGXS tracks no header dependencies: rebuild every object when a header changes.
+$(OBJS): $(wildcard src/*.h)
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
