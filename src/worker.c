@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -233,6 +234,23 @@ main_loop(void)
 	}
 }
 
+/*
+ * Let the worker hold as many descriptors as the system allows: thousands
+ * of transfers and child pipes are in flight at once, far beyond the
+ * customary soft limit of 1024.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+	{
+		rl.rlim_cur = rl.rlim_max;
+		(void) setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* Entry point of the background worker. */
 void
 finx_worker_main(Datum main_arg)
@@ -241,6 +259,7 @@ finx_worker_main(Datum main_arg)
 	pqsignal(SIGTERM, die);
 	pqsignal(SIGCHLD, handle_sigchld);
 	BackgroundWorkerUnblockSignals();
+	raise_fd_limit();
 	BackgroundWorkerInitializeConnection(finx_database, NULL, 0);
 	pgstat_report_appname("finextract worker");
 
