@@ -105,9 +105,26 @@ sub interrupt
 		$node->stop('immediate');
 		$node->start;
 	}
-	$node->poll_query_until('postgres',
-		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'finextract worker' AND pid <> $pid")
-	  or die "no new worker after $how";
+	wait_new_worker($pid) or die "no new worker after $how";
+}
+
+# Wait until a worker other than $pid runs.  poll_query_until feeds psql
+# through a pipe and dies of EPIPE when psql exits at once because the
+# server is still in crash recovery; psql -c has no pipe to break.
+sub wait_new_worker
+{
+	my ($pid) = @_;
+	my $deadline = time() + $PostgreSQL::Test::Utils::timeout_default;
+	while (time() < $deadline)
+	{
+		my ($out, $err) = ('', '');
+		IPC::Run::run([ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-c',
+				"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'finextract worker' AND pid <> $pid" ],
+			'<', \undef, '>', \$out, '2>', \$err);
+		return 1 if $out =~ /^t/;
+		select(undef, undef, undef, 0.1);
+	}
+	return 0;
 }
 
 # One run of the matrix: n jobs, k interruptions spread over them.
