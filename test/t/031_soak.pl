@@ -190,7 +190,9 @@ diag(sprintf('worker RssAnon %d kB -> %d kB, VmRSS %d kB -> %d kB, fds %d -> %d 
 # 27 kB a job; a leak of a job's memory, 100 kB and more, fails this)
 cmp_ok($idle2->{rss_anon} - $idle1->{rss_anon}, '<', 8192,
 	'private memory grew by less than 8 MB over the last ' . (2 * $batch) . ' jobs');
-cmp_ok($idle2->{fds} - $idle1->{fds}, '<=', 2, 'open file descriptors did not grow');
+# idle keep-alive connections in libcurl's cache come and go (measured
+# -6 .. +5); a descriptor leaked per job or request would add hundreds
+cmp_ok($idle2->{fds} - $idle1->{fds}, '<=', 16, 'open file descriptors did not grow (beyond cached connections)');
 cmp_ok($max_fds, '<', 400, 'open file descriptors stayed bounded during the run');
 
 # Transactions and snapshots: short.
