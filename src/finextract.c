@@ -52,6 +52,8 @@ int			finx_whisper_poll_ms = 5000;
 int			finx_whisper_max_concurrency = 0;
 char	   *finx_llm_url = NULL;
 char	   *finx_llm_key = NULL;
+char	   *finx_whisper_key_file = NULL;
+char	   *finx_llm_key_file = NULL;
 char	   *finx_llm_model = NULL;
 char	   *finx_llm_api_version = NULL;
 int			finx_llm_max_concurrency = 0;
@@ -260,6 +262,14 @@ define_remote_settings(void)
 							   &finx_llm_url, "https://api.openai.com/v1",
 							   PGC_SIGHUP, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
 	define_secret("finextract.llm_api_key", "LLM API key.", &finx_llm_key, show_llm_key);
+	DefineCustomStringVariable("finextract.llmwhisperer_api_key_file",
+							   "File holding the LLMWhisperer API key (read by the worker; the key never passes through settings or the log).",
+							   NULL, &finx_whisper_key_file, "", PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.llm_api_key_file",
+							   "File holding the LLM API key (read by the worker; the key never passes through settings or the log).",
+							   NULL, &finx_llm_key_file, "", PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.llm_model", "LLM model (Azure: the deployment).",
 							   NULL, &finx_llm_model, "gpt-4o-2024-08-06", PGC_SIGHUP, 0,
 							   NULL, NULL, NULL);

@@ -46,6 +46,8 @@ extern int	finx_whisper_poll_ms;
 extern int	finx_whisper_max_concurrency;
 extern char *finx_llm_url;
 extern char *finx_llm_key;
+extern char *finx_whisper_key_file;
+extern char *finx_llm_key_file;
 extern char *finx_llm_model;
 extern char *finx_llm_api_version;
 extern int	finx_llm_max_concurrency;

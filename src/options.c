@@ -58,7 +58,8 @@ take_string(const char *key, JsonbValue *v, char *dst, size_t dstlen,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("option \"%s\" is too long", key),
-				 errdetail("It may have at most %d bytes.", (int) dstlen - 1)));
+				 errdetail("It may have at most %d bytes.", (int) dstlen - 1),
+				 errhint("Give a shorter value.")));
 	memcpy(dst, v->val.string.val, v->val.string.len);
 	dst[v->val.string.len] = '\0';
 	if (allowed == NULL)

@@ -414,6 +414,8 @@ text_failure_retryable(const FxChildResult *r)
 {
 	if (r->spawn_failed)
 		return r->spawn_errno != ENOENT && r->spawn_errno != EACCES;
+	if (r->capped)
+		return false;			/* killed at the output cap: the same next time */
 	if (r->timed_out || WIFSIGNALED(r->wait_status))
 		return true;
 	return false;				/* bad PDF, output cap: the same next time */

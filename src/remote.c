@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/hashfn.h"
+#include "storage/fd.h"
 #include "lib/stringinfo.h"
 #include "utils/memutils.h"
 
@@ -93,16 +94,77 @@ struct FxChat
 
 static double secs_per_page = 1.0;	/* observed whisper processing time */
 
+static char *whisper_key_from_file = NULL;
+static char *llm_key_from_file = NULL;
+
+/* Read a key file (first line, trimmed) into TopMemoryContext; NULL on failure. */
+static char *
+read_key_file(const char *path, const char *setting)
+{
+	FILE	   *f;
+	char		buf[1024];
+	size_t		n;
+
+	if (path == NULL || path[0] == '\0')
+		return NULL;
+	f = AllocateFile(path, "r");
+	if (f == NULL)
+	{
+		ereport(WARNING,
+				(errcode_for_file_access(),
+				 errmsg("could not read %s \"%s\": %m", setting, path)));
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	FreeFile(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	while (n > 0 && (buf[strlen(buf) - 1] == ' ' || buf[strlen(buf) - 1] == '\t'))
+		buf[strlen(buf) - 1] = '\0', n--;
+	return buf[0] ? MemoryContextStrdup(TopMemoryContext, buf) : NULL;
+}
+
+/* (Re)read the key files; the worker calls this at start and on SIGHUP. */
+void
+fx_remote_load_keys(void)
+{
+	if (whisper_key_from_file)
+		pfree(whisper_key_from_file);
+	if (llm_key_from_file)
+		pfree(llm_key_from_file);
+	whisper_key_from_file = read_key_file(finx_whisper_key_file,
+										  "finextract.llmwhisperer_api_key_file");
+	llm_key_from_file = read_key_file(finx_llm_key_file, "finextract.llm_api_key_file");
+}
+
+/* The LLMWhisperer key: the setting, else the key file's. */
+static const char *
+whisper_key(void)
+{
+	if (finx_whisper_key && finx_whisper_key[0])
+		return finx_whisper_key;
+	return whisper_key_from_file ? whisper_key_from_file : "";
+}
+
+/* The LLM key: the setting, else the key file's. */
+static const char *
+llm_key(void)
+{
+	if (finx_llm_key && finx_llm_key[0])
+		return finx_llm_key;
+	return llm_key_from_file ? llm_key_from_file : "";
+}
+
 bool
 fx_whisper_configured(void)
 {
-	return finx_whisper_key && finx_whisper_key[0] != '\0';
+	return whisper_key()[0] != '\0';
 }
 
 bool
 fx_llm_configured(void)
 {
-	return finx_llm_key && finx_llm_key[0] != '\0';
+	return llm_key()[0] != '\0';
 }
 
 /* Cache key of LLMWhisperer text. */
@@ -175,14 +237,14 @@ init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 static FxLane *
 whisper_lane(void)
 {
-	return fx_lane_get("llmwhisperer", finx_whisper_key, NULL,
+	return fx_lane_get("llmwhisperer", whisper_key(), NULL,
 					   finx_whisper_max_concurrency, finx_max_concurrency_bound);
 }
 
 static FxLane *
 poll_lane(void)
 {
-	return fx_lane_get("llmwhisperer-poll", finx_whisper_key, NULL,
+	return fx_lane_get("llmwhisperer-poll", whisper_key(), NULL,
 					   POLL_LANE_LIMIT, POLL_LANE_LIMIT);
 }
 
@@ -466,7 +528,7 @@ fx_whisper_start(int64 job_id, int64 document_id, const char *pdf_path,
 	w->npages = npages;
 	w->pages_key = pages_key(pages, npages);
 	w->mode = pstrdup(mode);
-	w->headers[0] = psprintf("unstract-key: %s", finx_whisper_key);
+	w->headers[0] = psprintf("unstract-key: %s", whisper_key());
 	w->headers[1] = "Content-Type: application/octet-stream";
 	w->headers[2] = NULL;
 	w->done = done;
@@ -504,7 +566,7 @@ fx_whisper_cancel(FxWhisper *w)
 static FxLane *
 llm_lane(const char *model)
 {
-	return fx_lane_get("llm", finx_llm_key, model, finx_llm_max_concurrency,
+	return fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
 					   finx_max_concurrency_bound);
 }
 
@@ -590,8 +652,8 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 		psprintf("%s/openai/deployments/%s/chat/completions?api-version=%s",
 				 finx_llm_url, url_encode(model), url_encode(finx_llm_api_version)) :
 		psprintf("%s/chat/completions", finx_llm_url);
-	ch->headers[0] = azure ? psprintf("api-key: %s", finx_llm_key) :
-		psprintf("Authorization: Bearer %s", finx_llm_key);
+	ch->headers[0] = azure ? psprintf("api-key: %s", llm_key()) :
+		psprintf("Authorization: Bearer %s", llm_key());
 	ch->headers[1] = "Content-Type: application/json";
 	ch->headers[2] = NULL;
 	init_call(&ch->call, job_id, statement, "chat", "POST", url, ch->headers,

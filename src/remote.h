@@ -24,6 +24,7 @@ typedef void (*FxWhisperDone) (void *arg, char **texts, const char *error,
 typedef void (*FxChatDone) (void *arg, fx_result *res, const char *error,
 							bool retryable);
 
+extern void fx_remote_load_keys(void);
 extern bool fx_whisper_configured(void);
 extern bool fx_llm_configured(void);
 extern char *fx_whisper_engine(const char *mode);

@@ -33,6 +33,7 @@
 #include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/fd.h"
 #include "utils/array.h"
@@ -155,6 +156,14 @@ list_dir(const char *dir, const char *pattern, int *nfiles)
 		CHECK_FOR_INTERRUPTS();
 		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
 			continue;
+		if (!pg_verifymbstr(de->d_name, strlen(de->d_name), true))
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+					 errmsg("skipping a file in \"%s\" whose name is not valid in the database encoding", dir),
+					 errhint("Rename the file using only characters of the database encoding.")));
+			continue;
+		}
 		path = psprintf("%s/%s", dir, de->d_name);
 		/* follows symbolic links; vanished files and subdirectories are skipped */
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))

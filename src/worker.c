@@ -129,6 +129,7 @@ handle_interrupts(void)
 	{
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
+		fx_remote_load_keys();
 	}
 }
 
@@ -269,6 +270,7 @@ finx_worker_main(Datum main_arg)
 	fx_child_init(loop);
 	fx_http_init(loop);
 	fx_lanes_init(loop);
+	fx_remote_load_keys();
 	fx_pipeline_init(loop, prepare_tmpdir());
 	publish_latch(true);
 	before_shmem_exit(worker_exit, (Datum) 0);

@@ -135,8 +135,11 @@ unlike(slurp_file($node->data_dir . '/postgresql.auto.conf'), qr/127\.0\.0\.1:9|
 
 # 5. API keys are invisible to other roles.
 my $secret = 'sk-live-SECRET-7f3a9c2e5b1d8f4a6c0e';
+# A key in a setting: PostgreSQL itself logs 'parameter "..." changed to
+# "<value>"' when a reload changes a setting, so keys are set at start (or
+# through the key file settings, below), never changed by a reload.
 $node->append_conf('postgresql.conf', "finextract.llm_api_key = '$secret'\n");
-$node->reload;
+$node->restart;
 # (compared by hash: log_statement = all must not log the key either)
 my $secret_md5 = Digest::MD5::md5_hex($secret);
 $node->poll_query_until('postgres', "SELECT md5(current_setting('finextract.llm_api_key')) = '$secret_md5'")
@@ -173,10 +176,25 @@ is($out, '********', 'SHOW gives a mask to a non-superuser');
 is($node->safe_psql('postgres', 'SHOW finextract.llm_api_key'), $secret, 'a superuser sees the key');
 unlike($node->safe_psql('postgres', "SELECT string_agg(row_to_json(r)::text, ';') FROM finx.requests r"),
 	$leak, 'no key anywhere in the trace');
-# PostgreSQL logs 'parameter "..." changed to "..."' with the raw value on
-# reload, so a key set in postgresql.conf ends up in the log unless
-# finextract keeps keys out of settings (e.g. a key file setting)
-unlike(slurp_file($node->logfile), $leak, 'no key in the server log, even after a reload that changed it');
+# The key file: the worker reads the key itself, so a reload that changes
+# it logs only the file's path.
+my $secret2 = 'sk-live-FILEKEY-0b1c2d3e4f5a6b7c';
+my $keyfile = $node->basedir . '/llm.key';
+PostgreSQL::Test::Utils::append_to_file($keyfile, "$secret2\n");
+chmod 0600, $keyfile;
+$node->safe_psql('postgres',
+	"ALTER SYSTEM SET finextract.llm_api_key_file = '$keyfile'; SELECT pg_reload_conf()");
+$node->restart;
+$node->safe_psql('postgres', "ALTER SYSTEM SET finextract.llm_api_key = ''");
+$node->restart;
+my $fjob = $node->safe_psql('postgres',
+	"SELECT finx_submit('" . fixture_variant('two_page.pdf', 'filekey')
+	  . "', '{\"structurer\": \"llm\", \"max_attempts\": 1}')");
+is($node->safe_psql('postgres', "SELECT finx_wait($fjob, '2 min')"), 'failed', 'a job with the file\'s (refused) key fails');
+like($node->safe_psql('postgres', "SELECT last_error FROM finx.jobs WHERE id = $fjob"), qr/401/,
+	'the key from the file was sent (the mock refused it with 401)');
+$leak = qr/\Q$secret\E|\Q$secret_part\E|SECRET-7f3a|wk-test|FILEKEY-0b1c/;
+unlike(slurp_file($node->logfile), $leak, 'no key in the server log');
 
 # 6. Plain http only to loopback: refused before any connection.
 # 10.255.255.1 is never contacted: the URL check fails first.
