@@ -484,6 +484,15 @@ fx_json_error_message(const char *body, size_t len, char *code_out,
 /* ---------- the chat answer ---------- */
 
 /* usage and model of the answer into info */
+/* A token count from the answer: non-negative and never overflowing. */
+static int
+token_count(json_object *v)
+{
+	int64_t		n = json_object_get_int64(v);
+
+	return (int) (n < 0 ? 0 : (n > INT_MAX ? INT_MAX : n));
+}
+
 static void
 read_info(json_object *root, fx_chat_info *info)
 {
@@ -496,13 +505,17 @@ read_info(json_object *root, fx_chat_info *info)
 		!json_object_is_type(u, json_type_object))
 		return;
 	if (json_object_object_get_ex(u, "prompt_tokens", &v))
-		info->prompt_tokens = json_object_get_int(v);
+		info->prompt_tokens = token_count(v);
 	if (json_object_object_get_ex(u, "completion_tokens", &v))
-		info->completion_tokens = json_object_get_int(v);
+		info->completion_tokens = token_count(v);
 	if (json_object_object_get_ex(u, "total_tokens", &v))
-		info->total_tokens = json_object_get_int(v);
+		info->total_tokens = token_count(v);
 	else
-		info->total_tokens = info->prompt_tokens + info->completion_tokens;
+	{
+		long long	sum = (long long) info->prompt_tokens + info->completion_tokens;
+
+		info->total_tokens = (int) (sum > INT_MAX ? INT_MAX : sum);
+	}
 }
 
 /* choices[0].message of the answer, or NULL with *err */
