@@ -1,5 +1,6 @@
--- Upgrades: 0.1.0 (the released install script) and the update to 0.2.0,
--- which is also what a fresh CREATE EXTENSION runs; every object commented.
+-- Upgrades: 0.1.0 (the released install script) and the updates to 0.2.0
+-- and 0.3.0, which are also what a fresh CREATE EXTENSION runs; every object
+-- commented; an update keeps row-level security as finx_enable_rls() left it.
 \set VERBOSITY default
 SET client_min_messages = warning;
 
@@ -13,7 +14,7 @@ INSERT INTO finx.jobs (document_id, file_name, run_after, submitted_by)
 SELECT id, 'old.pdf', 'infinity', 10 FROM finx.documents;
 ALTER EXTENSION finextract UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'finextract';
-SELECT file_name, state FROM finx.progress;
+SELECT file_name, state, statements_found, requests_in_flight, pages_read FROM finx.progress;
 
 -- the update path, and what the extension holds now
 SELECT source, target, path FROM pg_extension_update_paths('finextract') WHERE path IS NOT NULL ORDER BY 1, 2;
@@ -21,7 +22,7 @@ SELECT pg_describe_object(classid, objid, 0) AS object
   FROM pg_depend
  WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
- ORDER BY 1 COLLATE "C";
+ ORDER BY pg_describe_object(classid, objid, 0) COLLATE "C";
 
 -- every table, view, column and function has a comment
 SELECT c.oid::regclass AS relation_without_comment
@@ -45,11 +46,24 @@ SELECT d.objid::regprocedure AS function_without_comment
 SELECT p.oid::regprocedure::text AS routine,
 	   has_function_privilege('finx_user', p.oid, 'EXECUTE') AS finx_user,
 	   has_function_privilege('public', p.oid, 'EXECUTE') AS public
-  FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY 1 COLLATE "C";
+  FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY p.oid::regprocedure::text COLLATE "C";
 SELECT c.oid::regclass::text AS relation, has_table_privilege('finx_user', c.oid, 'SELECT') AS finx_user_reads
   FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
- ORDER BY 1 COLLATE "C";
+ ORDER BY c.oid::regclass::text COLLATE "C";
 
 DELETE FROM finx.jobs;
 DELETE FROM finx.documents;
+
+-- an update keeps security_invoker on the views it replaces
+DROP EXTENSION finextract;
+CREATE EXTENSION finextract VERSION '0.2.0';
+SELECT finx_enable_rls();
+ALTER EXTENSION finextract UPDATE;
+SELECT c.relname, c.reloptions FROM pg_class c
+ WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind = 'v'
+ ORDER BY c.relname COLLATE "C";
+SELECT finx_enable_rls(false);
+SELECT c.relname, c.reloptions FROM pg_class c
+ WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind = 'v'
+ ORDER BY c.relname COLLATE "C";

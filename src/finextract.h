@@ -59,6 +59,18 @@ extern int	finx_request_attempts;
 extern bool finx_allow_plain_http;
 
 #define FX_STATS_SIZE 32768
+#define FX_LIVE_MAX 1024		/* running jobs whose progress is shown */
+
+/* live counters of one running job (finx.progress) */
+typedef struct FxJobLive
+{
+	int64		job_id;
+	int32		attempt;
+	int32		statements_found;
+	int32		statements_done;
+	int32		requests_in_flight;
+	int32		pages_read;
+} FxJobLive;
 
 /* state shared between backends and the worker */
 typedef struct FinxShared
@@ -68,8 +80,10 @@ typedef struct FinxShared
 	Latch	   *worker_latch;	/* set to wake the worker */
 	ConditionVariable jobs_cv;	/* broadcast when jobs end */
 	uint64		jobs_finished;	/* bumped with each broadcast */
-	LWLock	   *stats_lock;		/* guards provider_stats */
+	LWLock	   *stats_lock;		/* guards provider_stats and live */
 	char		provider_stats[FX_STATS_SIZE];	/* JSON of the lanes */
+	int			nlive;			/* entries of live in use (stats_lock) */
+	FxJobLive	live[FX_LIVE_MAX];	/* running jobs, as last published */
 } FinxShared;
 
 extern FinxShared *finx_shared;

@@ -53,6 +53,13 @@ fx_pipeline_active(void)
 	return njobs;
 }
 
+/* The running jobs (for progress.c). */
+dlist_head *
+fx_pipeline_jobs(void)
+{
+	return &jobs;
+}
+
 /* Jobs ended since the worker started (tells the worker to claim more). */
 int
 fx_pipeline_finished(void)

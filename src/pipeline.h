@@ -9,6 +9,8 @@
 #ifndef FX_PIPELINE_H
 #define FX_PIPELINE_H
 
+#include "lib/ilist.h"
+
 #include "loop.h"
 #include "store.h"
 
@@ -16,6 +18,7 @@ extern void fx_pipeline_init(FxLoop *loop, const char *tmpdir);
 extern void fx_pipeline_start(const FxClaim *claim);
 extern int	fx_pipeline_active(void);
 extern int	fx_pipeline_finished(void);
+extern dlist_head *fx_pipeline_jobs(void);
 extern void fx_pipeline_check_cancelled(void);
 extern void fx_pipeline_shutdown(void);
 

@@ -39,6 +39,7 @@
 #include "finextract.h"
 #include "loop.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "store.h"
 
 #define POLL_MS 1000
@@ -94,6 +95,7 @@ worker_exit(int code, Datum arg)
 {
 	fx_pipeline_shutdown();
 	fx_http_shutdown();
+	fx_progress_clear();
 	publish_latch(false);
 }
 
@@ -222,12 +224,16 @@ main_loop(void)
 			last_claim = now;
 			/* a full batch may mean more are due: look again at once */
 			if (claim_jobs() > 0)
+			{
 				seen_finished = -1;
+				fx_progress_publish();	/* show new jobs' counters at once */
+			}
 		}
 		if (now - last_trace >= TRACE_FLUSH_MS)
 		{
 			fx_remote_flush_trace();
 			publish_stats();
+			fx_progress_publish();
 			last_trace = now;
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);

@@ -1,15 +1,20 @@
 # finx.progress: the estimate of time left from recent jobs' seconds per
-# page (or per byte), and a live job seen queued/running and gone when done.
+# page (or per byte), a live job seen queued/running and gone when done,
+# and the live counters (statements found and done, requests in flight,
+# pages read) of a job structured by the LLM while it runs.
 use strict;
 use warnings;
 
+use FinxMock;
 use FinxTest;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $bin = repo_dir() . '/test/bin';
-my $node = finx_node('progress');
+my $mock = mock_start('--time-scale', '1', '--chat-seconds', '1', '--chat-capacity', '1');
+my $node = finx_node('progress', conf => mock_conf_lines($mock)
+	  . "finextract.structurer = 'local'\n");
 my $dir = fixtures_dir();
 
 # History: one finished job on 10 pages (1000 bytes) that took 20 s, i.e.
@@ -48,15 +53,41 @@ $node->safe_psql('postgres',
 	"ALTER SYSTEM SET finextract.pdftotext_path = '$bin/slow-pdftotext'; SELECT pg_reload_conf();");
 my $job = $node->safe_psql('postgres', "SELECT finx_submit('$dir/us_10k.pdf')");
 $node->poll_query_until('postgres',
-	"SELECT state = 'running' AND stage = 'text' FROM finx.progress WHERE job_id = $job")
+	"SELECT state = 'running' AND stage = 'text' AND pages_read IS NOT NULL FROM finx.progress WHERE job_id = $job")
   or die 'job not seen running';
 pass('a running job shows its stage');
 is( $node->safe_psql('postgres',
 		"SELECT statements_found || ' ' || requests_in_flight || ' ' || (running_for >= '0') "
 		  . "|| ' ' || (estimated_left IS NULL) FROM finx.progress WHERE job_id = $job"),
 	'0 0 true true', 'nothing found yet, no requests, no estimate without history');
+is($node->safe_psql('postgres', "SELECT pages_read FROM finx.progress WHERE job_id = $job"),
+	'0', 'no page read while pdftotext runs');
 is($node->safe_psql('postgres', "SELECT finx_wait($job, '3 min')"), 'succeeded', 'job succeeded');
 is($node->safe_psql('postgres', "SELECT count(*) FROM finx.progress"), '0', 'and left the view');
+
+# Live counters: three statements structured one after the other by a
+# mock LLM that takes one call at a time, 1 s each.
+$node->safe_psql('postgres',
+	"ALTER SYSTEM RESET finextract.pdftotext_path; SELECT pg_reload_conf();");
+$job = $node->safe_psql('postgres',
+	"SELECT finx_submit('$dir/us_10k.pdf', '{\"structurer\": \"llm\"}')");
+$node->poll_query_until('postgres',
+	"SELECT statements_found = 3 AND statements_done < 3 AND requests_in_flight > 0 "
+	  . "AND pages_read = pages AND stage = 'structure' FROM finx.progress WHERE job_id = $job")
+  or die 'live counters not seen: '
+  . $node->safe_psql('postgres', "SELECT * FROM finx.progress");
+pass('while the LLM structures: 3 statements found, requests in flight, every page read');
+$node->poll_query_until('postgres',
+	"SELECT statements_done BETWEEN 1 AND 2 AND requests_in_flight = 3 - statements_done "
+	  . "FROM finx.progress WHERE job_id = $job")
+  or die 'statements_done not seen rising';
+pass('statements done rise while the job runs; requests in flight fall with them');
+is($node->safe_psql('postgres', "SELECT finx_wait($job, '1 min')"), 'succeeded', 'LLM job succeeded');
+is($node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_id = $job"),
+	'3', 'and stored the three statements it showed');
+ok( $node->poll_query_until('postgres',
+		"SELECT count(*) = 0 FROM finx_job_live() WHERE job_id = $job"),
+	'the worker stops publishing a finished job');
 
 # COPY-friendly.
 my $csv = $node->safe_psql('postgres', 'COPY (SELECT * FROM finx.progress) TO STDOUT WITH (FORMAT csv, HEADER)');

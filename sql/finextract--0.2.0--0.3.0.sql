@@ -1,0 +1,82 @@
+/* finextract 0.2.0 -> 0.3.0
+ *
+ * What 0.3.0 adds:
+ * - live progress: finx_job_live() reads the counters the worker publishes
+ *   in shared memory, so finx.progress shows statements found and done,
+ *   remote requests under way and pages read while a job runs (they were
+ *   0 until the job ended), plus a pages_read column.
+ */
+\echo Use "ALTER EXTENSION finextract UPDATE TO '0.3.0'" to load this file. \quit
+
+-- Live progress -------------------------------------------------------------
+
+CREATE FUNCTION finx_job_live(OUT job_id bigint, OUT attempt int,
+							  OUT statements_found int, OUT statements_done int,
+							  OUT requests_in_flight int, OUT pages_read int)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'finx_job_live'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION finx_job_live() IS
+'Counters of the running jobs as the worker last published them (a few times a second); finx.progress shows them';
+REVOKE ALL ON FUNCTION finx_job_live() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION finx_job_live() TO finx_user;
+
+-- CREATE OR REPLACE VIEW resets the view's options: keep security_invoker
+-- as finx_enable_rls() left it.
+DO $$
+DECLARE
+	opts text[] := (SELECT reloptions FROM pg_catalog.pg_class
+					 WHERE oid = 'finx.progress'::regclass);
+BEGIN
+	CREATE OR REPLACE VIEW finx.progress AS
+	WITH recent AS (
+		SELECT extract(epoch FROM j.finished_at - j.started_at) AS secs, d.pages, d.bytes
+		  FROM finx.jobs j
+		  JOIN finx.documents d ON d.id = j.document_id
+		 WHERE j.state = 'succeeded' AND j.reused_from IS NULL
+		   AND j.finished_at >= j.started_at AND d.pages > 0
+		 ORDER BY j.finished_at DESC
+		 LIMIT 50
+	), rate AS (
+		SELECT sum(secs) / sum(pages) AS secs_per_page,
+			   sum(secs) / sum(bytes) AS secs_per_byte
+		  FROM recent
+	), live AS (
+		SELECT * FROM finx_job_live()
+	)
+	SELECT j.id AS job_id,
+		   j.document_id,
+		   j.file_name,
+		   j.state,
+		   j.stage,
+		   j.attempt,
+		   j.max_attempts,
+		   d.pages,
+		   CASE WHEN j.state = 'queued' THEN 0 ELSE l.statements_found END AS statements_found,
+		   CASE WHEN j.state = 'queued' THEN 0 ELSE l.statements_done END AS statements_done,
+		   CASE WHEN j.state = 'queued' THEN 0 ELSE l.requests_in_flight END AS requests_in_flight,
+		   now() - j.created_at AS elapsed,
+		   CASE WHEN j.state = 'running' THEN now() - j.started_at END AS running_for,
+		   CASE WHEN e.total IS NULL THEN NULL
+				WHEN j.state = 'running'
+				THEN greatest(e.total - (now() - j.started_at), interval '0')
+				ELSE e.total END AS estimated_left,
+		   CASE WHEN j.state = 'queued' THEN 0 ELSE l.pages_read END AS pages_read
+	  FROM finx.jobs j
+	  JOIN finx.documents d ON d.id = j.document_id
+	 CROSS JOIN rate r
+	 CROSS JOIN LATERAL (
+		SELECT make_interval(secs => coalesce(d.pages * r.secs_per_page,
+											  d.bytes * r.secs_per_byte)::double precision) AS total
+	 ) e
+	  LEFT JOIN live l ON l.job_id = j.id AND l.attempt = j.attempt
+	 WHERE j.state IN ('queued', 'running');
+	IF opts IS NOT NULL THEN
+		EXECUTE format('ALTER VIEW finx.progress SET (%s)', array_to_string(opts, ', '));
+	END IF;
+END
+$$;
+COMMENT ON COLUMN finx.progress.statements_found IS 'Statements located so far in the running attempt (0 while queued; NULL when the worker has not published this job yet)';
+COMMENT ON COLUMN finx.progress.statements_done IS 'Statements of the running attempt structured so far (the local parser structures all at once at the end)';
+COMMENT ON COLUMN finx.progress.requests_in_flight IS 'Remote operations (LLMWhisperer extractions, LLM calls) of the job under way, including those waiting in finextract''s per-provider queue';
+COMMENT ON COLUMN finx.progress.pages_read IS 'Pages whose final text (text layer, OCR or LLMWhisperer) the running attempt holds';

@@ -1,0 +1,148 @@
+/*-------------------------------------------------------------------------
+ *
+ * progress.c
+ *	  Live progress of running jobs: the worker publishes each job's
+ *	  counters (statements located and done, remote requests under way,
+ *	  pages read) to shared memory, and finx_job_live() lets finx.progress
+ *	  show them while the job runs, long before anything is committed.
+ *
+ * The worker publishes from its main loop every few hundred milliseconds;
+ * readers take the lock in shared mode and copy.  At most FX_LIVE_MAX jobs
+ * are shown; others read as unknown (NULL in finx.progress).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "storage/lwlock.h"
+#include "utils/tuplestore.h"
+
+#include "finextract.h"
+#include "pipeline.h"
+#include "pipeline_int.h"
+#include "progress.h"
+
+PG_FUNCTION_INFO_V1(finx_job_live);
+
+/* Remote operations (whispers, chats) of a job that have not ended. */
+static int
+job_requests(const FxJob *job)
+{
+	int			n = 0;
+
+	for (int g = 0; g < job->nwhisper; g++)
+		if (job->wgroups[g].w != NULL && !job->wgroups[g].done)
+			n++;
+	for (int s = 0; s < job->nstmts; s++)
+		if (job->stmts[s].started && !job->stmts[s].done)
+			n++;
+	return n;
+}
+
+/* Pages whose final text the job holds. */
+static int
+job_pages_read(const FxJob *job)
+{
+	int			n = 0;
+
+	if (job->pages == NULL)
+		return 0;
+	for (int i = 0; i < job->npages; i++)
+	{
+		if (job->page_ready != NULL && !job->page_ready[i])
+			continue;
+		if (job->ocr_wait != NULL && job->ocr != NULL && job->ocr_wait[i])
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* The counters of one job. */
+static void
+job_live(const FxJob *job, FxJobLive *out)
+{
+	out->job_id = job->claim.id;
+	out->attempt = job->claim.attempt;
+	out->statements_found = job->located ? job->nstmts : 0;
+	out->statements_done = 0;
+	for (int s = 0; s < job->nstmts; s++)
+		if (job->stmts[s].done)
+			out->statements_done++;
+	out->requests_in_flight = job_requests(job);
+	out->pages_read = job_pages_read(job);
+}
+
+/* Publish the counters of the running jobs (worker only). */
+void
+fx_progress_publish(void)
+{
+	FxJobLive  *buf;
+	int			n = 0;
+	dlist_iter	iter;
+
+	if (finx_shared == NULL)
+		return;
+	buf = palloc(sizeof(FxJobLive) * FX_LIVE_MAX);
+	dlist_foreach(iter, fx_pipeline_jobs())
+	{
+		if (n >= FX_LIVE_MAX)
+			break;
+		job_live(dlist_container(FxJob, node, iter.cur), &buf[n++]);
+	}
+	LWLockAcquire(finx_shared->stats_lock, LW_EXCLUSIVE);
+	memcpy(finx_shared->live, buf, sizeof(FxJobLive) * n);
+	finx_shared->nlive = n;
+	LWLockRelease(finx_shared->stats_lock);
+	pfree(buf);
+}
+
+/* Forget every job (worker exit): nothing runs any more. */
+void
+fx_progress_clear(void)
+{
+	if (finx_shared == NULL)
+		return;
+	LWLockAcquire(finx_shared->stats_lock, LW_EXCLUSIVE);
+	finx_shared->nlive = 0;
+	LWLockRelease(finx_shared->stats_lock);
+}
+
+/*
+ * finx_job_live() returns one row per running job, as last published:
+ * (job_id, attempt, statements_found, statements_done, requests_in_flight,
+ * pages_read).  Without shared_preload_libraries it returns nothing.
+ */
+Datum
+finx_job_live(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FxJobLive  *copy = NULL;
+	int			n = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (finx_shared != NULL)
+	{
+		copy = palloc(sizeof(FxJobLive) * FX_LIVE_MAX);
+		LWLockAcquire(finx_shared->stats_lock, LW_SHARED);
+		n = finx_shared->nlive;
+		memcpy(copy, finx_shared->live, sizeof(FxJobLive) * n);
+		LWLockRelease(finx_shared->stats_lock);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false};
+
+		values[0] = Int64GetDatum(copy[i].job_id);
+		values[1] = Int32GetDatum(copy[i].attempt);
+		values[2] = Int32GetDatum(copy[i].statements_found);
+		values[3] = Int32GetDatum(copy[i].statements_done);
+		values[4] = Int32GetDatum(copy[i].requests_in_flight);
+		values[5] = Int32GetDatum(copy[i].pages_read);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
+}
