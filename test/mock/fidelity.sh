@@ -19,22 +19,9 @@ if [ -n "${FINX_FIDELITY_DIR:-}" ]; then
 	work=$FINX_FIDELITY_DIR
 	mkdir -p "$work"
 	keep=1
-else
-	work=$(mktemp -d)
-	keep=0
 fi
-pid=
-
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [ "$keep" = 0 ]; then
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT INT TERM
+mock_dir=$here
+. "$here/tap.sh"
 
 if [ ! -d "$work/node_modules/openai" ] || [ ! -d "$work/node_modules/llmwhisperer-client" ] ||
 	[ ! -d "$work/node_modules/dotenv" ]; then
@@ -48,20 +35,7 @@ if [ ! -d "$work/node_modules/openai" ] || [ ! -d "$work/node_modules/llmwhisper
 fi
 echo "# llmwhisperer-client $(node -p "require('$work/node_modules/llmwhisperer-client/package.json').version"), openai $(node -p "require('$work/node_modules/openai/package.json').version")"
 
-"$here/finx-mock" --port 0 --quiet >"$work/mock.port" 2>"$work/mock.err" &
-pid=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/^PORT=//p' "$work/mock.port")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-if [ -z "$port" ]; then
-	echo "not ok 1 - finx-mock starts"
-	cat "$work/mock.err"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+mock_start
 
 cp "$here/fidelity.mjs" "$work/fidelity.mjs"
 cd "$work"

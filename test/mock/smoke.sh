@@ -9,35 +9,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 make -s -C "$here" finx-mock || exit 1
-work=$(mktemp -d)
-pid=
-pass=0
-fail=0
-
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ok() {
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $((pass + fail)) - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $((pass + fail)) - $2"
-		[ -n "${3:-}" ] && echo "#   got: $3"
-	fi
-}
-
-# expect NAME WANTED GOT: GOT contains WANTED
-expect() {
-	case "$3" in
-		*"$2"*) ok 0 "$1" ;;
-		*) ok 1 "$1" "$3" ;;
-	esac
-}
+mock_dir=$here
+. "$here/tap.sh"
 
 # a two-page PDF with correct xref offsets
 make_pdf() {
@@ -71,18 +44,8 @@ endstream"
 	printf 'trailer\n<< /Size 8 /Root 1 0 R >>\nstartxref\n%s\n%%%%EOF\n' "$xref" >>"$f"
 }
 
-"$here/finx-mock" --port 0 --quiet --whisper-key wk --llm-key sk-smoke \
-	--time-scale 0.02 >"$work/port" 2>"$work/err" &
-pid=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/^PORT=//p' "$work/port")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-[ -n "$port" ]
-ok $? "mock starts and prints PORT="
-[ -n "$port" ] || { cat "$work/err"; echo "$pass passed, $fail failed"; exit 1; }
+mock_start --whisper-key wk --llm-key sk-smoke --time-scale 0.02
+ok 0 "mock starts and prints PORT="
 B="http://127.0.0.1:$port"
 W="$B/api/v2"
 make_pdf "$work/doc.pdf"
@@ -202,5 +165,4 @@ expect "reset?config=1 restores the command-line knobs" '"time_scale":0.02' "$co
 body=$(curl -s -X POST "$B/__admin/config" -d '{"no_such_knob":1}')
 expect "config rejects unknown knobs" 'unknown knob' "$body"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done

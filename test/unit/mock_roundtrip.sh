@@ -18,45 +18,10 @@ make -s -C "$top/test/mock" finx-mock || exit 1
 make -s -C "$here" json_driver || exit 1
 drv="$here/json_driver"
 schema="$top/src/statement_schema.json"
-work=$(mktemp -d)
-pid=
-pass=0
-fail=0
+mock_dir=$top/test/mock
+. "$mock_dir/tap.sh"
 
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ok() {
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $((pass + fail)) - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $((pass + fail)) - $2"
-		[ -n "${3:-}" ] && echo "#   got: $3"
-	fi
-}
-
-# expect NAME WANTED GOT: GOT contains WANTED
-expect() {
-	case "$3" in
-		*"$2"*) ok 0 "$1" ;;
-		*) ok 1 "$1" "$3" ;;
-	esac
-}
-
-"$top/test/mock/finx-mock" --port 0 --time-scale 0.01 --whisper-key wk \
-	--llm-key sk-test --quiet >"$work/port" 2>"$work/mock.err" &
-pid=$!
-for _ in $(seq 100); do
-	grep -q '^PORT=' "$work/port" 2>/dev/null && break
-	sleep 0.05
-done
-port=$(sed -n 's/^PORT=//p' "$work/port")
-[ -n "$port" ] || { echo "finx-mock did not start"; cat "$work/mock.err"; exit 1; }
+mock_start --time-scale 0.01 --whisper-key wk --llm-key sk-test
 B="http://127.0.0.1:$port"
 C="$B/v1/chat/completions"
 
@@ -191,5 +156,4 @@ raw=$("$drv" response "$work/resp.json" 2 2 | grep -c '^item')
 expect "control: a raw marker would have split the page ($items vs $raw items)" "differ" \
 	"$([ "$items" != "$raw" ] && echo differ || echo same)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done
