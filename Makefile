@@ -17,6 +17,7 @@ OBJS = \
 	src/pagerange.o \
 	src/pdfcheck.o \
 	src/ocr.o \
+	src/ocr_conf.o \
 	src/http.o \
 	src/lane.o \
 	src/json.o \

@@ -1,5 +1,6 @@
--- Upgrades: 0.1.0 (the released install script) and the update to 0.2.0,
--- which is also what a fresh CREATE EXTENSION runs; every object commented.
+-- Upgrades: 0.1.0 (the released install script) and the updates to 0.2.0
+-- and 0.3.0, which is also what a fresh CREATE EXTENSION runs; every object
+-- commented.
 \set VERBOSITY default
 SET client_min_messages = warning;
 
@@ -53,3 +54,13 @@ SELECT c.oid::regclass::text AS relation, has_table_privilege('finx_user', c.oid
 
 DELETE FROM finx.jobs;
 DELETE FROM finx.documents;
+
+-- 0.3.0 replaces finx.facts (new column ocr_confidence at the end) and keeps
+-- the security_invoker that finx_enable_rls() set under 0.2.0
+DROP EXTENSION finextract;
+CREATE EXTENSION finextract VERSION '0.2.0';
+SELECT finx_enable_rls();
+ALTER EXTENSION finextract UPDATE TO '0.3.0';
+SELECT reloptions FROM pg_class WHERE oid = 'finx.facts'::regclass;
+SELECT attname FROM pg_attribute WHERE attrelid = 'finx.facts'::regclass AND attnum > 12 ORDER BY attnum;
+SELECT finx_enable_rls(false);
