@@ -35,8 +35,10 @@
  * tesseract run writes the text and the TSV of word confidences; the script
  * prints the text, the separator OCR_SEP and a summary of the TSV: "m MEAN10
  * WORDS" (the mean word confidence times ten, over WORDS words) and one
- * "w LINE CONF WORD" per word holding a digit, LINE counting tesseract's
- * text lines from 1 (ocr_conf.c maps them to lines of the text).
+ * "w LINE CONF WORD" per number: a word of at most 32 bytes, a third of
+ * them digits or more (not a rule misread as a long run of marks), LINE
+ * counting tesseract's text lines from 1 (ocr_conf.c maps them to lines of
+ * the text).
  */
 #define OCR_SCRIPT \
 	"tess=$5; lang=$6; img=$7.png; out=$7\n" \
@@ -51,7 +53,8 @@
 	"printf '%s\\n\\036' \"$t\"\n" \
 	"awk -F '\\t' 'NR > 1 && $1 == 4 { line++ } " \
 	"NR > 1 && $1 == 5 && $11 >= 0 && $12 != \"\" { n++; sum += $11; " \
-	"if ($12 ~ /[0-9]/) printf \"w %d %d %s\\n\", line, $11 + 0.5, $12 } " \
+	"if (length($12) <= 32 && gsub(/[0-9]/, \"&\", $12) * 3 >= length($12)) " \
+	"printf \"w %d %d %s\\n\", line, $11 + 0.5, $12 } " \
 	"END { if (n) printf \"m %d %d\\n\", sum * 10 / n + 0.5, n }' \"$out.tsv\"\n" \
 	"clean\n"
 
