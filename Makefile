@@ -18,6 +18,7 @@ OBJS = \
 	src/pagerange.o \
 	src/pdfcheck.o \
 	src/ocr.o \
+	src/ocr_conf.o \
 	src/http.o \
 	src/lane.o \
 	src/json.o \

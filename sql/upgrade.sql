@@ -59,10 +59,13 @@ DELETE FROM finx.documents;
 DROP EXTENSION finextract;
 CREATE EXTENSION finextract VERSION '0.2.0';
 SELECT finx_enable_rls();
-ALTER EXTENSION finextract UPDATE;
+ALTER EXTENSION finextract UPDATE TO '0.3.0';
 SELECT c.relname, c.reloptions FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind = 'v'
  ORDER BY c.relname COLLATE "C";
+-- 0.3.0's new view columns come last
+SELECT attname FROM pg_attribute WHERE attrelid = 'finx.facts'::regclass AND attnum > 12 ORDER BY attnum;
+SELECT attname FROM pg_attribute WHERE attrelid = 'finx.progress'::regclass AND attnum > 14 ORDER BY attnum;
 SELECT finx_enable_rls(false);
 SELECT c.relname, c.reloptions FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind = 'v'

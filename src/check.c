@@ -111,11 +111,15 @@ value_at(const fx_statement *st, int i, int j, long long *v)
 	return s == NULL || fx_dec_parse(s, v);
 }
 
-/* record one check; returns false when out of memory */
+/*
+ * record one check of row (its printed value expected) against the value
+ * computed from rows [first, last]; returns false when out of memory
+ */
 static bool
-add_check(fx_statement *st, const char *name, const char *target,
+add_check(fx_statement *st, const char *name, int row, int first, int last,
 		  int period, long long expected, long long computed)
 {
+	const char *target = st->items[row].label;
 	fx_check   *nc = realloc(st->checks,
 							 sizeof(fx_check) * (size_t) (st->nchecks + 1));
 	fx_check   *c;
@@ -133,6 +137,9 @@ add_check(fx_statement *st, const char *name, const char *target,
 	fx_dec_format(computed, buf, sizeof(buf));
 	c->computed = fx_strndup(buf, strlen(buf));
 	c->passed = expected == computed;
+	c->row = row;
+	c->first_row = first;
+	c->last_row = last;
 	if (!c->name || !c->target || !c->expected || !c->computed)
 	{
 		free(c->name);
@@ -426,7 +433,7 @@ check_subtotals(fx_statement *st, int *start)
 
 			if (st->items[r].values[j] == NULL || !value_at(st, r, j, &v))
 				continue;
-			if (!add_check(st, "subtotal", st->items[r].label, j, v,
+			if (!add_check(st, "subtotal", r, g.start, r - 1, j, v,
 						   g.matched ? v : g.first[j]))
 				return false;
 		}
@@ -518,11 +525,12 @@ check_balance(fx_statement *st, const int *start)
 		bool		has_sum = sum_l_plus_e(st, &b, start, j, &sum);
 
 		if (has_le && (has_sum || has_a) &&
-			!add_check(st, "balance", st->items[b.le].label, j, vle,
-					   has_sum ? sum : va))
+			!add_check(st, "balance", b.le, has_sum ? b.l : b.a,
+					   has_sum ? b.le - 1 : b.a, j, vle, has_sum ? sum : va))
 			return false;
 		if (has_a && (has_sum || has_le) && (has_sum || b.le < 0) &&
-			!add_check(st, "balance", st->items[b.a].label, j, va,
+			!add_check(st, "balance", b.a, has_le ? b.le : b.l,
+					   has_le ? b.le : st->nitems - 1, j, va,
 					   has_le ? vle : sum))
 			return false;
 	}
@@ -575,8 +583,8 @@ check_cash(fx_statement *st)
 		if (!value_at(st, b, j, &vb) || !value_at(st, e, j, &ve) ||
 			!value_at(st, c, j, &vc))
 			continue;
-		if (!add_check(st, "cash_rollforward", st->items[e].label, j, ve,
-					   vb + vc))
+		if (!add_check(st, "cash_rollforward", e, b < c ? b : c, b < c ? c : b,
+					   j, ve, vb + vc))
 			return false;
 	}
 	return true;

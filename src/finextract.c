@@ -41,6 +41,7 @@ char	   *finx_input_dirs = NULL;
 char	   *finx_ocr = NULL;
 char	   *finx_ocr_languages = NULL;
 int			finx_ocr_dpi = 300;
+int			finx_ocr_min_confidence = 60;
 char	   *finx_tesseract_path = NULL;
 char	   *finx_pdftoppm_path = NULL;
 char	   *finx_text_extractor = NULL;
@@ -161,6 +162,11 @@ define_ocr_settings(void)
 	DefineCustomIntVariable("finextract.ocr_dpi",
 							"Resolution at which pages are rendered for OCR.",
 							NULL, &finx_ocr_dpi, 300, 72, 1200,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.ocr_min_confidence",
+							"Word confidence (0-100) below which OCR is flagged.",
+							"Pages whose mean confidence and amounts whose confidence fall below it are named in the job's warnings and arithmetic checks.",
+							&finx_ocr_min_confidence, 60, 0, 100,
 							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.tesseract_path",
 							   "The tesseract program.",

@@ -35,6 +35,7 @@ extern char *finx_input_dirs;
 extern char *finx_ocr;
 extern char *finx_ocr_languages;
 extern int	finx_ocr_dpi;
+extern int	finx_ocr_min_confidence;
 extern char *finx_tesseract_path;
 extern char *finx_pdftoppm_path;
 extern char *finx_text_extractor;

@@ -10,7 +10,8 @@
  * alone governs how many CPUs OCR takes, and children are admitted fairly
  * per job (child.c), so one big scan never starves another job.  The text
  * is layout-preserving (--psm 6, preserve_interword_spaces=1), which is what
- * the statement parser reads.
+ * the statement parser reads.  With each page's text comes a summary of
+ * tesseract's word confidences, read by ocr_conf.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -24,23 +25,38 @@
 #include "finextract.h"
 #include "ocr.h"
 
+#define OCR_SEP '\036'			/* never in OCR text: ends the text */
+
 /*
  * $1 pdftoppm, $2 dpi, $3 page, $4 PDF, $5 tesseract, $6 languages, $7 image
- * path prefix.  A page that comes back (nearly) empty, as photographed pages
- * on a grey background do with tesseract's default Otsu binarisation, is
- * read again with local (Sauvola) thresholds.
+ * and output path prefix.  A page that comes back (nearly) empty, as
+ * photographed pages on a grey background do with tesseract's default Otsu
+ * binarisation, is read again with local (Sauvola) thresholds.  One
+ * tesseract run writes the text and the TSV of word confidences; the script
+ * prints the text, the separator OCR_SEP and a summary of the TSV: "m MEAN10
+ * WORDS" (the mean word confidence times ten, over WORDS words) and one
+ * "w LINE CONF WORD" per number: a word of at most 32 bytes, a third of
+ * them digits or more (not a rule misread as a long run of marks), LINE
+ * counting tesseract's text lines from 1 (ocr_conf.c maps them to lines of
+ * the text).
  */
 #define OCR_SCRIPT \
-	"tess=$5; lang=$6; img=$7.png\n" \
+	"tess=$5; lang=$6; img=$7.png; out=$7\n" \
 	"\"$1\" -r \"$2\" -f \"$3\" -l \"$3\" -png -singlefile \"$4\" \"$7\" || exit 1\n" \
-	"ocr() { OMP_THREAD_LIMIT=1 \"$tess\" \"$img\" stdout -l \"$lang\" --psm 6 " \
-	"-c preserve_interword_spaces=1 \"$@\"; }\n" \
-	"t=$(ocr) || { rm -f \"$img\"; exit 1; }\n" \
+	"ocr() { OMP_THREAD_LIMIT=1 \"$tess\" \"$img\" \"$out\" -l \"$lang\" --psm 6 " \
+	"-c preserve_interword_spaces=1 \"$@\" txt tsv; }\n" \
+	"clean() { rm -f \"$img\" \"$out.txt\" \"$out.tsv\"; }\n" \
+	"ocr && t=$(cat \"$out.txt\") || { clean; exit 1; }\n" \
 	"if [ \"$(printf %s \"$t\" | tr -d ' \\n\\f' | wc -c)\" -lt 100 ]; then\n" \
-	"  t=$(ocr -c thresholding_method=2)\n" \
+	"  ocr -c thresholding_method=2 && t=$(cat \"$out.txt\")\n" \
 	"fi\n" \
-	"rm -f \"$img\"\n" \
-	"printf '%s\\n' \"$t\"\n"
+	"printf '%s\\n\\036' \"$t\"\n" \
+	"awk -F '\\t' 'NR > 1 && $1 == 4 { line++ } " \
+	"NR > 1 && $1 == 5 && $11 >= 0 && $12 != \"\" { n++; sum += $11; " \
+	"if (length($12) <= 32 && gsub(/[0-9]/, \"&\", $12) * 3 >= length($12)) " \
+	"printf \"w %d %d %s\\n\", line, $11 + 0.5, $12 } " \
+	"END { if (n) printf \"m %d %d\\n\", sum * 10 / n + 0.5, n }' \"$out.tsv\"\n" \
+	"clean\n"
 
 typedef struct FxOcrPage
 {
@@ -57,6 +73,7 @@ struct FxOcrBatch
 	bool		retryable;
 	FxOcrPage  *pages;
 	char	  **texts;
+	char	  **summaries;
 	char	  **errors;
 	FxOcrDone	done;
 	void	   *arg;
@@ -87,7 +104,16 @@ page_done(FxChildResult *r, void *arg)
 
 	p->child = NULL;
 	if (why == NULL && r->out_len > 0)
+	{
+		char	   *sep = memrchr(r->out, OCR_SEP, r->out_len);
+
 		b->texts[p->index] = r->out;
+		if (sep)
+		{
+			*sep = '\0';
+			b->summaries[p->index] = sep + 1;
+		}
+	}
 	else
 	{
 		b->errors[p->index] = why ? why : pstrdup("OCR produced no text");
@@ -95,7 +121,7 @@ page_done(FxChildResult *r, void *arg)
 	}
 	MemoryContextSwitchTo(old);
 	if (--b->pending == 0)
-		b->done(b->arg, b->texts, b->errors, b->retryable);
+		b->done(b->arg, b->texts, b->summaries, b->errors, b->retryable);
 }
 
 /* Start OCR of one page. */
@@ -139,6 +165,7 @@ fx_ocr_start(int64 owner, const char *pdf_path, const int *pages, int npages,
 	b->pending = npages;
 	b->pages = palloc0(sizeof(FxOcrPage) * npages);
 	b->texts = palloc0(sizeof(char *) * npages);
+	b->summaries = palloc0(sizeof(char *) * npages);
 	b->errors = palloc0(sizeof(char *) * npages);
 	b->done = done;
 	b->arg = arg;

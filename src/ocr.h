@@ -15,11 +15,13 @@ typedef struct FxOcrBatch FxOcrBatch;
 
 /*
  * Called once when every page of a batch is done: texts[i] is the text of
- * pages[i] (NULL when OCR failed; errors[i] says why).  retryable tells
- * whether some failure may pass on another attempt (time limit, crash).
+ * pages[i] (NULL when OCR failed; errors[i] says why) and summaries[i] the
+ * summary of its word confidences (NULL when tesseract gave none; see
+ * fx_ocr_conf_parse).  retryable tells whether some failure may pass on
+ * another attempt (time limit, crash).
  */
-typedef void (*FxOcrDone) (void *arg, char **texts, char **errors,
-						   bool retryable);
+typedef void (*FxOcrDone) (void *arg, char **texts, char **summaries,
+						   char **errors, bool retryable);
 
 extern bool fx_ocr_local_enabled(void);
 extern char *fx_ocr_engine_key(void);

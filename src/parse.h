@@ -68,6 +68,9 @@ typedef struct fx_check
 	char	   *expected;		/* decimal string: value printed */
 	char	   *computed;		/* decimal string: value computed */
 	bool		passed;
+	int			row;			/* index of the checked item */
+	int			first_row;		/* items [first_row, last_row] went into */
+	int			last_row;		/* the computed value (roughly; may be -1) */
 } fx_check;
 
 typedef struct fx_statement

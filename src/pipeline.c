@@ -256,6 +256,9 @@ fx_job_finish_local(FxJob *job)
 		fx_job_fail(job, "out of memory while parsing the document", true);
 		return;
 	}
+	if (job->ocr_conf)
+		job->ocr_notes = fx_ocr_annotate(res, job->ocr_conf, job->npages,
+										 finx_ocr_min_confidence);
 	if (res->nstatements == 0)
 	{
 		char	   *why = no_statements_reason(job, res);
@@ -283,7 +286,11 @@ fx_job_complete(FxJob *job, fx_result *res)
 	o.claim = &job->claim;
 	o.res = res;
 	o.texts = job->texts;
+	o.ocr = job->ocr_notes;
 	o.warnings = result_warnings(res, &job->opts, job->warnings);
+	if (job->ocr_conf)
+		o.warnings = fx_ocr_warnings(job->ocr_conf, job->npages, job->ocr_notes,
+									 finx_ocr_min_confidence, o.warnings);
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
 	fx_job_end(job);
@@ -319,7 +326,7 @@ fx_job_pdf_file(FxJob *job)
 
 /* OCR of the blank pages ended: merge the texts and go on. */
 static void
-ocr_done(void *arg, char **texts, char **errors, bool retryable)
+ocr_done(void *arg, char **texts, char **summaries, char **errors, bool retryable)
 {
 	FxJob	   *job = arg;
 	MemoryContext old = MemoryContextSwitchTo(job->cxt);
@@ -334,7 +341,10 @@ ocr_done(void *arg, char **texts, char **errors, bool retryable)
 		if (texts[k])
 		{
 			fx_sanitize_utf8(texts[k], strlen(texts[k]));
+			if (summaries[k])
+				fx_sanitize_utf8(summaries[k], strlen(summaries[k]));
 			job->pages[i] = job->texts.ocr_pages[i] = texts[k];
+			job->ocr_conf[i] = fx_ocr_conf_parse(summaries[k], texts[k]);
 			job->used_ocr = true;
 		}
 		else
@@ -352,13 +362,18 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 {
 	char	   *engine = fx_ocr_engine_key();
 	char	  **cached;
+	FxOcrConf **cached_conf = NULL;
 	int			ncached = 0,
 				n = 0;
 	char	   *err;
 
 	cached = fx_store_load_pages(job->claim.document_id, engine, true, &ncached, &err);
+	if (cached && ncached == job->npages)
+		cached_conf = fx_store_load_ocr_conf(job->claim.document_id, engine,
+											 job->npages, &err);
 	job->texts.ocr_engine = engine;
 	job->texts.ocr_pages = palloc0(sizeof(char *) * job->npages);
+	job->ocr_conf = job->texts.ocr_conf = palloc0(sizeof(FxOcrConf *) * job->npages);
 	job->ocr_wait = palloc0(sizeof(bool) * job->npages);
 	for (int k = 0; k < ntodo; k++)
 	{
@@ -367,6 +382,7 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 		if (cached && ncached == job->npages && cached[i])
 		{
 			job->pages[i] = cached[i];
+			job->ocr_conf[i] = cached_conf ? cached_conf[i] : NULL;
 			job->used_ocr = true;
 			continue;
 		}

@@ -15,6 +15,7 @@
 
 #include "child.h"
 #include "ocr.h"
+#include "ocr_conf.h"
 #include "options.h"
 #include "parse.h"
 #include "remote.h"
@@ -56,6 +57,9 @@ typedef struct FxJob
 	bool		used_ocr;		/* some of them came from OCR */
 	bool		ocr_retryable;	/* an OCR failure may pass next time */
 	bool	   *ocr_wait;		/* pages in the running OCR batch */
+	FxOcrConf **ocr_conf;		/* [page - 1]: word confidences of OCR'd
+								 * pages (NULL: none known) */
+	FxOcrNotes *ocr_notes;		/* what they say about the result */
 	FxTexts		texts;			/* what this attempt extracted (to cache) */
 	List	   *warnings;		/* of char * */
 

@@ -457,6 +457,85 @@ fx_store_load_pages(int64 document_id, const char *engine, bool partial,
 	return a.pages;
 }
 
+typedef struct ConfArgs
+{
+	int64		document_id;
+	const char *engine;
+	int			npages;
+	MemoryContext cxt;
+	FxOcrConf **conf;
+} ConfArgs;
+
+/* The confidences of one cached page, from row r on (rows of its words). */
+static FxOcrConf *
+conf_of_rows(MemoryContext cxt, uint64 r, uint64 n, int page)
+{
+	FxOcrConf  *c = MemoryContextAllocZero(cxt, sizeof(FxOcrConf));
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+	uint64		k;
+
+	c->mean = isnull ? -1 : DatumGetFloat4(d);
+	for (k = r; k < n && col_int32(k, 1) == page; k++)
+		;
+	c->words = MemoryContextAllocZero(cxt, sizeof(FxOcrWord) * Max(k - r, 1));
+	for (; r < k; r++)
+	{
+		char	   *word = col_text(r, 5, cxt);
+
+		if (word == NULL)
+			continue;			/* a page without words */
+		c->words[c->nwords].line = col_int32(r, 3);
+		c->words[c->nwords].conf = col_int32(r, 4);
+		c->words[c->nwords++].word = word;
+	}
+	return c;
+}
+
+/* Body of fx_store_load_ocr_conf. */
+static void
+conf_body(void *arg)
+{
+	ConfArgs   *a = arg;
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		vals[2];
+	uint64		n;
+
+	vals[0] = Int64GetDatum(a->document_id);
+	vals[1] = CStringGetTextDatum(a->engine);
+	n = exec("SELECT t.page, t.ocr_confidence, w.line, w.conf, w.word FROM finx.page_texts t "
+			 "LEFT JOIN LATERAL jsonb_to_recordset(t.ocr_words) AS w(line int, conf int, word text) "
+			 "ON true WHERE t.document_id = $1 AND t.engine = $2 AND t.ocr_words IS NOT NULL "
+			 "ORDER BY t.page",
+			 2, types, vals, NULL);
+	a->conf = MemoryContextAllocZero(a->cxt, sizeof(FxOcrConf *) * Max(a->npages, 1));
+	for (uint64 r = 0; r < n;)
+	{
+		int			page = col_int32(r, 1);
+		uint64		k = r;
+
+		while (k < n && col_int32(k, 1) == page)
+			k++;
+		if (page >= 1 && page <= a->npages)
+			a->conf[page - 1] = conf_of_rows(a->cxt, r, k, page);
+		r = k;
+	}
+}
+
+/*
+ * The word confidences cached with a document's OCR text: [page - 1], NULL
+ * entries where none are known (or NULL when they could not be read).
+ */
+FxOcrConf **
+fx_store_load_ocr_conf(int64 document_id, const char *engine, int npages, char **err)
+{
+	ConfArgs	a = {document_id, engine, npages, CurrentMemoryContext, NULL};
+
+	if (!in_xact("reading cached OCR confidences", conf_body, &a, err))
+		return NULL;
+	return a.conf;
+}
+
 typedef struct ContentArgs
 {
 	int64		document_id;
@@ -559,9 +638,14 @@ json_str(StringInfo b, const char *s)
 		escape_json(b, s);
 }
 
-/* Append a statement's checks as a JSON array; counts passed and failed. */
+/*
+ * Append a statement's checks as a JSON array; counts passed and failed.
+ * notes (or NULL) say which failed checks of a statement read by OCR
+ * involve a value read with low confidence.
+ */
 static void
-checks_json(StringInfo b, const fx_statement *st, int *passed, int *failed)
+checks_json(StringInfo b, const fx_statement *st, char **notes, int *passed,
+			int *failed)
 {
 	appendStringInfoChar(b, '[');
 	for (int k = 0; k < st->nchecks; k++)
@@ -576,7 +660,14 @@ checks_json(StringInfo b, const fx_statement *st, int *passed, int *failed)
 		json_str(b, c->expected);
 		appendStringInfoString(b, ",\"computed\":");
 		json_str(b, c->computed);
-		appendStringInfo(b, ",\"passed\":%s}", c->passed ? "true" : "false");
+		appendStringInfo(b, ",\"passed\":%s", c->passed ? "true" : "false");
+		if (notes && !c->passed)
+		{
+			appendStringInfo(b, ",\"ocr_suspect\":%s,\"ocr_note\":",
+							 notes[k] ? "true" : "false");
+			json_str(b, notes[k]);
+		}
+		appendStringInfoChar(b, '}');
 		if (c->passed)
 			(*passed)++;
 		else
@@ -587,7 +678,7 @@ checks_json(StringInfo b, const fx_statement *st, int *passed, int *failed)
 
 /* Append one statement's row object. */
 static void
-statement_json(StringInfo b, const fx_statement *st, int seq)
+statement_json(StringInfo b, const fx_statement *st, int seq, char **notes)
 {
 	int			passed = 0,
 				failed = 0;
@@ -601,7 +692,7 @@ statement_json(StringInfo b, const fx_statement *st, int seq)
 	appendStringInfoString(b, ",\"currency\":");
 	json_str(b, st->currency[0] ? st->currency : NULL);
 	appendStringInfoString(b, ",\"checks\":");
-	checks_json(b, st, &passed, &failed);
+	checks_json(b, st, notes, &passed, &failed);
 	appendStringInfo(b, ",\"checks_passed\":%d,\"checks_failed\":%d}", passed, failed);
 }
 
@@ -622,9 +713,10 @@ period_json(StringInfo b, const fx_period *p, int seq, int col)
 		appendStringInfoString(b, ",\"period_months\":null}");
 }
 
-/* Append one line item's row object. */
+/* Append one line item's row object; conf: its values' OCR confidences. */
 static void
-item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row)
+item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row,
+		  const int *conf)
 {
 	appendStringInfo(b, "{\"seq\":%d,\"row_no\":%d,\"page\":%d,\"line_no\":%d,\"label\":",
 					 seq, row, it->page, it->line_no);
@@ -640,12 +732,27 @@ item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row)
 			appendStringInfoChar(b, ',');
 		json_str(b, valid_decimal(v) ? v : NULL);
 	}
+	appendStringInfoString(b, "],\"ocr_confidence\":");
+	if (conf == NULL || nperiods == 0)
+	{
+		appendStringInfoString(b, "null}");
+		return;
+	}
+	for (int k = 0; k < nperiods; k++)
+	{
+		appendStringInfoChar(b, k ? ',' : '[');
+		if (conf[k] >= 0 && it->values && valid_decimal(it->values[k]))
+			appendStringInfo(b, "%d", conf[k]);
+		else
+			appendStringInfoString(b, "null");
+	}
 	appendStringInfoString(b, "]}");
 }
 
-/* The three JSON arrays that carry a parse result into SQL. */
+/* The three JSON arrays that carry a parse result (and ocr) into SQL. */
 static void
-result_json(const fx_result *res, StringInfo sts, StringInfo pers, StringInfo items)
+result_json(const fx_result *res, const FxOcrNotes *ocr, StringInfo sts,
+			StringInfo pers, StringInfo items)
 {
 	bool		first_p = true,
 				first_i = true;
@@ -656,10 +763,11 @@ result_json(const fx_result *res, StringInfo sts, StringInfo pers, StringInfo it
 	for (int s = 0; s < res->nstatements; s++)
 	{
 		const fx_statement *st = &res->statements[s];
+		bool		by_ocr = ocr && s < ocr->nstatements && ocr->ocr[s];
 
 		if (s)
 			appendStringInfoChar(sts, ',');
-		statement_json(sts, st, s + 1);
+		statement_json(sts, st, s + 1, by_ocr ? ocr->notes[s] : NULL);
 		for (int p = 0; p < st->nperiods; p++, first_p = false)
 		{
 			if (!first_p)
@@ -670,7 +778,8 @@ result_json(const fx_result *res, StringInfo sts, StringInfo pers, StringInfo it
 		{
 			if (!first_i)
 				appendStringInfoChar(items, ',');
-			item_json(items, &st->items[i], st->nperiods, s + 1, i + 1);
+			item_json(items, &st->items[i], st->nperiods, s + 1, i + 1,
+					  by_ocr ? ocr->conf[s] + i * st->nperiods : NULL);
 		}
 	}
 	appendStringInfoChar(sts, ']');
@@ -694,6 +803,39 @@ cache_texts(int64 document_id, const char *engine, int npages, char **pages)
 		 3, types, vals, NULL);
 }
 
+/*
+ * Cache OCR page texts with their word confidences (conf may be NULL, and
+ * so may its entries: confidence unknown).
+ */
+static void
+cache_ocr_texts(int64 document_id, const char *engine, int npages, char **pages,
+				FxOcrConf **conf)
+{
+	Oid			types[5] = {INT8OID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum		vals[5];
+	char	  **means = palloc0(sizeof(char *) * Max(npages, 1));
+	char	  **words = palloc0(sizeof(char *) * Max(npages, 1));
+
+	for (int i = 0; conf && i < npages; i++)
+	{
+		if (conf[i] == NULL)
+			continue;
+		if (conf[i]->mean >= 0)
+			means[i] = psprintf("%.1f", conf[i]->mean);
+		words[i] = fx_ocr_conf_words_json(conf[i]);
+	}
+	vals[0] = Int64GetDatum(document_id);
+	vals[1] = CStringGetTextDatum(engine);
+	vals[2] = text_array(pages, npages);
+	vals[3] = text_array(means, npages);
+	vals[4] = text_array(words, npages);
+	exec("INSERT INTO finx.page_texts (document_id, engine, page, text, ocr_confidence, ocr_words) "
+		 "SELECT $1, $2, u.ord, u.t, u.m::real, u.w::jsonb "
+		 "FROM unnest($3, $4, $5) WITH ORDINALITY AS u(t, m, w, ord) "
+		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
+		 5, types, vals, NULL);
+}
+
 /* Record the page count and cache the texts of an attempt. */
 static void
 store_pages(int64 document_id, const FxTexts *t)
@@ -710,12 +852,14 @@ store_pages(int64 document_id, const FxTexts *t)
 	if (t->pages)
 		cache_texts(document_id, t->engine, t->npages, t->pages);
 	if (t->ocr_pages)
-		cache_texts(document_id, t->ocr_engine, t->npages, t->ocr_pages);
+		cache_ocr_texts(document_id, t->ocr_engine, t->npages, t->ocr_pages,
+						t->ocr_conf);
 }
 
 /* Insert statements, periods and items of a result for a job. */
 static void
-store_result(int64 job_id, int64 document_id, const fx_result *res)
+store_result(int64 job_id, int64 document_id, const fx_result *res,
+			 const FxOcrNotes *ocr)
 {
 	StringInfoData sts,
 				pers,
@@ -726,7 +870,7 @@ store_result(int64 job_id, int64 document_id, const fx_result *res)
 	initStringInfo(&sts);
 	initStringInfo(&pers);
 	initStringInfo(&items);
-	result_json(res, &sts, &pers, &items);
+	result_json(res, ocr, &sts, &pers, &items);
 	vals[0] = Int64GetDatum(job_id);
 	vals[1] = Int64GetDatum(document_id);
 	vals[2] = CStringGetTextDatum(sts.data);
@@ -747,11 +891,12 @@ store_result(int64 job_id, int64 document_id, const fx_result *res)
 		 3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(items.data);
 	exec("INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent, "
-		 "is_total, generated_label, \"values\") "
+		 "is_total, generated_label, \"values\", ocr_confidence) "
 		 "SELECT s.id, i.row_no, i.page, i.line_no, i.label, i.indent, i.is_total, "
-		 "i.generated_label, i.\"values\" "
+		 "i.generated_label, i.\"values\", i.ocr_confidence "
 		 "FROM jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
-		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[]) "
+		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[], "
+		 "ocr_confidence smallint[]) "
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL",
 		 3, types, vals, NULL);
 }
@@ -782,7 +927,7 @@ complete_body(void *arg)
 	if (!a->done)
 		return;
 	store_pages(o->claim->document_id, &o->texts);
-	store_result(o->claim->id, o->claim->document_id, o->res);
+	store_result(o->claim->id, o->claim->document_id, o->res, o->ocr);
 	notify_job(o->claim->id, "succeeded", o->res->nstatements, NULL);
 }
 

@@ -17,6 +17,7 @@
 
 #include "nodes/pg_list.h"
 
+#include "ocr_conf.h"
 #include "parse.h"
 
 /* a job the worker has claimed */
@@ -37,6 +38,8 @@ typedef struct FxTexts
 	char	  **pages;			/* text-layer page texts to cache, or NULL */
 	const char *engine;			/* their engine */
 	char	  **ocr_pages;		/* OCR texts (NULL entries: none), or NULL */
+	FxOcrConf **ocr_conf;		/* their word confidences (NULL entries:
+								 * unknown), or NULL */
 	const char *ocr_engine;		/* their engine */
 } FxTexts;
 
@@ -46,6 +49,7 @@ typedef struct FxOutcome
 	const FxClaim *claim;
 	const fx_result *res;
 	FxTexts		texts;
+	const FxOcrNotes *ocr;		/* OCR confidences of the result, or NULL */
 	List	   *warnings;		/* of char * */
 } FxOutcome;
 
@@ -56,6 +60,9 @@ extern int64 fx_store_find_twin(const FxClaim *c, char **err);
 extern bool fx_store_complete_reused(const FxClaim *c, int64 twin, char **err);
 extern char **fx_store_load_pages(int64 document_id, const char *engine,
 								  bool partial, int *npages, char **err);
+extern FxOcrConf **fx_store_load_ocr_conf(int64 document_id,
+										  const char *engine, int npages,
+										  char **err);
 extern void fx_store_set_stage(const FxClaim *c, const char *stage);
 extern bool fx_store_write_content(int64 document_id, const char *path,
 								   char **err);
