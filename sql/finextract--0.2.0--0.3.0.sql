@@ -139,3 +139,65 @@ END
 $$;
 COMMENT ON COLUMN finx.facts.ocr_confidence IS
 'tesseract''s confidence (0-100) in the value when it was read by OCR; NULL for a text layer or when unknown';
+
+-- finx_document_json: line items read by OCR carry their confidences (the
+-- key is left out for text-layer rows, so their output is unchanged).
+CREATE OR REPLACE FUNCTION finx_document_json(document_id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	doc finx.documents;
+	job finx.jobs;
+	result_job bigint;
+BEGIN
+	SELECT * INTO doc FROM finx.documents d WHERE d.id = finx_document_json.document_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'document % does not exist', finx_document_json.document_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO job FROM finx.jobs j
+	 WHERE j.document_id = doc.id AND j.state = 'succeeded'
+	 ORDER BY j.finished_at DESC NULLS LAST, j.id DESC LIMIT 1;
+	result_job := coalesce(job.reused_from, job.id);
+	RETURN jsonb_build_object(
+		'document', jsonb_build_object('id', doc.id, 'file_name', doc.file_name,
+			'sha256', doc.sha256, 'pages', doc.pages, 'bytes', doc.bytes,
+			'created_at', doc.created_at),
+		'job', CASE WHEN job.id IS NOT NULL THEN jsonb_build_object('id', job.id,
+			'state', job.state, 'reused_from', job.reused_from, 'options', job.options,
+			'warnings', to_jsonb(job.warnings), 'finished_at', job.finished_at) END,
+		'statements', coalesce((
+			SELECT jsonb_agg(jsonb_build_object('id', s.id, 'seq', s.seq,
+				'statement_type', s.statement_type, 'title', s.title,
+				'first_page', s.first_page, 'last_page', s.last_page,
+				'unit_scale', s.unit_scale, 'currency', s.currency,
+				'periods', coalesce((
+					SELECT jsonb_agg(jsonb_build_object('col', p.col, 'label', p.label,
+						'period_end', p.period_end, 'period_months', p.period_months)
+						ORDER BY p.col)
+					  FROM finx.statement_periods p WHERE p.statement_id = s.id), '[]'),
+				'line_items', coalesce((
+					SELECT jsonb_agg(jsonb_build_object('row_no', li.row_no,
+						'page', li.page, 'line_no', li.line_no, 'label', li.label,
+						'indent', li.indent, 'is_total', li.is_total,
+						'generated_label', li.generated_label, 'values', to_jsonb(li."values"))
+						|| CASE WHEN li.ocr_confidence IS NOT NULL
+								THEN jsonb_build_object('ocr_confidence', to_jsonb(li.ocr_confidence))
+								ELSE '{}' END
+						ORDER BY li.row_no)
+					  FROM finx.line_items li WHERE li.statement_id = s.id), '[]'),
+				'checks', s.checks, 'checks_passed', s.checks_passed,
+				'checks_failed', s.checks_failed)
+				ORDER BY s.seq)
+			  FROM finx.statements s WHERE s.job_id = result_job), '[]'),
+		'provenance', jsonb_build_object(
+			'job_id', result_job,
+			'pages', coalesce((
+				SELECT jsonb_agg(DISTINCT pg.page ORDER BY pg.page)
+				  FROM finx.statements s
+				 CROSS JOIN LATERAL generate_series(s.first_page, s.last_page) AS pg(page)
+				 WHERE s.job_id = result_job), '[]')));
+END
+$$;

@@ -98,6 +98,11 @@ sub check_lowconf_job
 	like(q1("SELECT ocr_confidence FROM finx.facts WHERE job_id = $job "
 		  . "AND label = 'Accounts payable' AND period_end = '2023-12-31'"),
 		qr/^[1-5]?[0-9]$/, "$how: finx.facts carries the low confidence of that value");
+	like(q1("SELECT jsonb_path_query_first(finx_document_json(document_id), "
+		  . q{'$.statements[*].line_items[*] ? (@.label == "Accounts payable").ocr_confidence'} . ") "
+		  . "FROM finx.jobs WHERE id = $job"),
+		qr/^\[([0-9]|[1-5][0-9]), (6[0-9]|[7-9][0-9]|100)\]$/,
+		"$how: finx_document_json carries the confidences of that line item");
 	my $w = warnings_of($job);
 	like($w, qr/page 1: OCR read 1 number\(s\) with confidence below 60 %: "[^"]*" on line 17 \(\d+ %\)/,
 		"$how: a warning names the page, the number as read and its line");
