@@ -73,6 +73,9 @@ typedef struct FxJob
 	FxStmtTask *stmts;
 	int			pending_llm;
 	bool		located;		/* stmts are known */
+	bool		locating;		/* a low_cost pass runs to locate them */
+	int		   *locate_pages;	/* the pages of that pass */
+	int			nlocate;
 } FxJob;
 
 extern void fx_job_fail(FxJob *job, const char *error, bool retryable);
