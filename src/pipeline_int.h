@@ -29,6 +29,17 @@ typedef struct FxWhisperGroup
 	bool		done;
 } FxWhisperGroup;
 
+/* one pdftotext child: pages [index * chunk + 1, (index + 1) * chunk] */
+typedef struct FxTextChunk
+{
+	struct FxJob *job;
+	int			index;
+	FxChild    *child;			/* while it runs */
+	char	   *out;			/* its output, once done */
+	size_t		len;
+	bool		done;
+} FxTextChunk;
+
 typedef struct FxStmtTask
 {
 	struct FxJob *job;
@@ -49,7 +60,11 @@ typedef struct FxJob
 	FxClaim		claim;
 	FxJobOptions opts;
 	char	   *pdf_path;		/* temporary copy for child processes */
-	FxChild    *child;			/* pdftotext, while it runs */
+	struct FxTextChunk **chunks;	/* pdftotext children, in page order */
+	int			nchunks;		/* started */
+	int			maxchunks;		/* allocated */
+	int			chunks_running;
+	int			end_chunk;		/* first chunk past the last page */
 	FxOcrBatch *ocr;			/* OCR children, while they run */
 	char	  **pages;			/* page texts the parser reads */
 	int			npages;
