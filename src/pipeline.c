@@ -607,6 +607,9 @@ start_chunk(FxJob *job)
 	argv[n++] = "-layout";
 	argv[n++] = "-enc";
 	argv[n++] = "UTF-8";
+	argv[n++] = job->pdf_path;
+	argv[n++] = "-";
+	/* the range last (poppler reads options anywhere): the file stays $4 */
 	if (k > 0)
 	{
 		argv[n++] = "-f";
@@ -614,8 +617,6 @@ start_chunk(FxJob *job)
 		argv[n++] = "-l";
 		argv[n++] = psprintf("%d", (ch->index + 1) * k);
 	}
-	argv[n++] = job->pdf_path;
-	argv[n++] = "-";
 	argv[n] = NULL;
 	job->chunks_running++;
 	ch->child = fx_child_run_for(job->claim.id, argv, finx_local_timeout_ms,
