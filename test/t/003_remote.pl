@@ -149,6 +149,9 @@ my ($idsc3, $stsc3) = submit_wait($node, fixture_variant('us_10k.pdf', 'scan-lc'
 	'{"text_extractor": "llmwhisperer", "mode": "low_cost"}');
 is($stsc3, 'succeeded', 'a scan in low_cost mode succeeds');
 is(usage_by_mode(), 'low_cost=8 form=3', 'low_cost mode: one pass, its text reused');
+my ($idsc4, $stsc4) = submit_wait($node, fixture_variant('us_10k.pdf', 'scan-auto'));
+is($stsc4, 'succeeded', 'a scan with the default text_extractor (auto: OCR by LLMWhisperer) succeeds');
+is(usage_by_mode(), 'low_cost=12 form=6', 'auto: located on low_cost too, statement pages in form');
 unlink "$tools/no-text";
 
 # 2. The text cache: other options on the same document send nothing.
