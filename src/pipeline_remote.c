@@ -368,14 +368,16 @@ whisper_done(void *arg, char **texts, const char *error, bool retryable)
 }
 
 /*
- * Extract the blank pages (those not cached) in one request: in low_cost
- * mode to locate the statements first, unless the job's mode is low_cost.
+ * Extract the blank pages (those not cached), in extractions of at most
+ * finextract.text_chunk_pages pages: in low_cost mode to locate the
+ * statements first, unless the job's mode is low_cost.
  */
 static void
 plan_blank_group(FxJob *job, const int *blank, int nblank)
 {
 	int		   *pages = palloc(sizeof(int) * Max(nblank, 1));
-	int			n = 0;
+	int			n = 0,
+				chunk;
 	const char *mode = job->mode;
 
 	if (strcmp(job->mode, LOCATE_MODE) != 0)
@@ -394,9 +396,11 @@ plan_blank_group(FxJob *job, const int *blank, int nblank)
 	for (int k = 0; k < nblank; k++)
 		if (!job->page_ready[blank[k] - 1])
 			pages[n++] = blank[k];
-	job->wgroups = palloc0(sizeof(FxWhisperGroup));
-	if (n > 0)
-		start_group(job, pages, n, mode);
+	/* in pieces of text_chunk_pages: other jobs' calls take turns with them */
+	chunk = finx_text_chunk_pages > 0 ? finx_text_chunk_pages : Max(n, 1);
+	job->wgroups = palloc0(sizeof(FxWhisperGroup) * Max((n + chunk - 1) / chunk, 1));
+	for (int k = 0; k < n; k += chunk)
+		start_group(job, pages + k, Min(chunk, n - k), mode);
 }
 
 /* Locate on the local text when the statement pages come from LLMWhisperer. */

@@ -1,8 +1,9 @@
 # Fairness: a 200-page document does not starve a 3-page one submitted
 # after it, neither for the local child slots (pdftotext reads long
 # documents in chunks, admitted per job in turn) nor in the remote lanes
-# (queued calls are started jobs in turn).  Completion order and times come
-# from finx.jobs.
+# (queued calls are started jobs in turn), nor when both are scans whose
+# low_cost locating pass goes to LLMWhisperer in chunks.  Completion order
+# and times come from finx.jobs.
 use strict;
 use warnings;
 
@@ -13,9 +14,26 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $mock = mock_start('--time-scale', '0.05');
+
+# A pdftotext that finds no text layer while $tools/no-text exists (scans).
+my $tools = PostgreSQL::Test::Utils::tempdir('tools');
+my $pdftotext = `sh -c "command -v pdftotext"`;
+chomp $pdftotext;
+PostgreSQL::Test::Utils::append_to_file("$tools/pdftotext", <<"EOF");
+#!/bin/sh
+if [ -e '$tools/no-text' ]; then
+	'$pdftotext' "\$@" | tr -cd '\\f'
+	exit 0
+fi
+exec '$pdftotext' "\$@"
+EOF
+chmod 0755, "$tools/pdftotext";
+
 my $node = finx_node('fairness', conf => mock_conf_lines($mock)
 	  . "finextract.structurer = 'local'\n"
-	  . "finextract.max_local_procs = 1\n");
+	  . "finextract.max_local_procs = 1\n"
+	  . "finextract.llmwhisperer_poll_interval = '200ms'\n"
+	  . "finextract.pdftotext_path = '$tools/pdftotext'\n");
 my $dir = PostgreSQL::Test::Utils::tempdir('long');
 system('python3', repo_dir() . '/test/fixtures/make_long.py', $dir, '200') == 0
   or BAIL_OUT('could not make the long fixtures');
@@ -95,6 +113,28 @@ my $order = q1("SELECT string_agg(CASE job_id WHEN $long2 THEN 'L' ELSE 'S' END,
 	  . "FROM finx.requests WHERE job_id IN ($long2, $short2) AND endpoint = 'whisper'");
 diag("remote: whisper submits in order $order");
 like($order, qr/^LS/, 'remote: the short job\'s first extraction went right after the long job\'s first');
+
+# 3. Scans, through LLMWhisperer one extraction at a time: the long scan's
+#    low_cost pass goes out in extractions of text_chunk_pages (32) pages,
+#    and the short scan's extractions take turns with them.
+PostgreSQL::Test::Utils::append_to_file("$tools/no-text", '');
+mock_reset($mock);
+mock_config($mock, { whisper_page_seconds => 0.4, chat_seconds => 0.2 });
+my $long3 = q1("SELECT finx_submit('" . copy_of('long_report.pdf', 'scan') . "', '$opts')");
+$node->poll_query_until('postgres',
+	"SELECT count(*) > 0 FROM finx.whisper_extractions w JOIN finx.jobs j ON j.document_id = w.document_id "
+	  . "WHERE j.id = $long3")
+  or die 'the long scan submitted no extraction';
+my $short3 = q1("SELECT finx_submit('" . copy_of('short_report.pdf', 'scan') . "', '$opts')");
+q1("SELECT finx_wait($_, '2 min')") for ($long3, $short3);
+short_first('scan', $long3, $short3, 0.6);
+is(q1("SELECT count(*) FROM finx.requests WHERE job_id = $long3 AND endpoint = 'whisper'"),
+	'10', 'scan: 7 low_cost extractions of at most 32 pages, then the 3 statement pages');
+$order = q1("SELECT string_agg(CASE job_id WHEN $long3 THEN 'L' ELSE 'S' END, '' ORDER BY started_at) "
+	  . "FROM finx.requests WHERE job_id IN ($long3, $short3) AND endpoint = 'whisper'");
+diag("scan: whisper submits in order $order");
+like($order, qr/^LS/, 'scan: the short scan\'s first extraction went right after the long scan\'s first');
+unlink "$tools/no-text";
 
 $node->stop;
 mock_stop($mock);
