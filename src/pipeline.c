@@ -567,8 +567,7 @@ text_done(FxChildResult *r, void *arg)
 		ch->len = r->out_len;
 		r->out = NULL;
 		ch->done = true;
-		if (finx_text_chunk_pages <= 0 ||
-			count_pages(ch->out, ch->len) < finx_text_chunk_pages)
+		if (job->chunk_pages <= 0 || count_pages(ch->out, ch->len) < job->chunk_pages)
 			job->end_chunk = Min(job->end_chunk, ch->index + 1);
 	}
 	if (chunks_complete(job))
@@ -591,7 +590,7 @@ start_chunk(FxJob *job)
 	char	   *argv[11];
 	int			n = 0;
 	FxTextChunk *ch = palloc0(sizeof(FxTextChunk));
-	int			k = finx_text_chunk_pages;
+	int			k = job->chunk_pages;
 
 	if (job->nchunks == job->maxchunks)
 	{
@@ -630,6 +629,8 @@ start_text(FxJob *job)
 	if (!fx_job_pdf_file(job))
 		return;
 	job->end_chunk = INT_MAX;
+	job->chunk_pages = finx_text_chunk_pages;	/* fixed for the job: a reload
+												 * cannot shift the ranges */
 	start_chunk(job);
 }
 

@@ -65,6 +65,7 @@ typedef struct FxJob
 	int			maxchunks;		/* allocated */
 	int			chunks_running;
 	int			end_chunk;		/* first chunk past the last page */
+	int			chunk_pages;	/* pages per chunk (0: the whole document) */
 	FxOcrBatch *ocr;			/* OCR children, while they run */
 	char	  **pages;			/* page texts the parser reads */
 	int			npages;

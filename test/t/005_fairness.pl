@@ -105,8 +105,9 @@ $node->poll_query_until('postgres',
 my $short2 = q1("SELECT finx_submit('" . copy_of('short_report.pdf', 'remote') . "', '$opts')");
 q1("SELECT finx_wait($_, '2 min')") for ($long2, $short2);
 # (it waits for one extraction of the long job, then needs its own: about
-# 2 of the long job's 3 or more extraction times)
-short_first('remote', $long2, $short2, 0.75);
+# 2 of the long job's 4 extraction times (3 + the short one's) plus the long
+# one's local reading; first in, first out it needs all 4)
+short_first('remote', $long2, $short2, 0.85);
 is(q1("SELECT count(*) FROM finx.requests WHERE job_id = $long2 AND endpoint = 'whisper'"),
 	'3', 'remote: the long job sent its three statement pages only');
 my $order = q1("SELECT string_agg(CASE job_id WHEN $long2 THEN 'L' ELSE 'S' END, '' ORDER BY started_at) "
