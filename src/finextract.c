@@ -36,6 +36,7 @@ int			finx_max_attempts = 3;
 int			finx_max_running_jobs = 32;
 int			finx_child_memory_mb = 1024;
 int			finx_text_cap_kb = 64 * 1024;
+int			finx_text_chunk_pages = 32;
 char	   *finx_pdftotext_path = NULL;
 char	   *finx_input_dirs = NULL;
 char	   *finx_ocr = NULL;
@@ -109,6 +110,13 @@ define_server_settings(void)
 							"Largest text output accepted from one child process.",
 							NULL, &finx_text_cap_kb, 64 * 1024, 64, 1024 * 1024,
 							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.text_chunk_pages",
+							"Pages of a document read by one pdftotext child.",
+							"A longer document is read in chunks of this many pages, one child "
+							"at a time, so that other jobs' children run in between; 0 reads "
+							"every document in one child.",
+							&finx_text_chunk_pages, 32, 0, 1000000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.pdftotext_path",
 							   "Program used to extract the text layer of PDFs.",
 							   NULL, &finx_pdftotext_path, "pdftotext",

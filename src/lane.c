@@ -71,6 +71,7 @@ struct FxLane
 	int64		ok_since_overload;
 	double		good_limit;		/* limit before the circuit opened */
 	/* statistics */
+	int64		last_job;		/* job of the last call started (round robin) */
 	int64		n_ok;
 	int64		n_failed;
 	int64		n_429;
@@ -341,6 +342,35 @@ start_attempt(FxLane *lane, FxCall *call)
 	fx_http_start(&call->req);
 }
 
+/*
+ * Take the next queued call, jobs in turn: the oldest call of the job
+ * after the last one served (by job id, cycling), so that a job with many
+ * calls queued never holds back a job submitted after it for more than
+ * one call per job ahead of it.  Within a job, calls go in queue order.
+ */
+static FxCall *
+pop_next_call(FxLane *lane)
+{
+	dlist_iter	it;
+	FxCall	   *after = NULL,
+			   *first = NULL;
+
+	dlist_foreach(it, &lane->queue)
+	{
+		FxCall	   *c = dlist_container(FxCall, node, it.cur);
+
+		if (c->job_id > lane->last_job && (after == NULL || c->job_id < after->job_id))
+			after = c;
+		if (first == NULL || c->job_id < first->job_id)
+			first = c;
+	}
+	if (after == NULL)
+		after = first;
+	dlist_delete(&after->node);
+	lane->last_job = after->job_id;
+	return after;
+}
+
 /* Start queued calls while the lane has room. */
 static void
 pump(FxLane *lane)
@@ -355,7 +385,7 @@ pump(FxLane *lane)
 		if (lane->consecutive_failures >= CIRCUIT_FAILURES &&
 			lane->inflight > lane->nholding)
 			break;
-		call = dlist_container(FxCall, node, dlist_pop_head_node(&lane->queue));
+		call = pop_next_call(lane);
 		lane->nqueued--;
 		call->queued = false;
 		start_attempt(lane, call);

@@ -5,9 +5,11 @@
  *	  ever blocking the loop.
  *
  * A job moves through: reuse (an earlier job on the same document and
- * options succeeded: done), text (the text cache, or a pdftotext child on
- * a temporary copy of the PDF), structure and check (the C parser, on
- * text, never on the PDF itself), store (one fenced transaction).  Every
+ * options succeeded: done), text (the text cache, or pdftotext children on
+ * a temporary copy of the PDF, one per chunk of finextract.text_chunk_pages
+ * pages, so that a long document shares the child slots fairly with the
+ * jobs behind it), structure and check (the C parser, on text, never on
+ * the PDF itself), store (one fenced transaction).  Every
  * job has its own memory context, freed when it ends.  Failures are
  * classified as retryable (time limit, crash) or not (corrupt PDF, no
  * statements found) and recorded through store.c.
@@ -71,8 +73,9 @@ fx_pipeline_finished(void)
 void
 fx_job_end(FxJob *job)
 {
-	if (job->child)
-		fx_child_cancel(job->child);
+	for (int i = 0; i < job->nchunks; i++)
+		if (job->chunks[i]->child)
+			fx_child_cancel(job->chunks[i]->child);
 	if (job->ocr)
 		fx_ocr_cancel(job->ocr);
 	fx_remote_cancel(job);
@@ -444,56 +447,214 @@ text_failure_retryable(const FxChildResult *r)
 	return false;				/* bad PDF, output cap: the same next time */
 }
 
-/* pdftotext ended. */
-static void
-text_done(FxChildResult *r, void *arg)
+/*
+ * A failed pdftotext run: fail the job with the reason.  Returns false when
+ * the run succeeded.
+ */
+static bool
+text_failed(FxJob *job, FxChildResult *r)
 {
-	FxJob	   *job = arg;
-	MemoryContext old = MemoryContextSwitchTo(job->cxt);
 	char	   *why = fx_child_describe_failure(r, "pdftotext");
 
-	job->child = NULL;
-	if (why && strstr(r->err, "Invalid page count 0") != NULL)
+	if (why == NULL)
+		return false;
+	if (strstr(r->err, "Invalid page count 0") != NULL)
 		fx_job_fail(job, "the document has no pages", false);
-	else if (why && strstr(r->err, "Incorrect password") != NULL)
+	else if (strstr(r->err, "Incorrect password") != NULL)
 		fx_job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
 				 "(for example one made with qpdf --decrypt)", false);
-	else if (why)
+	else
 	{
 		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
 			why = psprintf("the PDF is damaged or not readable: %s", why);
 		fx_job_fail(job, why, text_failure_retryable(r));
 	}
+	return true;
+}
+
+/* pdftotext's answer to a first page after the last: the chunks are all read. */
+static bool
+past_last_page(const FxChildResult *r)
+{
+	return !r->spawn_failed && WIFEXITED(r->wait_status) &&
+		WEXITSTATUS(r->wait_status) == 99 &&
+		strstr(r->err, "can not be after the last page") != NULL;
+}
+
+/* Number of pages in pdftotext output (each ends with a form feed). */
+static int
+count_pages(const char *out, size_t len)
+{
+	int			n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += out[i] == '\f';
+	return n;
+}
+
+/*
+ * Every page's text layer has been read: join the chunks, split the text
+ * into pages and go on.
+ */
+static void
+text_complete(FxJob *job)
+{
+	size_t		len = 0;
+	char	   *out;
+
+	for (int i = 0; i < job->end_chunk; i++)
+		len += job->chunks[i]->len;
+	if (len > (size_t) finx_text_cap_kb * 1024)
+	{
+		fx_job_fail(job, "pdftotext produced more output than finextract.text_cap allows",
+					false);
+		return;
+	}
+	out = MemoryContextAllocHuge(job->cxt, len + 1);
+	len = 0;
+	for (int i = 0; i < job->end_chunk; i++)
+	{
+		memcpy(out + len, job->chunks[i]->out, job->chunks[i]->len);
+		len += job->chunks[i]->len;
+		pfree(job->chunks[i]->out);
+		job->chunks[i]->out = NULL;
+	}
+	out[len] = '\0';
+	fx_sanitize_utf8(out, len);
+	job->pages = split_pages(out, len, &job->npages);
+	job->texts.engine = TEXT_ENGINE;
+	/* OCR replaces entries of pages[]; the cache keeps the text layer */
+	job->texts.pages = palloc(sizeof(char *) * Max(job->npages, 1));
+	memcpy(job->texts.pages, job->pages, sizeof(char *) * job->npages);
+	have_text(job);
+}
+
+static void start_chunk(FxJob *job);
+
+/* Are all chunks up to the last page read?  Cancels probes past it. */
+static bool
+chunks_complete(FxJob *job)
+{
+	if (job->end_chunk == INT_MAX)
+		return false;
+	for (int i = 0; i < job->end_chunk; i++)
+		if (!job->chunks[i]->done)
+			return false;
+	for (int i = job->end_chunk; i < job->nchunks; i++)
+		if (job->chunks[i]->child)
+		{
+			fx_child_cancel(job->chunks[i]->child);
+			job->chunks[i]->child = NULL;
+			job->chunks_running--;
+		}
+	return true;
+}
+
+/*
+ * Read ahead: a job keeps up to finextract.max_local_procs chunks running
+ * or queued once its first chunk proved the document longer than a chunk.
+ * child.c starts a queued child of the job with the fewest running ones,
+ * so this never delays another job's child.
+ */
+static void
+start_more_chunks(FxJob *job)
+{
+	while (job->nchunks < job->end_chunk &&
+		   job->chunks_running < Max(1, finx_max_local_procs))
+		start_chunk(job);
+}
+
+/* A pdftotext child (one chunk of pages, or the whole document) ended. */
+static void
+text_done(FxChildResult *r, void *arg)
+{
+	FxTextChunk *ch = arg;
+	FxJob	   *job = ch->job;
+	MemoryContext old = MemoryContextSwitchTo(job->cxt);
+
+	ch->child = NULL;
+	job->chunks_running--;
+	if (ch->index > 0 && past_last_page(r))
+	{
+		ch->done = true;		/* a probe past the end: its index is the end */
+		job->end_chunk = Min(job->end_chunk, ch->index);
+	}
+	else if (text_failed(job, r))
+	{
+		MemoryContextSwitchTo(old);
+		return;					/* the job has ended */
+	}
 	else
 	{
-		fx_sanitize_utf8(r->out, r->out_len);
-		job->pages = split_pages(r->out, r->out_len, &job->npages);
-		job->texts.engine = TEXT_ENGINE;
-		/* OCR replaces entries of pages[]; the cache keeps the text layer */
-		job->texts.pages = palloc(sizeof(char *) * Max(job->npages, 1));
-		memcpy(job->texts.pages, job->pages, sizeof(char *) * job->npages);
-		have_text(job);
+		ch->out = r->out;
+		ch->len = r->out_len;
+		r->out = NULL;
+		ch->done = true;
+		if (job->chunk_pages <= 0 || count_pages(ch->out, ch->len) < job->chunk_pages)
+			job->end_chunk = Min(job->end_chunk, ch->index + 1);
 	}
+	if (chunks_complete(job))
+		text_complete(job);
+	else
+		start_more_chunks(job);
 	MemoryContextSwitchTo(old);
 }
 
-/* Start pdftotext on a temporary copy of the document. */
+/*
+ * Start pdftotext on a temporary copy of the document, for its next chunk
+ * of finextract.text_chunk_pages pages.  Each chunk is a child of its own,
+ * admitted by child.c per job in turn, so a long document never holds all
+ * the slots and a short one submitted after it waits for one chunk at most.
+ * A document no longer than a chunk is read by one child.
+ */
+static void
+start_chunk(FxJob *job)
+{
+	char	   *argv[11];
+	int			n = 0;
+	FxTextChunk *ch = palloc0(sizeof(FxTextChunk));
+	int			k = job->chunk_pages;
+
+	if (job->nchunks == job->maxchunks)
+	{
+		job->maxchunks = Max(8, job->maxchunks * 2);
+		job->chunks = job->chunks ?
+			repalloc(job->chunks, sizeof(FxTextChunk *) * job->maxchunks) :
+			palloc(sizeof(FxTextChunk *) * job->maxchunks);
+	}
+	ch->job = job;
+	ch->index = job->nchunks;
+	job->chunks[job->nchunks++] = ch;
+	argv[n++] = finx_pdftotext_path;
+	argv[n++] = "-layout";
+	argv[n++] = "-enc";
+	argv[n++] = "UTF-8";
+	argv[n++] = job->pdf_path;
+	argv[n++] = "-";
+	/* the range last (poppler reads options anywhere): the file stays $4 */
+	if (k > 0)
+	{
+		argv[n++] = "-f";
+		argv[n++] = psprintf("%d", ch->index * k + 1);
+		argv[n++] = "-l";
+		argv[n++] = psprintf("%d", (ch->index + 1) * k);
+	}
+	argv[n] = NULL;
+	job->chunks_running++;
+	ch->child = fx_child_run_for(job->claim.id, argv, finx_local_timeout_ms,
+								 (size_t) finx_text_cap_kb * 1024, text_done, ch);
+}
+
+/* Read the text layer: the first chunk alone (a short document needs no more). */
 static void
 start_text(FxJob *job)
 {
-	char	   *argv[7];
-
 	if (!fx_job_pdf_file(job))
 		return;
-	argv[0] = finx_pdftotext_path;
-	argv[1] = "-layout";
-	argv[2] = "-enc";
-	argv[3] = "UTF-8";
-	argv[4] = job->pdf_path;
-	argv[5] = "-";
-	argv[6] = NULL;
-	job->child = fx_child_run_for(job->claim.id, argv, finx_local_timeout_ms,
-								  (size_t) finx_text_cap_kb * 1024, text_done, job);
+	job->end_chunk = INT_MAX;
+	job->chunk_pages = finx_text_chunk_pages;	/* fixed for the job: a reload
+												 * cannot shift the ranges */
+	start_chunk(job);
 }
 
 /* Parse the stored options; false (job failed) if they are unusable. */

@@ -30,6 +30,17 @@ typedef struct FxWhisperGroup
 	bool		done;
 } FxWhisperGroup;
 
+/* one pdftotext child: pages [index * chunk + 1, (index + 1) * chunk] */
+typedef struct FxTextChunk
+{
+	struct FxJob *job;
+	int			index;
+	FxChild    *child;			/* while it runs */
+	char	   *out;			/* its output, once done */
+	size_t		len;
+	bool		done;
+} FxTextChunk;
+
 typedef struct FxStmtTask
 {
 	struct FxJob *job;
@@ -50,7 +61,12 @@ typedef struct FxJob
 	FxClaim		claim;
 	FxJobOptions opts;
 	char	   *pdf_path;		/* temporary copy for child processes */
-	FxChild    *child;			/* pdftotext, while it runs */
+	struct FxTextChunk **chunks;	/* pdftotext children, in page order */
+	int			nchunks;		/* started */
+	int			maxchunks;		/* allocated */
+	int			chunks_running;
+	int			end_chunk;		/* first chunk past the last page */
+	int			chunk_pages;	/* pages per chunk (0: the whole document) */
 	FxOcrBatch *ocr;			/* OCR children, while they run */
 	char	  **pages;			/* page texts the parser reads */
 	int			npages;
@@ -77,6 +93,9 @@ typedef struct FxJob
 	FxStmtTask *stmts;
 	int			pending_llm;
 	bool		located;		/* stmts are known */
+	bool		locating;		/* a low_cost pass runs to locate them */
+	int		   *locate_pages;	/* the pages of that pass */
+	int			nlocate;
 } FxJob;
 
 extern void fx_job_fail(FxJob *job, const char *error, bool retryable);

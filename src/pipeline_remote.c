@@ -10,7 +10,11 @@
  * by an earlier statement form one extraction, so a page shared by two
  * statements is extracted once, and a statement's LLM call starts as soon
  * as all of its pages have text, while other extractions are still running.
- * A scan with no text layer at all is first extracted whole, then located.
+ * Pages without a text layer are first extracted in LLMWhisperer's low_cost
+ * mode (LOCATE_MODE); the statements are located on that text, and only
+ * their pages are extracted again in the job's mode (unless that is
+ * low_cost too: then the first pass is final).  Both passes go through the
+ * whisper text cache, so neither is ever paid for twice.
  * Results of the LLM are checked like the local parser's, and stored in the
  * same single transaction.
  *
@@ -23,6 +27,8 @@
 #include "finextract.h"
 #include "parse_int.h"
 #include "pipeline_int.h"
+
+#define LOCATE_MODE "low_cost"	/* mode of the pass that locates on scans */
 
 static void start_ready_statements(FxJob *job);
 static void maybe_finish(FxJob *job);
@@ -86,9 +92,9 @@ make_tasks(FxJob *job, const fx_result *res)
 
 static void whisper_done(void *arg, char **texts, const char *error, bool retryable);
 
-/* Start one extraction of pages (ascending). */
+/* Start one extraction of pages (ascending) in a mode. */
 static void
-start_group(FxJob *job, int *pages, int n)
+start_group(FxJob *job, int *pages, int n, const char *mode)
 {
 	FxWhisperGroup *g = &job->wgroups[job->nwhisper++];
 
@@ -97,18 +103,18 @@ start_group(FxJob *job, int *pages, int n)
 	g->npages = n;
 	job->pending_whisper++;
 	g->w = fx_whisper_start(job->claim.id, job->claim.document_id, job->pdf_path,
-							job->claim.file_name, pages, n, job->mode,
+							job->claim.file_name, pages, n, mode,
 							whisper_done, g);
 }
 
-/* Take cached LLMWhisperer text for the pages that have it. */
+/* Take cached LLMWhisperer text of a mode for the pages that have it. */
 static void
-use_cached_whisper(FxJob *job)
+use_cached_whisper(FxJob *job, const char *mode)
 {
 	char	   *err;
 	int			n = 0;
 	char	  **cached = fx_store_load_pages(job->claim.document_id,
-											 fx_whisper_engine(job->mode), true, &n, &err);
+											 fx_whisper_engine(mode), true, &n, &err);
 
 	if (cached == NULL)
 		return;
@@ -120,13 +126,18 @@ use_cached_whisper(FxJob *job)
 		}
 }
 
-/* Group the statements' missing pages into extractions (each page once). */
+/*
+ * Group the statements' missing pages into extractions (each page once).
+ * Runs when no extraction is pending: earlier groups have all ended.
+ */
 static void
 plan_statement_groups(FxJob *job)
 {
 	bool	   *asked = palloc0(sizeof(bool) * job->npages);
 
+	Assert(job->pending_whisper == 0);
 	job->wgroups = palloc0(sizeof(FxWhisperGroup) * Max(job->nstmts, 1));
+	job->nwhisper = 0;
 	for (int s = 0; s < job->nstmts; s++)
 	{
 		FxStmtTask *t = &job->stmts[s];
@@ -140,7 +151,7 @@ plan_statement_groups(FxJob *job)
 				pages[n++] = p;
 			}
 		if (n > 0)
-			start_group(job, pages, n);
+			start_group(job, pages, n, job->mode);
 	}
 }
 
@@ -258,11 +269,45 @@ complete_from_llm(FxJob *job)
 	fx_job_complete(job, res);
 }
 
+/*
+ * The low-cost pass over the pages without a text layer has ended: locate
+ * the statements on its text and extract their pages (only those) again in
+ * the job's mode.  Returns false while that extraction runs.  When nothing
+ * is found, the caller's usual verdict stands.
+ */
+static bool
+relocate_after_low_cost(FxJob *job)
+{
+	fx_result  *loc = fx_job_parse(job);
+
+	job->locating = false;
+	if (loc == NULL || loc->nstatements == 0)
+	{
+		fx_result_free(loc);
+		return true;
+	}
+	make_tasks(job, loc);
+	fx_result_free(loc);
+	/* the low-cost text of the statements' pages is provisional */
+	for (int k = 0; k < job->nlocate; k++)
+		for (int s = 0; s < job->nstmts; s++)
+			if (job->locate_pages[k] >= job->stmts[s].first_page &&
+				job->locate_pages[k] <= job->stmts[s].last_page)
+				job->page_ready[job->locate_pages[k] - 1] = false;
+	use_cached_whisper(job, job->mode);
+	plan_statement_groups(job);
+	if (job->use_llm)
+		start_ready_statements(job);
+	return job->pending_whisper == 0;
+}
+
 /* Go on when nothing is pending any more. */
 static void
 maybe_finish(FxJob *job)
 {
 	if (job->pending_whisper > 0 || job->pending_llm > 0)
+		return;
+	if (job->locating && !relocate_after_low_cost(job))
 		return;
 	if (!job->use_llm)
 		fx_job_finish_local(job);
@@ -322,24 +367,40 @@ whisper_done(void *arg, char **texts, const char *error, bool retryable)
 	MemoryContextSwitchTo(old);
 }
 
-/* Extract the blank pages (those not cached) in one request. */
+/*
+ * Extract the blank pages (those not cached), in extractions of at most
+ * finextract.text_chunk_pages pages: in low_cost mode to locate the
+ * statements first, unless the job's mode is low_cost.
+ */
 static void
 plan_blank_group(FxJob *job, const int *blank, int nblank)
 {
 	int		   *pages = palloc(sizeof(int) * Max(nblank, 1));
-	int			n = 0;
+	int			n = 0,
+				chunk;
+	const char *mode = job->mode;
 
+	if (strcmp(job->mode, LOCATE_MODE) != 0)
+	{
+		mode = LOCATE_MODE;
+		job->locating = true;
+		job->locate_pages = palloc(sizeof(int) * Max(nblank, 1));
+		memcpy(job->locate_pages, blank, sizeof(int) * nblank);
+		job->nlocate = nblank;
+	}
 	for (int i = 0; i < job->npages; i++)
 		job->page_ready[i] = true;
 	for (int k = 0; k < nblank; k++)
 		job->page_ready[blank[k] - 1] = false;
-	use_cached_whisper(job);
+	use_cached_whisper(job, mode);
 	for (int k = 0; k < nblank; k++)
 		if (!job->page_ready[blank[k] - 1])
 			pages[n++] = blank[k];
-	job->wgroups = palloc0(sizeof(FxWhisperGroup));
-	if (n > 0)
-		start_group(job, pages, n);
+	/* in pieces of text_chunk_pages: other jobs' calls take turns with them */
+	chunk = finx_text_chunk_pages > 0 ? finx_text_chunk_pages : Max(n, 1);
+	job->wgroups = palloc0(sizeof(FxWhisperGroup) * Max((n + chunk - 1) / chunk, 1));
+	for (int k = 0; k < n; k += chunk)
+		start_group(job, pages + k, Min(chunk, n - k), mode);
 }
 
 /* Locate on the local text when the statement pages come from LLMWhisperer. */
@@ -352,7 +413,7 @@ plan_whisper_all(FxJob *job, int nblank)
 	{
 		make_tasks(job, loc);
 		fx_result_free(loc);
-		use_cached_whisper(job);
+		use_cached_whisper(job, job->mode);
 		return true;
 	}
 	fx_result_free(loc);

@@ -12,8 +12,26 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $mock = mock_start('--time-scale', '0.05');
+
+# A pdftotext that finds no text layer (page breaks only) while
+# $tools/no-text exists: the local view of a scan, while the mock's own
+# pdftotext still reads the text.
+my $tools = PostgreSQL::Test::Utils::tempdir('tools');
+my $pdftotext = `sh -c "command -v pdftotext"`;
+chomp $pdftotext;
+PostgreSQL::Test::Utils::append_to_file("$tools/pdftotext", <<"EOF");
+#!/bin/sh
+if [ -e '$tools/no-text' ]; then
+	'$pdftotext' "\$@" | tr -cd '\\f'
+	exit 0
+fi
+exec '$pdftotext' "\$@"
+EOF
+chmod 0755, "$tools/pdftotext";
+
 my $node = finx_node('remote', conf => mock_conf_lines($mock)
-	  . "finextract.structurer = 'local'\n");
+	  . "finextract.structurer = 'local'\n"
+	  . "finextract.pdftotext_path = '$tools/pdftotext'\n");
 my $dir = fixtures_dir();
 my $compare = repo_dir() . '/test/fixtures/compare_facts.py';
 
@@ -88,6 +106,53 @@ is($node->safe_psql('postgres', "SELECT count(*) FROM finx.requests WHERE job_id
 		'>', \$out, '2>', \$err);
 	ok($ok, 'shared-page facts equal the expected values') or diag($out . $err);
 }
+
+# 1c. A scan: the whole document in low_cost mode to locate the
+#     statements, then only their pages in the job's mode (form); again
+#     with other options, nothing is extracted; a low_cost job makes one pass.
+sub usage_by_mode
+{
+	my $r = HTTP::Tiny->new->get("$mock->{base}/api/v2/get-usage-info",
+		{ headers => { 'unstract-key' => 'wk-test' } });
+	die "usage failed: $r->{status}" unless $r->{success};
+	my $u = JSON::PP::decode_json($r->{content});
+	return join(' ', map { "$_=" . $u->{"current_page_count_$_"} } qw(low_cost form));
+}
+PostgreSQL::Test::Utils::append_to_file("$tools/no-text", '');
+mock_reset($mock);
+my $scan = fixture_variant('us_10k.pdf', 'scan');
+my ($idsc, $stsc) = submit_wait($node, $scan,
+	'{"text_extractor": "llmwhisperer", "structurer": "llm"}');
+is($stsc, 'succeeded', 'a scan succeeds through LLMWhisperer')
+  or diag($node->safe_psql('postgres', "SELECT last_error FROM finx.jobs WHERE id = $idsc"));
+is(usage_by_mode(), 'low_cost=4 form=3',
+	'scan: 4 pages in low_cost to locate, then the 3 statement pages in form');
+is($node->safe_psql('postgres',
+		"SELECT count(*) FROM finx.requests WHERE job_id = $idsc AND endpoint = 'whisper' AND http_status = 202"),
+	'4', 'scan: both passes are in the trace (one low_cost, one per statement)');
+{
+	my $csv = export_facts($node, "f.job_id = $idsc", "$dir/facts-scan.csv");
+	my $text = slurp_file($csv);
+	$text =~ s/variant-scan-us_10k\.pdf/us_10k.pdf/g;
+	PostgreSQL::Test::Utils::append_to_file("$dir/facts-scan-renamed.csv", $text);
+	my ($out, $err);
+	my $ok = IPC::Run::run([ 'python3', $compare, "$dir/facts-scan-renamed.csv",
+			"$dir/expected.tsv", '--doc', 'us_10k.pdf' ], '>', \$out, '2>', \$err);
+	ok($ok, 'scan: facts equal the expected values') or diag($out . $err);
+}
+my ($idsc2, $stsc2) = submit_wait($node, $scan, '{"text_extractor": "llmwhisperer"}');
+is($stsc2, 'succeeded', 'scan resubmitted with other options succeeds');
+is(usage_by_mode(), 'low_cost=4 form=3', 'scan resubmitted: nothing extracted again');
+is($node->safe_psql('postgres', "SELECT count(*) FROM finx.requests WHERE job_id = $idsc2"),
+	'0', 'scan resubmitted: no request at all');
+my ($idsc3, $stsc3) = submit_wait($node, fixture_variant('us_10k.pdf', 'scan-lc'),
+	'{"text_extractor": "llmwhisperer", "mode": "low_cost"}');
+is($stsc3, 'succeeded', 'a scan in low_cost mode succeeds');
+is(usage_by_mode(), 'low_cost=8 form=3', 'low_cost mode: one pass, its text reused');
+my ($idsc4, $stsc4) = submit_wait($node, fixture_variant('us_10k.pdf', 'scan-auto'));
+is($stsc4, 'succeeded', 'a scan with the default text_extractor (auto: OCR by LLMWhisperer) succeeds');
+is(usage_by_mode(), 'low_cost=12 form=6', 'auto: located on low_cost too, statement pages in form');
+unlink "$tools/no-text";
 
 # 2. The text cache: other options on the same document send nothing.
 mock_reset($mock);
