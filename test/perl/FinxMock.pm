@@ -19,6 +19,7 @@ our @EXPORT = qw(mock_start mock_stop mock_config mock_stats mock_reset mock_log
   mock_conf_lines);
 
 my $http = HTTP::Tiny->new(timeout => 30);
+my @running;					# mocks to stop when the test ends, however it ends
 
 # Start the mock with extra flags; returns a handle {port, run, base}.
 sub mock_start
@@ -36,6 +37,7 @@ sub mock_start
 		$run->pump_nb;
 		select(undef, undef, undef, 0.02);
 	}
+	push @running, $run;
 	die "mock did not start: $err" unless $out =~ /PORT=(\d+)/;
 	return { port => $1, run => $run, base => "http://127.0.0.1:$1" };
 }
@@ -46,6 +48,14 @@ sub mock_stop
 	my ($m) = @_;
 	$m->{run}->signal('TERM');
 	$m->{run}->finish;
+	@running = grep { $_ != $m->{run} } @running;
+}
+
+# A test that dies (or forgets mock_stop) must not leave its mock running.
+END
+{
+	local $?;
+	$_->kill_kill(grace => 2) for grep { $_->pumpable } @running;
 }
 
 # postgresql.conf lines that point finextract at the mock.

@@ -94,4 +94,5 @@ my $csv = $node->safe_psql('postgres', 'COPY (SELECT * FROM finx.progress) TO ST
 like($csv, qr/^job_id,document_id,file_name,state,stage/, 'COPY of the view has a header');
 
 $node->stop;
+mock_stop($mock);
 done_testing();
