@@ -19,6 +19,7 @@ OBJS = \
 	src/ocr.o \
 	src/http.o \
 	src/lane.o \
+	src/rate.o \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
