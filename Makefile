@@ -25,6 +25,7 @@ OBJS = \
 	src/remote.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \
+	src/bench.o \
 	$(PARSER_OBJS)
 
 PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))

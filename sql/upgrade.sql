@@ -21,7 +21,7 @@ SELECT pg_describe_object(classid, objid, 0) AS object
   FROM pg_depend
  WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
- ORDER BY 1 COLLATE "C";
+ ORDER BY pg_describe_object(classid, objid, 0) COLLATE "C";
 
 -- every table, view, column and function has a comment
 SELECT c.oid::regclass AS relation_without_comment
@@ -41,15 +41,19 @@ SELECT d.objid::regprocedure AS function_without_comment
    AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
    AND obj_description(d.objid, 'pg_proc') IS NULL;
 
+-- 0.3.0: the lanes' rate buckets in finx.provider_stats
+SELECT requests_per_minute, requests_left, tokens_per_minute, tokens_left, rate_wait_ms, rate_waits
+  FROM finx.provider_stats LIMIT 0;
+
 -- privileges after the update
 SELECT p.oid::regprocedure::text AS routine,
 	   has_function_privilege('finx_user', p.oid, 'EXECUTE') AS finx_user,
 	   has_function_privilege('public', p.oid, 'EXECUTE') AS public
-  FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY 1 COLLATE "C";
+  FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY p.oid::regprocedure::text COLLATE "C";
 SELECT c.oid::regclass::text AS relation, has_table_privilege('finx_user', c.oid, 'SELECT') AS finx_user_reads
   FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
- ORDER BY 1 COLLATE "C";
+ ORDER BY c.oid::regclass::text COLLATE "C";
 
 DELETE FROM finx.jobs;
 DELETE FROM finx.documents;
