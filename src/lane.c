@@ -8,9 +8,10 @@
  * grows in slow start (+2 per success while latency is at its floor: x3 per
  * round trip) and then by +1/limit per success, but only while the limit is
  * what holds calls back (never while demand is below it).  Latency per unit
- * of work (pages, tokens) against the least seen drives a Vegas-style
- * control: a ratio above 1.6 means the server queues silently, and the limit
- * comes down in proportion; between 1.25 and 1.6 it holds.  On a queueing
+ * of work (pages, tokens) against the least seen, smoothed over a few
+ * answers (a single slow one may be the worker's own CPU), drives a
+ * Vegas-style control: a ratio above 1.6 means the server queues silently,
+ * and the limit comes down in proportion; between 1.25 and 1.6 it holds.  On a queueing
  * server that settles the limit near 1.25-1.6 x its capacity, which keeps
  * every server slot busy.  A 429/503 is an explicit signal: the lane sends
  * nothing until Retry-After, the limit drops to the calls that were in
@@ -53,6 +54,7 @@
 #define INITIAL_LIMIT 4
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
+#define RATIO_WEIGHT 0.3		/* weight of a new sample in the smoothed ratio */
 #define PROBE_SUCCESSES 32		/* successes before probing a known ceiling */
 #define REPEAT_WINDOW 8			/* a 429 within this many successes halves */
 
@@ -72,6 +74,7 @@ struct FxLane
 	int64		paused_until;	/* fx_now_ms() */
 	FxTimerId	pause_timer;
 	double		min_unit_ms;	/* least latency per unit seen */
+	double		ratio_avg;		/* smoothed latency per unit / least */
 	int			consecutive_failures;
 	double		circuit_backoff_ms;
 	double		retry_tokens;
@@ -285,7 +288,15 @@ adapt_on_success(FxLane *lane, FxCall *call)
 		lane->ssthresh = lane->good_limit;
 		lane->good_limit = 0;
 	}
+	/*
+	 * One slow answer proves nothing (the worker's own loop, a busy CPU):
+	 * the control follows the smoothed ratio, which queueing at the server
+	 * raises answer after answer.
+	 */
 	ratio = per_unit / lane->min_unit_ms;
+	lane->ratio_avg = lane->ratio_avg > 0 ?
+		(1.0 - RATIO_WEIGHT) * lane->ratio_avg + RATIO_WEIGHT * ratio : ratio;
+	ratio = lane->ratio_avg;
 	if (ratio > VEGAS_SHRINK && call->sent_epoch == lane->epoch)
 	{
 		/* queueing at the server: come down towards the uncongested limit */
@@ -293,6 +304,7 @@ adapt_on_success(FxLane *lane, FxCall *call)
 								   lane->limit * VEGAS_GROW / ratio));
 		lane->ssthresh = lane->limit;
 		lane->epoch++;
+		lane->ratio_avg = VEGAS_GROW;	/* the next decrease needs new evidence */
 		return;
 	}
 	if (ratio >= VEGAS_GROW)
