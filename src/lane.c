@@ -6,14 +6,16 @@
  *
  * The in-flight limit adapts unless fixed by a setting.  It starts at 4 and
  * grows in slow start (+2 per success while latency is at its floor: x3 per
- * round trip) and then by +1/limit per success, but only while the limit is
- * what holds calls back (never while demand is below it).  Latency per unit
- * of work (pages, tokens) against the least seen, smoothed over a few
- * answers (a single slow one may be the worker's own CPU), drives a
- * Vegas-style control: a ratio above 1.6 means the server queues silently,
- * and the limit comes down in proportion; between 1.25 and 1.6 it holds.  On a queueing
- * server that settles the limit near 1.25-1.6 x its capacity, which keeps
- * every server slot busy.  A 429/503 is an explicit signal: the lane sends
+ * round trip) and then by sqrt(limit) per round trip (Gradient2's headroom:
+ * +1 per round trip would take minutes to climb from 10 to 64 after a noisy
+ * start), but only while the limit is what holds calls back (never while
+ * demand is below it).  Latency per unit of work (pages, tokens) against the
+ * least seen, smoothed over a few answers (a single slow one may be the
+ * worker's own CPU), drives a Vegas-style control: a ratio above 1.6 means
+ * the server queues silently, and the limit comes down in proportion;
+ * between 1.25 and 1.6 it holds.  On a queueing server that settles the
+ * limit near 1.25-1.6 x its capacity, which keeps every server slot busy.
+ * A 429/503 is an explicit signal: the lane sends
  * nothing until Retry-After, the limit drops to the calls that were in
  * flight when the rejected one was sent (a capacity limit is exact; a
  * second signal within a few successes halves it: a rate limit), at most
@@ -319,7 +321,8 @@ adapt_on_success(FxLane *lane, FxCall *call)
 	if (lane->limit < lane->ssthresh)
 		grow(lane, 2.0);		/* slow start: x3 per round trip */
 	else
-		grow(lane, 1.0 / lane->limit);
+		grow(lane, sqrt(lane->limit) / lane->limit);	/* +sqrt(limit) per
+														 * round trip */
 }
 
 /* Overload (429/503): back off once per window, to the calls in flight. */
