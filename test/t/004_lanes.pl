@@ -3,7 +3,8 @@
 # that long without failing the job, an outage opens the circuit and a
 # recovery closes it, one lane's 429s never delay the other lane, and the
 # LLM's rate limits (requests and tokens per minute) hold, from the settings
-# alone and from the server's x-ratelimit-* headers alone.
+# alone and from the server's x-ratelimit-* headers alone, and LLMWhisperer's
+# requests per minute hold across submits, polls and retrieves.
 use strict;
 use warnings;
 
@@ -241,6 +242,24 @@ cmp_ok($n429, '<=', 3, "tpm headers: $n429 429s for " . scalar(@$calls) . ' call
 cmp_ok(rate_of(\@after, 1), '<=', $calls_per_s * 1.2,
 	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)',
 		rate_of(\@after, 1), $calls_per_s));
+
+# 9. LLMWhisperer's requests per minute (the service sends no rate headers):
+#    submits, status polls and retrieves together keep to the setting.
+mock_reset($mock, 1);
+mock_config($mock, { whisper_page_seconds => 0.5 });
+my $wrpm = 600;							# 10 requests/s
+set_conf(llmwhisperer_requests_per_minute => $wrpm);
+ok( $node->poll_query_until('postgres',
+		"SELECT current_setting('finextract.llmwhisperer_requests_per_minute')::int = $wrpm"),
+	'the whisper setting is loaded');
+my @wids = submit_copies('us_10k.pdf', 'wrpm', 4, $whisper_only);
+ok(all_succeed(@wids), 'whisper rpm: every job succeeded');
+my $wcalls = [ grep { $_->{route} =~ /^whisper/ } @{ mock_log($mock) } ];
+cmp_ok(rate_of($wcalls, $wrpm / 60), '<=', $wrpm / 60 * 1.15,
+	sprintf('whisper rpm: %d requests at %.2f/s after the burst (limit %.1f/s)',
+		scalar(@$wcalls), rate_of($wcalls, $wrpm / 60), $wrpm / 60));
+cmp_ok(lane_stat('llmwhisperer-poll', 'requests_per_minute'), '==', $wrpm,
+	'the poll lane shares the whisper rate limit');
 
 $node->stop;
 mock_stop($mock);
