@@ -87,10 +87,10 @@ bench_check(int calls, int concurrency)
 				 errmsg("permission denied for function finx_http_bench"),
 				 errdetail("It sends requests to finextract.llm_url from the server."),
 				 errhint("Run it as a superuser.")));
-	if (calls < 1 || concurrency < 1 || concurrency > 10000)
+	if (calls < 1 || calls > 1000000 || concurrency < 1 || concurrency > 10000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calls must be positive and concurrency between 1 and 10000"),
+				 errmsg("calls must be between 1 and 1000000 and concurrency between 1 and 10000"),
 				 errhint("Pass for example 20000 calls at a concurrency of 64.")));
 	bad = fx_http_check_url(finx_llm_url, finx_allow_plain_http);
 	if (bad)

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * lane.h
- *	  Per-provider admission of remote calls: in-flight limit, pauses,
- *	  retries, the circuit, statistics and the request trace.
+ *	  Per-provider admission of remote calls: in-flight limit, rate limits
+ *	  (through src/rate.c), pauses, retries, the circuit, statistics and the
+ *	  request trace.
  *
  *-------------------------------------------------------------------------
  */
