@@ -21,11 +21,13 @@ OBJS = \
 	src/ocr_conf.o \
 	src/http.o \
 	src/lane.o \
+	src/rate.o \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \
+	src/bench.o \
 	$(PARSER_OBJS)
 
 PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))

@@ -95,3 +95,16 @@ RESET ROLE;
 DROP ROLE finx_regress_nobody;
 DROP OWNED BY finx_regress_user;
 DROP ROLE finx_regress_user;
+
+-- finx_http_bench: superusers only, bounded arguments, loopback only (the
+-- default finextract.llm_url is OpenAI's)
+SELECT finx_http_bench(0, 1);
+SELECT finx_http_bench(10, 0);
+SELECT finx_http_bench(10, 1);
+CREATE ROLE finx_regress_bench;
+GRANT EXECUTE ON FUNCTION finx_http_bench(int, int) TO finx_regress_bench;
+SET ROLE finx_regress_bench;
+SELECT finx_http_bench(10, 1);
+RESET ROLE;
+DROP OWNED BY finx_regress_bench;
+DROP ROLE finx_regress_bench;

@@ -42,6 +42,10 @@ SELECT d.objid::regprocedure AS function_without_comment
    AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'finextract')
    AND obj_description(d.objid, 'pg_proc') IS NULL;
 
+-- 0.3.0: the lanes' rate buckets in finx.provider_stats
+SELECT requests_per_minute, requests_left, tokens_per_minute, tokens_left, rate_wait_ms, rate_waits
+  FROM finx.provider_stats LIMIT 0;
+
 -- privileges after the update
 SELECT p.oid::regprocedure::text AS routine,
 	   has_function_privilege('finx_user', p.oid, 'EXECUTE') AS finx_user,
@@ -66,6 +70,7 @@ SELECT c.relname, c.reloptions FROM pg_class c
 -- 0.3.0's new view columns come last
 SELECT attname FROM pg_attribute WHERE attrelid = 'finx.facts'::regclass AND attnum > 12 ORDER BY attnum;
 SELECT attname FROM pg_attribute WHERE attrelid = 'finx.progress'::regclass AND attnum > 14 ORDER BY attnum;
+SELECT attname FROM pg_attribute WHERE attrelid = 'finx.provider_stats'::regclass AND attnum > 12 ORDER BY attnum;
 SELECT finx_enable_rls(false);
 SELECT c.relname, c.reloptions FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind = 'v'

@@ -52,6 +52,9 @@ char	   *finx_whisper_key = NULL;
 char	   *finx_whisper_mode = NULL;
 int			finx_whisper_poll_ms = 5000;
 int			finx_whisper_max_concurrency = 0;
+int			finx_whisper_rpm = 0;
+int			finx_llm_rpm = 0;
+int			finx_llm_tpm = 0;
 char	   *finx_llm_url = NULL;
 char	   *finx_llm_key = NULL;
 char	   *finx_whisper_key_file = NULL;
@@ -272,6 +275,10 @@ define_remote_settings(void)
 							"Extractions in flight at LLMWhisperer; 0 = find the capacity adaptively.",
 							NULL, &finx_whisper_max_concurrency, 0, 0, 10000,
 							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llmwhisperer_requests_per_minute",
+							"Requests per minute to LLMWhisperer (submits, polls, retrieves); 0 = no limit.",
+							NULL, &finx_whisper_rpm, 0, 0, 100000000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.llm_url", "OpenAI-compatible API base URL.", NULL,
 							   &finx_llm_url, "https://api.openai.com/v1",
 							   PGC_SIGHUP, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
@@ -294,6 +301,14 @@ define_remote_settings(void)
 	DefineCustomIntVariable("finextract.llm_max_concurrency",
 							"LLM calls in flight; 0 = find the capacity adaptively.",
 							NULL, &finx_llm_max_concurrency, 0, 0, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llm_requests_per_minute",
+							"LLM calls per minute per key and model; 0 = no limit.",
+							NULL, &finx_llm_rpm, 0, 0, 100000000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.llm_tokens_per_minute",
+							"LLM tokens (prompt + max_completion_tokens) per minute per key and model; 0 = no limit.",
+							NULL, &finx_llm_tpm, 0, 0, 2000000000,
 							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("finextract.llm_max_tokens", "max_completion_tokens of an LLM call.",
 							NULL, &finx_llm_max_tokens, 16384, 256, 1000000,

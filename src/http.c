@@ -179,6 +179,73 @@ parse_retry_after(const char *v)
 	return Max((double) (t - time(NULL)), 0.0);
 }
 
+/*
+ * Seconds from a duration as OpenAI writes them in x-ratelimit-reset-*:
+ * "20ms", "1s", "6m0s", "1h2m3.5s" (a bare number is seconds); -1 when
+ * unreadable.
+ */
+double
+fx_parse_duration_s(const char *v)
+{
+	double		total = 0;
+	bool		any = false;
+
+	while (*v)
+	{
+		char	   *end;
+		double		x = strtod(v, &end);
+
+		if (end == v || x < 0)
+			return -1;
+		v = end;
+		if (strncmp(v, "ms", 2) == 0)
+			total += x / 1000.0, v += 2;
+		else if (strncmp(v, "us", 2) == 0)
+			total += x / 1e6, v += 2;
+		else if (strncmp(v, "ns", 2) == 0)
+			total += x / 1e9, v += 2;
+		else if (*v == 'h')
+			total += x * 3600.0, v++;
+		else if (*v == 'm')
+			total += x * 60.0, v++;
+		else if (*v == 's' || *v == '\0')
+			total += x, v += (*v == 's');
+		else
+			return -1;
+		any = true;
+	}
+	return any ? total : -1;
+}
+
+/* Keep an x-ratelimit-* header (name without that prefix); false if not one. */
+static bool
+ratelimit_header(FxHttpRequest *req, const char *name, size_t n, const char *val)
+{
+	static const char *const kinds[] = {"limit-", "remaining-", "reset-"};
+	static const char *const dims[FX_RL_DIMS] = {"requests", "tokens"};
+
+	for (int k = 0; k < 3; k++)
+	{
+		size_t		kl = strlen(kinds[k]);
+
+		if (n <= kl || pg_strncasecmp(name, kinds[k], kl) != 0)
+			continue;
+		for (int d = 0; d < FX_RL_DIMS; d++)
+		{
+			if (n - kl != strlen(dims[d]) || pg_strncasecmp(name + kl, dims[d], n - kl) != 0)
+				continue;
+			if (k == 0)
+				req->rl_limit[d] = strtod(val, NULL);
+			else if (k == 1)
+				req->rl_remaining[d] = strtod(val, NULL);
+			else
+				req->rl_reset_s[d] = fx_parse_duration_s(val);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* CURLOPT_HEADERFUNCTION: keep the headers the lanes and the trace use. */
 static size_t
 header_cb(char *buf, size_t size, size_t nitems, void *userdata)
@@ -202,6 +269,8 @@ header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		strlcpy(req->request_id, val, sizeof(req->request_id));
 	else if (klen == 12 && pg_strncasecmp(buf, "content-type", 12) == 0)
 		strlcpy(req->content_type, val, sizeof(req->content_type));
+	else if (klen > 12 && pg_strncasecmp(buf, "x-ratelimit-", 12) == 0)
+		(void) ratelimit_header(req, buf + 12, klen - 12, val);
 	return n;
 }
 
@@ -258,6 +327,8 @@ fx_http_reset(FxHttpRequest *req)
 	req->request_id[0] = '\0';
 	req->content_type[0] = '\0';
 	req->ttfb_s = 0;
+	for (int d = 0; d < FX_RL_DIMS; d++)
+		req->rl_limit[d] = req->rl_remaining[d] = req->rl_reset_s[d] = -1;
 }
 
 /* Release libcurl's handles of a finished or cancelled request. */
@@ -395,4 +466,22 @@ fx_http_check_url(const char *url, bool allow_plain_http)
 	curl_free(host);
 	curl_url_cleanup(u);
 	return why;
+}
+
+/* Does the URL name a loopback host? (false when it cannot be parsed) */
+bool
+fx_http_url_is_loopback(const char *url)
+{
+	CURLU	   *u = curl_url();
+	char	   *host = NULL;
+	bool		result = false;
+
+	if (u == NULL)
+		return false;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		result = is_loopback(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return result;
 }

@@ -18,6 +18,11 @@
 
 #include "loop.h"
 
+/* the dimensions of a rate limit, as in the x-ratelimit-* headers */
+#define FX_RL_REQUESTS	0
+#define FX_RL_TOKENS	1
+#define FX_RL_DIMS		2
+
 typedef struct FxHttpRequest FxHttpRequest;
 typedef void (*FxHttpDone) (FxHttpRequest *req);
 
@@ -45,6 +50,10 @@ struct FxHttpRequest
 	double		retry_after_s;	/* Retry-After / retry-after-ms, or -1 */
 	char		request_id[64];
 	char		content_type[64];
+	/* x-ratelimit-{limit,remaining,reset}-{requests,tokens}; -1 when absent */
+	double		rl_limit[FX_RL_DIMS];
+	double		rl_remaining[FX_RL_DIMS];
+	double		rl_reset_s[FX_RL_DIMS];
 	int64		started_ms;
 	int64		finished_ms;
 	double		ttfb_s;			/* time to the first response byte */
@@ -62,5 +71,7 @@ extern void fx_http_reset(FxHttpRequest *req);
 extern int	fx_http_inflight(void);
 extern void fx_http_shutdown(void);
 extern char *fx_http_check_url(const char *url, bool allow_plain_http);
+extern bool fx_http_url_is_loopback(const char *url);
+extern double fx_parse_duration_s(const char *v);
 
 #endif							/* FX_HTTP_H */

@@ -6,13 +6,16 @@
  *
  * The in-flight limit adapts unless fixed by a setting.  It starts at 4 and
  * grows in slow start (+2 per success while latency is at its floor: x3 per
- * round trip) and then by +1/limit per success, but only while the limit is
- * what holds calls back (never while demand is below it).  Latency per unit
- * of work (pages, tokens) against the least seen drives a Vegas-style
- * control: a ratio above 1.6 means the server queues silently, and the limit
- * comes down in proportion; between 1.25 and 1.6 it holds.  On a queueing
- * server that settles the limit near 1.25-1.6 x its capacity, which keeps
- * every server slot busy.  A 429/503 is an explicit signal: the lane sends
+ * round trip) and then by sqrt(limit) per round trip (Gradient2's headroom:
+ * +1 per round trip would take minutes to climb from 10 to 64 after a noisy
+ * start), but only while the limit is what holds calls back (never while
+ * demand is below it).  Latency per unit of work (pages, tokens) against the
+ * least seen, smoothed over a few answers (a single slow one may be the
+ * worker's own CPU), drives a Vegas-style control: a ratio above 1.6 means
+ * the server queues silently, and the limit comes down in proportion;
+ * between 1.25 and 1.6 it holds.  On a queueing server that settles the
+ * limit near 1.25-1.6 x its capacity, which keeps every server slot busy.
+ * A 429/503 is an explicit signal: the lane sends
  * nothing until Retry-After, the limit drops to the calls that were in
  * flight when the rejected one was sent (a capacity limit is exact; a
  * second signal within a few successes halves it: a rate limit), at most
@@ -27,9 +30,17 @@
  * insufficient_quota) are never retried.  All state is per lane: one lane's
  * trouble never touches another.
  *
+ * Rate limits (src/rate.c) come on top: a call at the head of the queue
+ * that its rate group's buckets cannot pay for yet waits there, and a timer
+ * wakes the lane when they can (no polling).  A 429 whose x-ratelimit-*
+ * headers show an empty bucket is a rate limit, not a lack of capacity: it
+ * pauses the lane for Retry-After but leaves the in-flight limit alone.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
@@ -38,12 +49,14 @@
 
 #include "json.h"
 #include "lane.h"
+#include "rate.h"
 
 #define LAT_SAMPLES 256
 #define CIRCUIT_FAILURES 5
 #define INITIAL_LIMIT 4
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
+#define RATIO_WEIGHT 0.3		/* weight of a new sample in the smoothed ratio */
 #define PROBE_SUCCESSES 32		/* successes before probing a known ceiling */
 #define REPEAT_WINDOW 8			/* a 429 within this many successes halves */
 
@@ -63,6 +76,7 @@ struct FxLane
 	int64		paused_until;	/* fx_now_ms() */
 	FxTimerId	pause_timer;
 	double		min_unit_ms;	/* least latency per unit seen */
+	double		ratio_avg;		/* smoothed latency per unit / least */
 	int			consecutive_failures;
 	double		circuit_backoff_ms;
 	double		retry_tokens;
@@ -70,12 +84,16 @@ struct FxLane
 	int			ceiling;		/* in flight at the last 429/503, 0 = none */
 	int64		ok_since_overload;
 	double		good_limit;		/* limit before the circuit opened */
+	FxRate	   *rate;			/* rate limits, NULL = none */
+	FxTimerId	rate_timer;		/* wakes the lane when the buckets allow */
+	int64		rate_wait_until;	/* fx_now_ms() the queue's head may go */
 	/* statistics */
 	int64		last_job;		/* job of the last call started (round robin) */
 	int64		n_ok;
 	int64		n_failed;
 	int64		n_429;
 	int64		n_retries;
+	int64		n_rate_waits;	/* calls that waited for a rate bucket */
 	double		lat_ms[LAT_SAMPLES];
 	int			nlat;
 };
@@ -150,6 +168,24 @@ current_limit(FxLane *lane)
 	if (lane->fixed_limit > 0)
 		return lane->fixed_limit;
 	return Max(1, Min((int) lane->limit, lane->max_limit));
+}
+
+/*
+ * Put the lane under the rate limits of group x key x model (shared with
+ * other lanes of the same group) and apply the settings; 0 = no limit.
+ */
+void
+fx_lane_set_rate(FxLane *lane, const char *group, const char *key,
+				 const char *model, int requests_per_minute,
+				 int tokens_per_minute)
+{
+	char		name[160];
+
+	snprintf(name, sizeof(name), "%s/%s/%08x", group, model ? model : "",
+			 hash_bytes((const unsigned char *) key, strlen(key)));
+	if (lane->rate == NULL)
+		lane->rate = fx_rate_get(name);
+	fx_rate_configure(lane->rate, requests_per_minute, tokens_per_minute);
 }
 
 /* Queue a call; it starts when the lane has room and is not paused. */
@@ -255,7 +291,15 @@ adapt_on_success(FxLane *lane, FxCall *call)
 		lane->ssthresh = lane->good_limit;
 		lane->good_limit = 0;
 	}
+	/*
+	 * One slow answer proves nothing (the worker's own loop, a busy CPU):
+	 * the control follows the smoothed ratio, which queueing at the server
+	 * raises answer after answer.
+	 */
 	ratio = per_unit / lane->min_unit_ms;
+	lane->ratio_avg = lane->ratio_avg > 0 ?
+		(1.0 - RATIO_WEIGHT) * lane->ratio_avg + RATIO_WEIGHT * ratio : ratio;
+	ratio = lane->ratio_avg;
 	if (ratio > VEGAS_SHRINK && call->sent_epoch == lane->epoch)
 	{
 		/* queueing at the server: come down towards the uncongested limit */
@@ -263,6 +307,7 @@ adapt_on_success(FxLane *lane, FxCall *call)
 								   lane->limit * VEGAS_GROW / ratio));
 		lane->ssthresh = lane->limit;
 		lane->epoch++;
+		lane->ratio_avg = VEGAS_GROW;	/* the next decrease needs new evidence */
 		return;
 	}
 	if (ratio >= VEGAS_GROW)
@@ -277,7 +322,8 @@ adapt_on_success(FxLane *lane, FxCall *call)
 	if (lane->limit < lane->ssthresh)
 		grow(lane, 2.0);		/* slow start: x3 per round trip */
 	else
-		grow(lane, 1.0 / lane->limit);
+		grow(lane, sqrt(lane->limit) / lane->limit);	/* +sqrt(limit) per
+														 * round trip */
 }
 
 /* Overload (429/503): back off once per window, to the calls in flight. */
@@ -343,13 +389,13 @@ start_attempt(FxLane *lane, FxCall *call)
 }
 
 /*
- * Take the next queued call, jobs in turn: the oldest call of the job
+ * The queued call to start next, jobs in turn: the oldest call of the job
  * after the last one served (by job id, cycling), so that a job with many
  * calls queued never holds back a job submitted after it for more than
  * one call per job ahead of it.  Within a job, calls go in queue order.
  */
 static FxCall *
-pop_next_call(FxLane *lane)
+next_call(FxLane *lane)
 {
 	dlist_iter	it;
 	FxCall	   *after = NULL,
@@ -364,11 +410,45 @@ pop_next_call(FxLane *lane)
 		if (first == NULL || c->job_id < first->job_id)
 			first = c;
 	}
-	if (after == NULL)
-		after = first;
-	dlist_delete(&after->node);
-	lane->last_job = after->job_id;
-	return after;
+	return after ? after : first;
+}
+
+/* The rate buckets allow the queue's head now: try again. */
+static void
+rate_wakeup(void *arg)
+{
+	FxLane	   *lane = arg;
+
+	lane->rate_timer = 0;
+	pump(lane);
+}
+
+/*
+ * May the call go as far as the rate limits are concerned?  If so it is
+ * charged; if not, a timer wakes the lane when it may.
+ */
+static bool
+rate_admits(FxLane *lane, FxCall *call)
+{
+	double		wait;
+
+	if (lane->rate == NULL)
+		return true;
+	wait = fx_rate_wait_ms(lane->rate, call->tokens);
+	if (wait <= 0)
+	{
+		fx_rate_take(lane->rate, call->tokens, call->sent_seq);
+		lane->rate_wait_until = 0;
+		return true;
+	}
+	if (!call->rate_waited)
+		lane->n_rate_waits++;
+	call->rate_waited = true;
+	lane->rate_wait_until = fx_now_ms() + (int64) ceil(wait);
+	if (lane->rate_timer)
+		fx_loop_cancel_timer(lane_loop, lane->rate_timer);
+	lane->rate_timer = fx_loop_timer(lane_loop, (int64) ceil(wait), rate_wakeup, lane);
+	return false;
 }
 
 /* Start queued calls while the lane has room. */
@@ -385,7 +465,11 @@ pump(FxLane *lane)
 		if (lane->consecutive_failures >= CIRCUIT_FAILURES &&
 			lane->inflight > lane->nholding)
 			break;
-		call = pop_next_call(lane);
+		call = next_call(lane);
+		if (!rate_admits(lane, call))
+			break;
+		dlist_delete(&call->node);
+		lane->last_job = call->job_id;
 		lane->nqueued--;
 		call->queued = false;
 		start_attempt(lane, call);
@@ -481,6 +565,33 @@ describe_failure(FxHttpRequest *q, bool *terminal, bool *overload)
 	}
 }
 
+/*
+ * React to a failed attempt's headers: a 429 that the server's rate
+ * buckets explain pauses the lane for Retry-After and is not held against
+ * the lane's capacity or its circuit (returns true); another 429/503 lowers
+ * the in-flight limit and pauses.
+ */
+static bool
+note_failure(FxLane *lane, FxCall *call, bool overload)
+{
+	FxHttpRequest *req = &call->req;
+	double		pause_ms = req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0;
+	bool		short_of = lane->rate &&
+		fx_rate_observe(lane->rate, req, call->sent_seq, call->tokens);
+
+	if (!overload)
+		return false;
+	if (short_of && req->status == 429)
+	{
+		lane->n_429++;
+		pause_lane(lane, pause_ms);
+		return true;
+	}
+	adapt_on_overload(lane, call);
+	pause_lane(lane, pause_ms);
+	return false;
+}
+
 /* A transfer of a call ended. */
 static void
 on_http_done(FxHttpRequest *req)
@@ -495,6 +606,8 @@ on_http_done(FxHttpRequest *req)
 	if (req->curl_code == 0 && req->status >= 200 && req->status < 300)
 	{
 		call->ok = true;
+		if (lane->rate)
+			(void) fx_rate_observe(lane->rate, req, call->sent_seq, call->tokens);
 		if (call->hold_slot)
 		{
 			call->holding = true;
@@ -515,12 +628,8 @@ on_http_done(FxHttpRequest *req)
 	call->ok = false;
 	call->error = describe_failure(req, &terminal, &overload);
 	trace_attempt(call);
-	if (overload)
-	{
-		adapt_on_overload(lane, call);
-		pause_lane(lane, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0);
-	}
-	if (++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
+	if (!note_failure(lane, call, overload) &&
+		++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
 	{
 		lane->circuit_backoff_ms = Min(Max(lane->circuit_backoff_ms * 2, 1000.0), 30000.0);
 		pause_lane(lane, lane->circuit_backoff_ms);
@@ -556,6 +665,19 @@ fx_lane_retry(FxCall *call, const char *why)
 	}
 	retry_or_fail(call, 0, false);
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * A call's answer reported the tokens it really counts for: correct the
+ * charge made when it was sent.
+ */
+void
+fx_lane_correct_tokens(FxCall *call, double actual)
+{
+	if (call->lane == NULL || call->lane->rate == NULL || call->tokens <= 0)
+		return;
+	fx_rate_correct_tokens(call->lane->rate, actual - call->tokens);
+	call->tokens = actual;
 }
 
 /* Forget a call: it is removed from the queue or its transfer dropped. */
@@ -647,13 +769,17 @@ fx_lanes_stats_json(void)
 		appendStringInfo(&b, "%s{\"lane\":\"%s\",\"provider\":\"%s\",\"limit\":%d,"
 						 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
 						 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
-						 "\"paused_ms\":%lld}",
+						 "\"paused_ms\":%lld,\"rate_wait_ms\":%lld,\"rate_waits\":%lld",
 						 first ? "" : ",", l->name, l->provider, current_limit(l),
 						 l->inflight, l->nqueued,
 						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
 						 (long long) l->n_ok, (long long) l->n_failed,
 						 (long long) l->n_429, (long long) l->n_retries,
-						 (long long) Max(0, l->paused_until - fx_now_ms()));
+						 (long long) Max(0, l->paused_until - fx_now_ms()),
+						 (long long) (l->nqueued > 0 ? Max(0, l->rate_wait_until - fx_now_ms()) : 0),
+						 (long long) l->n_rate_waits);
+		fx_rate_stats_json(l->rate, &b);
+		appendStringInfoChar(&b, '}');
 		first = false;
 	}
 	appendStringInfoChar(&b, ']');

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * lane.h
- *	  Per-provider admission of remote calls: in-flight limit, pauses,
- *	  retries, the circuit, statistics and the request trace.
+ *	  Per-provider admission of remote calls: in-flight limit, rate limits
+ *	  (through src/rate.c), pauses, retries, the circuit, statistics and the
+ *	  request trace.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,6 +28,8 @@ struct FxCall
 	FxHttpRequest req;
 	int			max_attempts;
 	double		units;			/* work in this call (pages, 1k tokens) */
+	double		tokens;			/* estimated tokens of one attempt, for the
+								 * lane's token rate (0 = none) */
 	int64		job_id;
 	int			statement;		/* statement number, 0 = none */
 	const char *endpoint;		/* for the trace: "whisper", "chat", ... */
@@ -52,12 +55,18 @@ struct FxCall
 	bool		queued;
 	bool		running;
 	bool		holding;		/* owns a slot after a held success */
+	bool		rate_waited;	/* waited for a rate bucket (counted once) */
+	double		sent_seq[FX_RL_DIMS];	/* rate charges up to this call's */
 };
 
 extern void fx_lanes_init(FxLoop *loop);
 extern FxLane *fx_lane_get(const char *provider, const char *key, const char *model,
 						   int fixed_limit, int max_limit);
+extern void fx_lane_set_rate(FxLane *lane, const char *group, const char *key,
+							 const char *model, int requests_per_minute,
+							 int tokens_per_minute);
 extern void fx_lane_submit(FxLane *lane, FxCall *call);
+extern void fx_lane_correct_tokens(FxCall *call, double actual);
 extern void fx_lane_retry(FxCall *call, const char *why);
 extern void fx_lane_cancel(FxCall *call);
 extern void fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms);

@@ -16,11 +16,20 @@
  * capacity bounds.  A chat call sends one statement's pages with the strict
  * statement schema; an unusable answer is an error, never data.
  *
+ * Rate limits: every LLMWhisperer request (submit, poll, retrieve) counts
+ * against finextract.llmwhisperer_requests_per_minute of its key; a chat
+ * call counts one request and its tokens against the LLM's limits of its
+ * key and model.  The tokens of a call are estimated before it is sent
+ * (request bytes / bytes per token + max_completion_tokens: what an
+ * OpenAI-style limiter charges) and corrected with the answer's usage,
+ * which also teaches the estimate how many bytes make a token.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +95,7 @@ struct FxChat
 	char	   *headers[3];
 	int			first_page;
 	int			last_page;
+	int			max_tokens;		/* max_completion_tokens sent */
 	char	   *deferred_error; /* failure found before the request */
 	FxTimerId	deferred_timer;
 	FxChatDone	done;
@@ -93,6 +103,7 @@ struct FxChat
 };
 
 static double secs_per_page = 1.0;	/* observed whisper processing time */
+static double bytes_per_token = 4.0;	/* of chat requests, learnt from usage */
 
 static char *whisper_key_from_file = NULL;
 static char *llm_key_from_file = NULL;
@@ -237,15 +248,22 @@ init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 static FxLane *
 whisper_lane(void)
 {
-	return fx_lane_get("llmwhisperer", whisper_key(), NULL,
-					   finx_whisper_max_concurrency, finx_max_concurrency_bound);
+	FxLane	   *lane = fx_lane_get("llmwhisperer", whisper_key(), NULL,
+								   finx_whisper_max_concurrency,
+								   finx_max_concurrency_bound);
+
+	fx_lane_set_rate(lane, "llmwhisperer", whisper_key(), NULL, finx_whisper_rpm, 0);
+	return lane;
 }
 
 static FxLane *
 poll_lane(void)
 {
-	return fx_lane_get("llmwhisperer-poll", whisper_key(), NULL,
-					   POLL_LANE_LIMIT, POLL_LANE_LIMIT);
+	FxLane	   *lane = fx_lane_get("llmwhisperer-poll", whisper_key(), NULL,
+								   POLL_LANE_LIMIT, POLL_LANE_LIMIT);
+
+	fx_lane_set_rate(lane, "llmwhisperer", whisper_key(), NULL, finx_whisper_rpm, 0);
+	return lane;
 }
 
 /* Read the PDF for upload (malloc). */
@@ -566,8 +584,26 @@ fx_whisper_cancel(FxWhisper *w)
 static FxLane *
 llm_lane(const char *model)
 {
-	return fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
-					   finx_max_concurrency_bound);
+	FxLane	   *lane = fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
+								   finx_max_concurrency_bound);
+
+	fx_lane_set_rate(lane, "llm", llm_key(), model, finx_llm_rpm, finx_llm_tpm);
+	return lane;
+}
+
+/*
+ * The answer's usage says what the call really counted for: its prompt
+ * tokens plus the max_completion_tokens it asked for.  Correct the lane's
+ * charge and learn how many request bytes make a prompt token.
+ */
+static void
+chat_usage(FxChat *ch, const fx_chat_info *info)
+{
+	if (info->prompt_tokens <= 0)
+		return;
+	fx_lane_correct_tokens(&ch->call, (double) info->prompt_tokens + ch->max_tokens);
+	bytes_per_token = 0.8 * bytes_per_token +
+		0.2 * Max(1.0, (double) ch->call.req.body_len / info->prompt_tokens);
 }
 
 /* Is a chat parse error about the body itself (a transport problem)? */
@@ -598,6 +634,7 @@ chat_answered(FxCall *c)
 	memset(&info, 0, sizeof(info));
 	res = fx_json_chat_response(c->req.resp, c->req.resp_len, ch->first_page,
 								ch->last_page, &info, &jerr);
+	chat_usage(ch, &info);
 	if (res == NULL && jerr && body_unreadable(jerr))
 		fx_lane_retry(c, jerr);
 	else if (res == NULL)
@@ -661,6 +698,8 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 	ch->call.req.body = ch->body;
 	ch->call.req.body_len = ch->body ? strlen(ch->body) : 0;
 	ch->call.units = Max(1.0, (double) ch->call.req.body_len / 4000.0);
+	ch->max_tokens = finx_llm_max_tokens;
+	ch->call.tokens = ceil((double) ch->call.req.body_len / bytes_per_token) + ch->max_tokens;
 	ch->call.done = chat_answered;
 	ch->call.arg = ch;
 	if (ch->body == NULL)

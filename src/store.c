@@ -10,7 +10,8 @@
  * these between waits.  Completions are fenced on (id, attempt, running) and
  * write a job's statements, periods, line items, text cache and final state
  * in one transaction, so a crash never leaves half a document.  All SQL is
- * parameterised; results are passed to SQL as JSON built here.
+ * parameterised and runs through plans saved at first use; results are
+ * passed to SQL as JSON built here.
  *
  *-------------------------------------------------------------------------
  */
@@ -34,6 +35,8 @@
 #include "finextract.h"
 #include "lane.h"
 #include "store.h"
+
+#define MAX_SAVED_PLANS 64
 
 typedef void (*XactBody) (void *arg);
 
@@ -85,14 +88,46 @@ in_xact(const char *activity, XactBody body, void *arg, char **err)
 	return ok;
 }
 
-/* Execute parameterised SQL; raise on failure. */
+/*
+ * The saved plan of one of this file's statements (string constants, so
+ * the pointer identifies the statement): parsed and planned once per
+ * process instead of at every call.  The plan cache replans them when the
+ * tables change.
+ */
+static SPIPlanPtr
+saved_plan(const char *sql, int nargs, Oid *types)
+{
+	static struct
+	{
+		const char *sql;
+		SPIPlanPtr	plan;
+	}			plans[MAX_SAVED_PLANS];
+	static int	nplans = 0;
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < nplans; i++)
+		if (plans[i].sql == sql)
+			return plans[i].plan;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed (%d) for: %s", SPI_result, sql);
+	if (nplans == MAX_SAVED_PLANS || SPI_keepplan(plan) != 0)
+		return plan;			/* used once, freed with the SPI call */
+	plans[nplans].sql = sql;
+	plans[nplans].plan = plan;
+	nplans++;
+	return plan;
+}
+
+/* Execute parameterised SQL through its saved plan; raise on failure. */
 static uint64
 exec(const char *sql, int nargs, Oid *types, Datum *vals, const char *nulls)
 {
-	int			ret = SPI_execute_with_args(sql, nargs, types, vals, nulls, false, 0);
+	int			ret = SPI_execute_plan(saved_plan(sql, nargs, types), vals, nulls,
+									   false, 0);
 
 	if (ret < 0)
-		elog(ERROR, "SPI_execute_with_args failed (%d) for: %s", ret, sql);
+		elog(ERROR, "SPI_execute_plan failed (%d) for: %s", ret, sql);
 	return SPI_processed;
 }
 

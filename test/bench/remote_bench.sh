@@ -83,6 +83,28 @@ configure() {
 	done
 }
 
+# CPU seconds (user + system) of a process and of its reaped children.
+cpu_of() {
+	awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f %.2f", ($14 + $15) / t, ($16 + $17) / t }' "/proc/$1/stat"
+}
+# CPU seconds of this server's processes but the worker: live ones and the
+# postmaster's reaped children (backends that ended).
+cpu_pg() {
+	local pm t
+	pm=$(head -1 "$PGTMP_DIR/data/postmaster.pid")
+	t=$(getconf CLK_TCK)
+	{
+		awk '{ print $16 + $17 }' "/proc/$pm/stat"
+		for c in $(cat "/proc/$pm/task/$pm/children"); do
+			[ "$c" = "$1" ] || awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || true
+		done
+	} | awk -v t="$t" '{ s += $1 } END { printf "%.2f", s / t }'
+}
+# CPU seconds the whole machine spent busy (all cores) so far.
+cpu_busy() {
+	awk -v t="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / t }' /proc/stat
+}
+
 # Submit N copies tagged TAG and wait; prints "makespan failed first_id".
 run_docs() {
 	local tag=$1 n=$2 o=${3:-$opts} first
@@ -102,7 +124,26 @@ scenario() {
 	configure "$fixed" "$fixed" "k-$tag"
 	make_docs "$tag" "$n"
 	curl -sf -X POST "$base/__admin/reset" >/dev/null
+	local wpid w0 wc0 m0 mc0 b0 w1 wc1 m1 mc1 b1 p0 p1
+	wpid=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'finextract worker'")
+	read -r w0 wc0 <<<"$(cpu_of "$wpid")"
+	read -r m0 mc0 <<<"$(cpu_of "$mock_pid")"
+	b0=$(cpu_busy)
+	p0=$(cpu_pg "$wpid")
 	read -r span failed first <<<"$(run_docs "$tag" "$n")"
+	read -r w1 wc1 <<<"$(cpu_of "$wpid")"
+	read -r m1 mc1 <<<"$(cpu_of "$mock_pid")"
+	b1=$(cpu_busy)
+	p1=$(cpu_pg "$wpid")
+	# where the CPU went during the run: worker, its pdftotext children, the
+	# mock, the mock's pdftotext children, the server's other processes
+	# (backends, checkpointer, ...), everything else (other users)
+	awk -v w="$(echo "$w1 - $w0" | bc)" -v wc="$(echo "$wc1 - $wc0" | bc)" \
+		-v m="$(echo "$m1 - $m0" | bc)" -v mc="$(echo "$mc1 - $mc0" | bc)" \
+		-v p="$(echo "$p1 - $p0" | bc)" -v b="$(echo "$b1 - $b0" | bc)" -v s="$span" \
+		-v load="$(cut -d' ' -f1 /proc/loadavg)" \
+		'BEGIN { printf "%.1f %.1f %.1f %.1f %.1f %.1f %.2f %s\n", w, wc, m, mc, p, b - w - wc - m - mc - p, b / s, load }' \
+		>"$work/cpu-$tag.txt"
 	stats >"$work/stats-$tag.json"
 	curl -sf "$base/__admin/log?limit=1000000" >"$work/log-$tag.ndjson"
 	echo "$span $failed $first"
@@ -132,6 +173,7 @@ printf '\nmachine: %s cores, %s GiB, %s; time scale %s (1 s page -> %s s)\n' "$(
 
 # 1. Makespans.
 rows=()
+cpurows=()
 seq_span=
 for c in $caps; do
 	n=$((per_c * c)); [ "$n" -lt 8 ] && n=8
@@ -143,10 +185,12 @@ for c in $caps; do
 		read -r sspan sfailed _ <<<"$(scenario "$c" 1 queue "$n" "s$c")"
 		seq_doc=$(echo "$sspan / $n" | bc -l)
 	else
-		sspan=$(echo "$seq_doc * $n" | bc -l)
+		sspan=$(echo "${seq_doc:-0} * $n" | bc -l)
 		sfailed=0
 	fi
 	bound=$(echo "($n * 3 * 2 / $c + 3) * $scale" | bc -l)
+	read -r cw cwc cm cmc cp co cbusy cload <"$work/cpu-a$c.txt"
+	cpurows+=("$(printf '%-4s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %9.2f %6s' "$c" "$cw" "$cwc" "$cm" "$cmc" "$cp" "$co" "$cbusy" "$cload")")
 	rows+=("$(printf '%-4s %5s %9.2f %9.2f %8.2f %6.2f %6.2f %6s %5s %6s %9s' "$c" "$n" "$span" "$sspan" "$bound" \
 		"$(echo "$span / $bound" | bc -l)" "$(echo "$span / $sspan" | bc -l)" "$util" "$n429" \
 		"$((failed + sfailed))" "$pw/$pc")")
@@ -161,6 +205,10 @@ echo
 echo "makespans: N docs x 3 statements; whisper 1 s/page, chat 2 s/call (API time x $scale); over capacity = queue"
 printf '%-4s %5s %9s %9s %8s %6s %6s %6s %5s %6s %9s\n' C N adaptive sequent bound 'ad/bd' 'ad/sq' 'util' 429s failed 'peak w/c'
 for r in "${rows[@]}"; do echo "$r"; done
+echo
+echo "CPU seconds during each adaptive run: worker, its children (pdftotext), mock, the mock's children (pdftotext), the server's other processes, the rest (other users of the machine); busy cores on average; load average at the end"
+printf '%-4s %7s %7s %7s %7s %7s %7s %9s %6s\n' C worker w-child mock m-child server others 'cores' load
+for r in "${cpurows[@]}"; do echo "$r"; done
 printf 'reject mode, C = %s, N = %s: makespan %s s, chat util %s, 429s %s, after 10 s: %s 429 (%s), failed %s\n' \
 	"$reject_c" "$n" "$rspan" "$rutil" "$r429" "$rlate" \
 	"$(echo "$rlate" | awk -F/ '{printf "%.1f%%", $2 ? 100 * $1 / $2 : 0}')" "$rfailed"

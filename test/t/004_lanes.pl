@@ -1,7 +1,10 @@
 # Per-provider lanes against the mock: the adaptive limit converges near a
 # queueing server's capacity, a 429 with Retry-After pauses its lane for
 # that long without failing the job, an outage opens the circuit and a
-# recovery closes it, and one lane's 429s never delay the other lane.
+# recovery closes it, one lane's 429s never delay the other lane, and the
+# LLM's rate limits (requests and tokens per minute) hold, from the settings
+# alone and from the server's x-ratelimit-* headers alone, and LLMWhisperer's
+# requests per minute hold across submits, polls and retrieves.
 use strict;
 use warnings;
 
@@ -130,6 +133,143 @@ is((scalar grep { $_->{status} == 200 } @c), 0, 'and no LLM call succeeded befor
 mock_config($mock, { faults => { clear => JSON::PP::true } });
 ok(all_succeed(@ids4), 'the jobs succeed once the LLM accepts calls');
 cmp_ok(lane_stat('llm', 'http_429'), '>', 0, 'the llm lane counted its 429s');
+
+# Rate limits.  The mock's minute lasts 60 x $scale s, so a limit of R per
+# mock minute is R / $scale per real minute: the setting that matches it.
+my $llm_only = '{"structurer": "llm"}';
+
+# Run n jobs with LLM structuring; returns the mock's chat log entries.
+sub llm_run
+{
+	my ($tag, $n) = @_;
+	my @ids = submit_copies('us_10k.pdf', $tag, $n, $llm_only);
+	ok(all_succeed(@ids), "$tag: every job succeeded");
+	return [ grep { $_->{route} eq 'chat/completions' } @{ mock_log($mock) } ];
+}
+
+# Calls per second from the first to the last call, not counting a burst.
+sub rate_of
+{
+	my ($calls, $burst) = @_;
+	my $span = $calls->[-1]{time} - $calls->[0]{time};
+	return $span > 0 ? (scalar(@$calls) - $burst) / $span : 1e9;
+}
+
+sub set_conf
+{
+	my (%kv) = @_;
+	$node->safe_psql('postgres', "ALTER SYSTEM SET finextract.$_ = '$kv{$_}'") for keys %kv;
+	$node->safe_psql('postgres', 'SELECT pg_reload_conf()');
+}
+
+sub reset_conf
+{
+	$node->safe_psql('postgres', "ALTER SYSTEM RESET finextract.$_") for @_;
+	$node->safe_psql('postgres', 'SELECT pg_reload_conf()');
+}
+
+# 5. Requests per minute from the setting alone (no headers): no 429, and
+#    the calls are paced at the rate after a one-second burst.
+mock_reset($mock, 1);
+my $rpm = 30;						# per mock minute: 5 calls/s
+my $per_s = $rpm / (60 * $scale);
+mock_config($mock, { chat_rpm => $rpm, chat_ratelimit_headers => JSON::PP::false,
+	chat_seconds => 0.2 });
+set_conf(llm_requests_per_minute => $per_s * 60);
+ok( $node->poll_query_until('postgres',
+		"SELECT current_setting('finextract.llm_requests_per_minute')::int = " . ($per_s * 60)),
+	'the setting is loaded');
+my $calls = llm_run('rpm-set', 10);
+is(mock_stats($mock)->{chat}{http_429}, 0, 'rpm setting: the mock answered no 429');
+cmp_ok(rate_of($calls, $per_s), '<=', $per_s * 1.15,
+	sprintf('rpm setting: %d calls at %.2f/s after the burst (limit %.1f/s)',
+		scalar(@$calls), rate_of($calls, $per_s), $per_s));
+cmp_ok(rate_of($calls, 0), '>=', $per_s * 0.5, 'rpm setting: and not much slower');
+is(lane_stat('llm', 'requests_per_minute'), $per_s * 60,
+	'provider_stats shows the lane\'s request rate');
+cmp_ok(lane_stat('llm', 'rate_waits'), '>', 0, 'provider_stats counted calls that waited');
+my $prompt = mock_stats($mock)->{chat}{prompt_tokens} / scalar(@$calls);
+
+# 6. Tokens per minute from the setting alone: each call costs its prompt
+#    plus max_completion_tokens; no 429 and the token rate holds.
+mock_reset($mock, 1);
+my $max_tokens = 4096;
+my $cost = int($prompt + $max_tokens);
+my $tpm = 20 * $cost;					# per mock minute: 3.3 calls/s
+my $calls_per_s = 20 / (60 * $scale);
+mock_config($mock, { chat_tpm => $tpm, chat_ratelimit_headers => JSON::PP::false,
+	chat_seconds => 0.2 });
+reset_conf('llm_requests_per_minute');
+set_conf(llm_tokens_per_minute => int($tpm / $scale), llm_max_tokens => $max_tokens);
+ok( $node->poll_query_until('postgres',
+		"SELECT current_setting('finextract.llm_max_tokens')::int = $max_tokens"),
+	'the settings are loaded');
+$calls = llm_run('tpm-set', 5);
+is(mock_stats($mock)->{chat}{http_429}, 0, 'tpm setting: the mock answered no 429');
+cmp_ok(rate_of($calls, $calls_per_s), '<=', $calls_per_s * 1.15,
+	sprintf('tpm setting: %d calls of ~%d tokens at %.2f/s after the burst (limit %.2f/s)',
+		scalar(@$calls), $cost, rate_of($calls, $calls_per_s), $calls_per_s));
+cmp_ok(rate_of($calls, 0), '>=', $calls_per_s * 0.4, 'tpm setting: and not much slower');
+
+# 7. Requests per minute from the headers alone: the first 30 calls spend the
+#    server's burst, then the remaining/reset headers pace the lane; at most
+#    a few 429s.
+mock_reset($mock, 1);
+mock_config($mock, { chat_rpm => $rpm, chat_seconds => 0.2 });
+reset_conf('llm_tokens_per_minute', 'llm_max_tokens');
+ok( $node->poll_query_until('postgres',
+		"SELECT current_setting('finextract.llm_tokens_per_minute')::int = 0"),
+	'the settings are reset');
+$calls = llm_run('rpm-hdr', 20);
+my $n429 = mock_stats($mock)->{chat}{http_429};
+cmp_ok($n429, '<=', 3, "rpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
+my @after = grep { $_->{status} == 200 } @$calls[ $rpm .. $#$calls ];
+cmp_ok(rate_of(\@after, 1), '<=', $per_s * 1.2,
+	sprintf('rpm headers: after the burst %.2f calls/s (limit %.1f/s)', rate_of(\@after, 1), $per_s));
+my $learnt = lane_stat('llm', 'requests_per_minute');
+cmp_ok(abs($learnt - $per_s * 60), '<=', $per_s * 60 * 0.3,
+	"rpm headers: the lane learnt the rate from the headers ($learnt per minute)");
+
+# 8. Tokens per minute from the headers alone.
+mock_reset($mock, 1);
+$cost = int($prompt + 16384);
+$tpm = 20 * $cost;
+mock_config($mock, { chat_tpm => $tpm, chat_seconds => 0.2 });
+$calls = llm_run('tpm-hdr', 10);
+$n429 = mock_stats($mock)->{chat}{http_429};
+cmp_ok($n429, '<=', 3, "tpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
+@after = grep { $_->{status} == 200 } @$calls[ 20 .. $#$calls ];
+cmp_ok(rate_of(\@after, 1), '<=', $calls_per_s * 1.2,
+	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)',
+		rate_of(\@after, 1), $calls_per_s));
+
+# 9. LLMWhisperer's requests per minute (the service sends no rate headers):
+#    submits, status polls and retrieves together keep to the setting.
+mock_reset($mock, 1);
+mock_config($mock, { whisper_page_seconds => 0.5 });
+my $wrpm = 600;							# 10 requests/s
+set_conf(llmwhisperer_requests_per_minute => $wrpm);
+ok( $node->poll_query_until('postgres',
+		"SELECT current_setting('finextract.llmwhisperer_requests_per_minute')::int = $wrpm"),
+	'the whisper setting is loaded');
+my @wids = submit_copies('us_10k.pdf', 'wrpm', 4, $whisper_only);
+ok(all_succeed(@wids), 'whisper rpm: every job succeeded');
+my $wcalls = [ grep { $_->{route} =~ /^whisper/ } @{ mock_log($mock) } ];
+cmp_ok(rate_of($wcalls, $wrpm / 60), '<=', $wrpm / 60 * 1.15,
+	sprintf('whisper rpm: %d requests at %.2f/s after the burst (limit %.1f/s)',
+		scalar(@$wcalls), rate_of($wcalls, $wrpm / 60), $wrpm / 60));
+cmp_ok(lane_stat('llmwhisperer-poll', 'requests_per_minute'), '==', $wrpm,
+	'the poll lane shares the whisper rate limit');
+
+# 10. finx_http_bench: the HTTP and lane layer alone, in a session, against
+#     the mock answering at once; every call comes back and the figures add up.
+mock_reset($mock, 1);
+mock_config($mock, { chat_seconds => 0 });
+my $bench = JSON::PP::decode_json($node->safe_psql('postgres', 'SELECT finx_http_bench(400, 16)'));
+is("$bench->{ok}/$bench->{failed}", '400/0', 'http bench: 400 calls, all answered 200')
+  or diag(explain($bench));
+cmp_ok($bench->{per_second}, '>', 0, "http bench: $bench->{per_second} requests/s");
+is(mock_stats($mock)->{requests}, 400, 'http bench: the mock saw exactly those calls');
 
 $node->stop;
 mock_stop($mock);
