@@ -17,7 +17,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(repo_dir finx_node fixtures_dir submit_wait export_facts
-  worker_pid wait_for_worker fixture_variant);
+  worker_pid wait_for_worker fixture_variant wrap_tool line_count);
 
 # The repository's top directory.
 sub repo_dir
@@ -112,6 +112,31 @@ sub wait_for_worker
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'finextract worker'")
 	  or die 'no finextract worker';
 	return worker_pid($node);
+}
+
+# Write an executable $dir/$name that runs the shell code $script and then
+# the real program of that name with the same arguments; in $script, $real
+# is the real program's path.  For tests that make a tool fail, log its
+# calls or see no text layer.
+sub wrap_tool
+{
+	my ($dir, $name, $script) = @_;
+	my $real = `sh -c "command -v $name"`;
+	chomp $real;
+	die "$name is not installed" unless $real;
+	PostgreSQL::Test::Utils::append_to_file("$dir/$name",
+		"#!/bin/sh\nreal='$real'\n$script\nexec \"\$real\" \"\$@\"\n");
+	chmod 0755, "$dir/$name";
+	return "$dir/$name";
+}
+
+# Number of lines in a file (0 when it does not exist).
+sub line_count
+{
+	my ($file) = @_;
+	return 0 unless -e $file;
+	my @lines = split /\n/, PostgreSQL::Test::Utils::slurp_file($file);
+	return scalar @lines;
 }
 
 1;

@@ -17,17 +17,12 @@ my $mock = mock_start('--time-scale', '0.05');
 # $tools/no-text exists: the local view of a scan, while the mock's own
 # pdftotext still reads the text.
 my $tools = PostgreSQL::Test::Utils::tempdir('tools');
-my $pdftotext = `sh -c "command -v pdftotext"`;
-chomp $pdftotext;
-PostgreSQL::Test::Utils::append_to_file("$tools/pdftotext", <<"EOF");
-#!/bin/sh
+wrap_tool($tools, 'pdftotext', <<"EOF");
 if [ -e '$tools/no-text' ]; then
-	'$pdftotext' "\$@" | tr -cd '\\f'
+	"\$real" "\$@" | tr -cd '\\f'
 	exit 0
 fi
-exec '$pdftotext' "\$@"
 EOF
-chmod 0755, "$tools/pdftotext";
 
 my $node = finx_node('remote', conf => mock_conf_lines($mock)
 	  . "finextract.structurer = 'local'\n"

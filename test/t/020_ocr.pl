@@ -33,26 +33,16 @@ my $us10k = "$scans/us_10k_scanned.pdf";
 # The pdftoppm wrapper: one log line per OCR child; exits 1 with a message
 # for page N when $tools/fail-N exists, for every page when fail-all does.
 my $tools = PostgreSQL::Test::Utils::tempdir('ocrtools');
-my $pdftoppm = `sh -c "command -v pdftoppm"`;
-chomp $pdftoppm;
-PostgreSQL::Test::Utils::append_to_file("$tools/pdftoppm", <<"EOF");
-#!/bin/sh
+wrap_tool($tools, 'pdftoppm', <<"EOF");
 # called as: pdftoppm -r DPI -f PAGE -l PAGE -png -singlefile FILE.pdf
 echo "page \$4 \$*" >> '$tools/calls.log'
 if [ -e '$tools/fail-all' ] || [ -e '$tools/fail-'"\$4" ]; then
 	echo "simulated scanner fault on page \$4" >&2
 	exit 1
 fi
-exec '$pdftoppm' "\$@"
 EOF
-chmod 0755, "$tools/pdftoppm";
-PostgreSQL::Test::Utils::append_to_file("$tools/calls.log", '');
 
-sub ocr_calls
-{
-	my @lines = split /\n/, slurp_file("$tools/calls.log");
-	return scalar @lines;
-}
+sub ocr_calls { return line_count("$tools/calls.log"); }
 
 sub flag
 {

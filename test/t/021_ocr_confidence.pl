@@ -27,21 +27,11 @@ my $lowconf = "$scans/scan_lowconf.pdf";
 
 # pdftoppm wrapped to count OCR children (one call per page).
 my $tools = PostgreSQL::Test::Utils::tempdir('ocrtools');
-my $pdftoppm = `sh -c "command -v pdftoppm"`;
-chomp $pdftoppm;
-PostgreSQL::Test::Utils::append_to_file("$tools/pdftoppm", <<"EOF");
-#!/bin/sh
+wrap_tool($tools, 'pdftoppm', <<"EOF");
 echo "page \$4" >> '$tools/calls.log'
-exec '$pdftoppm' "\$@"
 EOF
-chmod 0755, "$tools/pdftoppm";
-PostgreSQL::Test::Utils::append_to_file("$tools/calls.log", '');
 
-sub ocr_calls
-{
-	my @lines = split /\n/, slurp_file("$tools/calls.log");
-	return scalar @lines;
-}
+sub ocr_calls { return line_count("$tools/calls.log"); }
 
 my $node = finx_node('ocrconf',
 	conf => "finextract.pdftoppm_path = '$tools/pdftoppm'\n");
