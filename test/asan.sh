@@ -26,17 +26,19 @@
 #      allocator recycles chunks without telling ASan);
 #   4. the TAP files run with that installation first in PATH, as an
 #      unprivileged user (initdb refuses root).
-# Default subset (about 6 minutes unsanitized): 002_worker (local pipeline,
+# Default subset (about 3 minutes unsanitized): 002_worker (local pipeline,
 # signals, poison documents), 003_remote (libcurl, json-c, the lanes),
-# 031_soak (500 jobs under faults), 033_bad_input (bombs, odd names, bad
-# options).  A test file counts as passed when prove passes it and no
+# 012_progress (the live counters in shared memory), 021_ocr_confidence
+# (tesseract's summary parsed and matched to values), 031_soak (500 jobs
+# under faults), 033_bad_input (bombs, odd names, bad options).  A test file counts as passed when prove passes it and no
 # sanitizer report names a process it ran.  Ends with "N passed, M failed".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=${FINX_ASAN_DIR:-/tmp/finx-asan}
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(test/t/002_worker.pl test/t/003_remote.pl test/t/031_soak.pl test/t/033_bad_input.pl)
+[ ${#tests[@]} -gt 0 ] || tests=(test/t/002_worker.pl test/t/003_remote.pl test/t/012_progress.pl
+	test/t/021_ocr_confidence.pl test/t/031_soak.pl test/t/033_bad_input.pl)
 runner=${FINX_TEST_USER:-postgres}
 [ "$(id -u)" -eq 0 ] || runner=$(id -un)
 run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
