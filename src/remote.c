@@ -10,7 +10,13 @@
  * committed to the text cache before anything uses it.  Polls start near
  * the processing time observed so far (seconds per page) and back off to
  * finextract.llmwhisperer_poll_interval; they go through their own lane so
- * hundreds of pending extractions cannot flood the API.  A submit holds its
+ * hundreds of pending extractions cannot flood the API.  An extraction the
+ * server holds in its queue ("accepted") is polled rarely; when another one
+ * is found processed, a server slot has just been freed, so the oldest
+ * queued extraction has most likely started and is polled again about one
+ * processing time later (as is one first seen "processing").  Processing
+ * time is learnt from that start, not from the submit, so time spent in the
+ * server's queue does not stretch it.  A submit holds its
  * slot in the whisper lane until the server has processed it, so the lane's
  * limit is the number of extractions in processing: what the server's
  * capacity bounds.  A chat call sends one statement's pages with the strict
@@ -34,6 +40,7 @@
 #include <unistd.h>
 
 #include "common/hashfn.h"
+#include "lib/ilist.h"
 #include "storage/fd.h"
 #include "lib/stringinfo.h"
 #include "utils/memutils.h"
@@ -80,6 +87,11 @@ struct FxWhisper
 	FxTimerId	poll_timer;
 	double		poll_delay_ms;
 	int64		submitted_ms;
+	int64		started_ms;		/* processing began about then; 0 = unknown */
+	int			polls_since_start;	/* status answers since then */
+	bool		queued;			/* the last status said "accepted" */
+	dlist_node	pending_node;	/* in pending_whispers while it has a hash */
+	bool		pending;
 	int			resubmits;
 	char	   *deferred_error; /* failure found before the first request */
 	FxTimerId	deferred_timer;
@@ -103,6 +115,10 @@ struct FxChat
 };
 
 static double secs_per_page = 1.0;	/* observed whisper processing time */
+static double ready_gap_ms = 0;	/* between extractions found processed */
+static int64 last_ready_ms = 0;
+static dlist_head pending_whispers = DLIST_STATIC_INIT(pending_whispers);	/* by
+																			 * submit */
 static double bytes_per_token = 4.0;	/* of chat requests, learnt from usage */
 
 static char *whisper_key_from_file = NULL;
@@ -293,11 +309,51 @@ read_pdf(FxWhisper *w)
 static void whisper_submitted(FxCall *c);
 static void whisper_polled(FxCall *c);
 static void schedule_poll(FxWhisper *w);
+static double processing_ms(FxWhisper *w);
+
+/*
+ * An extraction was found processed: learn its processing time and how
+ * often ours finish.  Found on the first poll after it began, it may have
+ * been done well before, so the sample counts for less than what was seen
+ * (a later poll that finds it still processing corrects the other way).
+ */
+static void
+note_ready(FxWhisper *w)
+{
+	int64		now = fx_now_ms();
+
+	if (w->started_ms > 0)
+	{
+		double		secs = (double) (now - w->started_ms) / 1000.0 / Max(w->npages, 1);
+
+		if (w->polls_since_start == 0)
+			secs *= 0.5;
+		secs_per_page = 0.7 * secs_per_page + 0.3 * secs;
+	}
+	if (last_ready_ms > 0)
+	{
+		/* a quiet spell says nothing about the rate once work is queued */
+		double		gap = Min((double) (now - last_ready_ms), (double) finx_whisper_poll_ms);
+
+		ready_gap_ms = ready_gap_ms > 0 ? 0.8 * ready_gap_ms + 0.2 * gap : gap;
+	}
+	last_ready_ms = now;
+}
+
+/* Forget an extraction's place among those the server holds. */
+static void
+unpend(FxWhisper *w)
+{
+	if (w->pending)
+		dlist_delete(&w->pending_node);
+	w->pending = false;
+}
 
 /* End an extraction: report and release what it holds. */
 static void
 whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
 {
+	unpend(w);
 	if (w->poll_timer)
 		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
 	w->poll_timer = 0;
@@ -384,12 +440,16 @@ whisper_submitted(FxCall *c)
 	}
 	w->hash = pstrdup(hash);
 	free(hash);
-	w->submitted_ms = fx_now_ms();
+	w->submitted_ms = w->started_ms = fx_now_ms();
+	w->queued = false;
+	unpend(w);
+	dlist_push_tail(&pending_whispers, &w->pending_node);
+	w->pending = true;
 	/* commit the hash before anything else: a restart polls, never pays twice */
 	if (!fx_store_whisper_save(w->document_id, w->pages_key, w->mode, w->hash, &serr))
 		ereport(LOG, (errmsg("finextract: could not save whisper hash: %s", serr)));
-	w->poll_delay_ms = Min(Max(250.0, secs_per_page * 1000.0 * w->npages),
-						   (double) finx_whisper_poll_ms);
+	w->poll_delay_ms = Min(Max(100.0, 0.8 * processing_ms(w)), (double) finx_whisper_poll_ms);
+	w->polls_since_start = 0;
 	schedule_poll(w);
 	MemoryContextSwitchTo(old);
 }
@@ -419,6 +479,94 @@ send_poll(void *arg)
 	MemoryContextSwitchTo(old);
 }
 
+/* Expected processing time of an extraction, from what was observed. */
+static double
+processing_ms(FxWhisper *w)
+{
+	return secs_per_page * 1000.0 * Max(w->npages, 1);
+}
+
+/*
+ * Processing has (most likely) just begun: poll a little before it should
+ * end (so that a shorter processing time than observed is noticed), then
+ * back off from there.
+ */
+static void
+poll_after_start(FxWhisper *w)
+{
+	w->started_ms = fx_now_ms();
+	w->queued = false;
+	w->polls_since_start = 0;
+	w->poll_delay_ms = Min(Max(100.0, 0.8 * processing_ms(w)), (double) finx_whisper_poll_ms);
+	if (w->poll_timer)
+	{
+		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
+		w->poll_timer = 0;
+		schedule_poll(w);
+	}
+	/* else a poll is in flight: its answer schedules the next at that delay */
+}
+
+/* A server slot was freed: the oldest extraction in its queue starts. */
+static void
+promote_queued(void)
+{
+	dlist_iter	it;
+
+	dlist_foreach(it, &pending_whispers)
+	{
+		FxWhisper  *q = dlist_container(FxWhisper, pending_node, it.cur);
+
+		if (q->queued && q->phase == WH_STATUS)
+		{
+			poll_after_start(q);
+			return;
+		}
+	}
+}
+
+/*
+ * How long a whisper in the server's queue may still wait: the server
+ * finishes one of ours every ready_gap_ms or so, in submit order, and
+ * those submitted before it go first.  Polling then (not on a growing
+ * backoff) finds it soon after it is done while sending about one poll per
+ * extraction finished, however many are queued.
+ */
+static double
+queue_wait_ms(FxWhisper *w)
+{
+	dlist_iter	it;
+	int			ahead = 0;
+
+	dlist_foreach(it, &pending_whispers)
+	{
+		if (dlist_container(FxWhisper, pending_node, it.cur) == w)
+			break;
+		ahead++;
+	}
+	return Min(Max(100.0, (ahead + 1) * ready_gap_ms + 0.8 * processing_ms(w)),
+			   (double) finx_whisper_poll_ms);
+}
+
+/* A status answer that is not final: note whether the server queues it. */
+static void
+whisper_pending(FxWhisper *w, const char *status)
+{
+	bool		queued = status != NULL && strcmp(status, "accepted") == 0;
+
+	w->polls_since_start++;
+	if (queued && !w->queued)
+	{
+		w->queued = true;
+		w->started_ms = 0;		/* it has not begun after all */
+	}
+	else if (!queued && w->queued)
+		poll_after_start(w);	/* seen processing before any promotion */
+	if (w->queued && ready_gap_ms > 0)
+		w->poll_delay_ms = queue_wait_ms(w);
+	schedule_poll(w);
+}
+
 /* Poll again after the current delay, then back off. */
 static void
 schedule_poll(FxWhisper *w)
@@ -432,6 +580,7 @@ schedule_poll(FxWhisper *w)
 static void
 resubmit(FxWhisper *w, const char *why)
 {
+	unpend(w);
 	fx_store_whisper_forget(w->document_id, w->pages_key, w->mode);
 	fx_lane_release(&w->submit, false, 0, 0);
 	if (++w->resubmits > 2)
@@ -471,8 +620,6 @@ whisper_retrieved(FxWhisper *w, FxCall *c)
 	for (int i = 0; i < n; i++)
 		texts[i] = pstrdup(split[i]);
 	fx_free_pages(split, n);
-	secs_per_page = 0.7 * secs_per_page +
-		0.3 * ((double) (fx_now_ms() - w->submitted_ms) / 1000.0 / Max(w->npages, 1));
 	if (!fx_store_whisper_retrieved(w->document_id, w->pages_key, w->mode,
 									fx_whisper_engine(w->mode), w->pages, texts, n, &serr))
 		ereport(LOG, (errmsg("finextract: could not store retrieved text: %s", serr)));
@@ -507,6 +654,9 @@ whisper_polled(FxCall *c)
 
 		if (st == FX_WHISPER_READY)
 		{
+			note_ready(w);
+			unpend(w);
+			promote_queued();
 			w->phase = WH_RETRIEVE;
 			send_poll(w);
 		}
@@ -515,6 +665,8 @@ whisper_polled(FxCall *c)
 										  message ? message : status), true);
 		else if (st == FX_WHISPER_RETRIEVED)
 			resubmit(w, "the text was already retrieved");
+		else if (st == FX_WHISPER_PENDING)
+			whisper_pending(w, status);
 		else
 			schedule_poll(w);
 	}
@@ -556,6 +708,9 @@ fx_whisper_start(int64 job_id, int64 document_id, const char *pdf_path,
 	{
 		/* submitted before a restart: poll it, holding a lane slot meanwhile */
 		w->submitted_ms = fx_now_ms();
+		w->started_ms = 0;		/* processing may have begun long ago */
+		dlist_push_tail(&pending_whispers, &w->pending_node);
+		w->pending = true;
 		w->poll_delay_ms = 0;
 		schedule_poll(w);
 	}
@@ -574,6 +729,7 @@ fx_whisper_cancel(FxWhisper *w)
 	if (w->poll_timer)
 		fx_loop_cancel_timer(fx_lane_loop(), w->poll_timer);
 	w->poll_timer = 0;
+	unpend(w);
 	fx_lane_cancel(&w->submit);
 	fx_lane_cancel(&w->poll);
 	free(w->body);
