@@ -5,7 +5,12 @@ set -eu
 
 PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
 libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron
-tesseract-ocr tesseract-ocr-eng clang-14 libclang-rt-14-dev curl"
+tesseract-ocr tesseract-ocr-eng fonts-urw-base35 clang-14 libclang-rt-14-dev curl"
+
+# fonts-urw-base35: the scanned test fixtures are rendered by pdftoppm from
+# PDFs that use the standard Helvetica and Courier; without fonts of the
+# same metrics poppler substitutes DejaVu, whose wider glyphs run labels
+# into amounts, and OCR reads "Net sales 142 ,310".
 
 # Node.js and npm run the official API clients in the mock's fidelity test;
 # machines that already have them (e.g. from NodeSource) keep theirs.
