@@ -231,6 +231,17 @@ result_warnings(const fx_result *res, const FxJobOptions *opts, List *w)
 	return w;
 }
 
+/* Why the settings ran no OCR, as a suffix of a reason, or "". */
+static const char *
+no_ocr_reason(void)
+{
+	if (strcmp(finx_ocr, "off") == 0)
+		return "; finextract.ocr is off";
+	if (strcmp(finx_ocr, "llmwhisperer") == 0 && !fx_whisper_configured())
+		return "; finextract.ocr is llmwhisperer but finextract.llmwhisperer_api_key is not set";
+	return "";
+}
+
 /* Why no statement was found, in words. */
 static char *
 no_statements_reason(FxJob *job, const fx_result *res)
@@ -241,7 +252,7 @@ no_statements_reason(FxJob *job, const fx_result *res)
 	if (nno > 0)
 		return psprintf("no financial statements found; %d of %d page(s) have no text layer "
 						"and need OCR (pages %s)%s", nno, job->npages, no_text,
-						strcmp(finx_ocr, "off") == 0 ? "; finextract.ocr is off" : "");
+						no_ocr_reason());
 	return psprintf("no financial statements found in %d page(s)%s%s", job->npages,
 					res->error ? ": " : "", res->error ? res->error : "");
 }

@@ -202,5 +202,18 @@ like(q1("SELECT last_error FROM finx.jobs WHERE id = $job6"),
 	'the reason says which pages need OCR and that OCR is off');
 is(ocr_calls(), $calls, 'no OCR child ran');
 
+# 6. finextract.ocr = 'llmwhisperer' without its key: no local OCR either,
+# and the reason says what is missing.
+q1("ALTER SYSTEM SET finextract.ocr = 'llmwhisperer'");
+$node->reload;
+$node->poll_query_until('postgres', "SELECT current_setting('finextract.ocr') = 'llmwhisperer'")
+  or die 'the setting did not take effect';
+my ($job7, $st7) = submit_wait($node, $simple, '{"pages": "1", "max_attempts": 1}');
+is($st7, 'failed', 'with finextract.ocr = llmwhisperer and no key a scanned document fails');
+like(q1("SELECT last_error FROM finx.jobs WHERE id = $job7"),
+	qr/1 of 2 page\(s\) have no text layer and need OCR \(pages 1\); finextract\.ocr is llmwhisperer but finextract\.llmwhisperer_api_key is not set/,
+	'the reason says the LLMWhisperer key is missing');
+is(ocr_calls(), $calls, 'still no OCR child ran');
+
 $node->stop;
 done_testing();
