@@ -4,9 +4,13 @@
  *	  One lane per provider x key x model: how many calls may be in flight,
  *	  when to wait, when to retry, and what happened (the trace).
  *
- * The in-flight limit adapts unless fixed by a setting.  It starts at 4 and
- * grows in slow start (+2 per success while latency is at its floor: x3 per
- * round trip) and then by sqrt(limit) per round trip (Gradient2's headroom:
+ * The in-flight limit adapts unless fixed by a setting.  It starts at 8
+ * (each round trip below a server's capacity costs the slots it leaves
+ * idle, and from 4 a 2 s call needed three round trips to reach 64; a
+ * server that queues beyond 8 only delays the first answers, one that
+ * rejects answers a few 429s once) and grows in slow start (+2 per
+ * success while latency is at its floor: x3 per round trip) and then by
+ * sqrt(limit) per round trip (Gradient2's headroom:
  * +1 per round trip would take minutes to climb from 10 to 64 after a noisy
  * start), but only while the limit is what holds calls back (never while
  * demand is below it).  Latency per unit of work (pages, tokens) against the
@@ -53,7 +57,7 @@
 
 #define LAT_SAMPLES 256
 #define CIRCUIT_FAILURES 5
-#define INITIAL_LIMIT 4
+#define INITIAL_LIMIT 8
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
 #define RATIO_WEIGHT 0.3		/* weight of a new sample in the smoothed ratio */
