@@ -191,8 +191,15 @@ for c in $caps; do
 	bound=$(echo "($n * 3 * 2 / $c + 3) * $scale" | bc -l)
 	read -r cw cwc cm cmc cp co cbusy cload <"$work/cpu-a$c.txt"
 	cpurows+=("$(printf '%-4s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %9.2f %6s' "$c" "$cw" "$cwc" "$cm" "$cmc" "$cp" "$co" "$cbusy" "$cload")")
-	rows+=("$(printf '%-4s %5s %9.2f %9.2f %8.2f %6.2f %6.2f %6s %5s %6s %9s' "$c" "$n" "$span" "$sspan" "$bound" \
-		"$(echo "$span / $bound" | bc -l)" "$(echo "$span / $sspan" | bc -l)" "$util" "$n429" \
+	# no sequential figure without a measured per-document time (N > 16 only)
+	if [ -z "${seq_doc:-}" ]; then
+		sq_col=$(printf '%9s' -) ratio_col=$(printf '%6s' -)
+	else
+		sq_col=$(printf '%9.2f' "$sspan")
+		ratio_col=$(printf '%6.2f' "$(echo "$span / $sspan" | bc -l)")
+	fi
+	rows+=("$(printf '%-4s %5s %9.2f %s %8.2f %6.2f %s %6s %5s %6s %9s' "$c" "$n" "$span" "$sq_col" "$bound" \
+		"$(echo "$span / $bound" | bc -l)" "$ratio_col" "$util" "$n429" \
 		"$((failed + sfailed))" "$pw/$pc")")
 done
 
