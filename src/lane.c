@@ -192,6 +192,27 @@ fx_lane_set_rate(FxLane *lane, const char *group, const char *key,
 	fx_rate_configure(lane->rate, requests_per_minute, tokens_per_minute);
 }
 
+/* Replace a call's error (palloc'd in the lane's context, or NULL). */
+static void
+set_error(FxCall *call, char *error)
+{
+	if (call->error)
+		pfree(call->error);
+	call->error = error;
+}
+
+/*
+ * Free what a finished call still holds, its answer's buffer (malloc'd by
+ * the HTTP layer) and its error, once its owner has read them.  A call
+ * reused for another request must be freed first, or both leak.
+ */
+void
+fx_lane_call_free(FxCall *call)
+{
+	fx_http_reset(&call->req);
+	set_error(call, NULL);
+}
+
 /* Queue a call; it starts when the lane has room and is not paused. */
 void
 fx_lane_submit(FxLane *lane, FxCall *call)
@@ -199,7 +220,7 @@ fx_lane_submit(FxLane *lane, FxCall *call)
 	call->lane = lane;
 	call->attempt = 0;
 	call->ok = false;
-	call->error = NULL;
+	set_error(call, NULL);
 	call->queued_at = GetCurrentTimestamp();
 	call->queued = true;
 	dlist_push_tail(&lane->queue, &call->node);
@@ -527,8 +548,8 @@ retry_or_fail(FxCall *call, double min_wait_ms, bool overload)
 		call->retryable = true;
 		lane->n_failed++;
 		if (call->attempt < call->max_attempts)
-			call->error = psprintf("%s (retry budget of the %s lane exhausted)",
-								   call->error, lane->provider);
+			set_error(call, psprintf("%s (retry budget of the %s lane exhausted)",
+									 call->error, lane->provider));
 		finish(call);
 		return;
 	}
@@ -606,7 +627,7 @@ on_http_done(FxHttpRequest *req)
 	bool		terminal,
 				overload;
 
-	call->error = NULL;
+	set_error(call, NULL);
 	if (req->curl_code == 0 && req->status >= 200 && req->status < 300)
 	{
 		call->ok = true;
@@ -630,7 +651,7 @@ on_http_done(FxHttpRequest *req)
 	}
 	lane->inflight--;
 	call->ok = false;
-	call->error = describe_failure(req, &terminal, &overload);
+	set_error(call, describe_failure(req, &terminal, &overload));
 	trace_attempt(call);
 	if (!note_failure(lane, call, overload) &&
 		++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
@@ -658,7 +679,7 @@ fx_lane_retry(FxCall *call, const char *why)
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
 
 	call->ok = false;
-	call->error = pstrdup(why);
+	set_error(call, pstrdup(why));
 	trace_attempt(call);
 	if (call->holding)
 	{
@@ -713,7 +734,7 @@ fx_lane_cancel(FxCall *call)
 		lane->inflight--;
 	}
 	call->running = false;
-	fx_http_reset(&call->req);
+	fx_lane_call_free(call);
 	pump(lane);
 }
 

@@ -60,6 +60,7 @@ struct FxCall
 };
 
 extern void fx_lanes_init(FxLoop *loop);
+extern void fx_lane_call_free(FxCall *call);
 extern FxLane *fx_lane_get(const char *provider, const char *key, const char *model,
 						   int fixed_limit, int max_limit);
 extern void fx_lane_set_rate(FxLane *lane, const char *group, const char *key,

@@ -240,11 +240,15 @@ pages_key(const int *pages, int n)
 	return b.data;
 }
 
-/* Fill the common parts of a call. */
+/*
+ * Fill the common parts of a call (zeroed when its owner was allocated);
+ * frees what an earlier request on the same call left.
+ */
 static void
 init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 		  const char *method, char *url, char **headers, size_t max_response)
 {
+	fx_lane_call_free(c);
 	memset(c, 0, sizeof(FxCall));
 	c->req.method = method;
 	c->req.url = url;
@@ -359,6 +363,8 @@ whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
 	w->poll_timer = 0;
 	fx_lane_release(&w->submit, texts != NULL, w->npages,
 					fx_now_ms() - w->submitted_ms);
+	fx_lane_call_free(&w->submit);
+	fx_lane_call_free(&w->poll);
 	free(w->body);
 	w->body = NULL;
 	w->done(w->arg, texts, error, retryable);
@@ -771,6 +777,19 @@ body_unreadable(const char *err)
 		strncmp(err, "the answer is not a JSON object", 31) == 0;
 }
 
+/*
+ * A chat call is over: free its request body and answer before the owner
+ * hears of it (the owner may free the call with its job).
+ */
+static void
+chat_release(FxChat *ch)
+{
+	fx_lane_call_free(&ch->call);
+	free(ch->body);
+	ch->body = NULL;
+	ch->call.req.body = NULL;
+}
+
 /* A chat call answered. */
 static void
 chat_answered(FxCall *c)
@@ -783,7 +802,11 @@ chat_answered(FxCall *c)
 
 	if (!c->ok)
 	{
-		ch->done(ch->arg, NULL, psprintf("LLM call failed: %s", c->error), c->retryable);
+		char	   *why = psprintf("LLM call failed: %s", c->error);
+		bool		retryable = c->retryable;
+
+		chat_release(ch);
+		ch->done(ch->arg, NULL, why, retryable);
 		MemoryContextSwitchTo(old);
 		return;
 	}
@@ -794,10 +817,18 @@ chat_answered(FxCall *c)
 	if (res == NULL && jerr && body_unreadable(jerr))
 		fx_lane_retry(c, jerr);
 	else if (res == NULL)
-		ch->done(ch->arg, NULL, psprintf("the LLM's answer was rejected: %s",
-										 jerr ? jerr : "out of memory"), false);
+	{
+		char	   *why = psprintf("the LLM's answer was rejected: %s",
+								   jerr ? jerr : "out of memory");
+
+		chat_release(ch);
+		ch->done(ch->arg, NULL, why, false);
+	}
 	else
+	{
+		chat_release(ch);
 		ch->done(ch->arg, res, NULL, false);
+	}
 	free(jerr);
 	MemoryContextSwitchTo(old);
 }
@@ -809,6 +840,7 @@ deferred_chat_end(void *arg)
 	FxChat	   *ch = arg;
 
 	ch->deferred_timer = 0;
+	chat_release(ch);
 	ch->done(ch->arg, NULL, ch->deferred_error, false);
 }
 
