@@ -56,7 +56,7 @@ bench_done(FxCall *call)
 		if (st->first_error == NULL && call->error)
 			st->first_error = pstrdup(call->error);
 	}
-	fx_http_reset(&call->req);
+	fx_lane_call_free(call);
 }
 
 /* The trace rows are built as in the worker, then dropped. */
