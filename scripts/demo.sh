@@ -2,7 +2,7 @@
 # The main job on the embedded default: build and install finextract, start a
 # throwaway PostgreSQL (as an unprivileged user) with the extension preloaded,
 # submit the bundled sample PDFs, and print the statements found in them.
-# Usage: sudo scripts/demo.sh [--keep]     (from the repository's top)
+# Usage: scripts/demo.sh [--keep]   (from the repository's top; as root, or with sudo)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,7 +3,7 @@
 #   parser unit tests, pg_regress (sql/ expected/) and TAP (test/t/).
 # Installs the Debian packages it needs, builds and installs the extension,
 # then runs the server-side tests as an unprivileged user (initdb refuses
-# root).  Usage: sudo test/run-tests.sh   (from the repository's top)
+# root).  Usage: test/run-tests.sh   (from the repository's top; as root, or with sudo)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
