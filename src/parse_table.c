@@ -19,8 +19,10 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_CELLS	32
 
@@ -837,6 +839,35 @@ is_prose(const char *t)
 	return words >= 12 && n > 0 && t[n - 1] == '.';
 }
 
+/*
+ * Is the label a page marker printed below a table: "F-3", "S - 12",
+ * "Page 7", "- 7 -"?  Letters need a dash (or "Page") before the digits, so
+ * a heading such as "Q4" or "Level 3" is never taken for one.
+ */
+static bool
+is_page_marker(const char *t)
+{
+	const char *p = t;
+	int			letters = 0,
+				digits = 0;
+	bool		dash = false;
+
+	if (strncasecmp(p, "page ", 5) == 0)
+	{
+		p += 5;
+		dash = true;
+	}
+	for (; isalpha((unsigned char) *p) && letters < 4; p++)
+		letters++;
+	for (; *p == ' ' || *p == '-'; p++)
+		dash = dash || *p == '-';
+	for (; isdigit((unsigned char) *p); p++)
+		digits++;
+	while (*p == ' ' || *p == '-')
+		p++;
+	return *p == '\0' && digits > 0 && digits <= 4 && (letters == 0 || dash);
+}
+
 /* does the label name a total? */
 static bool
 label_is_total(const char *t)
@@ -1002,7 +1033,7 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 			if (is_prose(label) || fx_is_end_marker(ln->s, ln->len) ||
-				is_audit_caption(label) ||
+				is_audit_caption(label) || is_page_marker(label) ||
 				(row.label_start > value_left(bl) && row.label_words > 0 &&
 				 bl->ncols > 0 && row.label_start >= bl->cols[0].start))
 			{

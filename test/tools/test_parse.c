@@ -329,7 +329,9 @@ static const char *const doc_pages[] = {
 	"  Receivables                                 50             40\n"
 	"    Total current assets                     150            130\n"
 	"Property, plant and equipment, net            250            270\n"
-	"    Total assets                          $  400         $  400\n",
+	"    Total assets                          $  400         $  400\n"
+	"\n"
+	"                          F-4\n",
 	/* 5: balance sheet, continued */
 	"        CONSOLIDATED BALANCE SHEETS (continued)\n"
 	"                                       December 31,   December 31,\n"
@@ -339,7 +341,8 @@ static const char *const doc_pages[] = {
 	"  Debt                                        80            100\n"
 	"    Total liabilities                        200            250\n"
 	"Equity                                       200            150\n"
-	"    Total liabilities and equity             400            410\n",
+	"    Total liabilities and equity             400            410\n"
+	"                        Page 5\n",
 	/* 6: cash flows */
 	"           CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
 	"               (in millions of euros)\n"
@@ -420,6 +423,9 @@ test_document(void)
 		ok(find_item(bs, "Current assets:") != NULL &&
 		   find_item(bs, "Current assets:")->values[0] == NULL,
 		   "heading row kept without values", NULL);
+		ok(find_item(bs, "F-4") == NULL && find_item(bs, "Page 5") == NULL &&
+		   find_item(bs, "Liabilities:") != NULL,
+		   "page markers below a table are not rows", NULL);
 		ok(find_item(bs, "Total assets")->indent >
 		   find_item(bs, "Receivables")->indent, "indent levels", NULL);
 	}
