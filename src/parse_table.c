@@ -840,7 +840,7 @@ is_prose(const char *t)
 }
 
 /*
- * Is the label a page marker printed below a table: "F-3", "S - 12",
+ * Is the label a page marker printed below a table: "109", "F-3", "S - 12",
  * "Page 7", "- 7 -"?  Letters need a dash (or "Page") before the digits, so
  * a heading such as "Q4" or "Level 3" is never taken for one.
  */
