@@ -1,5 +1,8 @@
 # finextract: PGXS build of the extension, its tests and tools.
 
+# The default goal, before any other rule: `make` alone builds the module.
+all:
+
 EXTENSION = finextract
 MODULE_big = finextract
 DATA = $(wildcard sql/finextract--*.sql)
@@ -34,7 +37,6 @@ PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(filter-out sql/finextract--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress --load-extension=finextract
-TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 EXTRA_CLEAN = src/statement_schema.inc tmp_check_regress test/tools/fxparse test/tools/test_parse
 
@@ -57,3 +59,10 @@ include $(PGXS)
 
 # after PGXS, which resets it
 PROVE_FLAGS = -I ./test/perl --timer
+
+# `make installcheck` runs pg_regress alone; the TAP suite (test/t, which
+# starts its own servers) runs with `make tapcheck`, both against the
+# installed extension.
+.PHONY: tapcheck
+tapcheck:
+	$(prove_installcheck)

@@ -39,7 +39,9 @@ status=0
 echo "== pg_regress and TAP (as $runner)"
 run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
 run_as env PATH="/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin" \
-	make -C "$work" installcheck PROVE_FLAGS="-I ./test/perl --timer" || status=$?
+	make -C "$work" installcheck || status=$?
+[ $status -ne 0 ] || run_as env PATH="/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin" \
+	make -C "$work" tapcheck PROVE_FLAGS="-I ./test/perl --timer" || status=$?
 if [ $status -ne 0 ]; then
 	for f in "$work"/regression.diffs "$work"/tmp_check/log/regress_log_*; do
 		[ -f "$f" ] && { echo "---- $f"; tail -n 80 "$f"; }
