@@ -22,3 +22,975 @@
 -- Section: scheduling and attempts ------------------------------------------
 
 -- Section: other ------------------------------------------------------------
+-- Section: concepts, companies and fiscal periods ---------------------------
+--
+-- Analyst-ready facts: every line item may carry a standard concept (from
+-- finx.concept_rules, which users extend with INSERTs and apply again with
+-- finx_remap), a unit kind and a scaled value; every document a company,
+-- report type and fiscal year end; every period column a fiscal year and
+-- fiscal period.  finx.company_facts gives one current value per company,
+-- concept and period; finx.fact_conflicts the disagreements between filings;
+-- finx.corrections the users' fixes, which survive re-extraction.
+
+CREATE TABLE finx.concepts (
+	concept		text PRIMARY KEY CHECK (concept ~ '^[a-z][a-z0-9_]*$'),
+	statement_type text NOT NULL
+		CHECK (statement_type IN ('balance_sheet', 'income_statement', 'comprehensive_income', 'cash_flow', 'equity')),
+	period_type text NOT NULL CHECK (period_type IN ('instant', 'duration')),
+	unit_kind	text NOT NULL
+		CHECK (unit_kind IN ('money', 'per_share', 'shares', 'percent', 'ratio', 'count')),
+	balance		text CHECK (balance IN ('debit', 'credit')),
+	label		text NOT NULL,
+	us_gaap		text,
+	ifrs		text
+);
+COMMENT ON TABLE finx.concepts IS 'Standard concepts that line items are mapped to (finx.line_items.concept)';
+COMMENT ON COLUMN finx.concepts.concept IS 'Identifier (snake_case), e.g. revenue, net_income, total_assets';
+COMMENT ON COLUMN finx.concepts.statement_type IS 'The statement the concept belongs to';
+COMMENT ON COLUMN finx.concepts.period_type IS 'instant (a balance at a date) or duration (a flow over a period)';
+COMMENT ON COLUMN finx.concepts.unit_kind IS 'money, per_share, shares, percent, ratio or count';
+COMMENT ON COLUMN finx.concepts.balance IS 'XBRL balance type (debit or credit); values keep the sign printed in the statement, so an outflow printed in parentheses is negative whatever the balance type';
+COMMENT ON COLUMN finx.concepts.us_gaap IS 'The US-GAAP taxonomy element it corresponds to';
+COMMENT ON COLUMN finx.concepts.ifrs IS 'The IFRS taxonomy element it corresponds to';
+
+CREATE TABLE finx.concept_rules (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	concept		text NOT NULL REFERENCES finx.concepts (concept) ON DELETE CASCADE,
+	statement_type text NOT NULL
+		CHECK (statement_type IN ('balance_sheet', 'income_statement', 'comprehensive_income', 'cash_flow', 'equity')),
+	label_pattern text NOT NULL,
+	is_total	boolean,
+	context_pattern text,
+	priority	int NOT NULL DEFAULT 100,
+	builtin		boolean NOT NULL DEFAULT false,
+	created_by	oid NOT NULL DEFAULT pg_catalog.to_regrole(CURRENT_USER::text)::oid,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX concept_rules_type_idx ON finx.concept_rules (statement_type, priority DESC);
+COMMENT ON TABLE finx.concept_rules IS 'How the local structurer maps line labels to concepts; add rules with INSERT, then SELECT finx_remap(job_id)';
+COMMENT ON COLUMN finx.concept_rules.label_pattern IS 'Case-insensitive POSIX regular expression matched against the normalised label (lower case, curly quotes straightened, footnote marks, trailing colons and dot leaders removed, spaces collapsed)';
+COMMENT ON COLUMN finx.concept_rules.is_total IS 'Only total rows (true), only other rows (false), or any (NULL)';
+COMMENT ON COLUMN finx.concept_rules.context_pattern IS 'When set, the nearest heading row above (a row without values, within five rows) must match it, e.g. ''per share'' for a row labelled just Basic';
+COMMENT ON COLUMN finx.concept_rules.priority IS 'Higher wins; each concept goes to at most one row of a statement and each row gets at most one concept';
+COMMENT ON COLUMN finx.concept_rules.builtin IS 'True for the rules finextract ships (replaced by updates); user rules are kept';
+
+ALTER TABLE finx.line_items
+	ADD COLUMN concept text REFERENCES finx.concepts (concept) ON DELETE SET NULL,
+	ADD COLUMN unit_kind text NOT NULL DEFAULT 'money'
+		CHECK (unit_kind IN ('money', 'per_share', 'shares', 'percent', 'ratio', 'count'));
+COMMENT ON COLUMN finx.line_items.concept IS 'The standard concept of this row (finx.concepts), NULL when it is none of them';
+COMMENT ON COLUMN finx.line_items.unit_kind IS 'What the values count: money, per_share, shares, percent, ratio or count';
+
+ALTER TABLE finx.documents
+	ADD COLUMN company text,
+	ADD COLUMN report_type text
+		CHECK (report_type IN ('10-K', '10-Q', '20-F', '40-F', 'annual report', 'interim report', 'earnings release', 'other')),
+	ADD COLUMN fiscal_year_end text CHECK (fiscal_year_end ~ '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'),
+	ADD COLUMN company_override text;
+COMMENT ON COLUMN finx.documents.company IS 'The reporting entity as read from the cover page or statement headings (company_override wins when set)';
+COMMENT ON COLUMN finx.documents.report_type IS '10-K, 10-Q, 20-F, 40-F, annual report, interim report, earnings release or other';
+COMMENT ON COLUMN finx.documents.fiscal_year_end IS 'Month and day (MM-DD) the fiscal year ends, from the cover page or the annual columns';
+COMMENT ON COLUMN finx.documents.company_override IS 'A user''s correction of company (finx_set_company); kept across re-runs';
+
+ALTER TABLE finx.statement_periods
+	ADD COLUMN fiscal_year int,
+	ADD COLUMN fiscal_period text CHECK (fiscal_period IN ('FY', 'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', '9M'));
+COMMENT ON COLUMN finx.statement_periods.fiscal_year IS 'Fiscal year the period belongs to, named for the calendar year in which that fiscal year ends (a year ending in the first seven days of January belongs to the year before)';
+COMMENT ON COLUMN finx.statement_periods.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M (an instant: FY at the fiscal year end, else the quarter it closes)';
+
+-- The concepts analysts use (about 80).
+INSERT INTO finx.concepts (concept, statement_type, period_type, unit_kind, balance, label, us_gaap, ifrs) VALUES
+-- income statement
+('revenue', 'income_statement', 'duration', 'money', 'credit', 'Revenue', 'Revenues', 'Revenue'),
+('cost_of_revenue', 'income_statement', 'duration', 'money', 'debit', 'Cost of revenue', 'CostOfRevenue', 'CostOfSales'),
+('gross_profit', 'income_statement', 'duration', 'money', 'credit', 'Gross profit', 'GrossProfit', 'GrossProfit'),
+('research_development', 'income_statement', 'duration', 'money', 'debit', 'Research and development', 'ResearchAndDevelopmentExpense', 'ResearchAndDevelopmentExpense'),
+('selling_general_administrative', 'income_statement', 'duration', 'money', 'debit', 'Selling, general and administrative', 'SellingGeneralAndAdministrativeExpense', 'SellingGeneralAndAdministrativeExpense'),
+('selling_marketing', 'income_statement', 'duration', 'money', 'debit', 'Sales and marketing', 'SellingAndMarketingExpense', 'SellingExpense'),
+('general_administrative', 'income_statement', 'duration', 'money', 'debit', 'General and administrative', 'GeneralAndAdministrativeExpense', 'AdministrativeExpense'),
+('restructuring', 'income_statement', 'duration', 'money', 'debit', 'Restructuring charges', 'RestructuringCharges', NULL),
+('impairment', 'income_statement', 'duration', 'money', 'debit', 'Impairment', 'AssetImpairmentCharges', 'ImpairmentLossRecognisedInProfitOrLoss'),
+('operating_expenses', 'income_statement', 'duration', 'money', 'debit', 'Total operating expenses', 'OperatingExpenses', 'OperatingExpense'),
+('costs_and_expenses', 'income_statement', 'duration', 'money', 'debit', 'Total costs and expenses', 'CostsAndExpenses', NULL),
+('operating_income', 'income_statement', 'duration', 'money', 'credit', 'Operating income', 'OperatingIncomeLoss', 'ProfitLossFromOperatingActivities'),
+('interest_expense', 'income_statement', 'duration', 'money', 'debit', 'Interest expense', 'InterestExpense', 'FinanceCosts'),
+('interest_income', 'income_statement', 'duration', 'money', 'credit', 'Interest income', 'InvestmentIncomeInterest', 'FinanceIncome'),
+('net_interest_income', 'income_statement', 'duration', 'money', 'credit', 'Net interest income', 'InterestIncomeExpenseNet', 'InterestIncomeExpense'),
+('other_income', 'income_statement', 'duration', 'money', 'credit', 'Other income (expense), net', 'NonoperatingIncomeExpense', 'OtherIncome'),
+('pretax_income', 'income_statement', 'duration', 'money', 'credit', 'Income before income taxes', 'IncomeLossFromContinuingOperationsBeforeIncomeTaxesExtraordinaryItemsNoncontrollingInterest', 'ProfitLossBeforeTax'),
+('income_tax', 'income_statement', 'duration', 'money', 'debit', 'Income tax expense', 'IncomeTaxExpenseBenefit', 'IncomeTaxExpenseContinuingOperations'),
+('income_continuing_operations', 'income_statement', 'duration', 'money', 'credit', 'Income from continuing operations', 'IncomeLossFromContinuingOperations', 'ProfitLossFromContinuingOperations'),
+('income_discontinued_operations', 'income_statement', 'duration', 'money', 'credit', 'Income from discontinued operations', 'IncomeLossFromDiscontinuedOperationsNetOfTax', 'ProfitLossFromDiscontinuedOperations'),
+('net_income', 'income_statement', 'duration', 'money', 'credit', 'Net income', 'ProfitLoss', 'ProfitLoss'),
+('net_income_attributable_to_parent', 'income_statement', 'duration', 'money', 'credit', 'Net income attributable to the parent', 'NetIncomeLoss', 'ProfitLossAttributableToOwnersOfParent'),
+('net_income_attributable_to_nci', 'income_statement', 'duration', 'money', 'credit', 'Net income attributable to non-controlling interests', 'NetIncomeLossAttributableToNoncontrollingInterest', 'ProfitLossAttributableToNoncontrollingInterests'),
+('eps_basic', 'income_statement', 'duration', 'per_share', NULL, 'Earnings per share, basic', 'EarningsPerShareBasic', 'BasicEarningsLossPerShare'),
+('eps_diluted', 'income_statement', 'duration', 'per_share', NULL, 'Earnings per share, diluted', 'EarningsPerShareDiluted', 'DilutedEarningsLossPerShare'),
+('shares_basic', 'income_statement', 'duration', 'shares', NULL, 'Weighted average shares, basic', 'WeightedAverageNumberOfSharesOutstandingBasic', 'WeightedAverageShares'),
+('shares_diluted', 'income_statement', 'duration', 'shares', NULL, 'Weighted average shares, diluted', 'WeightedAverageNumberOfDilutedSharesOutstanding', 'AdjustedWeightedAverageShares'),
+('dividends_per_share', 'income_statement', 'duration', 'per_share', NULL, 'Dividends declared per share', 'CommonStockDividendsPerShareDeclared', 'DividendsRecognisedAsDistributionsToOwnersPerShare'),
+-- comprehensive income
+('other_comprehensive_income', 'comprehensive_income', 'duration', 'money', 'credit', 'Other comprehensive income, net of tax', 'OtherComprehensiveIncomeLossNetOfTax', 'OtherComprehensiveIncome'),
+('comprehensive_income', 'comprehensive_income', 'duration', 'money', 'credit', 'Comprehensive income', 'ComprehensiveIncomeNetOfTaxIncludingPortionAttributableToNoncontrollingInterest', 'ComprehensiveIncome'),
+('comprehensive_income_attributable_to_parent', 'comprehensive_income', 'duration', 'money', 'credit', 'Comprehensive income attributable to the parent', 'ComprehensiveIncomeNetOfTax', 'ComprehensiveIncomeAttributableToOwnersOfParent'),
+-- balance sheet
+('cash_and_equivalents', 'balance_sheet', 'instant', 'money', 'debit', 'Cash and cash equivalents', 'CashAndCashEquivalentsAtCarryingValue', 'CashAndCashEquivalents'),
+('short_term_investments', 'balance_sheet', 'instant', 'money', 'debit', 'Short-term investments', 'ShortTermInvestments', 'CurrentInvestments'),
+('accounts_receivable', 'balance_sheet', 'instant', 'money', 'debit', 'Accounts receivable', 'AccountsReceivableNetCurrent', 'TradeAndOtherCurrentReceivables'),
+('inventories', 'balance_sheet', 'instant', 'money', 'debit', 'Inventories', 'InventoryNet', 'Inventories'),
+('prepaid_and_other_current_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Prepaid expenses and other current assets', 'PrepaidExpenseAndOtherAssetsCurrent', 'OtherCurrentAssets'),
+('total_current_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Total current assets', 'AssetsCurrent', 'CurrentAssets'),
+('ppe_net', 'balance_sheet', 'instant', 'money', 'debit', 'Property, plant and equipment, net', 'PropertyPlantAndEquipmentNet', 'PropertyPlantAndEquipment'),
+('operating_lease_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Operating lease right-of-use assets', 'OperatingLeaseRightOfUseAsset', 'RightofuseAssets'),
+('goodwill', 'balance_sheet', 'instant', 'money', 'debit', 'Goodwill', 'Goodwill', 'Goodwill'),
+('intangible_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Intangible assets', 'IntangibleAssetsNetExcludingGoodwill', 'IntangibleAssetsOtherThanGoodwill'),
+('long_term_investments', 'balance_sheet', 'instant', 'money', 'debit', 'Long-term investments', 'LongTermInvestments', 'NoncurrentInvestments'),
+('deferred_tax_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Deferred tax assets', 'DeferredIncomeTaxAssetsNet', 'DeferredTaxAssets'),
+('other_noncurrent_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Other non-current assets', 'OtherAssetsNoncurrent', 'OtherNoncurrentAssets'),
+('total_noncurrent_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Total non-current assets', 'AssetsNoncurrent', 'NoncurrentAssets'),
+('total_assets', 'balance_sheet', 'instant', 'money', 'debit', 'Total assets', 'Assets', 'Assets'),
+('accounts_payable', 'balance_sheet', 'instant', 'money', 'credit', 'Accounts payable', 'AccountsPayableCurrent', 'TradeAndOtherCurrentPayables'),
+('accrued_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Accrued liabilities', 'AccruedLiabilitiesCurrent', 'CurrentAccruals'),
+('short_term_debt', 'balance_sheet', 'instant', 'money', 'credit', 'Short-term debt and current portion of long-term debt', 'DebtCurrent', 'CurrentBorrowingsAndCurrentPortionOfNoncurrentBorrowings'),
+('deferred_revenue', 'balance_sheet', 'instant', 'money', 'credit', 'Deferred revenue', 'ContractWithCustomerLiabilityCurrent', 'CurrentContractLiabilities'),
+('income_taxes_payable', 'balance_sheet', 'instant', 'money', 'credit', 'Income taxes payable', 'AccruedIncomeTaxesCurrent', 'CurrentTaxLiabilities'),
+('total_current_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Total current liabilities', 'LiabilitiesCurrent', 'CurrentLiabilities'),
+('long_term_debt', 'balance_sheet', 'instant', 'money', 'credit', 'Long-term debt', 'LongTermDebtNoncurrent', 'NoncurrentPortionOfNoncurrentBorrowings'),
+('operating_lease_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Operating lease liabilities, non-current', 'OperatingLeaseLiabilityNoncurrent', 'NoncurrentLeaseLiabilities'),
+('deferred_tax_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Deferred tax liabilities', 'DeferredIncomeTaxLiabilitiesNet', 'DeferredTaxLiabilities'),
+('other_noncurrent_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Other non-current liabilities', 'OtherLiabilitiesNoncurrent', 'OtherNoncurrentLiabilities'),
+('total_noncurrent_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Total non-current liabilities', 'LiabilitiesNoncurrent', 'NoncurrentLiabilities'),
+('total_liabilities', 'balance_sheet', 'instant', 'money', 'credit', 'Total liabilities', 'Liabilities', 'Liabilities'),
+('common_stock', 'balance_sheet', 'instant', 'money', 'credit', 'Common stock (and paid-in capital)', 'CommonStockValue', 'IssuedCapital'),
+('additional_paid_in_capital', 'balance_sheet', 'instant', 'money', 'credit', 'Additional paid-in capital', 'AdditionalPaidInCapital', 'SharePremium'),
+('retained_earnings', 'balance_sheet', 'instant', 'money', 'credit', 'Retained earnings (accumulated deficit)', 'RetainedEarningsAccumulatedDeficit', 'RetainedEarnings'),
+('accumulated_oci', 'balance_sheet', 'instant', 'money', 'credit', 'Accumulated other comprehensive income (loss)', 'AccumulatedOtherComprehensiveIncomeLossNetOfTax', 'AccumulatedOtherComprehensiveIncome'),
+('treasury_stock', 'balance_sheet', 'instant', 'money', 'debit', 'Treasury stock', 'TreasuryStockValue', 'TreasuryShares'),
+('equity_attributable_to_parent', 'balance_sheet', 'instant', 'money', 'credit', 'Equity attributable to the parent', 'StockholdersEquity', 'EquityAttributableToOwnersOfParent'),
+('noncontrolling_interest', 'balance_sheet', 'instant', 'money', 'credit', 'Non-controlling interests', 'MinorityInterest', 'NoncontrollingInterests'),
+('total_equity', 'balance_sheet', 'instant', 'money', 'credit', 'Total equity', 'StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest', 'Equity'),
+('liabilities_and_equity', 'balance_sheet', 'instant', 'money', 'credit', 'Total liabilities and equity', 'LiabilitiesAndStockholdersEquity', 'EquityAndLiabilities'),
+-- cash flow
+('depreciation_amortization', 'cash_flow', 'duration', 'money', 'debit', 'Depreciation and amortization', 'DepreciationDepletionAndAmortization', 'AdjustmentsForDepreciationAndAmortisationExpense'),
+('share_based_compensation', 'cash_flow', 'duration', 'money', 'debit', 'Share-based compensation', 'ShareBasedCompensation', 'AdjustmentsForSharebasedPayments'),
+('deferred_income_taxes', 'cash_flow', 'duration', 'money', 'debit', 'Deferred income taxes', 'DeferredIncomeTaxExpenseBenefit', 'AdjustmentsForDeferredTaxExpense'),
+('cash_from_operations', 'cash_flow', 'duration', 'money', 'debit', 'Net cash from operating activities', 'NetCashProvidedByUsedInOperatingActivities', 'CashFlowsFromUsedInOperatingActivities'),
+('capital_expenditure', 'cash_flow', 'duration', 'money', 'credit', 'Capital expenditure (purchases of property, plant and equipment)', 'PaymentsToAcquirePropertyPlantAndEquipment', 'PurchaseOfPropertyPlantAndEquipmentClassifiedAsInvestingActivities'),
+('acquisitions', 'cash_flow', 'duration', 'money', 'credit', 'Acquisitions, net of cash acquired', 'PaymentsToAcquireBusinessesNetOfCashAcquired', 'CashFlowsUsedInObtainingControlOfSubsidiariesOrOtherBusinessesClassifiedAsInvestingActivities'),
+('cash_from_investing', 'cash_flow', 'duration', 'money', 'debit', 'Net cash from investing activities', 'NetCashProvidedByUsedInInvestingActivities', 'CashFlowsFromUsedInInvestingActivities'),
+('debt_issued', 'cash_flow', 'duration', 'money', 'debit', 'Proceeds from issuance of debt', 'ProceedsFromIssuanceOfLongTermDebt', 'ProceedsFromBorrowingsClassifiedAsFinancingActivities'),
+('debt_repaid', 'cash_flow', 'duration', 'money', 'credit', 'Repayments of debt', 'RepaymentsOfLongTermDebt', 'RepaymentsOfBorrowingsClassifiedAsFinancingActivities'),
+('dividends_paid', 'cash_flow', 'duration', 'money', 'credit', 'Dividends paid', 'PaymentsOfDividends', 'DividendsPaidClassifiedAsFinancingActivities'),
+('share_repurchases', 'cash_flow', 'duration', 'money', 'credit', 'Repurchases of common stock', 'PaymentsForRepurchaseOfCommonStock', 'PaymentsToAcquireOrRedeemEntitysShares'),
+('cash_from_financing', 'cash_flow', 'duration', 'money', 'debit', 'Net cash from financing activities', 'NetCashProvidedByUsedInFinancingActivities', 'CashFlowsFromUsedInFinancingActivities'),
+('fx_effect_on_cash', 'cash_flow', 'duration', 'money', 'debit', 'Effect of exchange rates on cash', 'EffectOfExchangeRateOnCashCashEquivalentsRestrictedCashAndRestrictedCashEquivalents', 'EffectOfExchangeRateChangesOnCashAndCashEquivalents'),
+('net_change_in_cash', 'cash_flow', 'duration', 'money', 'debit', 'Net change in cash and cash equivalents', 'CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalentsPeriodIncreaseDecreaseIncludingExchangeRateEffect', 'IncreaseDecreaseInCashAndCashEquivalents'),
+('cash_beginning_of_period', 'cash_flow', 'instant', 'money', 'debit', 'Cash at the beginning of the period', 'CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalents', 'CashAndCashEquivalents'),
+('cash_end_of_period', 'cash_flow', 'instant', 'money', 'debit', 'Cash at the end of the period', 'CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalents', 'CashAndCashEquivalents'),
+('income_taxes_paid', 'cash_flow', 'duration', 'money', 'credit', 'Income taxes paid', 'IncomeTaxesPaidNet', 'IncomeTaxesPaidRefundClassifiedAsOperatingActivities'),
+('interest_paid', 'cash_flow', 'duration', 'money', 'credit', 'Interest paid', 'InterestPaidNet', 'InterestPaidClassifiedAsOperatingActivities');
+
+-- The rules finextract ships (builtin); users add their own.
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total, context_pattern, priority, builtin) VALUES
+-- income statement
+('revenue', 'income_statement', '^total (net )?(operating )?(revenues?|sales|net sales|net revenues?)$', NULL, NULL, 120, true),
+('revenue', 'income_statement', '^(net )?(operating )?(revenues?|sales|turnover)(, net)?$', NULL, NULL, 110, true),
+('revenue', 'income_statement', '^(total )?revenues? (and other income|from contracts with customers)$', NULL, NULL, 100, true),
+('cost_of_revenue', 'income_statement', '^total cost of (net )?(revenues?|sales|goods sold|products sold)$', NULL, NULL, 120, true),
+('cost_of_revenue', 'income_statement', '^cost of (net )?(revenues?|sales|goods sold|products sold|merchandise sold)(, excluding.*)?$', NULL, NULL, 110, true),
+('gross_profit', 'income_statement', '^(total )?gross (profit|margin)( \(loss\))?$', NULL, NULL, 110, true),
+('research_development', 'income_statement', '^research(,)? (and|&) development( expenses?| costs)?$', NULL, NULL, 100, true),
+('selling_general_administrative', 'income_statement', '^(selling|marketing|sales), general(,)? and administrative( expenses?)?$', NULL, NULL, 100, true),
+('selling_marketing', 'income_statement', '^(sales|selling) and marketing( expenses?)?$', NULL, NULL, 100, true),
+('general_administrative', 'income_statement', '^general and administrative( expenses?)?$', NULL, NULL, 100, true),
+('restructuring', 'income_statement', '^restructuring( charges| costs| and other( charges)?)?(, net)?$', NULL, NULL, 100, true),
+('operating_expenses', 'income_statement', '^total operating (expenses|costs)( and expenses)?$', NULL, NULL, 110, true),
+('operating_expenses', 'income_statement', '^operating (expenses|costs)$', true, NULL, 100, true),
+('costs_and_expenses', 'income_statement', '^total (costs and expenses|operating costs and expenses|expenses)$', NULL, NULL, 100, true),
+('operating_income', 'income_statement', '^(total )?operating (income|profit|loss|income \(loss\)|\(loss\) income|profit \(loss\))$', NULL, NULL, 110, true),
+('operating_income', 'income_statement', '^(income|profit|loss|income \(loss\)|\(loss\) income|earnings) from operations$', NULL, NULL, 110, true),
+('operating_income', 'income_statement', '^(results|profit) from operating activities$', NULL, NULL, 100, true),
+('interest_expense', 'income_statement', '^interest expense(, net)?$', NULL, NULL, 100, true),
+('interest_income', 'income_statement', '^interest (and dividend )?income(, net)?$', NULL, NULL, 100, true),
+('net_interest_income', 'income_statement', '^net interest income$', NULL, NULL, 100, true),
+('other_income', 'income_statement', '^(total )?other (income|expense|income \(expense\)|\(income\) expense|expense \(income\)|income and expense|non-?operating income \(expense\))(, net)?$', NULL, NULL, 100, true),
+('pretax_income', 'income_statement', '^(income|earnings|profit|loss|income \(loss\)|\(loss\) income|earnings \(loss\)|profit \(loss\)) (from continuing operations )?before (provision for |benefit from )?(income )?tax(es)?( expense)?$', NULL, NULL, 110, true),
+('pretax_income', 'income_statement', 'before (provision for |benefit from )?(income )?tax', NULL, NULL, 90, true),
+('income_tax', 'income_statement', '^(provision for|benefit from|\(provision for\)|provision \(benefit\) for|\(benefit\) provision for|provision for \(benefit from\)) income tax(es)?$', NULL, NULL, 110, true),
+('income_tax', 'income_statement', '^income tax(es)?( expense| provision| \(expense\) benefit| expense \(benefit\)| \(benefit\) expense| benefit \(expense\)| benefit)?$', NULL, NULL, 110, true),
+('income_tax', 'income_statement', '^(taxes on income|income tax expense on continuing operations)$', NULL, NULL, 100, true),
+('income_continuing_operations', 'income_statement', '^(net )?(income|earnings|profit|income \(loss\)|earnings \(loss\)) from continuing operations( net of (income )?tax(es)?)?$', NULL, NULL, 100, true),
+('income_discontinued_operations', 'income_statement', '(income|earnings|profit|loss|\(loss\)).* from discontinued operations', NULL, NULL, 90, true),
+('net_income', 'income_statement', '^(consolidated )?net (income|earnings|profit|loss|income \(loss\)|\(loss\) income|earnings \(loss\)|loss \(income\))$', NULL, NULL, 120, true),
+('net_income', 'income_statement', '^(profit|loss|profit \(loss\)|net profit) for the (year|period|financial year)$', NULL, NULL, 120, true),
+('net_income', 'income_statement', '^net (income|earnings|loss|income \(loss\)) including non-?controlling interests?$', NULL, NULL, 110, true),
+('net_income_attributable_to_nci', 'income_statement', 'attributable to (the )?(non-?controlling|minority) interests?', NULL, NULL, 110, true),
+('net_income_attributable_to_parent', 'income_statement', '^(net )?(income|earnings|profit|loss|income \(loss\)|profit \(loss\)).*attributable to (the )?(owners|equity holders|shareholders|stockholders|shareowners|common|parent|[a-z].*(inc|corp|corporation|company|plc|ag|se|n\.v|s\.a|ltd|limited))', NULL, NULL, 100, true),
+('net_income_attributable_to_parent', 'income_statement', '^(owners|equity holders|shareholders) of the (parent|company)$', NULL, 'attributable to', 90, true),
+('eps_basic', 'income_statement', '^(net )?(income|earnings|profit|loss|income \(loss\)|earnings \(loss\)).* per (common |ordinary )?share.*basic', NULL, NULL, 110, true),
+('eps_basic', 'income_statement', '^basic (net )?(income |earnings |profit |loss )?(\(loss\) )?per (common |ordinary )?share', NULL, NULL, 110, true),
+('eps_basic', 'income_statement', '^basic( net income| earnings)?$', NULL, 'per (common |ordinary )?share', 100, true),
+('eps_diluted', 'income_statement', '^(net )?(income|earnings|profit|loss|income \(loss\)|earnings \(loss\)).* per (common |ordinary )?share.*diluted', NULL, NULL, 110, true),
+('eps_diluted', 'income_statement', '^diluted (net )?(income |earnings |profit |loss )?(\(loss\) )?per (common |ordinary )?share', NULL, NULL, 110, true),
+('eps_diluted', 'income_statement', '^diluted( net income| earnings)?$', NULL, 'per (common |ordinary )?share', 100, true),
+('shares_basic', 'income_statement', '^(basic weighted[- ]average|weighted[- ]average.*basic|basic (shares|weighted))', NULL, NULL, 110, true),
+('shares_basic', 'income_statement', '^basic$', NULL, '(shares|weighted)', 105, true),
+('shares_diluted', 'income_statement', '^(diluted weighted[- ]average|weighted[- ]average.*diluted|diluted (shares|weighted))', NULL, NULL, 110, true),
+('shares_diluted', 'income_statement', '^diluted$', NULL, '(shares|weighted)', 105, true),
+('dividends_per_share', 'income_statement', '^(cash )?dividends? (declared |paid )?per (common )?share', NULL, NULL, 100, true),
+-- comprehensive income
+('other_comprehensive_income', 'comprehensive_income', '^(total )?other comprehensive (income|loss|income \(loss\)|\(loss\) income)(, net of (income )?tax(es)?)?$', NULL, NULL, 100, true),
+('comprehensive_income', 'comprehensive_income', '^(total )?comprehensive (income|loss|income \(loss\)|\(loss\) income)( for the (year|period))?$', NULL, NULL, 110, true),
+('comprehensive_income_attributable_to_parent', 'comprehensive_income', '^comprehensive (income|loss|income \(loss\)) attributable to (the )?(owners|shareholders|stockholders|shareowners|parent|[a-z].*(inc|corp|corporation|company))', NULL, NULL, 100, true),
+('net_income', 'comprehensive_income', '^net (income|earnings|profit|loss|income \(loss\))$', NULL, NULL, 100, true),
+-- balance sheet
+('cash_and_equivalents', 'balance_sheet', '^cash and (cash )?equivalents$', NULL, NULL, 120, true),
+('cash_and_equivalents', 'balance_sheet', '^(cash|cash and due from banks|cash and balances with central banks)$', NULL, NULL, 100, true),
+('short_term_investments', 'balance_sheet', '^(short-term|current) (investments|marketable securities)$', NULL, NULL, 100, true),
+('short_term_investments', 'balance_sheet', '^marketable securities$', NULL, NULL, 90, true),
+('accounts_receivable', 'balance_sheet', '^(trade )?(accounts|notes|trade) receivables?(, net| net)?( of allowances?.*)?$', NULL, NULL, 110, true),
+('accounts_receivable', 'balance_sheet', '^(accounts receivable|receivables|trade and other receivables)', NULL, NULL, 100, true),
+('inventories', 'balance_sheet', '^(merchandise )?inventor(y|ies)(, net)?$', NULL, NULL, 110, true),
+('prepaid_and_other_current_assets', 'balance_sheet', '^(prepaid expenses and other current assets|other current assets|prepaid expenses and other)$', NULL, NULL, 100, true),
+('total_current_assets', 'balance_sheet', '^total current assets$', NULL, NULL, 120, true),
+('ppe_net', 'balance_sheet', '^(total )?(net )?property(,)? (plant )?(and|&) equipment(, net| net|, at cost, net|, less accumulated depreciation)?$', NULL, NULL, 110, true),
+('ppe_net', 'balance_sheet', '^property(,)? (plant )?(and|&) equipment.*net', NULL, NULL, 105, true),
+('ppe_net', 'balance_sheet', '^net property(,)? (plant )?and equipment$', NULL, NULL, 110, true),
+('operating_lease_assets', 'balance_sheet', '^operating lease (right-of-use )?assets$', NULL, NULL, 100, true),
+('goodwill', 'balance_sheet', '^goodwill(, net)?$', NULL, NULL, 110, true),
+('intangible_assets', 'balance_sheet', '^(other |acquired )?intangible assets(, net| net)?$', NULL, NULL, 100, true),
+('long_term_investments', 'balance_sheet', '^(long-term|non-?current) (investments|marketable securities)$', NULL, NULL, 100, true),
+('deferred_tax_assets', 'balance_sheet', '^deferred (income )?tax(es)? assets?$', NULL, NULL, 100, true),
+('other_noncurrent_assets', 'balance_sheet', '^other (non-?current|long-term) assets$', NULL, NULL, 100, true),
+('total_noncurrent_assets', 'balance_sheet', '^total (non-?current|long-term) assets$', NULL, NULL, 110, true),
+('total_assets', 'balance_sheet', '^total assets$', NULL, NULL, 120, true),
+('accounts_payable', 'balance_sheet', '^(trade )?accounts payable$', NULL, NULL, 110, true),
+('accounts_payable', 'balance_sheet', '^(trade (and other )?payables|accounts payable and accrued)', NULL, NULL, 100, true),
+('accrued_liabilities', 'balance_sheet', '^(other )?accrued (liabilities|expenses)( and other)?( current liabilities)?$', NULL, NULL, 100, true),
+('short_term_debt', 'balance_sheet', '^(short-term (debt|borrowings)|current portion of long-term debt|current maturities of long-term debt|commercial paper|notes payable and short-term borrowings|short-term borrowings and current portion of long-term debt)$', NULL, NULL, 100, true),
+('deferred_revenue', 'balance_sheet', '^(current )?(deferred revenues?|unearned revenues?|contract liabilities)$', NULL, NULL, 100, true),
+('income_taxes_payable', 'balance_sheet', '^(accrued )?income taxes( payable)?$', NULL, NULL, 100, true),
+('total_current_liabilities', 'balance_sheet', '^total current liabilities$', NULL, NULL, 120, true),
+('long_term_debt', 'balance_sheet', '^(long-term (debt|borrowings)|notes payable and other (non-current )?borrowings,? non-?current)(, net| net)?(, (less|excluding|net of) current (portion|maturities))?$', NULL, NULL, 100, true),
+('operating_lease_liabilities', 'balance_sheet', '^(long-term |non-?current )?operating lease liabilit(y|ies)(, non-?current)?$', NULL, NULL, 90, true),
+('deferred_tax_liabilities', 'balance_sheet', '^deferred (income )?tax(es)?( liabilit(y|ies))?$', NULL, NULL, 90, true),
+('other_noncurrent_liabilities', 'balance_sheet', '^other (non-?current|long-term) liabilities$', NULL, NULL, 100, true),
+('total_noncurrent_liabilities', 'balance_sheet', '^total (non-?current|long-term) liabilities$', NULL, NULL, 110, true),
+('total_liabilities', 'balance_sheet', '^total liabilities$', NULL, NULL, 120, true),
+('retained_earnings', 'balance_sheet', '^(retained earnings|accumulated deficit|retained earnings \(accumulated deficit\)|accumulated deficit \(retained earnings\)|reinvested earnings)$', NULL, NULL, 100, true),
+('accumulated_oci', 'balance_sheet', '^accumulated other comprehensive (income|loss|income \(loss\)|\(loss\) income)', NULL, NULL, 100, true),
+('treasury_stock', 'balance_sheet', '^(common stock in treasury|treasury (stock|shares))', NULL, NULL, 90, true),
+('additional_paid_in_capital', 'balance_sheet', '^additional paid-in capital$', NULL, NULL, 100, true),
+('noncontrolling_interest', 'balance_sheet', '^(non-?controlling|minority) interests?( in subsidiaries)?$', NULL, NULL, 100, true),
+('total_equity', 'balance_sheet', '^total (shareholders|stockholders|shareowners)?''? ?(equity|deficit|equity \(deficit\)|\(deficit\) equity)$', NULL, NULL, 120, true),
+('total_equity', 'balance_sheet', '^total equity$', NULL, NULL, 125, true),
+('equity_attributable_to_parent', 'balance_sheet', '^(total )?(equity attributable to (the )?(owners|equity holders|shareholders) of the (parent|company)|.*(shareholders|stockholders|shareowners)''? equity attributable to)', NULL, NULL, 110, true),
+('equity_attributable_to_parent', 'balance_sheet', '^total .+ (shareholders|stockholders|shareowners)''? (equity|deficit)$', NULL, NULL, 100, true),
+('equity_attributable_to_parent', 'balance_sheet', '^total (shareholders|stockholders|shareowners)''? (equity|deficit)$', NULL, NULL, 90, true),
+('liabilities_and_equity', 'balance_sheet', '^total liabilities(,)? (and|&) (shareholders|stockholders|shareowners)?''? ?(equity|deficit|equity \(deficit\))$', NULL, NULL, 120, true),
+('liabilities_and_equity', 'balance_sheet', '^total liabilities(,)? .*(and|&) .*(equity|deficit)', NULL, NULL, 110, true),
+('liabilities_and_equity', 'balance_sheet', '^total (equity|shareholders'' equity) and liabilities$', NULL, NULL, 120, true),
+-- cash flow
+('net_income', 'cash_flow', '^(consolidated )?net (income|earnings|profit|loss|income \(loss\)|\(loss\) income|earnings \(loss\))( including non-?controlling interests?)?$', NULL, NULL, 110, true),
+('net_income', 'cash_flow', '^(profit|profit \(loss\)) for the (year|period)$', NULL, NULL, 110, true),
+('depreciation_amortization', 'cash_flow', '^depreciation(,)? (depletion )?(and|&) amortization( expense)?$', NULL, NULL, 110, true),
+('depreciation_amortization', 'cash_flow', '^depreciation(,)? amortization(,)? and', NULL, NULL, 100, true),
+('depreciation_amortization', 'cash_flow', '^depreciation$', NULL, NULL, 90, true),
+('share_based_compensation', 'cash_flow', '^(share|stock)[- ]based compensation( expense)?$', NULL, NULL, 100, true),
+('deferred_income_taxes', 'cash_flow', '^deferred (income )?tax(es)?( expense| \(benefit\)| benefit)?$', NULL, NULL, 100, true),
+('cash_from_operations', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|generated from|used in|\(used in\) provided by|provided by \(used in\)|provided from|used for|from \(used in\)|\(used in\) from) operati(ng|ons)( activities)?$', NULL, NULL, 120, true),
+('cash_from_operations', 'cash_flow', '^(cash generated by operating activities|net cash flows? from operating activities)$', NULL, NULL, 120, true),
+('capital_expenditure', 'cash_flow', '^(payments? for |purchases? of |acquisitions? of |additions? to |expenditures? for |investments? in )(property|premises)(,)? (plant )?(and|&) equipment', NULL, NULL, 110, true),
+('capital_expenditure', 'cash_flow', '^capital expenditures?( \(.*\))?$', NULL, NULL, 120, true),
+('capital_expenditure', 'cash_flow', '^(purchases? of|payments? for|additions? to) (fixed|tangible) assets$', NULL, NULL, 100, true),
+('acquisitions', 'cash_flow', '^(payments? for )?(business )?acquisitions?(,)? net of cash acquired', NULL, NULL, 100, true),
+('cash_from_investing', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|used in|\(used in\) provided by|provided by \(used in\)|used for|from \(used in\)|\(used in\) from) investing( activities)?$', NULL, NULL, 120, true),
+('debt_issued', 'cash_flow', '^proceeds from (the )?(issuance|issue) of (long-term )?(debt|notes|borrowings|term debt)', NULL, NULL, 100, true),
+('debt_repaid', 'cash_flow', '^(repayments?|payments?) (of|on) (long-term )?(debt|notes|borrowings|term debt)', NULL, NULL, 100, true),
+('dividends_paid', 'cash_flow', '^(cash )?dividends? paid( to (common )?(stockholders|shareholders))?$', NULL, NULL, 110, true),
+('dividends_paid', 'cash_flow', '^payments? (for|of) dividends', NULL, NULL, 110, true),
+('dividends_paid', 'cash_flow', '^(common stock )?dividends$', NULL, NULL, 100, true),
+('share_repurchases', 'cash_flow', '^(payments? for )?(repurchases?|purchases?|buybacks?) of (common |treasury |ordinary |own )?(stock|shares)', NULL, NULL, 100, true),
+('cash_from_financing', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|used in|\(used in\) provided by|provided by \(used in\)|used for|from \(used in\)|\(used in\) from) financing( activities)?$', NULL, NULL, 120, true),
+('fx_effect_on_cash', 'cash_flow', '^effects? of (foreign )?exchange rate', NULL, NULL, 100, true),
+('net_change_in_cash', 'cash_flow', '^(net )?(increase|decrease|change|\(decrease\) increase|increase \(decrease\)|decrease \(increase\))( \(decrease\))? in cash', NULL, NULL, 100, true),
+('cash_beginning_of_period', 'cash_flow', '^cash.*(beginning|start) of (the )?(year|period)', NULL, NULL, 100, true),
+('cash_end_of_period', 'cash_flow', '^cash.*end of (the )?(year|period)', NULL, NULL, 100, true),
+('income_taxes_paid', 'cash_flow', '^(cash paid for )?income taxes( paid)?(, net)?( of refunds)?$', NULL, NULL, 90, true),
+('interest_paid', 'cash_flow', '^(cash paid for )?interest( paid)?(, net)?( of amounts capitalized)?$', NULL, NULL, 90, true);
+
+-- The label as rules see it: lower case, straight quotes, no footnote marks,
+-- dot leaders, currency marks or trailing colons, single spaces.
+CREATE FUNCTION finx.norm_label(label text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT btrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+		 translate(lower(label), '’‘`´', ''''''''''),
+		 '(\s*\.){2,}', ' ', 'g'),							-- dot leaders
+		 '\s*(\(\d{1,2}\)|\([a-z]\)|\*+|[$€£¥])\s*$', '', 'g'),	-- trailing footnote or currency mark
+		 '\s+', ' ', 'g'),
+		 '[\s:,;$]+$', ''),
+		 '^[\s\-–—•·]+', ''))
+$$;
+COMMENT ON FUNCTION finx.norm_label(text) IS 'A label normalised for finx.concept_rules.label_pattern';
+
+-- What a row's values count, from its label and the heading above it.
+CREATE FUNCTION finx.unit_kind_of(label text, context text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE
+	WHEN label ~ '\mper (common |ordinary |basic |diluted )?(share|ads|unit)\M' THEN 'per_share'
+	WHEN label ~ '^(basic|diluted)\M' AND coalesce(context, '') ~ '\mper (common |ordinary )?share'
+		 AND coalesce(context, '') !~ '(shares (used|outstanding)|weighted|number of|average shares)' THEN 'per_share'
+	WHEN label ~ '\mshares\M' AND label ~ '(weighted|average|outstanding|number of|used in)' THEN 'shares'
+	WHEN label ~ '^(basic|diluted)\M' AND coalesce(context, '') ~ '(shares|weighted)' THEN 'shares'
+	WHEN label ~ '(%|\mpercent(age)?\M|\mmargin \(%\))' THEN 'percent'
+	WHEN label ~ '\mratio\M' THEN 'ratio'
+	WHEN label ~ '^number of (employees|stores|restaurants|locations|branches|customers)' THEN 'count'
+	ELSE 'money' END
+$$;
+COMMENT ON FUNCTION finx.unit_kind_of(text, text) IS 'money, per_share, shares, percent, ratio or count, from a normalised label and its heading';
+
+-- A statement's rows as the concept rules see them.
+CREATE FUNCTION finx.statement_rows(statement_id bigint,
+									OUT row_no int, OUT norm text, OUT context text,
+									OUT is_total boolean, OUT has_values boolean)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT li.row_no, finx.norm_label(li.label),
+	   (SELECT finx.norm_label(h.label) FROM finx.line_items h
+		 WHERE h.statement_id = li.statement_id AND h.row_no < li.row_no
+		   AND h.row_no >= li.row_no - 5
+		   AND NOT EXISTS (SELECT 1 FROM unnest(h."values") v WHERE v IS NOT NULL)
+		 ORDER BY h.row_no DESC LIMIT 1),
+	   li.is_total,
+	   EXISTS (SELECT 1 FROM unnest(li."values") v WHERE v IS NOT NULL)
+  FROM finx.line_items li WHERE li.statement_id = $1
+$$;
+COMMENT ON FUNCTION finx.statement_rows(bigint) IS 'A statement''s rows with normalised label and heading, for finx.map_statement';
+
+-- Map one statement's rows to concepts and unit kinds.  Rule and row pairs
+-- are taken by rule priority (totals first, then the first row); a pair is
+-- skipped when its concept or its row is already taken, so each concept
+-- goes to at most one row and each row gets at most one concept.
+CREATE FUNCTION finx.map_statement(statement_id bigint)
+RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	stype text;
+	r record;
+	taken text[] := '{}';
+	rows_taken int[] := '{}';
+BEGIN
+	SELECT s.statement_type INTO stype FROM finx.statements s WHERE s.id = map_statement.statement_id;
+	FOR r IN
+		SELECT cr.concept, m.row_no
+		  FROM finx.concept_rules cr
+		  JOIN finx.statement_rows(map_statement.statement_id) m
+			ON m.has_values AND m.norm ~* cr.label_pattern
+		   AND (cr.is_total IS NULL OR cr.is_total = m.is_total)
+		   AND (cr.context_pattern IS NULL OR coalesce(m.context, '') ~* cr.context_pattern)
+		 WHERE cr.statement_type = stype
+		 ORDER BY cr.priority DESC, cr.builtin, cr.id, m.is_total DESC, m.row_no
+	LOOP
+		CONTINUE WHEN r.concept = ANY (taken) OR r.row_no = ANY (rows_taken);
+		taken := taken || r.concept;
+		rows_taken := rows_taken || r.row_no;
+	END LOOP;
+
+	UPDATE finx.line_items li
+	   SET concept = c.concept,
+		   unit_kind = coalesce(k.unit_kind, finx.unit_kind_of(m.norm, m.context))
+	  FROM finx.statement_rows(map_statement.statement_id) m
+	  LEFT JOIN unnest(rows_taken, taken) AS c(row_no, concept) ON c.row_no = m.row_no
+	  LEFT JOIN finx.concepts k ON k.concept = c.concept
+	 WHERE li.statement_id = map_statement.statement_id AND li.row_no = m.row_no
+	   AND (li.concept IS DISTINCT FROM c.concept
+			OR li.unit_kind IS DISTINCT FROM coalesce(k.unit_kind, finx.unit_kind_of(m.norm, m.context)));
+	RETURN cardinality(taken);
+END
+$$;
+COMMENT ON FUNCTION finx.map_statement(bigint) IS 'Sets concept and unit_kind of one statement''s line items from finx.concept_rules; returns the number of rows that got a concept';
+
+-- A month name or abbreviation as its number.
+CREATE FUNCTION finx.month_number(name text)
+RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT array_position(ARRAY['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'],
+					  left(lower(name), 3))
+$$;
+
+-- Who filed a document, what kind of report it is and when its fiscal year
+-- ends, read from its first pages' text and its statements' periods.
+CREATE FUNCTION finx.detect_document(document_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cover text;
+	m text[];
+	v_company text;
+	v_rtype text;
+	v_fye text;
+	mon int;
+BEGIN
+	SELECT string_agg(t.text, E'\n' ORDER BY t.page) INTO cover
+	  FROM (SELECT DISTINCT ON (pt.page) pt.page, pt.text FROM finx.page_texts pt
+			 WHERE pt.document_id = detect_document.document_id AND pt.page <= 3
+			 ORDER BY pt.page, pt.created_at) t;
+	cover := coalesce(cover, '');
+
+	-- the registrant's name is the last line printed above this caption
+	m := regexp_match(cover, '([^\n]*[^\s\n][^\n]*)\n(\s*\n)*[^\n]*\(?exact name of (the )?registrant', 'i');
+	IF m IS NOT NULL THEN
+		v_company := (SELECT p FROM regexp_split_to_table(btrim(m[1]), '\s{2,}') p
+					 WHERE p ~ '[A-Za-z]{2}' ORDER BY length(p) DESC LIMIT 1);
+	END IF;
+	IF v_company IS NULL OR v_company ~* '^(commission|file|number|delaware|california|\(|[0-9])' THEN
+		m := regexp_match(cover, '(?:^|[\n ])((?:[A-Z][A-Za-z0-9&''’.-]*[ ,]+){0,5}?(?:Inc\.?|Incorporated|Corporation|Corp\.|Company|plc|PLC|AG|SE|S\.A\.|N\.V\.|Ltd\.?|Limited|LLC|Holdings|Group|Bank))(?=[\s,.;)]|$)');
+		v_company := m[1];
+	END IF;
+	v_company := nullif(btrim(regexp_replace(v_company, '\s+', ' ', 'g'), ' ,.'), '');
+	IF v_company IS NOT NULL AND v_company !~ '\.$' AND v_company ~ '(Inc|Corp|Ltd|Co|S\.A|N\.V)$' THEN
+		v_company := v_company || '.';
+	END IF;
+
+	v_rtype := CASE
+		WHEN cover ~* 'form\s+10-?k' THEN '10-K'
+		WHEN cover ~* 'form\s+10-?q' THEN '10-Q'
+		WHEN cover ~* 'form\s+20-?f' THEN '20-F'
+		WHEN cover ~* 'form\s+40-?f' THEN '40-F'
+		WHEN cover ~* '(for immediate release|press release|(reports?|announces?)[^\n]{0,60}(results|earnings))' THEN 'earnings release'
+		WHEN cover ~* '(interim|quarterly|half[- ]year(ly)?|six[- ]month|nine[- ]month|first[- ]quarter|second[- ]quarter|third[- ]quarter) (financial )?(report|statements|statement|results)' THEN 'interim report'
+		WHEN cover ~* 'annual (financial )?(report|statements)' THEN 'annual report'
+		ELSE 'other' END;
+
+	-- the fiscal year end: the cover, else the annual columns, else (an
+	-- interim report) the earlier balance-sheet date, the last year end
+	m := regexp_match(cover, 'fiscal\s+year\s+ended:?\s+([A-Za-z]{3,9})\.?\s+(\d{1,2})', 'i');
+	mon := finx.month_number(m[1]);
+	IF mon IS NOT NULL AND m[2]::int BETWEEN 1 AND 31 THEN
+		v_fye := lpad(mon::text, 2, '0') || '-' || lpad(m[2], 2, '0');
+	END IF;
+	IF v_fye IS NULL THEN
+		SELECT to_char(p.period_end, 'MM-DD') INTO v_fye
+		  FROM finx.statement_periods p JOIN finx.statements s ON s.id = p.statement_id
+		 WHERE s.document_id = detect_document.document_id AND p.period_months = 12
+		 ORDER BY p.period_end DESC LIMIT 1;
+	END IF;
+	IF v_fye IS NULL AND v_rtype IN ('10-Q', 'interim report', 'earnings release') THEN
+		SELECT to_char(min(p.period_end), 'MM-DD') INTO v_fye
+		  FROM finx.statement_periods p JOIN finx.statements s ON s.id = p.statement_id
+		 WHERE s.document_id = detect_document.document_id AND s.statement_type = 'balance_sheet'
+		   AND p.period_months IS NULL AND p.period_end IS NOT NULL
+		 GROUP BY s.id HAVING count(DISTINCT p.period_end) >= 2
+		 ORDER BY s.id LIMIT 1;
+	END IF;
+
+	UPDATE finx.documents d
+	   SET company = v_company, report_type = v_rtype,
+		   fiscal_year_end = coalesce(v_fye, d.fiscal_year_end)
+	 WHERE d.id = detect_document.document_id;
+END
+$$;
+COMMENT ON FUNCTION finx.detect_document(bigint) IS 'Sets company, report_type and fiscal_year_end of a document from its first pages and its periods';
+
+-- The fiscal year and period of a column ending on period_end and lasting
+-- months (NULL for an instant), for a fiscal year ending on fye (MM-DD).
+CREATE FUNCTION finx.fiscal_period_of(period_end date, months int, fye text,
+									  OUT fiscal_year int, OUT fiscal_period text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	fy_end date;
+	y int;
+	q int;
+BEGIN
+	IF period_end IS NULL THEN
+		RETURN;
+	END IF;
+	IF fye IS NULL THEN
+		-- without a known year end, only a whole year can be named
+		IF months = 12 THEN
+			fiscal_year := extract(year FROM period_end - 7)::int;
+			fiscal_period := 'FY';
+		END IF;
+		RETURN;
+	END IF;
+	-- the nominal year end on or after period_end, allowing the week by
+	-- which 52/53-week years move around it
+	FOR y IN extract(year FROM period_end)::int - 1 .. extract(year FROM period_end)::int + 1 LOOP
+		fy_end := make_date(y, split_part(fye, '-', 1)::int, 1)
+			+ (least(split_part(fye, '-', 2)::int,
+					 extract(day FROM (make_date(y, split_part(fye, '-', 1)::int, 1) + interval '1 month - 1 day'))::int) - 1);
+		EXIT WHEN fy_end >= period_end - 7;
+	END LOOP;
+	fiscal_year := extract(year FROM fy_end - 7)::int;
+	q := 4 - round((fy_end - period_end) / 91.31)::int;
+	IF q NOT BETWEEN 1 AND 4 THEN
+		fiscal_year := NULL;
+		RETURN;
+	END IF;
+	fiscal_period := CASE
+		WHEN months IS NULL THEN CASE WHEN q = 4 THEN 'FY' ELSE 'Q' || q END
+		WHEN months = 3 THEN 'Q' || q
+		WHEN months = 6 AND q = 2 THEN 'H1'
+		WHEN months = 6 AND q = 4 THEN 'H2'
+		WHEN months = 9 AND q = 3 THEN '9M'
+		WHEN months = 12 AND q = 4 THEN 'FY' END;
+	IF fiscal_period IS NULL THEN
+		fiscal_year := NULL;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION finx.fiscal_period_of(date, int, text) IS 'Fiscal year (named for the calendar year in which it ends; a year ending in the first days of January belongs to the year before) and fiscal period (FY, Q1..Q4, H1, H2, 9M) of a column';
+
+-- Concepts, unit kinds, document facts and fiscal periods of one job's
+-- results (the job that produced them).
+CREATE FUNCTION finx.map_job(job_id bigint)
+RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	doc bigint;
+	fye text;
+	n int := 0;
+	sid bigint;
+BEGIN
+	SELECT j.document_id INTO doc FROM finx.jobs j WHERE j.id = map_job.job_id;
+	FOR sid IN SELECT s.id FROM finx.statements s WHERE s.job_id = map_job.job_id ORDER BY s.seq LOOP
+		n := n + finx.map_statement(sid);
+	END LOOP;
+	PERFORM finx.detect_document(doc);
+	SELECT d.fiscal_year_end INTO fye FROM finx.documents d WHERE d.id = doc;
+	UPDATE finx.statement_periods p
+	   SET (fiscal_year, fiscal_period) =
+		   (SELECT f.fiscal_year, f.fiscal_period
+			  FROM finx.fiscal_period_of(p.period_end, p.period_months, fye) f)
+	  FROM finx.statements s
+	 WHERE s.id = p.statement_id AND s.job_id = map_job.job_id;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION finx.map_job(bigint) IS 'Maps the statements a job produced to concepts, and sets its document''s company, report type and fiscal year end and its periods'' fiscal years';
+
+-- After a job succeeds with its own results, map them.  A failure here
+-- never fails the job: it becomes a warning in the server log.
+CREATE FUNCTION finx.job_succeeded()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	BEGIN
+		PERFORM finx.map_job(NEW.id);
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'finextract: could not map the results of job % to concepts: %', NEW.id, SQLERRM;
+	END;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER jobs_map_concepts AFTER UPDATE OF state ON finx.jobs
+	FOR EACH ROW WHEN (NEW.state = 'succeeded' AND OLD.state IS DISTINCT FROM 'succeeded'
+					   AND NEW.reused_from IS NULL)
+	EXECUTE FUNCTION finx.job_succeeded();
+
+-- May the session's user change what finextract holds about a document?
+-- Superusers and members of a role that submitted it.  (SECURITY DEFINER
+-- functions see the definer as current_user, so this asks of session_user.)
+CREATE FUNCTION finx.may_correct(document_id bigint)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user), false)
+	OR EXISTS (SELECT 1 FROM finx.jobs j
+				WHERE j.document_id = $1
+				  AND pg_catalog.pg_has_role(session_user, j.submitted_by, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION finx.may_correct(bigint) IS 'True when the session''s user is a superuser or a member of a role that submitted the document';
+
+-- finx_remap: apply the concept rules again, without re-extraction.
+CREATE FUNCTION finx_remap(job_id bigint)
+RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	j finx.jobs;
+BEGIN
+	SELECT * INTO j FROM finx.jobs WHERE id = finx_remap.job_id;
+	IF NOT FOUND OR NOT finx.may_correct(j.document_id) THEN
+		RAISE EXCEPTION 'job % does not exist', finx_remap.job_id
+			USING ERRCODE = 'undefined_object',
+				  HINT = 'List your jobs with SELECT id, file_name, state FROM finx.jobs.';
+	END IF;
+	IF j.state <> 'succeeded' THEN
+		RAISE EXCEPTION 'job % has not succeeded', finx_remap.job_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Only the results of a succeeded job can be mapped; wait for it with finx_wait().';
+	END IF;
+	RETURN finx.map_job(coalesce(j.reused_from, j.id));
+END
+$$;
+COMMENT ON FUNCTION finx_remap(bigint) IS 'Maps a succeeded job''s line items to concepts again with the current finx.concept_rules (no re-extraction); returns the number of rows that got a concept';
+
+-- finx_set_company: a user's correction of the company of a document.
+CREATE FUNCTION finx_set_company(document_id bigint, company text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT finx.may_correct(finx_set_company.document_id) THEN
+		RAISE EXCEPTION 'document % does not exist', finx_set_company.document_id
+			USING ERRCODE = 'undefined_object',
+				  HINT = 'Only a superuser or a role that submitted the document may correct it.';
+	END IF;
+	UPDATE finx.documents d SET company_override = nullif(btrim(finx_set_company.company), '')
+	 WHERE d.id = finx_set_company.document_id;
+END
+$$;
+COMMENT ON FUNCTION finx_set_company(bigint, text) IS 'Sets (or with NULL removes) the company of a document, overriding the one read from it; kept across re-runs';
+
+-- Corrections ---------------------------------------------------------------
+
+CREATE TABLE finx.corrections (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	document_id bigint NOT NULL REFERENCES finx.documents (id) ON DELETE CASCADE,
+	statement_type text NOT NULL
+		CHECK (statement_type IN ('balance_sheet', 'income_statement', 'comprehensive_income', 'cash_flow', 'equity')),
+	concept		text REFERENCES finx.concepts (concept),
+	label		text,
+	period_end	date,
+	value		numeric,
+	new_period_end date,
+	new_concept text REFERENCES finx.concepts (concept),
+	reason		text NOT NULL,
+	created_by	name NOT NULL DEFAULT session_user,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CHECK ((concept IS NULL) <> (label IS NULL)),
+	CHECK (value IS NOT NULL OR new_period_end IS NOT NULL OR new_concept IS NOT NULL)
+);
+CREATE INDEX corrections_document_idx ON finx.corrections (document_id);
+COMMENT ON TABLE finx.corrections IS 'Users'' corrections of facts, applied in finx.facts and finx.company_facts (corrected = true) and kept across re-extraction and reuse; add with finx_correct(), remove with finx_uncorrect()';
+COMMENT ON COLUMN finx.corrections.concept IS 'The corrected fact: its concept (or label), in this document, statement type and period';
+COMMENT ON COLUMN finx.corrections.label IS 'The corrected fact: its label as printed (or concept)';
+COMMENT ON COLUMN finx.corrections.period_end IS 'The corrected fact''s period_end as extracted (NULL matches a NULL period_end)';
+COMMENT ON COLUMN finx.corrections.value IS 'The right value, as printed (before unit_scale); NULL keeps the extracted one';
+COMMENT ON COLUMN finx.corrections.new_period_end IS 'The right period end; NULL keeps the extracted one';
+COMMENT ON COLUMN finx.corrections.new_concept IS 'The right concept; NULL keeps the mapped one';
+COMMENT ON COLUMN finx.corrections.reason IS 'Why (free text)';
+
+-- finx_correct: record a correction; returns its id.
+CREATE FUNCTION finx_correct(document_id bigint, statement_type text, target text,
+							 period_end date, value numeric DEFAULT NULL,
+							 reason text DEFAULT NULL, new_period_end date DEFAULT NULL,
+							 new_concept text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	is_concept boolean;
+	id bigint;
+BEGIN
+	IF NOT finx.may_correct(finx_correct.document_id) THEN
+		RAISE EXCEPTION 'document % does not exist', finx_correct.document_id
+			USING ERRCODE = 'undefined_object',
+				  HINT = 'Only a superuser or a role that submitted the document may correct it.';
+	END IF;
+	IF finx_correct.reason IS NULL OR btrim(finx_correct.reason) = '' THEN
+		RAISE EXCEPTION 'a correction needs a reason'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Say why in the reason argument, e.g. ''misread from the PDF, page 45''.';
+	END IF;
+	is_concept := EXISTS (SELECT 1 FROM finx.concepts c WHERE c.concept = finx_correct.target);
+	INSERT INTO finx.corrections AS c (document_id, statement_type, concept, label, period_end,
+									   value, new_period_end, new_concept, reason)
+	VALUES (finx_correct.document_id, finx_correct.statement_type,
+			CASE WHEN is_concept THEN finx_correct.target END,
+			CASE WHEN NOT is_concept THEN finx_correct.target END,
+			finx_correct.period_end, finx_correct.value, finx_correct.new_period_end,
+			finx_correct.new_concept, finx_correct.reason)
+	RETURNING c.id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION finx_correct(bigint, text, text, date, numeric, text, date, text) IS 'Corrects a fact of a document (target: a concept or a label as printed; period_end as extracted) with a value, a period end or a concept; the document''s submitters and superusers only; returns the correction''s id';
+
+CREATE FUNCTION finx_uncorrect(correction_id bigint)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	doc bigint;
+BEGIN
+	SELECT c.document_id INTO doc FROM finx.corrections c WHERE c.id = finx_uncorrect.correction_id;
+	IF doc IS NULL OR NOT finx.may_correct(doc) THEN
+		RETURN false;
+	END IF;
+	DELETE FROM finx.corrections c WHERE c.id = finx_uncorrect.correction_id;
+	RETURN true;
+END
+$$;
+COMMENT ON FUNCTION finx_uncorrect(bigint) IS 'Removes a correction (its document''s submitters and superusers only); false when there was none to remove';
+
+-- The correction that applies to one value, if any: the newest.
+CREATE FUNCTION finx.correction_for(document_id bigint, statement_type text, concept text,
+									label text, period_end date)
+RETURNS finx.corrections
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT c.* FROM finx.corrections c
+ WHERE c.document_id = $1 AND c.statement_type = $2
+   AND (c.concept = $3 OR c.label = $4)
+   AND c.period_end IS NOT DISTINCT FROM $5
+ ORDER BY c.id DESC LIMIT 1
+$$;
+
+-- finx.facts gains the concept, unit kind, scaled value, fiscal period,
+-- company and corrections (new columns come last).
+DO $$
+DECLARE
+	opts text[] := (SELECT reloptions FROM pg_catalog.pg_class
+					 WHERE oid = 'finx.facts'::regclass);
+BEGIN
+	CREATE OR REPLACE VIEW finx.facts AS
+	SELECT j.id AS job_id,
+		   s.document_id,
+		   s.id AS statement_id,
+		   s.statement_type,
+		   li.page,
+		   li.line_no,
+		   li.label,
+		   li.is_total,
+		   p.label AS period_label,
+		   coalesce(c.new_period_end, p.period_end) AS period_end,
+		   p.period_months,
+		   coalesce(c.value, v.value) AS value,
+		   s.unit_scale,
+		   s.currency,
+		   li.ocr_confidence[v.col] AS ocr_confidence,
+		   coalesce(c.new_concept, li.concept) AS concept,
+		   li.unit_kind,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
+											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
+		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
+		   coalesce(d.company_override, d.company) AS company,
+		   c.id IS NOT NULL AS corrected,
+		   p.col
+	  FROM finx.jobs j
+	  JOIN finx.documents d ON d.id = j.document_id
+	  JOIN finx.statements s ON s.job_id = coalesce(j.reused_from, j.id)
+	  JOIN finx.line_items li ON li.statement_id = s.id
+	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
+	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
+	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
+											li.label, p.period_end) c ON c.id IS NOT NULL
+	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
+											  d.fiscal_year_end) f ON true
+	 WHERE j.state = 'succeeded'
+	   AND v.value IS NOT NULL;
+	IF opts IS NOT NULL THEN
+		EXECUTE format('ALTER VIEW finx.facts SET (%s)', array_to_string(opts, ', '));
+	END IF;
+END
+$$;
+COMMENT ON COLUMN finx.facts.concept IS 'The standard concept of the line (finx.concepts), NULL when none';
+COMMENT ON COLUMN finx.facts.unit_kind IS 'money, per_share, shares, percent, ratio or count';
+COMMENT ON COLUMN finx.facts.value_scaled IS 'The value in units: money and share counts times unit_scale; per-share amounts, percents and ratios as printed';
+COMMENT ON COLUMN finx.facts.fiscal_year IS 'Fiscal year of the period (see finx.statement_periods.fiscal_year)';
+COMMENT ON COLUMN finx.facts.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M';
+COMMENT ON COLUMN finx.facts.company IS 'The document''s company (a correction by finx_set_company wins)';
+COMMENT ON COLUMN finx.facts.corrected IS 'True when a row of finx.corrections changed this fact';
+COMMENT ON COLUMN finx.facts.col IS 'The value''s column in the statement (1-based)';
+
+-- One current value per company, concept and period.
+CREATE VIEW finx.company_facts WITH (security_invoker = true) AS
+WITH cur AS (
+	-- each document's latest succeeded job, and the job whose results it shows
+	SELECT DISTINCT ON (j.document_id) j.document_id, j.id AS job_id,
+		   coalesce(j.reused_from, j.id) AS result_job
+	  FROM finx.jobs j
+	 WHERE j.state = 'succeeded'
+	 ORDER BY j.document_id, j.finished_at DESC NULLS LAST, j.id DESC
+), doc_end AS (
+	-- the latest period a document reports: its own period
+	SELECT cur.document_id, max(p.period_end) AS latest
+	  FROM cur JOIN finx.statements s ON s.job_id = cur.result_job
+	  JOIN finx.statement_periods p ON p.statement_id = s.id
+	 GROUP BY cur.document_id
+), f AS (
+	SELECT coalesce(d.company_override, d.company) AS company,
+		   coalesce(c.new_concept, li.concept) AS concept,
+		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE fp.fiscal_year END AS fiscal_year,
+		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE fp.fiscal_period END AS fiscal_period,
+		   coalesce(c.new_period_end, p.period_end) AS period_end,
+		   p.period_months,
+		   coalesce(c.value, v.value) AS value,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
+											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   li.unit_kind, s.currency, s.unit_scale,
+		   cur.document_id, cur.job_id, s.id AS statement_id, s.statement_type,
+		   li.page, li.line_no, li.label, p.label AS period_label,
+		   c.id IS NOT NULL AS corrected,
+		   p.label ~* '(restated|as adjusted|as revised|recast)' AS restated,
+		   k.statement_type = s.statement_type AS home,
+		   abs(de.latest - coalesce(c.new_period_end, p.period_end)) AS distance
+	  FROM cur
+	  JOIN finx.documents d ON d.id = cur.document_id
+	  JOIN doc_end de ON de.document_id = cur.document_id
+	  JOIN finx.statements s ON s.job_id = cur.result_job
+	  JOIN finx.line_items li ON li.statement_id = s.id
+	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
+	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
+	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
+											li.label, p.period_end) c ON c.id IS NOT NULL
+	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
+											  d.fiscal_year_end) fp ON true
+	  JOIN finx.concepts k ON k.concept = coalesce(c.new_concept, li.concept)
+	 WHERE v.value IS NOT NULL
+)
+SELECT DISTINCT ON (company, concept, fiscal_year, fiscal_period, period_end)
+	   company, concept, fiscal_year, fiscal_period, period_end, period_months,
+	   value_scaled, currency, unit_kind, value, unit_scale,
+	   document_id, job_id, statement_id, statement_type, page, line_no, label, period_label,
+	   corrected, restated
+  FROM f
+ WHERE company IS NOT NULL AND fiscal_year IS NOT NULL AND period_end IS NOT NULL
+ ORDER BY company, concept, fiscal_year, fiscal_period, period_end,
+		  corrected DESC, restated DESC, distance, home DESC, document_id DESC, statement_id, line_no;
+COMMENT ON VIEW finx.company_facts IS 'One current value per company, concept, fiscal year, fiscal period and period end: a correction, else a column marked restated or as adjusted, else the filing whose own period it is (the original), from the statement the concept belongs to; each document counts once whatever its jobs';
+GRANT SELECT ON finx.company_facts TO finx_user;
+
+-- The same company, concept and period with different values in two filings.
+CREATE VIEW finx.fact_conflicts WITH (security_invoker = true) AS
+WITH cur AS (
+	SELECT DISTINCT ON (j.document_id) j.document_id, coalesce(j.reused_from, j.id) AS result_job
+	  FROM finx.jobs j WHERE j.state = 'succeeded'
+	 ORDER BY j.document_id, j.finished_at DESC NULLS LAST, j.id DESC
+), f AS (
+	SELECT DISTINCT ON (cur.document_id, fa.concept, fa.period_end, fa.period_months)
+		   fa.company, fa.concept, fa.fiscal_year, fa.fiscal_period, fa.period_end, fa.period_months,
+		   fa.value_scaled, fa.document_id, fa.page, fa.line_no, fa.label, fa.period_label
+	  FROM cur JOIN finx.facts fa ON fa.job_id = cur.result_job
+	  JOIN finx.concepts k ON k.concept = fa.concept
+	 WHERE fa.company IS NOT NULL AND fa.period_end IS NOT NULL
+	 ORDER BY cur.document_id, fa.concept, fa.period_end, fa.period_months,
+			  (k.statement_type = fa.statement_type) DESC, fa.statement_id
+)
+SELECT a.company, a.concept, a.fiscal_year, a.fiscal_period, a.period_end, a.period_months,
+	   a.value_scaled AS value_a, a.document_id AS document_a, a.page AS page_a,
+	   a.line_no AS line_no_a, a.period_label AS period_label_a,
+	   b.value_scaled AS value_b, b.document_id AS document_b, b.page AS page_b,
+	   b.line_no AS line_no_b, b.period_label AS period_label_b
+  FROM f a JOIN f b
+	ON a.company = b.company AND a.concept = b.concept AND a.period_end = b.period_end
+   AND a.period_months IS NOT DISTINCT FROM b.period_months
+   AND a.document_id < b.document_id AND a.value_scaled <> b.value_scaled;
+COMMENT ON VIEW finx.fact_conflicts IS 'Facts of one company, concept and period whose values differ between two filings (a restatement or an extraction error), with both sources';
+GRANT SELECT ON finx.fact_conflicts TO finx_user;
+
+-- finx_fact_source: where a value comes from, to check it against the PDF.
+CREATE FUNCTION finx_fact_source(document_id bigint, page int, line_no int,
+								 OUT file_name text, OUT page_no int, OUT line int,
+								 OUT printed text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT d.file_name, $2, $3,
+	   (SELECT btrim((regexp_split_to_array(t.text, E'\n'))[$3])
+		  FROM finx.page_texts t WHERE t.document_id = d.id AND t.page = $2
+		 ORDER BY t.created_at LIMIT 1)
+  FROM finx.documents d WHERE d.id = $1
+$$;
+COMMENT ON FUNCTION finx_fact_source(bigint, int, int) IS 'The document, page and line of a fact and the text printed on that line (from the text cache), to check a value against the PDF';
+
+GRANT SELECT ON finx.concepts, finx.concept_rules, finx.corrections TO finx_user;
+GRANT INSERT, UPDATE, DELETE ON finx.concept_rules TO finx_user;
+ALTER TABLE finx.concept_rules ENABLE ROW LEVEL SECURITY;
+CREATE POLICY concept_rules_read ON finx.concept_rules FOR SELECT USING (true);
+CREATE POLICY concept_rules_own ON finx.concept_rules FOR ALL
+	USING (NOT builtin AND pg_catalog.pg_has_role(created_by, 'MEMBER'))
+	WITH CHECK (NOT builtin AND pg_catalog.pg_has_role(created_by, 'MEMBER'));
+GRANT EXECUTE ON FUNCTION finx_remap(bigint), finx_set_company(bigint, text),
+	finx_correct(bigint, text, text, date, numeric, text, date, text),
+	finx_uncorrect(bigint), finx_fact_source(bigint, int, int) TO finx_user;
+SELECT pg_catalog.pg_extension_config_dump('finx.concept_rules', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('finx.corrections', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('finx.concept_rules', 'id'), '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('finx.corrections', 'id'), '');
+REVOKE ALL ON FUNCTION finx_remap(bigint), finx_set_company(bigint, text),
+	finx_correct(bigint, text, text, date, numeric, text, date, text),
+	finx_uncorrect(bigint), finx_fact_source(bigint, int, int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION finx.map_job(bigint), finx.map_statement(bigint),
+	finx.detect_document(bigint) FROM PUBLIC;
+
+COMMENT ON COLUMN finx.concepts.label IS 'A name for people';
+COMMENT ON COLUMN finx.concept_rules.id IS 'Rule number';
+COMMENT ON COLUMN finx.concept_rules.concept IS 'The concept a matching row gets';
+COMMENT ON COLUMN finx.concept_rules.statement_type IS 'The statement type the rule applies to';
+COMMENT ON COLUMN finx.concept_rules.created_by IS 'The role that added the rule (it may change or delete it)';
+COMMENT ON COLUMN finx.concept_rules.created_at IS 'When the rule was added';
+COMMENT ON COLUMN finx.corrections.id IS 'Correction number (for finx_uncorrect)';
+COMMENT ON COLUMN finx.corrections.document_id IS 'The document whose fact is corrected';
+COMMENT ON COLUMN finx.corrections.statement_type IS 'The corrected fact''s statement type';
+COMMENT ON COLUMN finx.corrections.created_by IS 'Who made the correction';
+COMMENT ON COLUMN finx.corrections.created_at IS 'When';
+COMMENT ON FUNCTION finx.month_number(text) IS 'A month name or abbreviation as its number (1-12), NULL when it is none';
+COMMENT ON FUNCTION finx.job_succeeded() IS 'Trigger: maps a job''s own results to concepts when it succeeds (a failure is a warning, never a failed job)';
+COMMENT ON FUNCTION finx.correction_for(bigint, text, text, text, date) IS 'The newest correction of one fact (document, statement type, concept or label, period end), if any';
+COMMENT ON COLUMN finx.company_facts.company IS 'The company (documents.company, or its correction)';
+COMMENT ON COLUMN finx.company_facts.concept IS 'The standard concept (finx.concepts)';
+COMMENT ON COLUMN finx.company_facts.fiscal_year IS 'Fiscal year, named for the calendar year in which it ends';
+COMMENT ON COLUMN finx.company_facts.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M';
+COMMENT ON COLUMN finx.company_facts.period_end IS 'Last day of the period (the date of an instant)';
+COMMENT ON COLUMN finx.company_facts.period_months IS 'Length in months, NULL for an instant';
+COMMENT ON COLUMN finx.company_facts.value_scaled IS 'The value in units (money and shares times unit_scale; per-share amounts, percents, ratios as printed)';
+COMMENT ON COLUMN finx.company_facts.currency IS 'ISO 4217 currency of money and per-share values';
+COMMENT ON COLUMN finx.company_facts.unit_kind IS 'money, per_share, shares, percent, ratio or count';
+COMMENT ON COLUMN finx.company_facts.value IS 'The value as printed (sign applied)';
+COMMENT ON COLUMN finx.company_facts.unit_scale IS 'The statement''s scale (1, 1000, 1000000, ...)';
+COMMENT ON COLUMN finx.company_facts.document_id IS 'The source document';
+COMMENT ON COLUMN finx.company_facts.job_id IS 'The document''s latest succeeded job';
+COMMENT ON COLUMN finx.company_facts.statement_id IS 'The source statement';
+COMMENT ON COLUMN finx.company_facts.statement_type IS 'The source statement''s type';
+COMMENT ON COLUMN finx.company_facts.page IS 'Page of the source line (1-based)';
+COMMENT ON COLUMN finx.company_facts.line_no IS 'Line of the source row on that page (see finx_fact_source)';
+COMMENT ON COLUMN finx.company_facts.label IS 'The source row''s label as printed';
+COMMENT ON COLUMN finx.company_facts.period_label IS 'The source column''s heading as printed';
+COMMENT ON COLUMN finx.company_facts.corrected IS 'True when a correction gave this value';
+COMMENT ON COLUMN finx.company_facts.restated IS 'True when the source column says restated, as adjusted, as revised or recast';
+COMMENT ON COLUMN finx.fact_conflicts.company IS 'The company';
+COMMENT ON COLUMN finx.fact_conflicts.concept IS 'The concept';
+COMMENT ON COLUMN finx.fact_conflicts.fiscal_year IS 'Fiscal year (as the first filing names it)';
+COMMENT ON COLUMN finx.fact_conflicts.fiscal_period IS 'Fiscal period (as the first filing names it)';
+COMMENT ON COLUMN finx.fact_conflicts.period_end IS 'Last day of the period';
+COMMENT ON COLUMN finx.fact_conflicts.period_months IS 'Length in months, NULL for an instant';
+COMMENT ON COLUMN finx.fact_conflicts.value_a IS 'Scaled value in the first (older) document';
+COMMENT ON COLUMN finx.fact_conflicts.document_a IS 'The first document';
+COMMENT ON COLUMN finx.fact_conflicts.page_a IS 'Its page';
+COMMENT ON COLUMN finx.fact_conflicts.line_no_a IS 'Its line';
+COMMENT ON COLUMN finx.fact_conflicts.period_label_a IS 'Its column heading';
+COMMENT ON COLUMN finx.fact_conflicts.value_b IS 'Scaled value in the second (newer) document';
+COMMENT ON COLUMN finx.fact_conflicts.document_b IS 'The second document';
+COMMENT ON COLUMN finx.fact_conflicts.page_b IS 'Its page';
+COMMENT ON COLUMN finx.fact_conflicts.line_no_b IS 'Its line';
+COMMENT ON COLUMN finx.fact_conflicts.period_label_b IS 'Its column heading';
