@@ -27,8 +27,9 @@ or an export of finx.facts, see below) and the corpus's MANIFEST.tsv
      counted and listed;
  (d) balance sheets that balance (per statement and period: a "Total
      assets" row equal to a "Total liabilities and ... equity/deficit/
-     capital..." row) and net income equal in the income statement and the
-     cash flow (per cash-flow statement and period: its first net income
+     capital/investment..." row) and net income equal in the income
+     statement and the cash flow (per cash-flow statement and period: its
+     first net income
      row equals a net income row of an income statement of the same
      filing, period_end and period_months); both parts must meet the target;
  (e) facts whose period_end is NULL, of all facts.
@@ -308,7 +309,7 @@ _NI_EXCL = re.compile(r"per (common )?share|noncontrolling|non controlling|"
                       r"adjustments? to reconcile|used in|provided by")
 _TA_RE = re.compile(r"^total assets$")
 _TLE_RE = re.compile(r"^total liabilities\b.*\b(equity|deficit|deficiency|"
-                     r"capital|capitalization|net assets)\b")
+                     r"capital|capitalization|net assets|investment)\b")
 _RESTATED_RE = re.compile(r"restated|as adjusted|as revised|recast",
                           re.IGNORECASE)
 
@@ -733,7 +734,9 @@ def selftest():
        "net income rows recognised")
     ok(_TLE_RE.search("total liabilities and stockholders equity") and
        _TLE_RE.search("total liabilities temporary equity and stockholders "
-                      "equity") and not _TLE_RE.search("total liabilities"),
+                      "equity") and
+       _TLE_RE.search("total liabilities and common stockholders investment")
+       and not _TLE_RE.search("total liabilities"),
        "total liabilities and equity rows recognised")
 
     # cover dates
