@@ -29,9 +29,9 @@ or an export of finx.facts, see below) and the corpus's MANIFEST.tsv
      assets" row equal to a "Total liabilities and ... equity/deficit/
      capital/investment..." row) and net income equal in the income
      statement and the cash flow (per cash-flow statement and period: its
-     first net income
-     row equals a net income row of an income statement of the same
-     filing, period_end and period_months); both parts must meet the target;
+     first net income row equals a net income row of an income statement
+     of the same filing, period_end and period_months); both parts must
+     meet the target;
  (e) facts whose period_end is NULL, of all facts.
 
 (a) and (b) take the 10-Ks, (c) to (e) every filing.  Targets (issue 13):
