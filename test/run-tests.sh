@@ -17,6 +17,8 @@ $SUDO make -s install
 
 echo "== parser unit tests"
 make -s -C test/tools check
+echo "== invariants self-test (synthetic facts)"
+python3 test/bench/invariants.py --selftest
 echo "== JSON codec unit tests"
 make -s -C test/unit check
 echo "== mock API server"
