@@ -17,6 +17,14 @@
 
 -- Section: sequences in pg_dump ---------------------------------------------
 
+-- pg_dump dumps the tables' rows (pg_extension_config_dump since 0.2.0) but
+-- not the values of their identity sequences unless these are marked too: a
+-- restored database would hand out ids that are already taken.
+SELECT pg_catalog.pg_extension_config_dump('finx.documents_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.jobs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.statements_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.requests_id_seq', '');
+
 -- Section: settings exposed to SQL (models, lanes) --------------------------
 
 -- Section: scheduling and attempts ------------------------------------------
