@@ -16,6 +16,7 @@ OBJS = \
 	src/child.o \
 	src/pipeline.o \
 	src/progress.o \
+	src/visibility.o \
 	src/store.o \
 	src/options.o \
 	src/pagerange.o \

@@ -87,7 +87,12 @@ RESET ROLE;
 SET ROLE finx_regress_user;
 SELECT finx_submit('/tmp/finx_regress/text.pdf');
 SELECT finx_submit_bytes(convert_to('%PDF-1.4 % other %%EOF', 'UTF8'), 'mine.pdf', '{"max_attempts": 1}') AS user_job \gset
+-- another role's job does not exist for it (owner isolation), as a missing one
 SELECT finx_wait(:garbage_job, '1 s');
+SELECT finx_cancel(:garbage_job);
+SELECT finx_retry(:garbage_job);
+SELECT finx_wait(-1, '1 s');
+SELECT count(*) AS jobs_seen FROM finx.jobs;
 SELECT finx_cancel(:user_job) IS NOT NULL AS can_cancel_own;
 SELECT submitted_by = 'finx_regress_user'::regrole AS owned FROM finx.jobs WHERE id = :user_job;
 INSERT INTO finx.jobs (document_id, file_name, submitted_by) VALUES (1, 'forged', 0);

@@ -90,13 +90,23 @@ SELECT count(*) AS finished_jobs_in_progress FROM finx.progress WHERE job_id IN 
 SELECT column_name, data_type FROM information_schema.columns
  WHERE table_schema = 'finx' AND table_name = 'progress' ORDER BY ordinal_position;
 
--- finx_user may read; others may not
+-- finx_user may read, under owner isolation (the default) only the jobs of
+-- its own roles (these are the bootstrap superuser's); others may not read
 CREATE ROLE finx_regress_reader IN ROLE finx_user;
 CREATE ROLE finx_regress_stranger;
+SET ROLE finx_regress_reader;
+SELECT count(*) AS documents_seen FROM finx.documents WHERE id = :doc;
+SELECT count(*) AS jobs_seen FROM finx.jobs WHERE document_id = :doc;
+SELECT count(*) AS facts_seen FROM finx.facts WHERE document_id = :doc;
+SELECT count(*) AS progress_visible FROM finx.progress;
+RESET ROLE;
+SELECT finx_enable_rls(false);
 SET ROLE finx_regress_reader;
 SELECT count(*) FROM finx_statement(:doc, 'balance_sheet');
 SELECT finx_document_json(:doc) IS NOT NULL AS readable;
 SELECT count(*) >= 2 AS progress_visible FROM finx.progress;
+RESET ROLE;
+SELECT finx_enable_rls(true);
 SET ROLE finx_regress_stranger;
 SELECT count(*) FROM finx_statement(:doc, 'balance_sheet');
 SELECT finx_document_json(:doc);

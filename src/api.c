@@ -40,6 +40,7 @@
 #include "finextract.h"
 #include "options.h"
 #include "pdfcheck.h"
+#include "visibility.h"
 
 PG_FUNCTION_INFO_V1(finx_submit_path);
 PG_FUNCTION_INFO_V1(finx_submit_bytes);
@@ -288,6 +289,20 @@ finx_submit_bytes(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(fx_submit_content(fx_check_file_name(name), content, options));
 }
 
+/*
+ * The error for a job that does not exist, and for one the caller may not
+ * see: the two must not be told apart.
+ */
+static void job_missing(int64 job_id) pg_attribute_noreturn();
+
+static void
+job_missing(int64 job_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("job %lld does not exist", (long long) job_id)));
+}
+
 /* Fetch a job's state and owner; raises if it does not exist. */
 static char *
 job_state(int64 job_id, Oid *owner, bool *mine_uncommitted)
@@ -302,9 +317,7 @@ job_state(int64 job_id, Oid *owner, bool *mine_uncommitted)
 							  1, types, vals, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read job %lld", (long long) job_id);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("job %lld does not exist", (long long) job_id)));
+		job_missing(job_id);
 	state = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	*owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
 											SPI_tuptable->tupdesc, 2, &isnull));
@@ -314,17 +327,24 @@ job_state(int64 job_id, Oid *owner, bool *mine_uncommitted)
 	return state;
 }
 
-/* May the caller act on a job owned by owner? */
+/*
+ * May the caller act on a job owned by owner?  A job the caller may not see
+ * (owner isolation) does not exist for it; one it sees but does not own
+ * (isolation turned off) is refused.
+ */
 static void
 check_job_owner(int64 job_id, Oid owner)
 {
 	Oid			caller = GetOuterUserId();
 
-	if (!superuser_arg(caller) && !has_privs_of_role(caller, owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for job %lld", (long long) job_id),
-				 errdetail("Only the role that submitted a job, its members and superusers may act on it.")));
+	if (superuser_arg(caller) || has_privs_of_role(caller, owner))
+		return;
+	if (!fx_job_visible(caller, job_id))
+		job_missing(job_id);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for job %lld", (long long) job_id),
+			 errdetail("Only the role that submitted a job, its members and superusers may act on it.")));
 }
 
 /* Is state one a job ends in? */

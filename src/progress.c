@@ -16,6 +16,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "storage/lwlock.h"
 #include "utils/tuplestore.h"
 
@@ -23,6 +24,7 @@
 #include "pipeline.h"
 #include "pipeline_int.h"
 #include "progress.h"
+#include "visibility.h"
 
 PG_FUNCTION_INFO_V1(finx_job_live);
 
@@ -111,15 +113,18 @@ fx_progress_clear(void)
 }
 
 /*
- * finx_job_live() returns one row per running job, as last published:
- * (job_id, attempt, statements_found, statements_done, requests_in_flight,
- * pages_read).  Without shared_preload_libraries it returns nothing.
+ * finx_job_live() returns one row per running job the caller may see in
+ * finx.jobs (owner isolation), as last published: (job_id, attempt,
+ * statements_found, statements_done, requests_in_flight, pages_read).
+ * Without shared_preload_libraries it returns nothing.
  */
 Datum
 finx_job_live(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FxJobLive  *copy = NULL;
+	int64	   *ids;
+	bool	   *visible;
 	int			n = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -131,10 +136,18 @@ finx_job_live(PG_FUNCTION_ARGS)
 		memcpy(copy, finx_shared->live, sizeof(FxJobLive) * n);
 		LWLockRelease(finx_shared->stats_lock);
 	}
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	visible = palloc(sizeof(bool) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		ids[i] = copy[i].job_id;
+	fx_jobs_visible(GetUserId(), ids, n, visible);
 	for (int i = 0; i < n; i++)
 	{
 		Datum		values[6];
 		bool		nulls[6] = {false};
+
+		if (!visible[i])
+			continue;
 
 		values[0] = Int64GetDatum(copy[i].job_id);
 		values[1] = Int32GetDatum(copy[i].attempt);

@@ -410,10 +410,18 @@ reused_body(void *arg)
 	vals[0] = Int64GetDatum(a->claim->id);
 	vals[1] = Int32GetDatum(a->claim->attempt);
 	vals[2] = Int64GetDatum(a->twin);
-	a->done = exec("UPDATE finx.jobs SET state = 'succeeded', stage = 'done', "
-				   "finished_at = now(), reused_from = $3, last_error = NULL "
-				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
+	/* reused_from only names a job of the same role (owner isolation) */
+	a->done = exec("UPDATE finx.jobs j SET state = 'succeeded', stage = 'done', "
+				   "finished_at = now(), last_error = NULL, "
+				   "reused_from = CASE WHEN t.submitted_by = j.submitted_by THEN t.id END "
+				   "FROM finx.jobs t "
+				   "WHERE j.id = $1 AND j.attempt = $2 AND j.state = 'running' AND t.id = $3",
 				   3, types, vals, NULL) > 0;
+	/* another role's result: the job gets a copy of its own */
+	if (a->done)
+		exec("SELECT finx.copy_job_results(j.id, $3) FROM finx.jobs j "
+			 "WHERE j.id = $1 AND j.attempt = $2 AND j.reused_from IS NULL",
+			 3, types, vals, NULL);
 	wake_waiters |= a->done;
 	if (a->done)
 		exec("SELECT pg_notify('finx_job', json_build_object('job_id', j.id, "

@@ -5,13 +5,16 @@
 # plain http only to loopback (a URL check refuses anything else before any
 # connection: nothing is ever sent off loopback), provider URLs and keys
 # settable by superusers only, finx_user members submit bytes, no SQL built
-# from strings in the SQL-facing sources, and row-level security enabled by
-# finx_enable_rls() so that a finx_user member sees only its own jobs'
-# rows.
+# from strings in the SQL-facing sources, and owner isolation (row-level
+# security) on by default so that a finx_user member sees only its own jobs'
+# rows, with no side channel (reused results, live counters, errors of
+# finx_wait/finx_cancel/finx_retry), until finx_enable_rls(false) turns it
+# off.
 use strict;
 use warnings;
 
 use Digest::MD5 ();
+use Digest::SHA ();
 
 use FinxMock;
 use FinxTest;
@@ -33,6 +36,7 @@ $node->safe_psql('postgres', q{
 	CREATE ROLE spy LOGIN IN ROLE finx_user, pg_read_all_stats, pg_read_all_settings;
 	CREATE ROLE alice LOGIN IN ROLE finx_user;
 	CREATE ROLE bob LOGIN IN ROLE finx_user;
+	CREATE ROLE mallory LOGIN IN ROLE finx_user;
 });
 
 # Run SQL as a role; returns (exit code, stdout, stderr) with SQLSTATEs shown.
@@ -79,7 +83,7 @@ is($out, 'succeeded', 'its job succeeds and it may wait for it');
 is($node->safe_psql('postgres', "SELECT submitted_by::regrole || ' ' || file_name FROM finx.jobs WHERE id = $app_job"),
 	'app report.pdf', 'the job belongs to the submitter; the name is reduced to its base name');
 ($ret, $out, $err) = as_role('bob', "SELECT finx_cancel($app_job)");
-like($err, qr/42501: permission denied for job/, 'another role may not act on the job');
+like($err, qr/42704: job $app_job does not exist/, 'another role may not act on the job: for it, the job does not exist');
 
 # 3. finextract.input_dirs, checked after resolving symlinks.
 copy_file($pdf, "$inbox/in.pdf");
@@ -253,59 +257,219 @@ for my $file (qw(src/api.c src/store.c src/submit_dir.c))
 	unlike($src, qr/\bSPI_exec\s*\(|\bSPI_execute\s*\(/, "$file never calls SPI without parameters");
 }
 
-# 8. Row-level security, enabled by finx_enable_rls(): a finx_user member
-#    sees only the rows of its own jobs (and of the results they reuse).
-($ret, $out, $err) = $node->psql('postgres', 'SELECT finx_enable_rls()');
-my $rls = $ret == 0;
-diag("finx_enable_rls(): $err") unless $rls;
+# 8. Owner isolation, on by default (finx_enable_rls() is never called to
+#    turn it on): a finx_user member sees only the rows of its own jobs
+#    and of the results they reuse; superusers see everything.
+is( $node->safe_psql('postgres', q{
+	SELECT string_agg(c.relname || '=' || CASE c.relkind WHEN 'r' THEN c.relrowsecurity::text
+			ELSE coalesce(array_to_string(c.reloptions, ','), '') END, ' ' ORDER BY c.relname)
+	  FROM pg_class c
+	 WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
+	   AND has_table_privilege('finx_user', c.oid, 'SELECT')}),
+	'documents=true facts=security_invoker=t jobs=true line_items=true progress=security_invoker=t '
+	  . 'provider_stats= requests=true statement_periods=true statements=true',
+	'every table finx_user reads has row-level security on, every view but provider_stats (lanes, no jobs) checks it as the reader');
+for my $t (qw(document_content page_texts inbox_files whisper_extractions))
+{
+	($ret, $out, $err) = as_role('mallory', "SELECT count(*) FROM finx.$t");
+	like($err, qr/42501: permission denied for table $t/, "finx_user may not read finx.$t");
+}
+
+my $opts = '{"text_extractor": "local", "structurer": "local"}';
 my $a_pdf = fixture_variant('two_page.pdf', 'alice');
 my $b_pdf = fixture_variant('quarterly.pdf', 'bob');
 my $s_pdf = fixture_variant('ifrs_eu.pdf', 'shared');
 my %job;
-for my $s ([ 'alice', 'a', $a_pdf ], [ 'bob', 'b', $b_pdf ], [ 'alice', 'as', $s_pdf ], [ 'bob', 'bs', $s_pdf ])
+# Run SQL as a role; returns its output.
+sub out_as
 {
-	my ($role, $k, $f) = @$s;
-	($ret, $out, $err) = as_role($role, "SELECT finx_submit_bytes(" . bytea_lit($f) . ", 'r.pdf', '{\"text_extractor\": \"local\", \"structurer\": \"local\"}')");
-	$job{$k} = $out;
-	($ret, $out, $err) = as_role($role, "SELECT finx_wait($job{$k}, '2 min')");
-	is($out, 'succeeded', "$role\'s job $k succeeds" . ($rls ? ' with row-level security on' : ''));
+	my (undef, $o, $e) = as_role(@_);
+	return $o;
 }
-is($node->safe_psql('postgres', "SELECT reused_from FROM finx.jobs WHERE id = $job{bs}"), $job{as},
-	'bob\'s job on the shared document reuses alice\'s result');
+# Submit bytes as a role and wait; returns the job id.
+sub submit_as
 {
-	local $TODO = $rls ? undef : 'finx_enable_rls() is not implemented';
-	ok($rls, 'finx_enable_rls() exists and a superuser may call it');
-	my %own = (alice => [ @job{qw(a as)} ], bob => [ @job{qw(b bs)} ]);
-	for my $role (qw(alice bob))
+	my ($role, $file, $name) = @_;
+	my ($r, $o, $e) = as_role($role, "SELECT finx_submit_bytes(" . bytea_lit($file) . ", '$name', '$opts')");
+	like($o, qr/^\d+$/, "$role submits $name") or diag($e);
+	($r, my $state, $e) = as_role($role, "SELECT finx_wait($o, '2 min')");
+	is($state, 'succeeded', "$role\'s job on $name succeeds");
+	return $o;
+}
+# Make the stored content of a document unusable and drop its text cache:
+# a job on it can then only succeed by reusing an earlier result.
+sub spoil_document
+{
+	my ($file) = @_;
+	my $sha = Digest::SHA::sha256_hex(slurp_file($file));
+	$node->safe_psql('postgres', qq{
+		DELETE FROM finx.page_texts WHERE document_id = (SELECT id FROM finx.documents WHERE sha256 = '$sha');
+		UPDATE finx.document_content SET content = '\\x00'
+		 WHERE document_id = (SELECT id FROM finx.documents WHERE sha256 = '$sha')});
+}
+$job{a} = submit_as('alice', $a_pdf, 'alice-secret-a.pdf');
+$job{b} = submit_as('bob', $b_pdf, 'b.pdf');
+$job{as} = submit_as('alice', $s_pdf, 'alice-secret-s.pdf');
+spoil_document($s_pdf);
+$job{bs} = submit_as('bob', $s_pdf, 'bob-s.pdf');
+my $fact_cols = "statement_type, label, period_label, period_end, value";
+is($node->safe_psql('postgres', "SELECT reused_from IS NULL FROM finx.jobs WHERE id = $job{bs}"), 't',
+	'bob\'s job on the shared document (reused: its content is unusable) does not name alice\'s job');
+is( $node->safe_psql('postgres', "SELECT string_agg(concat_ws(' ', $fact_cols), ';' ORDER BY $fact_cols) FROM finx.facts WHERE job_id = $job{bs}"),
+	$node->safe_psql('postgres', "SELECT string_agg(concat_ws(' ', $fact_cols), ';' ORDER BY $fact_cols) FROM finx.facts WHERE job_id = $job{as}"),
+	'... and has facts equal to alice\'s');
+is($node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_id = $job{bs}"),
+	$node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_id = $job{as}"),
+	'... in statements of its own');
+# a reuse within one role still points at the earlier job
+$job{aa} = submit_as('alice', $a_pdf, 'alice-again.pdf');
+is($node->safe_psql('postgres', "SELECT reused_from FROM finx.jobs WHERE id = $job{aa}"), $job{a},
+	'a job reusing the same role\'s result names it in reused_from');
+
+my %own = (alice => [ @job{qw(a as aa)} ], bob => [ @job{qw(b bs)} ], mallory => []);
+my %q = (
+	'finx.jobs' => "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM finx.jobs",
+	'finx.documents' => "SELECT count(*) FROM finx.documents",
+	'finx.statements' => "SELECT count(*) FROM finx.statements",
+	'finx.line_items' => "SELECT count(*) FROM finx.line_items",
+	'finx.statement_periods' => "SELECT count(*) FROM finx.statement_periods",
+	'finx.facts' => "SELECT count(*) FROM finx.facts",
+	'finx.facts jobs' => "SELECT coalesce(string_agg(DISTINCT job_id::text, ','), '') FROM finx.facts",
+	'finx.progress' => "SELECT count(*) FROM finx.progress",
+	'finx.requests' => "SELECT count(*) FROM finx.requests");
+# What a role should see, computed as superuser.
+sub wanted
+{
+	my ($role) = @_;
+	my $mine = join(',', @{ $own{$role} }) || '0';
+	my $stmts = "SELECT DISTINCT s.id FROM finx.statements s JOIN finx.jobs j ON s.job_id = coalesce(j.reused_from, j.id) WHERE j.id IN ($mine)";
+	my %w = (
+		'finx.jobs' => join(',', @{ $own{$role} }),
+		'finx.documents' => "SELECT count(DISTINCT document_id) FROM finx.jobs WHERE id IN ($mine)",
+		'finx.statements' => "SELECT count(*) FROM ($stmts) s",
+		'finx.line_items' => "SELECT count(*) FROM finx.line_items WHERE statement_id IN ($stmts)",
+		'finx.statement_periods' => "SELECT count(*) FROM finx.statement_periods WHERE statement_id IN ($stmts)",
+		'finx.facts' => "SELECT count(*) FROM finx.facts WHERE job_id IN ($mine)",
+		'finx.facts jobs' => "SELECT coalesce(string_agg(DISTINCT job_id::text, ','), '') FROM finx.facts WHERE job_id IN ($mine)",
+		'finx.progress' => "SELECT count(*) FROM finx.progress WHERE job_id IN ($mine)",
+		'finx.requests' => "SELECT count(*) FROM finx.requests WHERE job_id IN ($mine)");
+	$w{$_} = $node->safe_psql('postgres', $w{$_}) for grep { $_ ne 'finx.jobs' } keys %w;
+	return %w;
+}
+for my $role (qw(alice bob mallory))
+{
+	my %want = wanted($role);
+	for my $t (sort keys %q)
 	{
-		my $mine = join(',', @{ $own{$role} });
-		my %q = (
-			'finx.jobs' => "SELECT string_agg(id::text, ',' ORDER BY id) FROM finx.jobs",
-			'finx.documents' => "SELECT count(*) FROM finx.documents",
-			'finx.statements' => "SELECT count(*) FROM finx.statements",
-			'finx.line_items' => "SELECT count(*) FROM finx.line_items",
-			'finx.statement_periods' => "SELECT count(*) FROM finx.statement_periods",
-			'finx.facts' => "SELECT count(*) FROM finx.facts",
-			'finx.facts jobs' => "SELECT coalesce(string_agg(DISTINCT job_id::text, ','), '') FROM finx.facts");
-		# what the role should see, computed as superuser
-		my $stmts = "SELECT s.id FROM finx.statements s JOIN finx.jobs j ON s.job_id = coalesce(j.reused_from, j.id) WHERE j.id IN ($mine)";
-		my %want = (
-			'finx.jobs' => $mine,
-			'finx.documents' => $node->safe_psql('postgres', "SELECT count(DISTINCT document_id) FROM finx.jobs WHERE id IN ($mine)"),
-			'finx.statements' => $node->safe_psql('postgres', "SELECT count(*) FROM ($stmts) s"),
-			'finx.line_items' => $node->safe_psql('postgres', "SELECT count(*) FROM finx.line_items WHERE statement_id IN ($stmts)"),
-			'finx.statement_periods' => $node->safe_psql('postgres', "SELECT count(*) FROM finx.statement_periods WHERE statement_id IN ($stmts)"),
-			'finx.facts' => $node->safe_psql('postgres', "SELECT count(*) FROM finx.facts WHERE job_id IN ($mine)"),
-			'finx.facts jobs' => $node->safe_psql('postgres', "SELECT string_agg(DISTINCT job_id::text, ',') FROM finx.facts WHERE job_id IN ($mine)"));
-		for my $t (sort keys %q)
-		{
-			($ret, $out, $err) = as_role($role, $q{$t});
-			is($out, $want{$t}, "with RLS, $role sees only its own rows in $t");
-		}
+		($ret, $out, $err) = as_role($role, $q{$t});
+		is($out, $want{$t}, "by default, $role sees only its own rows in $t");
 	}
-	($ret, $out, $err) = as_role('alice', 'SELECT finx_enable_rls()');
-	like($err, qr/42501|permission denied/, 'a non-superuser may not call finx_enable_rls()');
 }
+
+# Mallory submits alice's PDF: a reused result (the content is unusable,
+# so nothing is extracted again) with her own facts and nothing of alice's.
+spoil_document($a_pdf);
+$job{m} = submit_as('mallory', $a_pdf, 'mallory.pdf');
+is( out_as('mallory', "SELECT string_agg(concat_ws(' ', $fact_cols), ';' ORDER BY $fact_cols) FROM finx.facts WHERE job_id = $job{m}"),
+	$node->safe_psql('postgres', "SELECT string_agg(concat_ws(' ', $fact_cols), ';' ORDER BY $fact_cols) FROM finx.facts WHERE job_id = $job{a}"),
+	'mallory\'s reused job shows her the facts of alice\'s document');
+($ret, $out, $err) = as_role('mallory', "SELECT finx_document_json((SELECT document_id FROM finx.jobs WHERE id = $job{m}))");
+my $json = $out;
+my $m = $job{m};
+like($json, qr/"job": \{[^{}]*"id": $m[,}]/, 'finx_document_json shows her job');
+like($json, qr/"provenance": \{[^{}]*"job_id": $m[,}]/, '... as the job the results are of');
+like($json, qr/"reused_from": null/, '... reused from no job she cannot see');
+my %alice = map { $_ => 1 } @job{qw(a as aa)};
+my $ids = out_as('mallory', "SELECT string_agg(concat_ws(',', id, reused_from), ',') FROM finx.jobs")
+  . ',' . out_as('mallory', "SELECT coalesce(string_agg(DISTINCT job_id::text, ','), '') FROM finx.statements")
+  . ',' . out_as('mallory', "SELECT coalesce(string_agg(DISTINCT job_id::text, ','), '') FROM finx.facts");
+is(join(',', grep { $alice{$_} } split /,/, $ids), '', 'no id of alice\'s jobs in her finx.jobs, finx.statements, finx.facts');
+my $blob = out_as('mallory', q{SELECT concat_ws(E'\n',
+	(SELECT string_agg(row_to_json(j)::text, E'\n') FROM finx.jobs j),
+	(SELECT string_agg(row_to_json(s)::text, E'\n') FROM finx.statements s),
+	(SELECT string_agg(row_to_json(p)::text, E'\n') FROM finx.statement_periods p),
+	(SELECT string_agg(row_to_json(l)::text, E'\n') FROM finx.line_items l),
+	(SELECT string_agg(row_to_json(f)::text, E'\n') FROM finx.facts f),
+	(SELECT string_agg(row_to_json(r)::text, E'\n') FROM finx.requests r),
+	(SELECT string_agg(row_to_json(p)::text, E'\n') FROM finx.progress p))})
+  . "\n" . ($json =~ s/"document": \{[^{}]*\}//r);
+unlike($blob, qr/alice-secret|alice-again/, 'no file name of alice\'s in anything mallory reads');
+my @times = split /\n/, $node->safe_psql('postgres',
+	"SELECT to_char(t, 'SS.US') FROM finx.jobs, LATERAL (VALUES (created_at), (started_at), (finished_at)) v(t) "
+	  . "WHERE id IN ($job{a}, $job{as}, $job{aa}) AND t IS NOT NULL");
+my @seen = grep { index($blob, $_) >= 0 } @times;
+is("@seen", '', 'no timestamp of alice\'s jobs in anything mallory reads');
+{
+	local $TODO = 'a document is one row per content: its file_name and created_at are its first submitter\'s';
+	($ret, $out, $err) = as_role('mallory', "SELECT row_to_json(d) FROM finx.documents d");
+	unlike($out, qr/alice-secret/, 'no file name of alice\'s in finx.documents');
+}
+
+# A job of alice's that runs (held at pdftotext by a gate file): its live
+# counters and progress are hers; to mallory, it does not exist.
+my $gate = "$root/gate";
+my $gated = "$root/gated-pdftotext";
+PostgreSQL::Test::Utils::append_to_file($gated,
+	"#!/bin/sh\nwhile [ ! -e '$gate' ]; do sleep 0.1; done\nexec pdftotext \"\$@\"\n");
+chmod 0755, $gated;
+$node->safe_psql('postgres', "ALTER SYSTEM SET finextract.pdftotext_path = '$gated'; SELECT pg_reload_conf()");
+$node->poll_query_until('postgres', "SELECT current_setting('finextract.pdftotext_path') = '$gated'")
+  or die 'pdftotext_path not set';
+($ret, $out, $err) = as_role('alice',
+	"SELECT finx_submit_bytes(" . bytea_lit(fixture_variant('two_page.pdf', 'alice-live')) . ", 'alice-live.pdf', '$opts')");
+$job{live} = $out;
+$node->poll_query_until('postgres', "SELECT count(*) = 1 FROM finx_job_live() WHERE job_id = $job{live}")
+  or die 'the job was not seen running';
+is(out_as('alice', "SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live}"), '1',
+	'alice sees her running job in finx_job_live()');
+is(out_as('alice', "SELECT count(*) FROM finx.progress WHERE job_id = $job{live} AND state = 'running'"), '1',
+	'... and in finx.progress');
+is(out_as('mallory', "SELECT count(*) FROM finx_job_live()"), '0', 'mallory sees no live counters of alice\'s');
+is(out_as('mallory', "SELECT count(*) FROM finx.progress"), '0', '... nor her progress');
+is(out_as('bob', "SELECT count(*) FROM finx_job_live()"), '0', '... nor does bob');
+
+# finx_wait, finx_cancel and finx_retry on alice's jobs answer mallory as
+# for a job that does not exist (the id aside, the very same error).
+my $missing = 999999;
+for my $call ([ 'finx_wait', "'1 s'" ], [ 'finx_cancel', undef ], [ 'finx_retry', undef ])
+{
+	my ($fn, $arg) = @$call;
+	my $args = sub { join(', ', $_[0], defined $arg ? $arg : ()) };
+	my (undef, undef, $want) = as_role('mallory', "SELECT $fn(" . $args->($missing) . ")");
+	$want =~ s/\b$missing\b/N/g;
+	like($want, qr/ERROR:  42704: job N does not exist/, "$fn on a missing job: 42704");
+	for my $k (qw(live a))
+	{
+		my (undef, undef, $got) = as_role('mallory', "SELECT $fn(" . $args->($job{$k}) . ")");
+		$got =~ s/\b$job{$k}\b/N/g;
+		is($got, $want, "$fn on alice's " . ($k eq 'live' ? 'running' : 'finished') . " job: the same error as on a missing one");
+	}
+}
+is($node->safe_psql('postgres', "SELECT state FROM finx.jobs WHERE id = $job{live}"), 'running',
+	'alice\'s running job was not cancelled');
+
+# Single-tenant: finx_enable_rls(false) lets every finx_user member see
+# every job again (acting on another role's job stays refused).
+($ret, $out, $err) = as_role('alice', 'SELECT finx_enable_rls(false)');
+like($err, qr/42501|permission denied/, 'a non-superuser may not turn isolation off');
+$node->safe_psql('postgres', 'SELECT finx_enable_rls(false)');
+is(out_as('mallory', "SELECT count(*) FROM finx.jobs"), $node->safe_psql('postgres', 'SELECT count(*) FROM finx.jobs'),
+	'with isolation off, mallory sees every job');
+is(out_as('mallory', "SELECT count(*) FROM finx.facts"), $node->safe_psql('postgres', 'SELECT count(*) FROM finx.facts'),
+	'... every fact');
+is(out_as('mallory', "SELECT count(*) FROM finx.documents"), $node->safe_psql('postgres', 'SELECT count(*) FROM finx.documents'),
+	'... every document');
+is(out_as('mallory', "SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live}"), '1',
+	'... alice\'s live counters');
+is(out_as('mallory', "SELECT count(*) FROM finx.progress WHERE job_id = $job{live}"), '1',
+	'... and her progress');
+($ret, $out, $err) = as_role('mallory', "SELECT finx_cancel($job{live})");
+like($err, qr/42501: permission denied for job $job{live}/, '... but may not cancel her job');
+$node->safe_psql('postgres', 'SELECT finx_enable_rls(true)');
+is(out_as('mallory', "SELECT count(*) FROM finx_job_live()"), '0', 'with isolation on again, mallory sees no live counters');
+PostgreSQL::Test::Utils::append_to_file($gate, '');
+is(out_as('alice', "SELECT finx_wait($job{live}, '2 min')"), 'succeeded', 'alice\'s held job finishes');
+$node->safe_psql('postgres', 'ALTER SYSTEM RESET finextract.pdftotext_path; SELECT pg_reload_conf()');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM finx.jobs') > 4 ? 'all' : 'few', 'all',
 	'a superuser still sees every job');
 
