@@ -663,7 +663,7 @@ END
 $$;
 COMMENT ON FUNCTION finx.map_job(bigint) IS 'Maps the statements a job produced to concepts, and sets its document''s company, report type and fiscal year end and its periods'' fiscal years';
 
--- After a job succeeds with its own results, map them.  A failure here
+-- When a job succeeds with its own results, map them.  A failure here
 -- never fails the job: it becomes a warning in the server log.
 CREATE FUNCTION finx.job_succeeded()
 RETURNS trigger
@@ -679,7 +679,10 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER jobs_map_concepts AFTER UPDATE OF state ON finx.jobs
+-- Deferred to the end of the transaction: the worker marks the job succeeded
+-- first (its fence) and then stores the statements and the text cache.
+CREATE CONSTRAINT TRIGGER jobs_map_concepts AFTER UPDATE OF state ON finx.jobs
+	DEFERRABLE INITIALLY DEFERRED
 	FOR EACH ROW WHEN (NEW.state = 'succeeded' AND OLD.state IS DISTINCT FROM 'succeeded'
 					   AND NEW.reused_from IS NULL)
 	EXECUTE FUNCTION finx.job_succeeded();

@@ -324,6 +324,7 @@ job_state(int64 job_id, Oid *owner, bool *mine_uncommitted)
 	xmin = (TransactionId) strtoul(SPI_getvalue(SPI_tuptable->vals[0],
 												SPI_tuptable->tupdesc, 3), NULL, 10);
 	*mine_uncommitted = TransactionIdIsCurrentTransactionId(xmin);
+	SPI_freetuptable(SPI_tuptable);	/* finx_wait calls this once a second */
 	return state;
 }
 
@@ -375,6 +376,7 @@ finx_wait(PG_FUNCTION_ARGS)
 	char	   *state;
 	Oid			owner;
 	bool		uncommitted;
+	text	   *result;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -412,9 +414,12 @@ finx_wait(PG_FUNCTION_ARGS)
 	}
 	if (finx_shared)
 		ConditionVariableCancelSleep();
-	state = pstrdup(state);
+	/* the caller's context: SPI_finish frees everything SPI allocated */
+	result = (text *) SPI_palloc(VARHDRSZ + strlen(state));
+	SET_VARSIZE(result, VARHDRSZ + strlen(state));
+	memcpy(VARDATA(result), state, strlen(state));
 	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(state));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* Run an UPDATE on one job that returns a row when it changed something. */
