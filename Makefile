@@ -11,6 +11,7 @@ OBJS = \
 	src/worker.o \
 	src/loop.o \
 	src/child.o \
+	src/sandbox.o \
 	src/pipeline.o \
 	src/progress.o \
 	src/store.o \
