@@ -14,6 +14,7 @@ OBJS = \
 	src/worker.o \
 	src/loop.o \
 	src/child.o \
+	src/sandbox.o \
 	src/pipeline.o \
 	src/progress.o \
 	src/visibility.o \

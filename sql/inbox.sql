@@ -34,6 +34,9 @@ SELECT name, size, sha256 IS NOT NULL AS hashed, job_id IS NOT NULL AS has_job, 
 SELECT finx_submit_dir('/tmp/finx_regress_inbox') AS new_jobs;
 -- the same directory spelled differently is the same inbox
 SELECT finx_submit_dir('/tmp/finx_regress_inbox/sub/..//') AS new_jobs;
+-- a dot file never matches, not even a pattern that names it
+SELECT finx_submit_dir('/tmp/finx_regress_inbox', '.*') AS new_jobs;
+SELECT finx_submit_dir('/tmp/finx_regress_inbox', '.hidden.pdf') AS new_jobs;
 
 -- a changed bad file is read again; a touched file is hashed again but its
 -- content was queued already; a removed file is forgotten

@@ -7,8 +7,10 @@
  * This file owns every child process of the worker.  Children are forked
  * (not spawned through a shell), put in their own process group, given
  * resource limits and PR_SET_PDEATHSIG so that none outlives the worker,
- * and killed as a group at their time limit or output cap.  SIGCHLD only
- * sets the latch; fx_child_reap() collects exits from the main loop.
+ * and killed as a group at their time limit or output cap.  Each runs in a
+ * sandbox (sandbox.c: minimal environment, private directory, no new
+ * privileges, a system call filter).  SIGCHLD only sets the latch;
+ * fx_child_reap() collects exits from the main loop.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +30,7 @@
 
 #include "child.h"
 #include "finextract.h"
+#include "sandbox.h"
 
 #define STDERR_KEEP 4096
 #define READ_CHUNK 65536
@@ -36,6 +39,8 @@ struct FxChild
 {
 	dlist_node	node;			/* in queued or running list */
 	char	  **argv;
+	bool		may_exec;		/* FX_CHILD_MAY_EXEC: a shell pipeline */
+	FxSandbox	sb;				/* prepared at spawn, released at the end */
 	int			timeout_ms;
 	size_t		out_cap;
 	FxChildDone done;
@@ -102,7 +107,7 @@ FxChild *
 fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 			 FxChildDone done, void *arg)
 {
-	return fx_child_run_for(0, argv, timeout_ms, out_cap, done, arg);
+	return fx_child_run_for(0, 0, argv, timeout_ms, out_cap, done, arg);
 }
 
 /*
@@ -111,8 +116,8 @@ fx_child_run(char **argv, int timeout_ms, size_t out_cap,
  * pages never starve another job's single child.
  */
 FxChild *
-fx_child_run_for(int64 owner, char **argv, int timeout_ms, size_t out_cap,
-				 FxChildDone done, void *arg)
+fx_child_run_for(int64 owner, int flags, char **argv, int timeout_ms,
+				 size_t out_cap, FxChildDone done, void *arg)
 {
 	MemoryContext old = MemoryContextSwitchTo(child_cxt);
 	FxChild    *c = palloc0(sizeof(FxChild));
@@ -124,6 +129,7 @@ fx_child_run_for(int64 owner, char **argv, int timeout_ms, size_t out_cap,
 	for (int i = 0; i < n; i++)
 		c->argv[i] = pstrdup(argv[i]);
 	MemoryContextSwitchTo(old);
+	c->may_exec = (flags & FX_CHILD_MAY_EXEC) != 0;
 	c->timeout_ms = timeout_ms;
 	c->out_cap = out_cap;
 	c->done = done;
@@ -159,7 +165,10 @@ close_other_fds(int keep)
 	}
 }
 
-/* In the forked child: reset signals, wire descriptors, set limits, exec. */
+/*
+ * In the forked child: reset signals, wire descriptors, set limits, enter
+ * the sandbox, exec.
+ */
 static void
 exec_in_child(FxChild *c, int devnull, int out_w, int err_w, int status_w)
 {
@@ -186,9 +195,13 @@ exec_in_child(FxChild *c, int devnull, int out_w, int err_w, int status_w)
 	rl.rlim_cur = rl.rlim_max = (rlim_t) 256 * 1024 * 1024;
 	(void) setrlimit(RLIMIT_FSIZE, &rl);
 	close_other_fds(status_w);
-	execvp(c->argv[0], c->argv);
+	e = fx_sandbox_enter(&c->sb);
+	if (e != 0)
+		goto report;
+	execve(c->sb.exec_path, c->argv, c->sb.envp);
 fail:
 	e = errno;
+report:
 	(void) !write(status_w, &e, sizeof(e));
 	_exit(127);
 }
@@ -222,8 +235,12 @@ spawn(FxChild *c)
 	int			devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int			e = 0;
 	ssize_t		r;
+	MemoryContext old = MemoryContextSwitchTo(child_cxt);
+	bool		prepared = fx_sandbox_prepare(&c->sb, c->argv[0], c->may_exec);
 
-	if (devnull < 0 || !make_pipe(out) || !make_pipe(err) || pipe2(st, O_CLOEXEC) < 0)
+	MemoryContextSwitchTo(old);
+	if (!prepared || devnull < 0 || !make_pipe(out) || !make_pipe(err) ||
+		pipe2(st, O_CLOEXEC) < 0)
 	{
 		c->res.spawn_failed = true;
 		c->res.spawn_errno = errno;
@@ -437,6 +454,7 @@ release(FxChild *c)
 	for (int i = 0; c->argv[i]; i++)
 		pfree(c->argv[i]);
 	pfree(c->argv);
+	fx_sandbox_release(&c->sb);
 	pfree(c);
 }
 

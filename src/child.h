@@ -36,11 +36,15 @@ typedef struct FxChildResult
 
 typedef void (*FxChildDone) (FxChildResult *res, void *arg);
 
+/* flags of fx_child_run_for */
+#define FX_CHILD_MAY_EXEC 0x01	/* a shell pipeline: may run other programs */
+
 extern void fx_child_init(FxLoop *loop);
 extern FxChild *fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 							 FxChildDone done, void *arg);
-extern FxChild *fx_child_run_for(int64 owner, char **argv, int timeout_ms,
-								 size_t out_cap, FxChildDone done, void *arg);
+extern FxChild *fx_child_run_for(int64 owner, int flags, char **argv,
+								 int timeout_ms, size_t out_cap,
+								 FxChildDone done, void *arg);
 extern void fx_child_cancel(FxChild *child);
 extern void fx_child_reap(void);
 extern void fx_child_kill_all(void);

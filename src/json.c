@@ -92,6 +92,40 @@ set_err(char **err, const char *fmt,...)
 	*err = strdup(buf);
 }
 
+#define MAX_FIELD_WARNINGS 20
+
+#if defined(__GNUC__) || defined(__clang__)
+static bool add_warning(fx_result *res, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+#endif
+
+/*
+ * Note on res a field of the answer that broke its constraint and was
+ * stored as unknown (at most MAX_FIELD_WARNINGS; false when out of memory).
+ */
+static bool
+add_warning(fx_result *res, const char *fmt,...)
+{
+	va_list		ap;
+	char		buf[512];
+	char	  **w;
+
+	if (res->nwarnings >= MAX_FIELD_WARNINGS)
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	blank_controls(buf);
+	w = realloc(res->warnings, sizeof(char *) * (res->nwarnings + 1));
+	if (w == NULL)
+		return false;
+	res->warnings = w;
+	if ((w[res->nwarnings] = strdup(buf)) == NULL)
+		return false;
+	res->nwarnings++;
+	return true;
+}
+
 /* length of s cut to at most max bytes, not inside a UTF-8 sequence */
 static size_t
 utf8_cut(const char *s, size_t n, size_t max)
@@ -720,11 +754,16 @@ type_field(json_object *v, const char *path, fx_stmt_type *t, char **err)
 	return set_err(err, "%s: \"%.40s\" is not a statement type", path, s), false;
 }
 
-/* currency: three letters, upper-cased; anything else (or null) is "" */
+/*
+ * currency: three letters, upper-cased (an ISO 4217 code); null is "";
+ * anything else is "" too, with a warning on res
+ */
 static bool
-currency_field(json_object *v, const char *path, char *out, char **err)
+currency_field(json_object *v, const char *path, char *out, fx_result *res,
+			   char **err)
 {
 	char	   *s = NULL;
+	bool		ok = true;
 
 	out[0] = '\0';
 	if (!text_field(v, true, path, &s, err))
@@ -733,8 +772,11 @@ currency_field(json_object *v, const char *path, char *out, char **err)
 		isalpha((unsigned char) s[1]) && isalpha((unsigned char) s[2]))
 		for (int i = 0; i < 4; i++)
 			out[i] = (char) toupper((unsigned char) s[i]);
+	else if (s)
+		ok = add_warning(res, "%s: \"%.*s\" is not an ISO 4217 currency code; stored as unknown",
+						 path, (int) utf8_cut(s, strlen(s), 40), s);
 	free(s);
-	return true;
+	return ok;
 }
 
 /* unit_scale: a positive number or null */
@@ -753,7 +795,8 @@ scale_field(json_object *v, const char *path, char **out, char **err)
 
 /* one period {label, end_date, months} */
 static bool
-convert_period(json_object *o, fx_period *p, const char *path, char **err)
+convert_period(json_object *o, fx_period *p, const char *path, fx_result *res,
+			   char **err)
 {
 	char		sub[PATH_LEN];
 	char	   *date = NULL;
@@ -769,9 +812,16 @@ convert_period(json_object *o, fx_period *p, const char *path, char **err)
 		return false;
 	if (date && !parse_date(date, &p->end_year, &p->end_month, &p->end_day))
 	{
-		set_err(err, "%s: \"%.40s\" is not a date YYYY-MM-DD", sub, date);
-		free(date);
-		return false;
+		/* keep the statement: this column's end is unknown */
+		bool		ok = add_warning(res, "%s: \"%.*s\" is not a date YYYY-MM-DD; stored as unknown",
+									 sub, (int) utf8_cut(date, strlen(date), 40), date);
+
+		p->end_year = p->end_month = p->end_day = 0;
+		if (!ok)
+		{
+			free(date);
+			return false;
+		}
 	}
 	free(date);
 	snprintf(sub, sizeof(sub), "%.96s.months", path);
@@ -835,7 +885,7 @@ convert_item(json_object *o, fx_item *it, int nperiods, int row,
 /* the periods array of a statement into st */
 static bool
 convert_periods(json_object *arr, fx_statement *st, const char *path,
-				char **err)
+				fx_result *res, char **err)
 {
 	char		sub[PATH_LEN];
 	int			n;
@@ -852,7 +902,7 @@ convert_periods(json_object *arr, fx_statement *st, const char *path,
 	{
 		snprintf(sub, sizeof(sub), "%.96s[%d]", path, j);
 		if (!convert_period(json_object_array_get_idx(arr, j), &st->periods[j],
-							sub, err))
+							sub, res, err))
 			return false;
 	}
 	return true;
@@ -888,7 +938,8 @@ convert_items(json_object *arr, fx_statement *st, const char *path,
 
 /* one statement object into st (zeroed; freed by the caller on failure) */
 static bool
-convert_statement(json_object *o, fx_statement *st, int si, char **err)
+convert_statement(json_object *o, fx_statement *st, int si, fx_result *res,
+				  char **err)
 {
 	char		path[PATH_LEN];
 	char		sub[PATH_LEN];
@@ -906,10 +957,10 @@ convert_statement(json_object *o, fx_statement *st, int si, char **err)
 	if (!scale_field(member(o, "unit_scale"), sub, &st->unit_scale, err))
 		return false;
 	snprintf(sub, sizeof(sub), "%.96s.currency", path);
-	if (!currency_field(member(o, "currency"), sub, st->currency, err))
+	if (!currency_field(member(o, "currency"), sub, st->currency, res, err))
 		return false;
 	snprintf(sub, sizeof(sub), "%.96s.periods", path);
-	if (!convert_periods(member(o, "periods"), st, sub, err))
+	if (!convert_periods(member(o, "periods"), st, sub, res, err))
 		return false;
 	snprintf(sub, sizeof(sub), "%.96s.items", path);
 	return convert_items(member(o, "items"), st, sub, err);
@@ -939,7 +990,7 @@ convert_content(json_object *doc, int first_page, int last_page, char **err)
 		res->nstatements = i + 1;
 		st->first_page = first_page;
 		st->last_page = last_page;
-		if (!convert_statement(json_object_array_get_idx(arr, i), st, i, err))
+		if (!convert_statement(json_object_array_get_idx(arr, i), st, i, res, err))
 			return fx_result_free(res), NULL;
 	}
 	return res;

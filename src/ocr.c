@@ -11,7 +11,9 @@
  * per job (child.c), so one big scan never starves another job.  The text
  * is layout-preserving (--psm 6, preserve_interword_spaces=1), which is what
  * the statement parser reads.  With each page's text comes a summary of
- * tesseract's word confidences, read by ocr_conf.c.
+ * tesseract's word confidences, read by ocr_conf.c.  The image and
+ * tesseract's files go to the child's private directory (its cwd, see
+ * sandbox.c); the shell must run several programs, so the child may exec.
  *
  *-------------------------------------------------------------------------
  */
@@ -140,11 +142,12 @@ start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
 	argv[7] = (char *) pdf_path;
 	argv[8] = finx_tesseract_path;
 	argv[9] = finx_ocr_languages;
-	argv[10] = psprintf("%s.p%d", pdf_path, page);
+	argv[10] = psprintf("p%d", page);	/* in the child's private cwd */
 	argv[11] = NULL;
 	b->pages[i].batch = b;
 	b->pages[i].index = i;
-	b->pages[i].child = fx_child_run_for(owner, argv, finx_local_timeout_ms,
+	b->pages[i].child = fx_child_run_for(owner, FX_CHILD_MAY_EXEC, argv,
+										 finx_local_timeout_ms,
 										 (size_t) finx_text_cap_kb * 1024,
 										 page_done, &b->pages[i]);
 }

@@ -78,6 +78,9 @@ fx_result_free(fx_result *res)
 	free(res->statements);
 	free(res->no_text_pages);
 	free(res->error);
+	for (int i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
 	free(res);
 }
 

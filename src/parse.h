@@ -100,6 +100,8 @@ typedef struct fx_result
 	int			n_no_text;		/* pages without a usable text layer */
 	int		   *no_text_pages;	/* their 1-based numbers */
 	char	   *error;			/* NULL, or why nothing could be parsed */
+	int			nwarnings;		/* fields dropped from an LLM's answer */
+	char	  **warnings;
 } fx_result;
 
 typedef struct fx_parse_opts

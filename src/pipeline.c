@@ -30,6 +30,7 @@
 #include "finextract.h"
 #include "pipeline.h"
 #include "pipeline_int.h"
+#include "sandbox.h"
 
 #define TEXT_ENGINE "pdftotext"
 
@@ -47,6 +48,7 @@ fx_pipeline_init(FxLoop *loop, const char *tmpdir)
 {
 	pipe_loop = loop;
 	pipe_tmpdir = MemoryContextStrdup(TopMemoryContext, tmpdir);
+	fx_sandbox_init(tmpdir);
 }
 
 int
@@ -414,6 +416,34 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 	job->ocr = fx_ocr_start(job->claim.id, job->pdf_path, todo, n, ocr_done, job);
 }
 
+/* The job's page ranges as the user wrote them (normalised): "2-3,9-". */
+static char *
+ranges_text(const fx_page_ranges *r)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < r->n; i++)
+	{
+		appendStringInfo(&buf, "%s%d", i ? "," : "", r->lo[i]);
+		if (r->hi[i] == FX_PAGE_OPEN_END)
+			appendStringInfoChar(&buf, '-');
+		else if (r->hi[i] != r->lo[i])
+			appendStringInfo(&buf, "-%d", r->hi[i]);
+	}
+	return buf.data;
+}
+
+/* Does the "pages" option name at least one page of the document? */
+static bool
+range_meets_document(const FxJob *job)
+{
+	for (int i = 0; i < job->npages; i++)
+		if (fx_page_in_ranges(&job->opts.pages, i + 1))
+			return true;
+	return false;
+}
+
 /* The text layer is known: OCR what has none, then structure. */
 static void
 have_text(FxJob *job)
@@ -430,6 +460,13 @@ have_text(FxJob *job)
 	{
 		fx_job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
 							   job->npages, finx_max_pages), false);
+		return;
+	}
+	if (!range_meets_document(job))
+	{
+		fx_job_fail(job, psprintf("page range \"%s\" is outside the document (%d page%s)",
+								  ranges_text(&job->opts.pages), job->npages,
+								  job->npages == 1 ? "" : "s"), false);
 		return;
 	}
 	job->texts.npages = job->npages;
@@ -652,7 +689,7 @@ start_chunk(FxJob *job)
 	}
 	argv[n] = NULL;
 	job->chunks_running++;
-	ch->child = fx_child_run_for(job->claim.id, argv, finx_local_timeout_ms,
+	ch->child = fx_child_run_for(job->claim.id, 0, argv, finx_local_timeout_ms,
 								 (size_t) finx_text_cap_kb * 1024, text_done, ch);
 }
 

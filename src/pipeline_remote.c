@@ -171,6 +171,11 @@ chat_done(void *arg, fx_result *res, const char *error, bool retryable)
 								  t->first_page, t->last_page, error), retryable);
 	else
 	{
+		/* fields that broke a constraint were dropped: say which */
+		for (int i = 0; i < res->nwarnings; i++)
+			job->warnings = lappend(job->warnings,
+									psprintf("statement %d (pages %d-%d): %s", t->seq,
+											 t->first_page, t->last_page, res->warnings[i]));
 		t->res = res;
 		maybe_finish(job);
 	}

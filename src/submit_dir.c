@@ -15,8 +15,8 @@
  * a bad file is skipped with a WARNING carrying its own SQLSTATE, and is
  * remembered by size and mtime so that it is not read again every minute.
  * Only the directory itself is listed (no recursion); dot files are never
- * matched (fnmatch with FNM_PERIOD), so "copy to .name, then rename" gives
- * atomic delivery.  Calls on the same directory are serialised with a
+ * matched, whatever the pattern (even ".*"), so "copy to .name, then
+ * rename" gives atomic delivery.  Calls on the same directory are serialised with a
  * transaction-level advisory lock.  All SQL is parameterised.
  *
  *-------------------------------------------------------------------------
@@ -138,6 +138,13 @@ file_cmp(const void *a, const void *b)
 	return strcmp(((const InboxFile *) a)->name, ((const InboxFile *) b)->name);
 }
 
+/* Does a file name match the pattern?  A dot file never does. */
+static bool
+name_matches(const char *pattern, const char *name)
+{
+	return name[0] != '.' && fnmatch(pattern, name, FNM_PERIOD) == 0;
+}
+
 /* The regular files of dir whose names match pattern, sorted by name. */
 static InboxFile *
 list_dir(const char *dir, const char *pattern, int *nfiles)
@@ -154,7 +161,7 @@ list_dir(const char *dir, const char *pattern, int *nfiles)
 		char	   *path;
 
 		CHECK_FOR_INTERRUPTS();
-		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
+		if (!name_matches(pattern, de->d_name))
 			continue;
 		if (!pg_verifymbstr(de->d_name, strlen(de->d_name), true))
 		{
@@ -426,7 +433,7 @@ merge_listing(const char *dir, const char *pattern, Jsonb *options,
 		CHECK_FOR_INTERRUPTS();
 		if (c > 0)
 		{
-			if (fnmatch(pattern, known[k].name, FNM_PERIOD) == 0)
+			if (name_matches(pattern, known[k].name))
 				gone = lappend(gone, known[k].name);
 			k++;
 			continue;

@@ -465,9 +465,35 @@ structured_content(ChatRequest *r, char *err, size_t errlen)
 	return content;
 }
 
+/*
+ * Knob chat_odd_fields: every statement's currency becomes "dollars" and
+ * its first period's end_date "31/12/2023" (schema-valid types, broken
+ * patterns: an answer a lenient server would pass on).
+ */
+static void
+make_fields_odd(json_object *content)
+{
+	json_object *arr;
+
+	if (!json_object_object_get_ex(content, "statements", &arr) ||
+		!json_object_is_type(arr, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+	{
+		json_object *st = json_object_array_get_idx(arr, i);
+		json_object *periods;
+
+		json_object_object_add(st, "currency", json_object_new_string("dollars"));
+		if (json_object_object_get_ex(st, "periods", &periods) &&
+			json_object_array_length(periods) > 0)
+			json_object_object_add(json_object_array_get_idx(periods, 0), "end_date",
+								   json_object_new_string("31/12/2023"));
+	}
+}
+
 /* the assistant's content string (malloc'd), or NULL after answering 500 */
 static char *
-build_content(Call *call, ChatRequest *r)
+build_content(Call *call, ChatRequest *r, const Knobs *k)
 {
 	json_object *obj;
 	char		err[600], msg[700];
@@ -484,6 +510,8 @@ build_content(Call *call, ChatRequest *r)
 	}
 	if (call->fault == F_BAD_CONTENT)
 		gen_violate(obj);
+	if (k->chat_odd_fields)
+		make_fields_odd(obj);
 	s = xstrdup(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 	return s;
@@ -716,7 +744,7 @@ static void
 accept_call(Call *call, ChatRequest *r, const Knobs *k, KeyState *ks)
 {
 	ChatWork   *w;
-	char	   *content = build_content(call, r);
+	char	   *content = build_content(call, r, k);
 	int			completion;
 
 	if (content == NULL)

@@ -64,6 +64,7 @@ static const KnobDef knob_defs[] = {
 	KD(chat_tpm, K_INT, 0, 1e9, "tokens per minute per key (0 = unlimited)"),
 	KD(chat_ratelimit_headers, K_BOOL, 0, 1, "send x-ratelimit-* headers"),
 	KD(chat_insufficient_quota, K_BOOL, 0, 1, "answer every chat call 429 insufficient_quota"),
+	KD(chat_odd_fields, K_BOOL, 0, 1, "answer end_date \"31/12/2023\" and currency \"dollars\" (pattern violations)"),
 	KD(compat_vllm_errors, K_BOOL, 0, 1, "chat errors as old vLLM's {\"object\":\"error\",...}"),
 	KD(compat_llamacpp_errors, K_BOOL, 0, 1, "chat errors as llama-server's {\"error\":{\"code\":N,...}}"),
 };

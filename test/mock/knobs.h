@@ -58,6 +58,7 @@ typedef struct Knobs
 	int			chat_tpm;		/* tokens per minute per key; 0 = none */
 	bool		chat_ratelimit_headers; /* send x-ratelimit-* */
 	bool		chat_insufficient_quota;	/* every call: 429 insufficient_quota */
+	bool		chat_odd_fields;	/* bad end_date and currency in answers */
 
 	/* compatibility */
 	bool		compat_vllm_errors; /* chat errors in old vLLM's top-level shape */

@@ -250,6 +250,28 @@ like($node->safe_psql('postgres', "SELECT state || ': ' || last_error FROM finx.
 is(route_count('chat/completions'), 1, 'insufficient_quota is never retried');
 mock_config($mock, { chat_insufficient_quota => JSON::PP::false });
 
+# An answer of the right types whose end_date is not a date and whose
+# currency is not an ISO 4217 code keeps its statements: those fields are
+# stored as unknown (NULL), and the job says so in its warnings.
+mock_config($mock, { chat_odd_fields => JSON::PP::true });
+my ($ido, $sto) = submit_wait($node, fixture_variant('two_page.pdf', 'oddfields'),
+	'{"structurer": "llm", "max_attempts": 1}');
+is($sto, 'succeeded', 'an answer with an odd end_date and currency still succeeds')
+  or diag($node->safe_psql('postgres', "SELECT last_error FROM finx.jobs WHERE id = $ido"));
+cmp_ok($node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_id = $ido"),
+	'>', 0, 'odd fields: the statements are stored');
+is($node->safe_psql('postgres',
+		"SELECT count(*) FROM finx.statements WHERE job_id = $ido AND currency IS NOT NULL"),
+	'0', 'odd fields: the currency is NULL');
+is($node->safe_psql('postgres',
+		"SELECT bool_and(p.period_end IS NULL) FROM finx.statements s JOIN finx.statement_periods p ON p.statement_id = s.id "
+		  . "WHERE s.job_id = $ido AND p.col = 1"),
+	't', 'odd fields: the first period\'s end is NULL');
+my $ow = $node->safe_psql('postgres', "SELECT array_to_string(warnings, ' | ') FROM finx.jobs WHERE id = $ido");
+like($ow, qr/end_date: "31\/12\/2023" is not a date YYYY-MM-DD; stored as unknown/, 'odd fields: a warning names the date');
+like($ow, qr/currency: "dollars" is not an ISO 4217 currency code; stored as unknown/, 'odd fields: a warning names the currency');
+mock_config($mock, { chat_odd_fields => JSON::PP::false });
+
 # 6. API keys are invisible to other roles.
 $node->safe_psql('postgres', 'CREATE ROLE spy LOGIN IN ROLE finx_user, pg_read_all_stats');
 for my $key (qw(llm_api_key llmwhisperer_api_key))

@@ -1,6 +1,6 @@
 # Bad input catalogue: odd file names (spaces, quotes, newlines, shell
 # metacharacters, bytes that are not UTF-8), NUL bytes, special files, PDFs
-# with 0 pages or more than finextract.max_pages, a page-count bomb, a
+# with 0 pages or more than finextract.max_pages, a page range past the end, a page-count bomb, a
 # decompression bomb (the output cap finextract.text_cap holds), a memory
 # bomb (child_memory_limit holds), a symlink out of finextract.input_dirs,
 # options of the wrong type or unknown, absurd settings refused by the GUC
@@ -266,6 +266,14 @@ fails_with($big, qr/the document has 4 pages; finextract.max_pages allows 3/, 'm
 is($node->safe_psql('postgres', "SELECT attempt FROM finx.jobs WHERE id = $big"), '1', '... at the first attempt');
 $node->safe_psql('postgres', "ALTER SYSTEM RESET finextract.max_pages; SELECT pg_reload_conf()");
 $node->poll_query_until('postgres', "SELECT current_setting('finextract.max_pages') = '2000'") or die;
+
+# A page range that names no page of the document says so.
+my $far = submit(fixture_variant('us_10k.pdf', 'farpages'),
+	'{"pages": "1000000", "text_extractor": "local", "structurer": "local"}');
+fails_with($far, qr/^page range "1000000" is outside the document \(4 pages\)$/, 'a page range past the end');
+my $far2 = submit(fixture_variant('us_10k.pdf', 'farpages'),
+	'{"pages": "7-9,12-", "text_extractor": "local", "structurer": "local"}');
+fails_with($far2, qr/^page range "7-9,12-" is outside the document \(4 pages\)$/, 'page ranges past the end');
 
 system('python3', $bomb, 'pages', "$root/pagebomb.pdf", '2500') == 0 or die 'make_bomb pages';
 my $pb = submit("$root/pagebomb.pdf");

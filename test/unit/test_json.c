@@ -122,6 +122,7 @@ one_statement(const char *type, const char *scale, const char *currency,
 	return r;
 }
 
+#define P0 "[{\"label\":\"a\",\"end_date\":null,\"months\":null}]"
 #define P1 "[{\"label\":\"2023\",\"end_date\":\"2023-12-31\",\"months\":12}]"
 #define P2 "[{\"label\":\"2023\",\"end_date\":\"2023-12-31\",\"months\":null}," \
 	"{\"label\":\"2022\",\"end_date\":null,\"months\":null}]"
@@ -155,6 +156,30 @@ expect(int line, const char *what, const char *scale, const char *currency,
 		res = NULL;
 	}
 	return res;
+}
+
+/*
+ * A one-statement content with a field that breaks its constraint: the
+ * statement is kept, the field is unknown (currency "", no end date) and
+ * the result has one warning holding want.
+ */
+static void
+dropped(int line, const char *what, const char *currency, const char *periods,
+		const char *want)
+{
+	fx_result  *res = expect(line, what, "1", currency, periods, "[]", NULL);
+
+	if (res == NULL)
+		return;
+	check(res->nstatements == 1 && res->statements[0].currency[0] == '\0' &&
+		  res->statements[0].periods[0].end_year == 0 &&
+		  res->statements[0].periods[0].end_month == 0 &&
+		  res->statements[0].periods[0].end_day == 0,
+		  line, "%s: the field should be unknown", what);
+	check(res->nwarnings == 1 && has(res->warnings[0], want), line,
+		  "%s: expected one warning with \"%s\", got %d (%s)", what, want,
+		  res->nwarnings, res->nwarnings ? res->warnings[0] : "");
+	fx_result_free(res);
 }
 
 /* ---------- chat request ---------- */
@@ -486,12 +511,18 @@ test_schema_violations(void)
 		   "[{\"label\":\"a\",\"end_date\":null,\"months\":13}]", "[]", "out of range 1..12");
 	expect(__LINE__, "months string", "1", "null",
 		   "[{\"label\":\"a\",\"end_date\":null,\"months\":\"12\"}]", "[]", "months: expected a number");
-	expect(__LINE__, "bad date", "1", "null",
-		   "[{\"label\":\"a\",\"end_date\":\"2024-02-30\",\"months\":null}]", "[]", "is not a date");
-	expect(__LINE__, "slash date", "1", "null",
-		   "[{\"label\":\"a\",\"end_date\":\"2024/12/31\",\"months\":null}]", "[]", "is not a date");
-	expect(__LINE__, "not leap", "1", "null",
-		   "[{\"label\":\"a\",\"end_date\":\"2023-02-29\",\"months\":null}]", "[]", "is not a date");
+	dropped(__LINE__, "bad date", "null",
+			"[{\"label\":\"a\",\"end_date\":\"2024-02-30\",\"months\":null}]",
+			"end_date: \"2024-02-30\" is not a date YYYY-MM-DD; stored as unknown");
+	dropped(__LINE__, "slash date", "null",
+			"[{\"label\":\"a\",\"end_date\":\"2024/12/31\",\"months\":null}]",
+			"is not a date");
+	dropped(__LINE__, "not leap", "null",
+			"[{\"label\":\"a\",\"end_date\":\"2023-02-29\",\"months\":null}]",
+			"is not a date");
+	dropped(__LINE__, "currency word", "\"dollars\"", P0,
+			"currency: \"dollars\" is not an ISO 4217 currency code; stored as unknown");
+	dropped(__LINE__, "currency symbol", "\"$\"", P0, "is not an ISO 4217");
 	expect(__LINE__, "date number", "1", "null",
 		   "[{\"label\":\"a\",\"end_date\":20231231,\"months\":null}]", "[]", "end_date: expected a string or null");
 	expect(__LINE__, "period extra key", "1", "null",
