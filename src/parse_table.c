@@ -460,6 +460,41 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 		}
 		for (int k = cells[i].w0; k < cells[i].w1; k++)
 			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
+		if (!years && m < max)
+		{
+			/* "September 30, 2022 December 31, 2021": one cell per period */
+			char	   *t = cell_text(doc, ln, &cells[i]);
+			fx_pitem	it[FX_MAX_COLS];
+			int			ni = t ? fx_period_items(t, (int) strlen(t), it,
+												 FX_MAX_COLS) : 0;
+
+			if (ni >= 2 && ni <= FX_MAX_COLS && it[0].has_month)
+			{
+				int			pos = 0,
+							k = cells[i].w0;
+
+				for (int q = 0; q < ni && m < max; q++)
+				{
+					int			from = q == 0 ? 0 : it[q].off;
+					int			to = q + 1 < ni ? it[q + 1].off : 1 << 30;
+
+					out[m].w0 = -1;
+					for (; k < cells[i].w1 && pos < to; k++)
+					{
+						if (pos >= from && out[m].w0 < 0)
+							out[m].w0 = k, out[m].start = w[k].start;
+						out[m].w1 = k + 1;
+						out[m].end = w[k].end;
+						pos += w[k].len + 1;
+					}
+					if (out[m].w0 >= 0)
+						m++;
+				}
+				free(t);
+				continue;
+			}
+			free(t);
+		}
 		if (years && cells[i].w1 - cells[i].w0 > 1)
 		{
 			/* "2023 2022" with single blanks: one cell per year */
@@ -676,6 +711,10 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 			int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
 				xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
 
+			/* a span heading owns the columns up to halfway to the next */
+			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
+						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
+				continue;
 			if (d < bestd)
 				bestd = d, owner[j] = k;
 		}
@@ -808,8 +847,10 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		int			xs[FX_MAX_COLS * 2];
 		char	   *labels[FX_MAX_COLS * 2];
 
+		/* the period line's own cells sit where the headings above do */
 		for (int j = 0; j < npc; j++)
-			xs[j] = col_center(&bl->anch[j]);
+			xs[j] = bl->period_line >= 0 ? (pc[j].start + pc[j].end) / 2 :
+				col_center(&bl->anch[j]);
 		if (!column_headings(doc, hfrom, bl->period_line >= 0 ?
 							 bl->period_line : bl->body - 1, xs, npc, left,
 							 spacing, labels))
