@@ -117,9 +117,11 @@ after_ended(const char *s, int len, int *rest)
 }
 
 /*
- * The fiscal year end the cover names: the first "fiscal year ended
- * <date>" or "for the year ended <date>" of the first pages with a full
- * date.  Letters are compared without blanks ("Fis cal Year Ended").
+ * The fiscal year end the cover names: "fiscal year ended <date>" or "for
+ * the year ended <date>" with a full date on the same line, on the first
+ * pages.  Letters are compared without blanks ("Fis cal Year Ended").  Two
+ * such phrases naming different month-days (a compilation of several
+ * companies) leave it unknown.
  */
 void
 fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
@@ -134,7 +136,6 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 		const char *r;
 		int			rest;
 		fx_period	p;
-		char		buf[400];
 
 		if (ln->len < 16)
 			continue;
@@ -142,21 +143,22 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 		if (!is_cover_phrase(letters) ||
 			(r = after_ended(ln->s, ln->len, &rest)) == NULL)
 			continue;
-		/* the date may wrap to the next line */
-		snprintf(buf, sizeof(buf), "%.*s %.*s", rest > 180 ? 180 : rest, r,
-				 i + 1 < doc->nlines && doc->lines[i + 1].len < 180 ?
-				 doc->lines[i + 1].len : 0, doc->lines[i + 1 < doc->nlines ?
-														i + 1 : i].s);
 		memset(&p, 0, sizeof(p));
-		if (!fx_period_parse(buf, (int) strlen(buf), &p) ||
-			p.end_month == 0 || p.end_day == 0)
+		if (!fx_period_parse(r, rest, &p) || p.end_month == 0 ||
+			p.end_day == 0)
+			continue;
+		if (fye->year && (fye->month != p.end_month || fye->day != p.end_day))
+		{
+			memset(fye, 0, sizeof(*fye));
+			return;
+		}
+		if (fye->year)
 			continue;
 		fye->year = p.end_year;
 		fye->month = p.end_month;
 		fye->day = p.end_day;
 		fye->weeks = p.end_day < days_in(p.end_year, p.end_month) &&
 			!(p.end_month == 2 && p.end_day >= 28);
-		return;
 	}
 }
 

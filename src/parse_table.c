@@ -698,7 +698,7 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 	}
 	for (int j = 0; j < n; j++)
 	{
-		int			bestd = nv < n ? 3 * tol + 1 : tol + 1;
+		int			bestd;
 
 		owner[j] = -1;
 		if (nv == n)
@@ -715,8 +715,21 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
 						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
 				continue;
+			/* beside other cells, one narrower than a column heads one */
+			bestd = nv < n && (nv == 1 ||
+							   (over[k].end - over[k].start) * 6 >= tol * 10) ?
+				3 * tol + 1 : tol + 1;
+			if (owner[j] >= 0)
+			{
+				int			o = owner[j],
+							od = xs[j] < over[o].start ? over[o].start - xs[j] :
+					xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
+
+				if (od <= d)
+					continue;
+			}
 			if (d < bestd)
-				bestd = d, owner[j] = k;
+				owner[j] = k;
 		}
 	}
 	for (int k = 0; k < nv; k++)
