@@ -116,6 +116,18 @@ after_ended(const char *s, int len, int *rest)
 	return NULL;
 }
 
+/* does the text speak of a 52- or 53-week year? */
+static bool
+says_weeks(const char *s, int len)
+{
+	for (int i = 0; i + 7 <= len; i++)
+		if (s[i] == '5' && (s[i + 1] == '2' || s[i + 1] == '3') &&
+			(s[i + 2] == '-' || s[i + 2] == ' ') &&
+			strncasecmp(s + i + 3, "week", 4) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The fiscal year end the cover names: "fiscal year ended <date>" or "for
  * the year ended <date>" with a full date on the same line, on the first
@@ -127,6 +139,7 @@ void
 fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 {
 	int			last = doc->npages < COVER_PAGES ? doc->npages : COVER_PAGES;
+	bool		weeks = false;
 
 	memset(fye, 0, sizeof(*fye));
 	for (int i = 0; i < doc->page_start[last] && i < doc->nlines; i++)
@@ -139,6 +152,8 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 
 		if (ln->len < 16)
 			continue;
+		if (says_weeks(ln->s, ln->len))
+			weeks = true;
 		fx_letters_lower(ln->s, ln->len, letters, sizeof(letters));
 		if (!is_cover_phrase(letters) ||
 			(r = after_ended(ln->s, ln->len, &rest)) == NULL)
@@ -160,6 +175,8 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 		fye->weeks = p.end_day < days_in(p.end_year, p.end_month) &&
 			!(p.end_month == 2 && p.end_day >= 28);
 	}
+	if (weeks)
+		fye->weeks = true;
 }
 
 /* the statement's name, page and a column's heading, for warnings */
@@ -192,6 +209,17 @@ static int
 length_of(const fx_statement *st, const fx_period *p)
 {
 	return st->type == FX_BALANCE_SHEET ? 0 : p->months;
+}
+
+/* does a heading of the statement count weeks? */
+static bool
+statement_weeks(const fx_statement *st)
+{
+	for (int k = 0; k < st->nperiods; k++)
+		if (st->periods[k].label &&
+			says_weeks(st->periods[k].label, (int) strlen(st->periods[k].label)))
+			return true;
+	return false;
 }
 
 /* complete a column that prints only its year (or quarter); NULL or why not */
@@ -234,7 +262,7 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 	}
 	/* the fiscal year end: its day holds for every year unless 52/53 weeks */
 	if (fye->year && (instant || p->months == 12 || p->months == 0) &&
-		(!fye->weeks || p->end_year == fye->year))
+		((!fye->weeks && !statement_weeks(st)) || p->end_year == fye->year))
 	{
 		p->end_month = fye->month;
 		p->end_day = fye->weeks ? fye->day : days_in(p->end_year, fye->month);

@@ -392,8 +392,36 @@ test_column_periods(void)
 		"Receivables                            400            500\n"
 		"Total assets                         1,000          1,000\n"
 	};
+	static const char *const yearonly[] = {
+		"WIDGET CORP\nFor the fiscal year ended December 31, 2022\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                                          2022            2021\n"
+		"Revenue                                $  300          $  200\n"
+		"Costs                                     100             100\n"
+		"Operating profit                          200             100\n"
+	};
+	static const char *const weeks[] = {
+		"SHOP CORP\nFor the fiscal year ended January 28, 2023\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                                      Fiscal 2022     Fiscal 2021\n"
+		"Revenue                                $  300          $  200\n"
+		"Costs                                     100             100\n"
+		"Operating profit                          200             100\n"
+	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(yearonly, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok_str(end_of(st, 0), "2022-12-31", "year only: the cover gives month-day");
+	ok_str(end_of(st, 1), "2021-12-31", "year only: for every year");
+	fx_result_free(r);
+
+	r = parse_pages(weeks, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok_str(end_of(st, 1), "", "year only, 52/53-week year: no guessed day");
+	ok(r && r->nwarnings >= 1, "year only, 52/53-week year: warned", NULL);
+	fx_result_free(r);
 
 	r = parse_pages(stacked, 2);
 	st = stmt(r, FX_INCOME_STATEMENT);
