@@ -142,13 +142,13 @@ is_balance_label(const char *l)
 static bool
 row_periods(fx_statement *st)
 {
-	fx_period	next = {NULL, 0, 0, 0, 0};
-	fx_period	prev_bal = {NULL, 0, 0, 0, 0};
+	fx_period	next = {0};
+	fx_period	prev_bal = {0};
 
 	for (int i = st->nitems - 1; i >= 0; i--)
 	{
 		fx_item    *x = &st->items[i];
-		fx_period	p = {NULL, 0, 0, 0, 0};
+		fx_period	p = {0};
 
 		if (x->label && is_balance_label(x->label) &&
 			fx_period_parse(x->label, (int) strlen(x->label), &p) &&
@@ -205,6 +205,9 @@ static bool
 build_statements(const fx_doc *doc, const fx_span *spans, int n,
 				 fx_result *res)
 {
+	fx_fye		fye;
+
+	fx_find_fiscal_year_end(doc, &fye);
 	res->statements = calloc((size_t) (n > 0 ? n : 1), sizeof(fx_statement));
 	if (res->statements == NULL)
 		return false;
@@ -223,6 +226,7 @@ build_statements(const fx_doc *doc, const fx_span *spans, int n,
 			res->nstatements--;
 			continue;
 		}
+		fx_prove_periods(st, &fye, res);
 		fx_check_statement(st);
 	}
 	fill_currency(res);

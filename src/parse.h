@@ -40,6 +40,7 @@ typedef struct fx_period
 	int			end_month;		/* 1..12, 0 = unknown */
 	int			end_day;		/* 1..31, 0 = unknown */
 	int			months;			/* length; 0 = instant or unknown */
+	int			quarter;		/* "Q3 2023", "3Q23": 1..4; 0 = none */
 } fx_period;
 
 /* one row of a statement */
@@ -100,7 +101,9 @@ typedef struct fx_result
 	int			n_no_text;		/* pages without a usable text layer */
 	int		   *no_text_pages;	/* their 1-based numbers */
 	char	   *error;			/* NULL, or why nothing could be parsed */
-	int			nwarnings;		/* fields dropped from an LLM's answer */
+	int			nwarnings;		/* what was read but not trusted: a column
+								 * whose period is not proven, a field dropped
+								 * from an LLM's answer */
 	char	  **warnings;
 } fx_result;
 

@@ -158,6 +158,33 @@ extern bool fx_text_has_date(const char *s, int len);
 extern void fx_period_apply_hint(fx_period *p, const fx_period *hint,
 								 bool instant, int ncols);
 
+/* one period a heading lists: a date, a range or a bare year */
+typedef struct fx_pitem
+{
+	int			off;			/* byte extent in the heading */
+	int			end;
+	int			year_off;		/* where its year starts; -1 = none */
+	bool		has_month;		/* names a month (a date, not a year) */
+} fx_pitem;
+
+extern int	fx_period_items(const char *s, int len, fx_pitem *items, int max);
+extern bool fx_period_conflict(const char *s, int len);
+
+/* parse_proof.c: the document's fiscal year end and period proofs */
+typedef struct fx_fye
+{
+	int			year;			/* 0 = not found */
+	int			month;
+	int			day;
+	bool		weeks;			/* a 52/53-week year: the day varies */
+} fx_fye;
+
+extern void fx_warn(fx_result *res, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye);
+extern void fx_prove_periods(fx_statement *st, const fx_fye *fye,
+							 fx_result *res);
+
 /* parse_locate.c */
 extern int	fx_title_type(const fx_doc *doc, const fx_line *ln,
 						  bool *continued);

@@ -32,6 +32,8 @@ typedef struct ptok
 	int			ndig;			/* T_NUM: digits */
 	char		word[16];		/* T_WORD: lowercase; T_PUNCT: the char */
 	bool		space;			/* blank before it */
+	int			off;			/* byte offset of its first char */
+	int			endoff;			/* byte offset after its last char */
 } ptok;
 
 typedef struct pdate
@@ -94,6 +96,7 @@ tokenize(const char *s, int len, ptok *t, int maxt)
 		}
 		memset(k, 0, sizeof(*k));
 		k->space = space;
+		k->off = i;
 		space = false;
 		if (c >= '0' && c <= '9')
 		{
@@ -137,6 +140,7 @@ tokenize(const char *s, int len, ptok *t, int maxt)
 			while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
 				i++;
 		}
+		k->endoff = i;
 		n++;
 	}
 	return n;
@@ -390,6 +394,158 @@ last_year(const ptok *t, int n)
 	return 0;
 }
 
+/* a fiscal quarter "Q3 2023", "Q3 FY23", "3Q23", "3Q 2023" at t[i]: 1..4 */
+static int
+quarter_at(const ptok *t, int n, int i, int *year, int *endpos)
+{
+	int			q = 0,
+				j = 0;
+
+	if (t[i].kind == T_WORD && strcmp(t[i].word, "q") == 0 &&
+		is_n(t, n, i + 1, 1) && !t[i + 1].space)
+		q = t[i + 1].num, j = i + 2;
+	else if (is_n(t, n, i, 1) && i + 1 < n && t[i + 1].kind == T_WORD &&
+			 strcmp(t[i + 1].word, "q") == 0 && !t[i + 1].space)
+		q = t[i].num, j = i + 2;
+	if (q < 1 || q > 4)
+		return 0;
+	if (j < n && t[j].kind == T_WORD && strcmp(t[j].word, "fy") == 0)
+		j++;
+	if (year_at(t, n, j, false))
+		*year = t[j].num;
+	else if (is_n(t, n, j, 2) && t[j].ndig == 2)
+		*year = 2000 + t[j].num;
+	else
+		return 0;
+	*endpos = j + 1;
+	return q;
+}
+
+/* is t[i] the word or dash that joins the two dates of a range? */
+static bool
+is_range_join(const ptok *t, int n, int i)
+{
+	if (is_p(t, n, i, '-'))
+		return true;
+	return i < n && t[i].kind == T_WORD &&
+		(strcmp(t[i].word, "to") == 0 || strcmp(t[i].word, "bis") == 0 ||
+		 strcmp(t[i].word, "through") == 0 || strcmp(t[i].word, "au") == 0);
+}
+
+/*
+ * The periods a heading lists, in order: dates (a range "1.1.-30.6.2021"
+ * is one), quarters and bare years ("2023", "FY2023").  A date without a
+ * year is not an item: "December 31," only qualifies the items.  Returns
+ * their number (at most max are stored).
+ */
+int
+fx_period_items(const char *s, int len, fx_pitem *items, int max)
+{
+	ptok		t[MAX_TOKENS];
+	int			n = tokenize(s, len, t, MAX_TOKENS),
+				ni = 0;
+
+	for (int i = 0; i < n;)
+	{
+		pdate		d;
+		int			y,
+					e,
+					start = i;
+		fx_pitem	it;
+
+		it.year_off = -1;
+		it.has_month = false;
+		if (numeric_date(t, n, i, &d) || word_date(t, n, i, &d))
+		{
+			pdate		d2;
+
+			e = d.endpos > i ? d.endpos : i + 1;
+			if (is_range_join(t, n, e) && e + 1 < n &&
+				(numeric_date(t, n, e + 1, &d2) || word_date(t, n, e + 1, &d2)))
+			{
+				d = d2;
+				e = d2.endpos > e + 1 ? d2.endpos : e + 2;
+			}
+			i = e;
+			if (d.y == 0)
+				continue;
+			it.has_month = true;
+			it.year_off = t[e - 1].off;
+		}
+		else if (quarter_at(t, n, i, &y, &e))
+		{
+			it.year_off = t[e - 1].off;
+			i = e;
+		}
+		else if (year_at(t, n, i, false) &&
+				 !(i + 1 < n && !t[i + 1].space && t[i + 1].kind == T_NUM) &&
+				 !(i > 0 && !t[i].space && t[i - 1].kind == T_NUM))
+		{
+			it.year_off = t[i].off;
+			/* a glued prefix: "FY2023" */
+			if (i > 0 && !t[i].space && t[i - 1].kind == T_WORD)
+				start = i - 1;
+			i++;
+		}
+		else
+		{
+			i++;
+			continue;
+		}
+		it.off = t[start].off;
+		it.end = t[i - 1].endoff;
+		if (ni < max)
+			items[ni] = it;
+		ni++;
+	}
+	return ni;
+}
+
+/*
+ * Does the heading name two different end dates (two full dates, or two
+ * bare years)?  The start of a range is not an end.  A bare year beside a
+ * date is no conflict: "Fiscal 2023" ends on "February 3, 2024".
+ */
+bool
+fx_period_conflict(const char *s, int len)
+{
+	ptok		t[MAX_TOKENS];
+	int			n = tokenize(s, len, t, MAX_TOKENS),
+				ey = 0,
+				em = 0,
+				ed = 0,
+				by = 0;
+
+	for (int i = 0; i < n;)
+	{
+		pdate		d;
+
+		if (numeric_date(t, n, i, &d) || word_date(t, n, i, &d))
+		{
+			int			e = d.endpos > i ? d.endpos : i + 1;
+
+			i = e;
+			if (is_range_join(t, n, e) || d.y == 0)
+				continue;
+			if (ey && (ey != d.y || (em && d.m && em != d.m) ||
+					   (ed && d.d && ed != d.d)))
+				return true;
+			ey = d.y, em = d.m, ed = d.d;
+			continue;
+		}
+		if (year_at(t, n, i, false) &&
+			!(i + 1 < n && !t[i + 1].space && t[i + 1].kind == T_NUM) &&
+			!(i > 0 && !t[i].space && t[i - 1].kind == T_NUM))
+		{
+			if (by && by != t[i].num)
+				return true;
+			by = t[i].num;
+		}
+		i++;
+	}
+	return false;
+}
+
 /*
  * Parse a period heading.  Fills end_year/month/day and months of p (the
  * label is left alone).  Returns true when at least a year was found.
@@ -403,6 +559,7 @@ fx_period_parse(const char *s, int len, fx_period *p)
 	int			nd = find_dates(t, n, dates, 8);
 
 	p->end_year = p->end_month = p->end_day = p->months = 0;
+	p->quarter = 0;
 	if (nd > 0)
 	{
 		pdate	   *e = &dates[nd - 1];
@@ -419,7 +576,18 @@ fx_period_parse(const char *s, int len, fx_period *p)
 		}
 	}
 	else
+	{
+		int			qy = 0,
+					qe;
+
 		p->end_year = last_year(t, n);
+		for (int i = 0; i < n && p->quarter == 0; i++)
+			if ((p->quarter = quarter_at(t, n, i, &qy, &qe)) > 0)
+			{
+				p->end_year = qy;
+				p->months = 3;
+			}
+	}
 	if (p->months == 0)
 		p->months = months_from_tokens(t, n);
 	if (p->end_day > month_days(p->end_year, p->end_month))

@@ -460,6 +460,41 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 		}
 		for (int k = cells[i].w0; k < cells[i].w1; k++)
 			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
+		if (!years && m < max)
+		{
+			/* "September 30, 2022 December 31, 2021": one cell per period */
+			char	   *t = cell_text(doc, ln, &cells[i]);
+			fx_pitem	it[FX_MAX_COLS];
+			int			ni = t ? fx_period_items(t, (int) strlen(t), it,
+												 FX_MAX_COLS) : 0;
+
+			if (ni >= 2 && ni <= FX_MAX_COLS && it[0].has_month)
+			{
+				int			pos = 0,
+							k = cells[i].w0;
+
+				for (int q = 0; q < ni && m < max; q++)
+				{
+					int			from = q == 0 ? 0 : it[q].off;
+					int			to = q + 1 < ni ? it[q + 1].off : 1 << 30;
+
+					out[m].w0 = -1;
+					for (; k < cells[i].w1 && pos < to; k++)
+					{
+						if (pos >= from && out[m].w0 < 0)
+							out[m].w0 = k, out[m].start = w[k].start;
+						out[m].w1 = k + 1;
+						out[m].end = w[k].end;
+						pos += w[k].len + 1;
+					}
+					if (out[m].w0 >= 0)
+						m++;
+				}
+				free(t);
+				continue;
+			}
+			free(t);
+		}
 		if (years && cells[i].w1 - cells[i].w0 > 1)
 		{
 			/* "2023 2022" with single blanks: one cell per year */
@@ -588,58 +623,174 @@ period_of(const fx_block *bl, int start, int end)
 	return bl->anch[best].period;
 }
 
-/* build the label of the period at centre x from the header lines */
-static char *
-heading_label(const fx_doc *doc, int from, int to, int x, int left,
-			  int spacing, int ncols)
+/* append text to a column's heading */
+static void
+heading_add(fx_buf *b, const char *t, size_t n)
 {
-	fx_buf		b;
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	while (n > 0 && (*t == ' ' || *t == ','))
+		t++, n--;
+	if (n == 0)
+		return;
+	if (b->len > 0)
+		fx_buf_add(b, " ", 1);
+	fx_buf_add(b, t, n);
+}
+
+/*
+ * Split a heading that lists one period per column ("December 31, 2022,
+ * December 25, 2021 and December 26, 2020", "May 31, 2019, 2018 and 2017",
+ * "2023 2022") over columns cols[0..k): the text before the first period
+ * heads each; a bare year takes the month and day of the first date.
+ */
+static void
+heading_split(const char *t, const fx_pitem *items, int k, const int *cols,
+			  fx_buf *bufs)
+{
+	for (int i = 0; i < k; i++)
+	{
+		fx_buf	   *b = &bufs[cols[i]];
+
+		heading_add(b, t, (size_t) items[0].off);
+		if (!items[i].has_month && items[0].has_month &&
+			items[0].year_off > items[0].off)
+			heading_add(b, t + items[0].off,
+						(size_t) (items[0].year_off - items[0].off));
+		heading_add(b, t + items[i].off, (size_t) (items[i].end - items[i].off));
+	}
+}
+
+/*
+ * Assign the heading cells of one line to the columns at centres xs[0..n):
+ * as many cells as columns go in order; otherwise each column takes the
+ * nearest cell (farther when the line has fewer cells than columns: a span
+ * heading such as "Years Ended December 31," heads each column it covers).
+ * A cell that lists one period per column it heads is split among them; a
+ * cell that lists periods otherwise is not used, so that no column takes a
+ * date of another.
+ */
+static void
+heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
+			 int left, int tol, fx_buf *bufs)
+{
+	fx_cell		cells[MAX_CELLS],
+				over[MAX_CELLS];
+	char	   *txt[MAX_CELLS];
+	int			nc = fx_line_cells(doc, ln, cells, MAX_CELLS),
+				nv = 0,
+				owner[FX_MAX_COLS * 2];
+
+	for (int k = 0; k < nc; k++)
+	{
+		char	   *t;
+
+		if (cells[k].end <= left)
+			continue;
+		t = cell_text(doc, ln, &cells[k]);
+		if (t == NULL || t[0] == '\0' || is_noise_heading(t))
+		{
+			free(t);
+			continue;
+		}
+		over[nv] = cells[k];
+		txt[nv++] = t;
+	}
+	for (int j = 0; j < n; j++)
+	{
+		int			bestd;
+
+		owner[j] = -1;
+		if (nv == n)
+		{
+			owner[j] = j;
+			continue;
+		}
+		for (int k = 0; k < nv; k++)
+		{
+			int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
+				xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
+
+			/* a span heading owns the columns up to halfway to the next */
+			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
+						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
+				continue;
+			/* beside other cells, one narrower than a column heads one */
+			bestd = nv < n && (nv == 1 ||
+							   (over[k].end - over[k].start) * 6 >= tol * 10) ?
+				3 * tol + 1 : tol + 1;
+			if (owner[j] >= 0)
+			{
+				int			o = owner[j],
+							od = xs[j] < over[o].start ? over[o].start - xs[j] :
+					xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
+
+				if (od <= d)
+					continue;
+			}
+			if (d < bestd)
+				owner[j] = k;
+		}
+	}
+	for (int k = 0; k < nv; k++)
+	{
+		fx_pitem	items[FX_MAX_COLS * 2];
+		int			cols[FX_MAX_COLS * 2],
+					ncols = 0,
+					ni = fx_period_items(txt[k], (int) strlen(txt[k]), items,
+										 FX_MAX_COLS * 2);
+
+		/* one cell alone on its line listing every column's period */
+		if (nv == 1 && ni == n && n > 1)
+			for (int j = 0; j < n; j++)
+				owner[j] = k;
+		for (int j = 0; j < n; j++)
+			if (owner[j] == k)
+				cols[ncols++] = j;
+		if (ncols == 0)
+			;
+		else if (ni <= 1 && !(ni == 1 && ncols > 1))
+			for (int i = 0; i < ncols; i++)
+				heading_add(&bufs[cols[i]], txt[k], strlen(txt[k]));
+		else if (ni == ncols)
+			heading_split(txt[k], items, ncols, cols, bufs);
+		free(txt[k]);
+	}
+}
+
+/* build every column's heading from the header lines [from, to] */
+static bool
+column_headings(const fx_doc *doc, int from, int to, const int *xs, int n,
+				int left, int spacing, char **labels)
+{
+	fx_buf		bufs[FX_MAX_COLS * 2];
 	int			tol = spacing * 6 / 10;
+	bool		ok = true;
 
 	if (tol < 6)
 		tol = 6;
-	fx_buf_init(&b);
+	for (int j = 0; j < n; j++)
+		fx_buf_init(&bufs[j]);
 	for (int i = from; i <= to; i++)
 	{
-		const fx_line *ln = &doc->lines[i];
-		fx_cell		cells[MAX_CELLS];
-		int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
-					best = -1,
-					bestd,
-					nva = 0;
 		bool		cont;
 
-		if (fx_title_type(doc, ln, &cont) >= 0)
+		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
 			continue;
-		for (int k = 0; k < n; k++)
-			if (cells[k].end > left)
-				nva++;
-		/* a line with fewer headings than columns spans them */
-		bestd = nva < ncols ? 3 * tol + 1 : tol + 1;
-		for (int k = 0; k < n; k++)
+		heading_line(doc, &doc->lines[i], xs, n, left, tol, bufs);
+	}
+	for (int j = 0; j < n; j++)
+	{
+		if (bufs[j].len == 0)
+			fx_buf_add(&bufs[j], "", 0);
+		labels[j] = fx_buf_take(&bufs[j]);
+		if (labels[j] == NULL)
 		{
-			int			d = x < cells[k].start ? cells[k].start - x :
-				x >= cells[k].end ? x - cells[k].end + 1 : 0;
-
-			if (cells[k].end <= left)
-				continue;
-			if (d < bestd)
-				bestd = d, best = k;
-		}
-		if (best >= 0)
-		{
-			char	   *t = cell_text(doc, ln, &cells[best]);
-
-			if (t && !is_noise_heading(t) && t[0])
-			{
-				if (b.len > 0)
-					fx_buf_add(&b, " ", 1);
-				fx_buf_adds(&b, t);
-			}
-			free(t);
+			labels[j] = fx_strndup("", 0);
+			ok = ok && labels[j] != NULL;
 		}
 	}
-	return fx_buf_take(&b);
+	return ok;
 }
 
 /* the heading text cell of column x on the period line (split years) */
@@ -702,29 +853,38 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 	}
 	spacing = column_spacing(bl);
 	st->periods = calloc((size_t) (npc > 0 ? npc : 1), sizeof(fx_period));
-	if (st->periods == NULL)
+	if (st->periods == NULL || npc > FX_MAX_COLS * 2)
 		return false;
 	st->nperiods = npc;
+	{
+		int			xs[FX_MAX_COLS * 2];
+		char	   *labels[FX_MAX_COLS * 2];
+
+		/* the period line's own cells sit where the headings above do */
+		for (int j = 0; j < npc; j++)
+			xs[j] = bl->period_line >= 0 ? (pc[j].start + pc[j].end) / 2 :
+				col_center(&bl->anch[j]);
+		if (!column_headings(doc, hfrom, bl->period_line >= 0 ?
+							 bl->period_line : bl->body - 1, xs, npc, left,
+							 spacing, labels))
+		{
+			for (int j = 0; j < npc; j++)
+				st->periods[j].label = labels[j];
+			return false;
+		}
+		for (int j = 0; j < npc; j++)
+			st->periods[j].label = labels[j];
+	}
 	for (int j = 0; j < npc; j++)
 	{
 		fx_period  *p = &st->periods[j];
-		int			x = col_center(&bl->anch[j]);
 
-		if (bl->period_line >= 0)
+		if (bl->period_line >= 0 && p->label[0] == '\0')
 		{
-			p->label = heading_label(doc, hfrom, bl->period_line, x, left,
-									 spacing, npc);
-			if (p->label && p->label[0] == '\0')
-			{
-				free(p->label);
-				p->label = period_cell_label(doc,
-											 &doc->lines[bl->period_line],
-											 &pc[j]);
-			}
+			free(p->label);
+			p->label = period_cell_label(doc, &doc->lines[bl->period_line],
+										 &pc[j]);
 		}
-		else
-			p->label = heading_label(doc, hfrom, bl->body - 1, x, left,
-									 spacing, npc);
 		if (p->label == NULL)
 			return false;
 		fx_period_parse(p->label, (int) strlen(p->label), p);

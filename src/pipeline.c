@@ -230,6 +230,9 @@ result_warnings(const fx_result *res, const FxJobOptions *opts, List *w)
 			failed += res->statements[s].checks[c].passed ? 0 : 1;
 	if (failed > 0)
 		w = lappend(w, psprintf("%d arithmetic check(s) failed; see finx.statements.checks", failed));
+	/* the parser's own, such as a column whose period is not proven */
+	for (int i = 0; i < res->nwarnings; i++)
+		w = lappend(w, pstrdup(res->warnings[i]));
 	return w;
 }
 

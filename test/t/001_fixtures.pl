@@ -13,7 +13,7 @@ use Test::More;
 my $node = finx_node('fixtures');
 my $dir = fixtures_dir();
 my @good = qw(us_10k.pdf ifrs_eu.pdf quarterly.pdf scale_currency.pdf
-  two_page.pdf distractors.pdf);
+  two_page.pdf distractors.pdf periods.pdf);
 
 # Submit all at once (they run concurrently), then wait for each.
 my %job;
@@ -33,7 +33,7 @@ my $ok = IPC::Run::run(
 	[ 'python3', repo_dir() . '/test/fixtures/compare_facts.py', $csv, "$dir/expected.tsv" ],
 	'>', \$stdout, '2>', \$stderr);
 ok($ok, 'finx.facts equals the expected values of every fixture') or diag($stdout . $stderr);
-like($stdout, qr/^6 passed, 0 failed$/m, 'all six fixtures compared');
+like($stdout, qr/^7 passed, 0 failed$/m, 'all seven fixtures compared');
 
 # Checks: the deliberate subtotal error is flagged; the rest hold.
 is( $node->safe_psql('postgres',
@@ -51,6 +51,16 @@ ok( $node->safe_psql('postgres',
 is( $node->safe_psql('postgres',
 		"SELECT array_length(warnings, 1) FROM finx.jobs WHERE id = $job{'distractors.pdf'}"),
 	'1', 'the failed check is reported as a warning of the job');
+
+# An ambiguous heading (two columns claiming one period) gives no period_end,
+# and each such column is named in a warning of the job.
+is( $node->safe_psql('postgres',
+		"SELECT count(*) FROM finx.jobs j, unnest(j.warnings) w WHERE j.id = $job{'periods.pdf'} "
+		  . "AND w LIKE 'income_statement on page 4, column _ (%same period%'"),
+	'2', 'both columns of the ambiguous heading are named in warnings');
+is( $node->safe_psql('postgres',
+		"SELECT count(*) FROM finx.jobs j, unnest(j.warnings) w WHERE j.id = $job{'periods.pdf'}"),
+	'2', 'the proven periods of the other headings raise no warning');
 
 # Documents record name, hash, size and pages.
 is( $node->safe_psql('postgres',

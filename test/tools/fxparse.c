@@ -4,7 +4,8 @@
  *	  Command-line front end of the statement parser, for tests and
  *	  measurement outside the server.
  *
- *	  fxparse [--doc NAME] [--dump] [--ocr] [--time N] FILE.pdf|FILE.txt
+ *	  fxparse [--doc NAME] [--dump] [--ocr] [--warnings] [--time N]
+ *			  FILE.pdf|FILE.txt
  *
  * A .pdf is turned into layout text with pdftotext (a child process is fine
  * in a test tool); any other file is read as layout text with pages split
@@ -13,7 +14,9 @@
  * --time N parses N times and reports the mean time on stderr.  --ocr
  * reads FILE.txt as OCR text (test/ocr/ocr_pages.sh output: tesseract's
  * text of each page, joined by form feeds) and sets opts.ocr; the facts
- * then name FILE.pdf unless --doc says otherwise.
+ * then name FILE.pdf unless --doc says otherwise.  --warnings prints the
+ * parser's warnings (such as a column whose period is not proven) on
+ * stderr, one a line; --dump always lists them.
  *
  *-------------------------------------------------------------------------
  */
@@ -264,6 +267,8 @@ print_dump(const char *doc, const fx_result *res)
 	}
 	if (res->error)
 		printf("error: %s\n", res->error);
+	for (int w = 0; w < res->nwarnings; w++)
+		printf("warning: %s\n", res->warnings[w]);
 	for (int s = 0; s < res->nstatements; s++)
 	{
 		const fx_statement *st = &res->statements[s];
@@ -326,7 +331,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fxparse [--doc NAME] [--dump] [--no-header] "
-			"[--ocr] [--time N] FILE.pdf|FILE.txt\n");
+			"[--ocr] [--warnings] [--time N] FILE.pdf|FILE.txt\n");
 	exit(2);
 }
 
@@ -337,7 +342,8 @@ main(int argc, char **argv)
 			   *path = NULL;
 	int			dump = 0,
 				header = 1,
-				times = 0;
+				times = 0,
+				warnings = 0;
 	char	   *text;
 	size_t		len;
 	const char **pages;
@@ -357,6 +363,8 @@ main(int argc, char **argv)
 			header = 0;
 		else if (strcmp(argv[i], "--ocr") == 0)
 			opts.ocr = true;
+		else if (strcmp(argv[i], "--warnings") == 0)
+			warnings = 1;
 		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
 			times = atoi(argv[++i]);
 		else if (argv[i][0] == '-' || path != NULL)
@@ -399,6 +407,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "fxparse: out of memory\n");
 		return 1;
 	}
+	if (warnings)
+		for (int w = 0; w < res->nwarnings; w++)
+			fprintf(stderr, "%s: warning: %s\n", doc, res->warnings[w]);
 	if (dump)
 		print_dump(doc, res);
 	else

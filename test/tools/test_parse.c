@@ -146,6 +146,19 @@ test_periods(void)
 	t_period("2021-06-30", 2021, 6, 30, 0);
 	t_period("FY2022", 2022, 0, 0, 12);
 	t_period("Notes", 0, 0, 0, 0);
+	t_period("1.4.-30.6.2012", 2012, 6, 30, 3);
+	t_period("01.01.\xe2\x80\x93" "31.12.2021", 2021, 12, 31, 12);
+	t_period("Sept. 30, 2023", 2023, 9, 30, 0);
+	t_period("Sep 30 2023", 2023, 9, 30, 0);
+	t_period("31 December 2021", 2021, 12, 31, 0);
+	t_period("Fiscal 2023", 2023, 0, 0, 12);
+	t_period("Year ended 52 weeks January 28, 2023", 2023, 1, 28, 12);
+	t_period("53 weeks ended February 3, 2024", 2024, 2, 3, 12);
+	t_period("Q3 2023", 2023, 0, 0, 3);
+	t_period("3Q23", 2023, 0, 0, 3);
+	memset(&p, 0, sizeof(p));
+	fx_period_parse("Q3 2023", 7, &p);
+	ok(p.quarter == 3, "quarter of Q3 2023", NULL);
 	/* a caption completes a year heading */
 	memset(&p, 0, sizeof(p));
 	memset(&hint, 0, sizeof(hint));
@@ -156,6 +169,46 @@ test_periods(void)
 	   "hint Years ended December 31", NULL);
 	fx_period_apply_hint(&p, &hint, true, 3);
 	ok(p.months == 0, "instant has no length", NULL);
+}
+
+/* the periods a heading lists: count, and the text of the k-th */
+static void
+t_items(const char *s, int want, int k, const char *want_k)
+{
+	fx_pitem	it[8];
+	int			n = fx_period_items(s, (int) strlen(s), it, 8);
+	char		what[200],
+				det[200];
+
+	snprintf(what, sizeof(what), "items of \"%s\"", s);
+	snprintf(det, sizeof(det), "got %d, want %d", n, want);
+	ok(n == want, what, det);
+	if (n == want && want_k && k < n)
+		ok((int) strlen(want_k) == it[k].end - it[k].off &&
+		   strncmp(s + it[k].off, want_k, strlen(want_k)) == 0, what,
+		   "wrong item text");
+}
+
+/* heading lists and conflicts */
+static void
+test_period_items(void)
+{
+	t_items("December 31, 2022, December 25, 2021 and December 26, 2020",
+			3, 1, "December 25, 2021");
+	t_items("May 31, 2019, 2018 and 2017", 3, 2, "2017");
+	t_items("2023 2022", 2, 0, "2023");
+	t_items("FY2023 FY2022", 2, 1, "FY2022");
+	t_items("1.1.-30.6.2012 1.4.-30.6.2012", 2, 1, "1.4.-30.6.2012");
+	t_items("Years Ended December 31,", 0, 0, NULL);
+	t_items("As of December 31, 2021 & 2020", 2, 1, "2020");
+	t_items("Q3 2023 Q3 2022", 2, 1, "Q3 2022");
+	ok(fx_period_conflict("For the Years Ended May 31, 2019 Year Ended May 31, 2018",
+						  56), "two dates conflict", NULL);
+	ok(!fx_period_conflict("1.1.-31.12.2021", 15), "a range is no conflict",
+	   NULL);
+	ok(!fx_period_conflict("Fiscal 2023 53 Weeks Ended February 3, 2024", 43),
+	   "fiscal year beside its end date is no conflict", NULL);
+	ok(fx_period_conflict("2023 2022", 9), "two years conflict", NULL);
 }
 
 /* unit scale of a caption */
@@ -285,6 +338,125 @@ check_result(const fx_statement *st, const char *name, const char *target,
 			st->checks[i].period == period)
 			return st->checks[i].passed ? 1 : 0;
 	return -1;
+}
+
+/* the period_end of column j of a statement as "Y-M-D", or "" */
+static const char *
+end_of(const fx_statement *st, int j)
+{
+	static char buf[32];
+
+	buf[0] = '\0';
+	if (st && j < st->nperiods && st->periods[j].end_day > 0)
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d", st->periods[j].end_year,
+				 st->periods[j].end_month, st->periods[j].end_day);
+	return buf;
+}
+
+/* column assignment of headings, and the proof of each period */
+static void
+test_column_periods(void)
+{
+	static const char *const stacked[] = {
+		"ACME STORES, INC.\nAnnual report for the fiscal year ended February 2, 2019\n",
+		"                 CONSOLIDATED STATEMENTS OF INCOME\n"
+		"                                        Fiscal Years Ended\n"
+		"                                  February 2,      February 3,\n"
+		"                                     2019             2018\n"
+		"Net sales                         $  6,000        $  5,000\n"
+		"Cost of sales                        4,000           3,500\n"
+		"Gross profit                         2,000           1,500\n"
+	};
+	static const char *const listed[] = {
+		"WIDGET CORP\nFor the fiscal year ended December 31, 2022\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"          Fiscal years ended December 31, 2022, December 25, 2021 and December 26, 2020\n"
+		"Revenue                                $  300          $  200          $  100\n"
+		"Costs                                     100             100              50\n"
+		"Operating profit                          200             100              50\n"
+	};
+	static const char *const wrongfy[] = {
+		"WIDGET CORP\nFor the fiscal year ended June 30, 2022\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                                         Years ended December 31,\n"
+		"                                          2022            2021\n"
+		"Revenue                                $  300          $  200\n"
+		"Costs                                     100             100\n"
+		"Operating profit                          200             100\n"
+	};
+	static const char *const dup[] = {
+		"                 CONSOLIDATED BALANCE SHEETS\n"
+		"                                  December 31,    December 31,\n"
+		"                                     2022            2022\n"
+		"Cash                              $    600       $    500\n"
+		"Receivables                            400            500\n"
+		"Total assets                         1,000          1,000\n"
+	};
+	static const char *const yearonly[] = {
+		"WIDGET CORP\nFor the fiscal year ended December 31, 2022\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                                          2022            2021\n"
+		"Revenue                                $  300          $  200\n"
+		"Costs                                     100             100\n"
+		"Operating profit                          200             100\n"
+	};
+	static const char *const weeks[] = {
+		"SHOP CORP\nFor the fiscal year ended January 28, 2023\n",
+		"                 CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                                      Fiscal 2022     Fiscal 2021\n"
+		"Revenue                                $  300          $  200\n"
+		"Costs                                     100             100\n"
+		"Operating profit                          200             100\n"
+	};
+	fx_result  *r;
+	const fx_statement *st;
+
+	r = parse_pages(yearonly, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok_str(end_of(st, 0), "2022-12-31", "year only: the cover gives month-day");
+	ok_str(end_of(st, 1), "2021-12-31", "year only: for every year");
+	fx_result_free(r);
+
+	r = parse_pages(weeks, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok_str(end_of(st, 1), "", "year only, 52/53-week year: no guessed day");
+	ok(r && r->nwarnings >= 1, "year only, 52/53-week year: warned", NULL);
+	fx_result_free(r);
+
+	r = parse_pages(stacked, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok(st && st->nperiods == 2, "stacked: two columns", NULL);
+	ok_str(end_of(st, 0), "2019-02-02", "stacked: first column's own date");
+	ok_str(end_of(st, 1), "2018-02-03", "stacked: second column's own date");
+	ok(st && st->periods[0].months == 12, "stacked: span gives the length",
+	   NULL);
+	ok(r && r->nwarnings == 0, "stacked: no warning", NULL);
+	fx_result_free(r);
+
+	r = parse_pages(listed, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok(st && st->nperiods == 3, "listed: three columns", NULL);
+	ok_str(end_of(st, 0), "2022-12-31", "listed: date 1 to column 1");
+	ok_str(end_of(st, 1), "2021-12-25", "listed: date 2 to column 2");
+	ok_str(end_of(st, 2), "2020-12-26", "listed: date 3 to column 3");
+	ok_str(val(st, "Operating profit", 0), "200", "listed: 2022 value");
+	fx_result_free(r);
+
+	r = parse_pages(wrongfy, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok_str(end_of(st, 0), "", "fiscal year end disagrees: no period_end");
+	ok(r && r->nwarnings == 2 &&
+	   strstr(r->warnings[0], "column 1 (\"Years ended December 31, 2022\")"),
+	   "fiscal year end disagrees: a warning names the column",
+	   r && r->nwarnings ? r->warnings[0] : "none");
+	fx_result_free(r);
+
+	r = parse_pages(dup, 1);
+	st = stmt(r, FX_BALANCE_SHEET);
+	ok_str(end_of(st, 0), "", "two columns, one period: first is empty");
+	ok_str(end_of(st, 1), "", "two columns, one period: second is empty");
+	ok(r && r->nwarnings == 2, "two columns, one period: two warnings", NULL);
+	fx_result_free(r);
 }
 
 static const char *const doc_pages[] = {
@@ -809,6 +981,8 @@ main(void)
 {
 	test_numbers();
 	test_periods();
+	test_period_items();
+	test_column_periods();
 	test_units();
 	test_labels();
 	test_document();

@@ -1,0 +1,430 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_proof.c
+ *	  Every period proven by two signals: a column's end date comes from its
+ *	  own heading cells and must agree with what the document and the
+ *	  statement say, or it is dropped (NULL) with a warning naming the
+ *	  column.  Also owns the parser's warnings list.
+ *
+ * Signals:
+ *	  - the document's fiscal year end, from its cover ("For the fiscal year
+ *		ended May 31, 2019", "for the year ended 31 December 2021");
+ *	  - the statement kind: a balance sheet holds instants, the others
+ *		durations of 3, 6, 9 or 12 months;
+ *	  - the columns of one statement: one column per period, and the
+ *		columns of one length ordered one way (newest first or last).
+ * A 12-month column must end within a week of the fiscal year end's
+ * month and day (52/53-week years end on varying days near it); a quarter
+ * or an instant within ten days of a quarter end of that fiscal year.  A
+ * column that prints only its year ("2021") takes its month and day from
+ * a sibling column or the fiscal year end when those agree.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* pages of the document searched for its cover */
+#define COVER_PAGES		4
+/* a 12-month column ends within this many days of the fiscal year end */
+#define YEAR_END_SLACK	7
+/* a quarter or an instant within this many days of a quarter end */
+#define QUARTER_SLACK	10
+
+/* append a formatted warning to the result; silently lost when no memory */
+void
+fx_warn(fx_result *res, const char *fmt,...)
+{
+	char		buf[512];
+	va_list		ap;
+	char	  **nw;
+	char	   *w;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	w = fx_strndup(buf, strlen(buf));
+	nw = realloc(res->warnings, sizeof(char *) * (size_t) (res->nwarnings + 1));
+	if (w == NULL || nw == NULL)
+	{
+		free(w);
+		if (nw)
+			res->warnings = nw;
+		return;
+	}
+	res->warnings = nw;
+	res->warnings[res->nwarnings++] = w;
+}
+
+/* number of days in a month */
+static int
+days_in(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return m >= 1 && m <= 12 ? d[m - 1] : 31;
+}
+
+/* day of the year of a month and day (non-leap reckoning), 0..364 */
+static int
+day_of_year(int m, int d)
+{
+	int			n = 0;
+
+	for (int k = 1; k < m; k++)
+		n += days_in(2001, k);
+	if (d > days_in(2001, m))
+		d = days_in(2001, m);
+	return n + d - 1;
+}
+
+/* distance in days between two month-days, around the year */
+static int
+md_distance(int m1, int d1, int m2, int d2)
+{
+	int			a = abs(day_of_year(m1, d1) - day_of_year(m2, d2));
+
+	return a < 365 - a ? a : 365 - a;
+}
+
+/* does the lowercase letter run contain a cover phrase? */
+static bool
+is_cover_phrase(const char *letters)
+{
+	return strstr(letters, "fiscalyearended") != NULL ||
+		strstr(letters, "fortheyearended") != NULL ||
+		strstr(letters, "financialyearended") != NULL;
+}
+
+/* the text after "ended" (any case), or NULL */
+static const char *
+after_ended(const char *s, int len, int *rest)
+{
+	for (int i = 0; i + 5 <= len; i++)
+		if (strncasecmp(s + i, "ended", 5) == 0)
+		{
+			*rest = len - i - 5;
+			return s + i + 5;
+		}
+	return NULL;
+}
+
+/* does the text speak of a 52- or 53-week year? */
+static bool
+says_weeks(const char *s, int len)
+{
+	for (int i = 0; i + 7 <= len; i++)
+		if (s[i] == '5' && (s[i + 1] == '2' || s[i + 1] == '3') &&
+			(s[i + 2] == '-' || s[i + 2] == ' ') &&
+			strncasecmp(s + i + 3, "week", 4) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The fiscal year end the cover names: "fiscal year ended <date>" or "for
+ * the year ended <date>" with a full date on the same line, on the first
+ * pages.  Letters are compared without blanks ("Fis cal Year Ended").  Two
+ * such phrases naming different month-days (a compilation of several
+ * companies) leave it unknown.
+ */
+void
+fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
+{
+	int			last = doc->npages < COVER_PAGES ? doc->npages : COVER_PAGES;
+	bool		weeks = false;
+
+	memset(fye, 0, sizeof(*fye));
+	for (int i = 0; i < doc->page_start[last] && i < doc->nlines; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		char		letters[256];
+		const char *r;
+		int			rest;
+		fx_period	p;
+
+		if (ln->len < 16)
+			continue;
+		if (says_weeks(ln->s, ln->len))
+			weeks = true;
+		fx_letters_lower(ln->s, ln->len, letters, sizeof(letters));
+		if (!is_cover_phrase(letters) ||
+			(r = after_ended(ln->s, ln->len, &rest)) == NULL)
+			continue;
+		memset(&p, 0, sizeof(p));
+		if (!fx_period_parse(r, rest, &p) || p.end_month == 0 ||
+			p.end_day == 0)
+			continue;
+		if (fye->year && (fye->month != p.end_month || fye->day != p.end_day))
+		{
+			memset(fye, 0, sizeof(*fye));
+			return;
+		}
+		if (fye->year)
+			continue;
+		fye->year = p.end_year;
+		fye->month = p.end_month;
+		fye->day = p.end_day;
+		fye->weeks = p.end_day < days_in(p.end_year, p.end_month) &&
+			!(p.end_month == 2 && p.end_day >= 28);
+	}
+	if (weeks)
+		fye->weeks = true;
+}
+
+/* the statement's name, page and a column's heading, for warnings */
+static void
+warn_column(fx_result *res, const fx_statement *st, int j, const char *why)
+{
+	const fx_period *p = &st->periods[j];
+
+	fx_warn(res, "%s on page %d, column %d (\"%.80s\"): %s; period_end left empty",
+			fx_stmt_type_name(st->type), st->first_page, j + 1,
+			p->label ? p->label : "", why);
+}
+
+/* forget a column's end date */
+static void
+drop_end(fx_period *p)
+{
+	p->end_year = p->end_month = p->end_day = 0;
+}
+
+/* is the column's end date complete? */
+static bool
+has_end(const fx_period *p)
+{
+	return p->end_year > 0 && p->end_month > 0 && p->end_day > 0;
+}
+
+/* length a column is taken to have: instants and unknown lengths are 0 */
+static int
+length_of(const fx_statement *st, const fx_period *p)
+{
+	return st->type == FX_BALANCE_SHEET ? 0 : p->months;
+}
+
+/* does a heading of the statement count weeks? */
+static bool
+statement_weeks(const fx_statement *st)
+{
+	for (int k = 0; k < st->nperiods; k++)
+		if (st->periods[k].label &&
+			says_weeks(st->periods[k].label, (int) strlen(st->periods[k].label)))
+			return true;
+	return false;
+}
+
+/* complete a column that prints only its year (or quarter); NULL or why not */
+static const char *
+complete_year_only(fx_statement *st, int j, const fx_fye *fye)
+{
+	fx_period  *p = &st->periods[j];
+	bool		instant = st->type == FX_BALANCE_SHEET;
+
+	if (p->end_year == 0 || p->end_month > 0)
+		return NULL;
+	if (p->quarter > 0)
+	{
+		/* "Q3 2023" is a calendar quarter only in a calendar fiscal year */
+		if (fye->month == 12 && fye->day == 31 && !fye->weeks)
+		{
+			p->end_month = p->quarter * 3;
+			p->end_day = days_in(p->end_year, p->end_month);
+		}
+		else
+			return fye->year ? "a quarter of a fiscal year that is not the "
+				"calendar year" : "a quarter, but no fiscal year end is known";
+		return NULL;
+	}
+	/* a sibling of the same length that ends at a month end */
+	for (int k = 0; k < st->nperiods; k++)
+	{
+		const fx_period *q = &st->periods[k];
+
+		if (k == j || !has_end(q) ||
+			length_of(st, q) != length_of(st, p) ||
+			q->end_day != days_in(q->end_year, q->end_month))
+			continue;
+		if (fye->year && (fye->month != q->end_month || fye->day != q->end_day) &&
+			!instant && length_of(st, p) == 12)
+			continue;
+		p->end_month = q->end_month;
+		p->end_day = days_in(p->end_year, q->end_month);
+		return NULL;
+	}
+	/* the fiscal year end: its day holds for every year unless 52/53 weeks */
+	if (fye->year && (instant || p->months == 12 || p->months == 0) &&
+		((!fye->weeks && !statement_weeks(st)) || p->end_year == fye->year))
+	{
+		p->end_month = fye->month;
+		p->end_day = fye->weeks ? fye->day : days_in(p->end_year, fye->month);
+		if (!instant)
+			p->months = 12;
+		return NULL;
+	}
+	return fye->year ? "only a year is printed and the fiscal year ends on "
+		"a varying day" : "only a year is printed and no fiscal year end is "
+		"known";
+}
+
+/* does the end date agree with the fiscal year end and the length? */
+static const char *
+fye_disagrees(const fx_statement *st, const fx_period *p, const fx_fye *fye)
+{
+	int			len = length_of(st, p);
+
+	if (fye->year == 0 || !has_end(p))
+		return NULL;
+	if (len == 12)
+		return md_distance(p->end_month, p->end_day, fye->month, fye->day) >
+			YEAR_END_SLACK ? "a 12-month column that does not end at the "
+			"fiscal year end" : NULL;
+	for (int k = 0; k < 4; k++)
+	{
+		int			m = (fye->month + 3 * k - 1) % 12 + 1;
+		int			d = fye->day >= days_in(2001, fye->month) ?
+			days_in(2001, m) : fye->day;
+
+		if (md_distance(p->end_month, p->end_day, m, d) <= QUARTER_SLACK)
+			return NULL;
+	}
+	return "a date that is no quarter end of the fiscal year";
+}
+
+/* is the length one a statement of this kind can have? */
+static bool
+length_fits(const fx_statement *st, const fx_period *p)
+{
+	if (st->type == FX_BALANCE_SHEET)
+		return true;
+	return p->months == 0 || p->months == 3 || p->months == 6 ||
+		p->months == 9 || p->months == 12;
+}
+
+/* compare two end dates */
+static int
+cmp_end(const fx_period *a, const fx_period *b)
+{
+	int			x = a->end_year * 400 + a->end_month * 32 + a->end_day,
+				y = b->end_year * 400 + b->end_month * 32 + b->end_day;
+
+	return (x > y) - (x < y);
+}
+
+/* one column per distinct period: drop both of a pair */
+static void
+prove_distinct(fx_statement *st, fx_result *res, bool *bad)
+{
+	for (int j = 0; j < st->nperiods; j++)
+		for (int k = j + 1; k < st->nperiods; k++)
+		{
+			const fx_period *a = &st->periods[j],
+					   *b = &st->periods[k];
+
+			if (has_end(a) && has_end(b) && cmp_end(a, b) == 0 &&
+				length_of(st, a) == length_of(st, b))
+				bad[j] = bad[k] = true;
+		}
+	for (int j = 0; j < st->nperiods; j++)
+		if (bad[j])
+			warn_column(res, st, j, "another column has the same period");
+}
+
+/* the columns of one length run one way: newest first or newest last */
+static void
+prove_order(fx_statement *st, fx_result *res, bool *bad)
+{
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		int			len = length_of(st, &st->periods[j]),
+					dir = 0,
+					prev = -1;
+		bool		mixed = false;
+
+		if (!has_end(&st->periods[j]) || bad[j])
+			continue;
+		/* the first column of each length checks its group */
+		for (int k = 0; k < j; k++)
+			if (has_end(&st->periods[k]) && !bad[k] &&
+				length_of(st, &st->periods[k]) == len)
+				prev = -2;
+		if (prev == -2)
+			continue;
+		for (int k = j; k < st->nperiods; k++)
+		{
+			int			c;
+
+			if (!has_end(&st->periods[k]) || bad[k] ||
+				length_of(st, &st->periods[k]) != len)
+				continue;
+			if (prev >= 0)
+			{
+				c = cmp_end(&st->periods[prev], &st->periods[k]);
+				if (dir == 0)
+					dir = c;
+				else if (c != dir)
+					mixed = true;
+			}
+			prev = k;
+		}
+		if (!mixed)
+			continue;
+		for (int k = j; k < st->nperiods; k++)
+			if (has_end(&st->periods[k]) && !bad[k] &&
+				length_of(st, &st->periods[k]) == len)
+			{
+				bad[k] = true;
+				warn_column(res, st, k, "the columns of this length are not "
+							"in date order");
+			}
+	}
+}
+
+/*
+ * Prove every column's period of a statement; drop (with a warning) what
+ * the signals do not agree on.
+ */
+void
+fx_prove_periods(fx_statement *st, const fx_fye *fye, fx_result *res)
+{
+	bool		bad[FX_MAX_COLS * 2];
+
+	if (st->component_columns || st->nperiods > FX_MAX_COLS * 2)
+		return;
+	memset(bad, 0, sizeof(bad));
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		fx_period  *p = &st->periods[j];
+		const char *why = NULL;
+
+		if (p->label && fx_period_conflict(p->label, (int) strlen(p->label)))
+			why = "its heading names more than one period";
+		else if ((why = complete_year_only(st, j, fye)) == NULL)
+		{
+			if (!length_fits(st, p))
+				why = "a length no statement of this kind has";
+			else if (!has_end(p))
+				why = "its heading gives no end date";
+			else
+				why = fye_disagrees(st, p, fye);
+		}
+		if (why)
+		{
+			warn_column(res, st, j, why);
+			drop_end(p);
+		}
+	}
+	prove_distinct(st, res, bad);
+	prove_order(st, res, bad);
+	for (int j = 0; j < st->nperiods; j++)
+		if (bad[j])
+			drop_end(&st->periods[j]);
+}
