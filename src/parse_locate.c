@@ -29,7 +29,9 @@ static const char *const prefix_words[] = {
 	"consolidated", "condensed", "interim", "combined", "group", "separate",
 	"company", "unaudited", "audited", "parent", "the", "abridged",
 	"summary", "summarised", "summarized", "selected", "standalone",
-	"individual", "and", "subsidiaries", "of", NULL
+	"individual", "and", "subsidiaries", "of", "comparative", "statutory",
+	"parentcompany", "parentonly", "companyonly", "quarterly", "annual",
+	"half", "year", "halfyear", "halfyearly", NULL
 };
 
 /* words that may come after a statement's name on its title line */

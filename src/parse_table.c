@@ -183,6 +183,14 @@ is_noise_heading(const char *t)
 		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
 		fx_find_unit_scale(t, n) != NULL)
 		return true;
+	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
+	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
+		!fx_text_has_date(t, n))
+	{
+		char		cur[4];
+
+		return fx_find_currency(t, n, cur);
+	}
 	return false;
 }
 
