@@ -329,7 +329,11 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 			(m = footnote_len(s + i, e - i)) > 0)
 			e -= m;
 		else if (s[e - 1] == ')' && paren)
+		{
 			paren = false, neg = true, e--;
+			while (e > i && s[e - 1] == ' ')
+				e--;			/* "(2,167 )" */
+		}
 		else if (s[e - 1] == '%' && !pct)
 			pct = true, e--;
 		else if (e - i > 3 && sign_len(s + e - 3, 3) == 3)

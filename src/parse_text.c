@@ -322,6 +322,31 @@ join_words(fx_doc *doc, fx_line *ln, int a, int b)
 }
 
 /*
+ * Join a closing parenthesis set off by one blank to its amount ("(2,167 )"),
+ * which some PDFs print so that the digits line up.
+ */
+static void
+join_loose_parens(fx_doc *doc, int from, int to)
+{
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+
+		for (int a = 0; a + 1 < ln->nwords; a++)
+		{
+			const fx_word *w = doc->words + ln->first_word;
+			const char *s = ln->s + w[a].off;
+			int			n = w[a].len;
+
+			if (n >= 2 && s[0] == '(' && s[n - 1] >= '0' && s[n - 1] <= '9' &&
+				w[a + 1].len == 1 && ln->s[w[a + 1].off] == ')' &&
+				w[a + 1].start - w[a].end == 1)
+				join_words(doc, ln, a, a + 2);
+		}
+	}
+}
+
+/*
  * Numbers grouped by plain blanks ("2 492 336") come out of the layout as
  * several words.  Whether a page groups digits this way is decided on the
  * whole page: several runs of single-blank groups of exactly three digits,
@@ -415,6 +440,7 @@ fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
 		doc->page_start[i] = doc->nlines;
 		split_page(doc, pages[i] ? pages[i] : "", pages[i] ? lens[i] : 0,
 				   i + 1);
+		join_loose_parens(doc, doc->page_start[i], doc->nlines);
 		join_blank_groups(doc, doc->page_start[i], doc->nlines);
 	}
 	doc->page_start[npages] = doc->nlines;

@@ -136,6 +136,7 @@ test_numbers(void)
 	t_amount("CHF'000", false, FX_TOK_TEXT, NULL);
 	t_amount("1'23", false, FX_TOK_TEXT, NULL);
 	t_amount("12 34", false, FX_TOK_TEXT, NULL);
+	t_amount("(2,167 )", false, FX_TOK_AMOUNT, "-2167");
 	ok(fx_euro_vote("1 234,56", 8) > 0, "euro vote 1 234,56", NULL);
 	ok(fx_euro_vote("1'234.56", 8) < 0, "euro vote 1'234.56", NULL);
 	ok(fx_is_year_word("2018", 4) && !fx_is_year_word("1850", 4) &&
@@ -841,8 +842,66 @@ test_blank_groups(void)
 	ok_str(val(st, "Other assets", 1), "12345.50", "12 345,50");
 	st = &r->statements[1];
 	ok_str(val(st, "Cash", 0), "1234567", "comma groups beside");
+	ok_str(val(st, "Receivables", 0), "412005", "comma group 412,005");
 	ok(val(st, "Other", 0) == NULL || strcmp(val(st, "Other", 0), "12345") != 0,
 	   "tight columns on a comma-grouped page are not joined", NULL);
+	fx_result_free(r);
+}
+
+/* a table whose dotted amounts all have three digits: dots group */
+static void
+test_dot_groups(void)
+{
+	static const char *const pages[] = {
+		"                          Balance sheet\n"
+		"                                in TEUR\n"
+		"                                              31.12.2021     31.12.2020\n"
+		"Sachanlagen                                       12.345         11.200\n"
+		"Vorraete                                           1.234          1.100\n"
+		"Forderungen                                          345            300\n"
+		"Summe Aktiva                                      13.924         12.600\n"
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *st = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(st != NULL, "dot groups: statement found", NULL);
+	if (st)
+	{
+		ok_str(val(st, "Sachanlagen", 0), "12345", "12.345 groups");
+		ok_str(val(st, "Summe Aktiva", 1), "12600", "12.600 groups");
+	}
+	fx_result_free(r);
+}
+
+/* long all-caps labels: wrapped lines joined, a glued "$" opens values */
+static void
+test_caps_labels(void)
+{
+	static const char *const pages[] = {
+		"                          CONSOLIDATED STATEMENTS OF INCOME\n"
+		"                      (In millions except per share data)\n"
+		"Year Ended December 31,                                        2021          2020\n"
+		"NET OPERATING REVENUES                                     $ 38,655      $ 33,014\n"
+		"Cost of goods sold                                            15,357        13,433\n"
+		"GROSS PROFIT                                                  23,298        19,581\n"
+		"CONSOLIDATED NET INCOME                                        9,804         7,768\n"
+		"Less: Net income attributable to noncontrolling interests         33            21\n"
+		"NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA\n"
+		"   COMPANY                                                 $   9,771     $   7,747\n"
+		"NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE PARENT COMPANY $ 9,771   $ 7,747\n"
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *st = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(st != NULL, "caps labels: statement found", NULL);
+	if (st)
+	{
+		ok_str(val(st, "NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA COMPANY", 0),
+			   "9771", "wrapped all-caps label joined");
+		ok_str(val(st, "NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE PARENT COMPANY", 1),
+			   "7747", "glued $ opens the values");
+		ok_str(val(st, "GROSS PROFIT", 0), "23298", "short all-caps row");
+	}
 	fx_result_free(r);
 }
 
@@ -938,6 +997,8 @@ main(void)
 	test_ocr();
 	test_european();
 	test_blank_groups();
+	test_dot_groups();
+	test_caps_labels();
 	test_robustness();
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0 ? 1 : 0;
