@@ -147,6 +147,7 @@ extern bool fx_is_blank_line(const fx_line *ln);
 extern fx_tok fx_classify_word(const char *s, int len, bool euro,
 							   char *out, int outsz, bool *strong);
 extern bool fx_is_year_word(const char *s, int len);
+extern int	fx_group_sep_len(const char *s, int len);
 extern int	fx_euro_vote(const char *s, int len);
 extern const char *fx_find_unit_scale(const char *s, int len);
 extern bool fx_find_currency(const char *s, int len, char cur[4]);

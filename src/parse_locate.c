@@ -28,8 +28,10 @@
 static const char *const prefix_words[] = {
 	"consolidated", "condensed", "interim", "combined", "group", "separate",
 	"company", "unaudited", "audited", "parent", "the", "abridged",
-	"summary", "summarised", "summarized", "selected", "standalone",
-	"individual", "and", "subsidiaries", "of", NULL
+	"summary", "summarised", "summarized", "standalone",
+	"individual", "and", "subsidiaries", "of", "comparative", "statutory",
+	"parentcompany", "parentonly", "companyonly", "quarterly", "annual",
+	"half", "year", "halfyear", "halfyearly", NULL
 };
 
 /* words that may come after a statement's name on its title line */
@@ -196,6 +198,9 @@ fx_title_type(const fx_doc *doc, const fx_line *ln, bool *continued)
 	n = fx_letters_lower(ln->s, ln->len, c, COMPACT_MAX);
 	t = match_name(c, n, &b, &e);
 	if (t < 0)
+		return -1;
+	/* "Statements of Operations Data": a table of selected data */
+	if (strncmp(c + e, "data", 4) == 0 || strncmp(c + e, "sdata", 5) == 0)
 		return -1;
 	if (!segments_into(c, b, prefix_words) ||
 		!segments_into(c + e, n - e, suffix_words))

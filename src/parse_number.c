@@ -26,10 +26,23 @@ static const struct
 	{"HK$", "HKD"}, {"S$", "SGD"}, {"NZ$", "NZD"}, {"R$", "BRL"},
 	{"$", "USD"}, {"\xe2\x82\xac", "EUR"}, {"\xc2\xa3", "GBP"},
 	{"\xe2\x82\xb1", "PHP"}, {"\xc2\xa5", "JPY"}, {"\xe2\x82\xb9", "INR"},
+	{"P/", "PHP"}, {"Rs.", "INR"}, {"Rs", "INR"}, {"CHF", "CHF"},
+	{"EUR", "EUR"}, {"USD", "USD"}, {"GBP", "GBP"}, {"JPY", "JPY"},
+	{"INR", "INR"}, {"PHP", "PHP"}, {"Php", "PHP"},
 	{NULL, NULL}
 };
 
-/* length of the currency sign at s, or 0 */
+/* is c an ASCII letter? */
+static bool
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Length of the currency sign at s, or 0.  A sign made of letters ("CHF",
+ * "Rs.") must not run on into a longer word ("CHFX", "Rsa").
+ */
 static int
 sign_len(const char *s, int len)
 {
@@ -38,8 +51,49 @@ sign_len(const char *s, int len)
 		int			n = (int) strlen(signs[i].sign);
 
 		if (n <= len && memcmp(s, signs[i].sign, (size_t) n) == 0)
+		{
+			if (is_alpha(s[0]) && n < len && is_alpha(s[n]))
+				continue;
 			return n;
+		}
 	}
+	return 0;
+}
+
+/*
+ * Length of a digit-group separator at s other than ',' and '.': a blank
+ * (inside a word joined by fx_doc_build), an apostrophe, a right single
+ * quote, a no-break, narrow no-break, thin or punctuation space; or 0.
+ */
+int
+fx_group_sep_len(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	if (len >= 1 && (s[0] == ' ' || s[0] == '\''))
+		return 1;
+	if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+		(u[2] == 0xAF || u[2] == 0x89 || u[2] == 0x88 || u[2] == 0x99))
+		return 3;
+	return 0;
+}
+
+/* length of a footnote mark ending at s + len (superscript digit, *), or 0 */
+static int
+footnote_len(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	if (len >= 1 && s[len - 1] == '*')
+		return 1;
+	if (len >= 2 && u[len - 2] == 0xC2 &&
+		(u[len - 1] == 0xB9 || u[len - 1] == 0xB2 || u[len - 1] == 0xB3))
+		return 2;
+	if (len >= 3 && u[len - 3] == 0xE2 && u[len - 2] == 0x81 &&
+		u[len - 1] >= 0xB0 && u[len - 1] <= 0xB9)
+		return 3;
 	return 0;
 }
 
@@ -113,6 +167,14 @@ decimal_sep(const char *core, int n, bool euro)
 		return 0;
 	if (ncomma && ndot)
 		return core[last];
+	if (memchr(core, '\'', (size_t) n) != NULL)
+	{
+		/* 1'234.5, 1 234,567: after blank or apostrophe groups, a single
+		 * comma or dot at the end is the decimal mark */
+		const char *q = memchr(core, '\'', (size_t) n);
+
+		return ncomma + ndot == 1 && q < core + last ? core[last] : 0;
+	}
 	if (ncomma >= 2 || ndot >= 2)
 		return 0;
 	if (n - last - 1 != 3)
@@ -257,31 +319,68 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 		else
 			break;
 	}
-	/* trailing: parenthesis, percent, currency sign */
-	for (int guard = 0; guard < 3 && e > i; guard++)
+	/*
+	 * trailing: footnote mark, parenthesis, percent, currency sign, minus
+	 * ("1 234-")
+	 */
+	for (int guard = 0; guard < 5 && e > i; guard++)
 	{
-		if (s[e - 1] == ')' && paren)
+		if (guard == 0 && e - i > 1 &&
+			(m = footnote_len(s + i, e - i)) > 0)
+			e -= m;
+		else if (s[e - 1] == ')' && paren)
+		{
 			paren = false, neg = true, e--;
+			while (e > i && s[e - 1] == ' ')
+				e--;			/* "(2,167 )" */
+		}
 		else if (s[e - 1] == '%' && !pct)
 			pct = true, e--;
 		else if (e - i > 3 && sign_len(s + e - 3, 3) == 3)
 			e -= 3;
 		else if (e - i > 2 && sign_len(s + e - 2, 2) == 2)
 			e -= 2;
+		else if (!neg && !paren && e - i > 1 && s[e - 1] == '-')
+			neg = true, e--;
+		else if (!neg && !paren && e - i > 3 &&
+				 minus_len(s + e - 3, 3) == 3 &&
+				 (unsigned char) s[e - 1] == 0x92)
+			neg = true, e -= 3;
 		else
 			break;
 	}
 	if (paren)
 		return FX_TOK_TEXT;		/* unbalanced "(12" */
-	if (!normalise_core(s + i, e - i, euro, neg, out, outsz))
-	{
-		if (outsz > 0)
-			out[0] = '\0';
+	if (e - i <= 0 || e - i > 3 * MAX_DIGITS)
 		return FX_TOK_TEXT;
+	/* blank, apostrophe and thin-space groups become one mark: ' */
+	{
+		char		core[3 * MAX_DIGITS + 1];
+		int			n = 0;
+
+		for (int k = i; k < e;)
+		{
+			int			g = fx_group_sep_len(s + k, e - k);
+
+			if (g > 0)
+			{
+				core[n++] = '\'';
+				k += g;
+			}
+			else
+				core[n++] = s[k++];
+		}
+		if (!normalise_core(core, n, euro, neg, out, outsz))
+		{
+			if (outsz > 0)
+				out[0] = '\0';
+			return FX_TOK_TEXT;
+		}
+		*strong = neg || sym || strchr(out, '.') != NULL || n >= 5 ||
+			memchr(core, ',', (size_t) n) != NULL ||
+			memchr(core, '.', (size_t) n) != NULL ||
+			memchr(core, '\'', (size_t) n) != NULL;
 	}
-	*strong = neg || sym || strchr(out, '.') != NULL || e - i >= 5 ||
-		memchr(s + i, ',', (size_t) (e - i)) != NULL ||
-		memchr(s + i, '.', (size_t) (e - i)) != NULL;
 	return pct ? FX_TOK_PERCENT : FX_TOK_AMOUNT;
 }
 
@@ -334,15 +433,28 @@ groups_ok(const char *s, int n, int dec)
  * -1 for US/UK (1,234.5 or 0.27), 0 when it tells nothing.
  */
 int
-fx_euro_vote(const char *s, int len)
+fx_euro_vote(const char *s0, int len0)
 {
-	int			i = 0,
-				e = len,
+	char		s[3 * MAX_DIGITS + 1];
+	int			len = 0,
+				i = 0,
+				e,
 				last = -1,
 				ncomma = 0,
 				ndot = 0,
 				ndig = 0;
 
+	/* blank and apostrophe groups tell nothing: drop them */
+	for (int k = 0; k < len0 && len < 3 * MAX_DIGITS;)
+	{
+		int			g = fx_group_sep_len(s0 + k, len0 - k);
+
+		if (g > 0)
+			k += g;
+		else
+			s[len++] = s0[k++];
+	}
+	e = len;
 	while (i < e && (s[i] == '(' || s[i] == '-' || s[i] == '$' ||
 					 (unsigned char) s[i] >= 0x80))
 		i++;
@@ -444,13 +556,25 @@ fx_find_unit_scale(const char *s, int len)
 		{"\xe2\x80\x98" "000", "1000", false},
 		{"\xe2\x80\x99" "000", "1000", false},
 		{"(000", "1000", false}, {"000s", "1000", false},
-		{"000's", "1000", false},
+		{"000's", "1000", false}, {"$000", "1000", false},
+		{"\xe2\x82\xac" "000", "1000", false},
+		{"\xc2\xa3" "000", "1000", false},
+		{"t\xe2\x82\xac", "1000", false}, {"k\xe2\x82\xac", "1000", false},
+		{"tchf", "1000", true}, {"kchf", "1000", true},
+		{"tusd", "1000", true}, {"kusd", "1000", true},
+		{"mrd", "1000000000", true}, {"mill", "1000000", true},
+		{"m\xe2\x82\xac", "1000000", false},
+		{"\xe2\x82\xac" "m", "1000000", true},
+		{"\xc2\xa3" "m", "1000000", true}, {"$m", "1000000", true},
+		{"mchf", "1000000", true}, {"chfm", "1000000", true},
+		{"crore", "10000000", false}, {"lakh", "100000", false},
 		{NULL, NULL, false}
 	};
 
 	for (int i = 0; i < len; i++)
 	{
-		if (!word_start(s, i) && s[i] != '\'' && s[i] != '(')
+		if (!word_start(s, i) && s[i] != '\'' && s[i] != '(' &&
+			s[i] != '$' && (unsigned char) s[i] < 0xC0)
 			continue;
 		for (int u = 0; units[u].w; u++)
 		{
@@ -487,7 +611,13 @@ static const struct
 	{"HKD", "HKD", true}, {"SGD", "SGD", true}, {"SEK", "SEK", true},
 	{"NOK", "NOK", true}, {"DKK", "DKK", true}, {"PLN", "PLN", true},
 	{"CZK", "CZK", true}, {"HUF", "HUF", true}, {"RON", "RON", true},
+	{"BRL", "BRL", true}, {"ZAR", "ZAR", true}, {"KRW", "KRW", true},
+	{"TWD", "TWD", true}, {"MXN", "MXN", true}, {"NZD", "NZD", true},
+	{"Rs", "INR", true}, {"rupees", "INR", false}, {"swiss francs", "CHF", false},
+	{"yen", "JPY", false}, {"pesos", "PHP", false}, {"reais", "BRL", false},
 	{"TEUR", "EUR", true}, {"kEUR", "EUR", true}, {"EURm", "EUR", true},
+	{"TCHF", "CHF", true}, {"kCHF", "CHF", true}, {"MCHF", "CHF", true},
+	{"TUSD", "USD", true}, {"kUSD", "USD", true},
 	{"mEUR", "EUR", true}, {"EURk", "EUR", true}, {"USDm", "USD", true},
 	{NULL, NULL, false}
 };
@@ -543,7 +673,9 @@ fx_find_currency(const char *s, int len, char cur[4])
 				int			n = (int) strlen(signs[k].sign);
 
 				if (n <= len - i && memcmp(s + i, signs[k].sign, (size_t) n) == 0 &&
-					(n > 1 || (unsigned char) s[i] >= 0x80 || word_start(s, i)))
+					(n > 1 || (unsigned char) s[i] >= 0x80 || word_start(s, i)) &&
+					(!is_alpha(s[i]) || (word_start(s, i) &&
+										 word_end(s, len, i + n))))
 				{
 					iso = signs[k].iso;
 					break;

@@ -108,6 +108,12 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 
 		if (t == FX_TOK_DASH || t == FX_TOK_PAREN)
 			break;
+		/* "... COMPANY $ 9,771": a lone currency sign opens the values */
+		if (t == FX_TOK_SYMBOL && k + 1 < nw &&
+			w[k + 1].start - w[k].end < 2 &&
+			fx_classify_word(ln->s + w[k + 1].off, w[k + 1].len, euro, out,
+							 sizeof(out), &strong) == FX_TOK_AMOUNT)
+			break;
 		/* a strong amount glued to the label is the label's ("and $103")
 		 * only when the values proper start after a wide gap */
 		if (t == FX_TOK_AMOUNT && strong &&
@@ -183,6 +189,14 @@ is_noise_heading(const char *t)
 		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
 		fx_find_unit_scale(t, n) != NULL)
 		return true;
+	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
+	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
+		!fx_text_has_date(t, n))
+	{
+		char		cur[4];
+
+		return fx_find_currency(t, n, cur);
+	}
 	return false;
 }
 
@@ -958,6 +972,21 @@ push_item(fx_items *it, int nperiods)
 	return x;
 }
 
+/* has the text letters, none of them lowercase? */
+static bool
+all_caps(const char *t)
+{
+	bool		upper = false;
+
+	for (; *t; t++)
+	{
+		if (*t >= 'a' && *t <= 'z')
+			return false;
+		upper = upper || (*t >= 'A' && *t <= 'Z');
+	}
+	return upper;
+}
+
 /* does the label text read as the start of a label wrapped over lines? */
 static bool
 label_wraps(const char *prev, const char *next)
@@ -981,6 +1010,19 @@ label_wraps(const char *prev, const char *next)
 	for (int i = 0; tails[i]; i++)
 		if (strcmp(lw, tails[i]) == 0)
 			return true;
+	/*
+	 * A long all-caps line and a few all-caps words after it: one label
+	 * wrapped ("NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA" /
+	 * "COMPANY"); a heading in capitals is short.
+	 */
+	if (n >= 40 && all_caps(prev) && all_caps(next))
+	{
+		int			words = 1;
+
+		for (const char *p = next; *p; p++)
+			words += *p == ' ';
+		return words <= 3;
+	}
 	return false;
 }
 
@@ -1284,7 +1326,9 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 static bool
 vote_euro(const fx_doc *doc, int from, int to)
 {
-	int			vote = 0;
+	int			vote = 0,
+				dot3 = 0,
+				other = 0;
 
 	for (int i = from; i < to; i++)
 	{
@@ -1296,8 +1340,27 @@ vote_euro(const fx_doc *doc, int from, int to)
 		if (row.nvals == 0)
 			continue;
 		for (int k = row.label_words; k < ln->nwords; k++)
-			vote += fx_euro_vote(ln->s + w[k].off, w[k].len);
+		{
+			const char *s = ln->s + w[k].off;
+			const char *dot = memchr(s, '.', (size_t) w[k].len);
+			const char *comma = memchr(s, ',', (size_t) w[k].len);
+			int			after = dot ? (int) (s + w[k].len - dot - 1) : 0;
+
+			vote += fx_euro_vote(s, w[k].len);
+			/* "12.345": a dot and three digits (then perhaps a ")") */
+			if (dot && !comma && memchr(dot + 1, '.', (size_t) after) == NULL &&
+				(after == 3 || (after == 4 && dot[4] == ')')))
+				dot3++;
+			else if (dot || comma)
+				other++;
+		}
 	}
+	/*
+	 * No word settles it, but every dotted amount has three digits after
+	 * its dot, and there are several: dots group digits (12.345).
+	 */
+	if (vote == 0 && dot3 >= 3 && other == 0)
+		return true;
 	return vote > 0;
 }
 

@@ -194,6 +194,221 @@ split_page(fx_doc *doc, const char *p, size_t len, int page)
 	}
 }
 
+/* kinds of words in a run of blank-grouped digits ("2 492 336") */
+#define GRP_NONE	0
+#define GRP_FIRST	1			/* [sign] 1-3 digits: "2", "(12", "US$2" */
+#define GRP_MID		2			/* exactly 3 digits */
+#define GRP_LAST	4			/* 3 digits and an end: "336)", "336,50" */
+
+/* what part of a blank-grouped number could this word be (bit set)? */
+static int
+group_kind(const char *s, int len)
+{
+	int			i = 0,
+				d = 0,
+				k = 0;
+
+	/* a short prefix: sign, parenthesis, currency sign or code */
+	while (i < len && i < 6 && !(s[i] >= '0' && s[i] <= '9') &&
+		   (s[i] == '(' || s[i] == '-' || s[i] == '+' || s[i] == '$' ||
+			s[i] == '/' || s[i] == '.' || (s[i] >= 'A' && s[i] <= 'Z') ||
+			(unsigned char) s[i] >= 0x80))
+		i++;
+	while (i + d < len && s[i + d] >= '0' && s[i + d] <= '9')
+		d++;
+	if (d == 0)
+		return GRP_NONE;
+	if (i + d == len && d <= 3)
+		k |= GRP_FIRST;
+	if (i > 0 || d != 3)
+		return k;
+	if (len == 3)
+		return k | GRP_MID | GRP_LAST;
+	/* an end after the last group: ",50", then ")", "-", "%", a mark */
+	{
+		int			j = 3;
+
+		if (j + 1 < len && (s[j] == ',' || s[j] == '.') &&
+			s[j + 1] >= '0' && s[j + 1] <= '9')
+		{
+			j++;
+			while (j < len && s[j] >= '0' && s[j] <= '9')
+				j++;
+		}
+		for (; j < len; j++)
+			if (!(s[j] == ')' || s[j] == '-' || s[j] == '%' || s[j] == '*' ||
+				  (unsigned char) s[j] >= 0x80))
+				return k;
+	}
+	return k | GRP_LAST;
+}
+
+/* is the word a conventionally grouped number ("1,234", "12.345")? */
+static bool
+is_mark_grouped(const char *s, int len)
+{
+	for (int j = 1; j + 3 < len; j++)
+	{
+		if ((s[j] == ',' || s[j] == '.' || s[j] == '\'') &&
+			s[j - 1] >= '0' && s[j - 1] <= '9' &&
+			s[j + 1] >= '0' && s[j + 1] <= '9' &&
+			s[j + 2] >= '0' && s[j + 2] <= '9' &&
+			s[j + 3] >= '0' && s[j + 3] <= '9' &&
+			(j + 4 == len || s[j + 4] < '0' || s[j + 4] > '9'))
+			return true;
+	}
+	return false;
+}
+
+/* is the word a short symbol that may touch a number ("$", "CHF", "€")? */
+static bool
+is_symbol_word(const char *s, int len)
+{
+	if (len > 4)
+		return false;
+	for (int i = 0; i < len; i++)
+		if ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z'))
+			return false;
+	return true;
+}
+
+/*
+ * Find the runs of words that a line's blanks split out of one number
+ * ("2 492 336"): words [a, b) joined by single blanks, each a possible digit
+ * group.  *valid tells whether the run reads as one well-formed number set
+ * apart from its neighbours (wide gaps or a currency sign); *strong whether
+ * it could hardly be anything else (three groups or more, or decimals).
+ * Returns b, the word after the run.
+ */
+static int
+group_run(const char *ls, const fx_word *w, int nw, int a, bool *valid,
+		  bool *strong)
+{
+	int			b = a + 1;
+	int			kl;
+
+	*valid = *strong = false;
+	while (b < nw && w[b].start - w[b - 1].end == 1 &&
+		   group_kind(ls + w[b].off, w[b].len) != GRP_NONE)
+		b++;
+	if (b - a < 2)
+		return b;
+	*valid = (group_kind(ls + w[a].off, w[a].len) & GRP_FIRST) != 0;
+	for (int k = a + 1; k < b - 1; k++)
+		*valid = *valid && (group_kind(ls + w[k].off, w[k].len) & GRP_MID);
+	kl = group_kind(ls + w[b - 1].off, w[b - 1].len);
+	*valid = *valid && (kl & GRP_LAST);
+	/* set apart on the left and on the right */
+	if (a > 0 && w[a].start - w[a - 1].end < 2 &&
+		!is_symbol_word(ls + w[a - 1].off, w[a - 1].len))
+		*valid = false;
+	if (b < nw && w[b].start - w[b - 1].end < 2 &&
+		!is_symbol_word(ls + w[b].off, w[b].len))
+		*valid = false;
+	*strong = *valid && (b - a >= 3 || !(kl & GRP_MID));
+	return b;
+}
+
+/* join words [a, b) of a line into one word */
+static void
+join_words(fx_doc *doc, fx_line *ln, int a, int b)
+{
+	fx_word    *w = doc->words + ln->first_word;
+
+	w[a].len = w[b - 1].off + w[b - 1].len - w[a].off;
+	w[a].end = w[b - 1].end;
+	memmove(&w[a + 1], &w[b], sizeof(fx_word) * (size_t) (ln->nwords - b));
+	ln->nwords -= b - a - 1;
+}
+
+/*
+ * Join a closing parenthesis set off by one blank to its amount ("(2,167 )"),
+ * which some PDFs print so that the digits line up.
+ */
+static void
+join_loose_parens(fx_doc *doc, int from, int to)
+{
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+
+		for (int a = 0; a + 1 < ln->nwords; a++)
+		{
+			const fx_word *w = doc->words + ln->first_word;
+			const char *s = ln->s + w[a].off;
+			int			n = w[a].len;
+
+			if (n >= 2 && s[0] == '(' && s[n - 1] >= '0' && s[n - 1] <= '9' &&
+				w[a + 1].len == 1 && ln->s[w[a + 1].off] == ')' &&
+				w[a + 1].start - w[a].end == 1)
+				join_words(doc, ln, a, a + 2);
+		}
+	}
+}
+
+/*
+ * Numbers grouped by plain blanks ("2 492 336") come out of the layout as
+ * several words.  Whether a page groups digits this way is decided on the
+ * whole page: several runs of single-blank groups of exactly three digits,
+ * set apart from their neighbours by wider gaps (at least one with three
+ * groups or decimals), and more of them than numbers grouped by marks
+ * ("1,234").  On such a page every run is joined into one word; a run that
+ * is not a well-formed number stays joined too, so that it reads as text
+ * and gives no value rather than several wrong ones.
+ */
+static void
+join_blank_groups(fx_doc *doc, int from, int to)
+{
+	int			nruns = 0,
+				nstrong = 0,
+				nmarks = 0;
+
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+		const fx_word *w = doc->words + ln->first_word;
+
+		for (int a = 0; a < ln->nwords;)
+		{
+			bool		valid,
+						strong;
+			int			b;
+
+			if (is_mark_grouped(ln->s + w[a].off, w[a].len))
+				nmarks++;
+			if (group_kind(ln->s + w[a].off, w[a].len) == GRP_NONE)
+			{
+				a++;
+				continue;
+			}
+			b = group_run(ln->s, w, ln->nwords, a, &valid, &strong);
+			nruns += valid;
+			nstrong += strong;
+			a = b;
+		}
+	}
+	if (!((nstrong >= 1 && nruns >= 2) || nruns >= 4) || nruns <= nmarks)
+		return;
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+
+		for (int a = 0; a < ln->nwords; a++)
+		{
+			const fx_word *w = doc->words + ln->first_word;
+			bool		valid,
+						strong;
+			int			b;
+
+			if (group_kind(ln->s + w[a].off, w[a].len) == GRP_NONE)
+				continue;
+			b = group_run(ln->s, w, ln->nwords, a, &valid, &strong);
+			if (b - a >= 2)
+				join_words(doc, ln, a, b);
+		}
+	}
+}
+
 /* build the line and word arrays of a document; false when out of memory */
 bool
 fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
@@ -225,6 +440,8 @@ fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
 		doc->page_start[i] = doc->nlines;
 		split_page(doc, pages[i] ? pages[i] : "", pages[i] ? lens[i] : 0,
 				   i + 1);
+		join_loose_parens(doc, doc->page_start[i], doc->nlines);
+		join_blank_groups(doc, doc->page_start[i], doc->nlines);
 	}
 	doc->page_start[npages] = doc->nlines;
 	return true;

@@ -93,6 +93,52 @@ test_numbers(void)
 	t_amount("1.1.-31.03.2021", false, FX_TOK_TEXT, NULL);
 	t_amount("1,23,4", false, FX_TOK_TEXT, NULL);
 	t_amount("12345678901234567890123456789012345", false, FX_TOK_TEXT, NULL);
+	/* grouping marks, signs and currency marks printed anywhere */
+	t_amount("4'134'018", false, FX_TOK_AMOUNT, "4134018");
+	t_amount("4\xe2\x80\x99" "134\xe2\x80\x99" "018", false, FX_TOK_AMOUNT,
+			 "4134018");
+	t_amount("2\xc2\xa0" "492\xc2\xa0" "336", false, FX_TOK_AMOUNT, "2492336");
+	t_amount("2\xe2\x80\xaf" "492\xe2\x80\xaf" "336", false, FX_TOK_AMOUNT,
+			 "2492336");
+	t_amount("2\xe2\x80\x89" "492", false, FX_TOK_AMOUNT, "2492");
+	t_amount("2 492 336", false, FX_TOK_AMOUNT, "2492336");
+	t_amount("1 234,56", false, FX_TOK_AMOUNT, "1234.56");
+	t_amount("1 234,567", false, FX_TOK_AMOUNT, "1234.567");
+	t_amount("1'234.50", false, FX_TOK_AMOUNT, "1234.50");
+	t_amount("(1 234)", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("-1 234", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("\xe2\x88\x92" "1 234", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("1 234-", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("1,234-", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("1234\xe2\x88\x92", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("1.234.567,89", false, FX_TOK_AMOUNT, "1234567.89");
+	t_amount("1.234.567,89", true, FX_TOK_AMOUNT, "1234567.89");
+	t_amount("1.234", true, FX_TOK_AMOUNT, "1234");
+	t_amount("US$2 492 336", false, FX_TOK_AMOUNT, "2492336");
+	t_amount("US$", false, FX_TOK_SYMBOL, NULL);
+	t_amount("P/2,557,457", false, FX_TOK_AMOUNT, "2557457");
+	t_amount("P/", false, FX_TOK_SYMBOL, NULL);
+	t_amount("\xe2\x82\xb1" "2,557,457", false, FX_TOK_AMOUNT, "2557457");
+	t_amount("Rs.12,34,567", false, FX_TOK_AMOUNT, "1234567");
+	t_amount("Rs.", false, FX_TOK_SYMBOL, NULL);
+	t_amount("R$1.234,56", true, FX_TOK_AMOUNT, "1234.56");
+	t_amount("CHF", false, FX_TOK_SYMBOL, NULL);
+	t_amount("CHF1'234", false, FX_TOK_AMOUNT, "1234");
+	t_amount("EUR", false, FX_TOK_SYMBOL, NULL);
+	t_amount("EUROPE", false, FX_TOK_TEXT, NULL);
+	t_amount("1.234,5\xe2\x82\xac", true, FX_TOK_AMOUNT, "1234.5");
+	t_amount("\xc2\xa5" "1,000", false, FX_TOK_AMOUNT, "1000");
+	t_amount("\xc2\xa3" "(1,000)", false, FX_TOK_AMOUNT, "-1000");
+	t_amount("1,234\xc2\xb9", false, FX_TOK_AMOUNT, "1234");
+	t_amount("1,234*", false, FX_TOK_AMOUNT, "1234");
+	t_amount("(1,234)\xc2\xb2", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("\xe2\x80\x92", false, FX_TOK_DASH, "0");
+	t_amount("CHF'000", false, FX_TOK_TEXT, NULL);
+	t_amount("1'23", false, FX_TOK_TEXT, NULL);
+	t_amount("12 34", false, FX_TOK_TEXT, NULL);
+	t_amount("(2,167 )", false, FX_TOK_AMOUNT, "-2167");
+	ok(fx_euro_vote("1 234,56", 8) > 0, "euro vote 1 234,56", NULL);
+	ok(fx_euro_vote("1'234.56", 8) < 0, "euro vote 1'234.56", NULL);
 	ok(fx_is_year_word("2018", 4) && !fx_is_year_word("1850", 4) &&
 	   !fx_is_year_word("20189", 5), "year words", NULL);
 	ok(fx_euro_vote("1.234,5", 7) > 0, "euro vote 1.234,5", NULL);
@@ -260,6 +306,36 @@ test_units(void)
 	t_cur("\xc2\xa3", "GBP");
 	t_cur("European operations", NULL);
 	t_cur("in EUR thousand", "EUR");
+	/* scale and currency headers as printed in many countries */
+	t_unit("$000", "1000");
+	t_unit("($000)", "1000");
+	t_unit("CHF'000", "1000");
+	t_unit("in CHF\xe2\x80\x99" "000", "1000");
+	t_unit("in EUR '000", "1000");
+	t_unit("T\xe2\x82\xac", "1000");
+	t_unit("\xc2\xa3" "000", "1000");
+	t_unit("\xe2\x82\xac" "m", "1000000");
+	t_unit("Mio. EUR", "1000000");
+	t_unit("in Mrd. EUR", "1000000000");
+	t_unit("TCHF", "1000");
+	t_unit("in millions, except per share data", "1000000");
+	t_unit("(Amounts in Philippine Peso)", NULL);
+	t_unit("(Rs. in lakhs)", "100000");
+	t_unit("(Rs. in crores)", "10000000");
+	t_unit("millions of Swiss francs", "1000000");
+	t_unit("Summary of millstones", NULL);
+	t_cur("CHF'000", "CHF");
+	t_cur("TCHF", "CHF");
+	t_cur("T\xe2\x82\xac", "EUR");
+	t_cur("(Amounts in Philippine Peso)", "PHP");
+	t_cur("P/ 2,557,457", "PHP");
+	t_cur("(Rs. in lakhs)", "INR");
+	t_cur("R$ mil", "BRL");
+	t_cur("US$2 492 336", "USD");
+	t_cur("EUROPE", NULL);
+	t_cur("P/E ratio", NULL);
+	t_cur("millions of Swiss francs", "CHF");
+	t_cur("in millions of yen", "JPY");
 }
 
 /* labels */
@@ -898,6 +974,109 @@ test_european(void)
 	fx_result_free(r);
 }
 
+/* numbers grouped by plain blanks, decided for the whole page */
+static void
+test_blank_groups(void)
+{
+	static const char *const pages[] = {
+		"                    CONSOLIDATED STATEMENT OF FINANCIAL POSITION\n"
+		"                         (in thousands of euros)\n"
+		"                                        Notes     31.12.2021     31.12.2020\n"
+		"Cash and cash equivalents                 5        2 492 336      1 234 567\n"
+		"Trade receivables                         6          412 005        398 100\n"
+		"Inventories                               7           (1 234)        -5 678\n"
+		"Other assets                                           1 234-        12 345,50\n"
+		"Total assets                                       2 903 107      1 638 334\n",
+		/* mark-grouped numbers and tight columns: blanks do not group */
+		"                    CONSOLIDATED BALANCE SHEETS\n"
+		"                                                 2021       2020\n"
+		"Cash                                          1,234,567  1,100,000\n"
+		"Receivables                                     412,005    398,100\n"
+		"Other                                             12 345    100 200\n"
+		"Total assets                                  1,646,572  1,498,100\n"
+	};
+	fx_result  *r = parse_pages(pages, 2);
+	const fx_statement *st = r && r->nstatements == 2 ? &r->statements[0] :
+		NULL;
+
+	ok(st != NULL, "blank groups: two statements", NULL);
+	if (st == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok(st->nperiods == 2, "blank groups: notes column has no period", NULL);
+	ok_str(val(st, "Cash and cash equivalents", 0), "2492336", "2 492 336");
+	ok_str(val(st, "Cash and cash equivalents", 1), "1234567", "1 234 567");
+	ok_str(val(st, "Inventories", 0), "-1234", "(1 234)");
+	ok_str(val(st, "Inventories", 1), "-5678", "-5 678");
+	ok_str(val(st, "Other assets", 0), "-1234", "1 234-");
+	ok_str(val(st, "Other assets", 1), "12345.50", "12 345,50");
+	st = &r->statements[1];
+	ok_str(val(st, "Cash", 0), "1234567", "comma groups beside");
+	ok_str(val(st, "Receivables", 0), "412005", "comma group 412,005");
+	ok(val(st, "Other", 0) == NULL || strcmp(val(st, "Other", 0), "12345") != 0,
+	   "tight columns on a comma-grouped page are not joined", NULL);
+	fx_result_free(r);
+}
+
+/* a table whose dotted amounts all have three digits: dots group */
+static void
+test_dot_groups(void)
+{
+	static const char *const pages[] = {
+		"                          Balance sheet\n"
+		"                                in TEUR\n"
+		"                                              31.12.2021     31.12.2020\n"
+		"Sachanlagen                                       12.345         11.200\n"
+		"Vorraete                                           1.234          1.100\n"
+		"Forderungen                                          345            300\n"
+		"Summe Aktiva                                      13.924         12.600\n"
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *st = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(st != NULL, "dot groups: statement found", NULL);
+	if (st)
+	{
+		ok_str(val(st, "Sachanlagen", 0), "12345", "12.345 groups");
+		ok_str(val(st, "Summe Aktiva", 1), "12600", "12.600 groups");
+	}
+	fx_result_free(r);
+}
+
+/* long all-caps labels: wrapped lines joined, a glued "$" opens values */
+static void
+test_caps_labels(void)
+{
+	static const char *const pages[] = {
+		"                          CONSOLIDATED STATEMENTS OF INCOME\n"
+		"                      (In millions except per share data)\n"
+		"Year Ended December 31,                                        2021          2020\n"
+		"NET OPERATING REVENUES                                     $ 38,655      $ 33,014\n"
+		"Cost of goods sold                                            15,357        13,433\n"
+		"GROSS PROFIT                                                  23,298        19,581\n"
+		"CONSOLIDATED NET INCOME                                        9,804         7,768\n"
+		"Less: Net income attributable to noncontrolling interests         33            21\n"
+		"NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA\n"
+		"   COMPANY                                                 $   9,771     $   7,747\n"
+		"NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE PARENT COMPANY $ 9,771   $ 7,747\n"
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *st = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(st != NULL, "caps labels: statement found", NULL);
+	if (st)
+	{
+		ok_str(val(st, "NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA COMPANY", 0),
+			   "9771", "wrapped all-caps label joined");
+		ok_str(val(st, "NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE PARENT COMPANY", 1),
+			   "7747", "glued $ opens the values");
+		ok_str(val(st, "GROSS PROFIT", 0), "23298", "short all-caps row");
+	}
+	fx_result_free(r);
+}
+
 /* tiny deterministic random generator */
 static unsigned int
 rnd(unsigned int *s)
@@ -991,6 +1170,9 @@ main(void)
 	test_dec_format();
 	test_ocr();
 	test_european();
+	test_blank_groups();
+	test_dot_groups();
+	test_caps_labels();
 	test_robustness();
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0 ? 1 : 0;
