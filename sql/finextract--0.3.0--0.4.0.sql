@@ -533,11 +533,17 @@ BEGIN
 		v_company := (SELECT p FROM regexp_split_to_table(btrim(m[1]), '\s{2,}') p
 					 WHERE p ~ '[A-Za-z]{2}' ORDER BY length(p) DESC LIMIT 1);
 	END IF;
-	IF v_company IS NULL OR v_company ~* '^(commission|file|number|delaware|california|\(|[0-9])' THEN
-		m := regexp_match(cover, '(?:^|[\n ])((?:[A-Z][A-Za-z0-9&''’.-]*[ ,]+){0,5}?(?:Inc\.?|Incorporated|Corporation|Corp\.|Company|plc|PLC|AG|SE|S\.A\.|N\.V\.|Ltd\.?|Limited|LLC|Holdings|Group|Bank))(?=[\s,.;)]|$)');
+	IF v_company IS NULL
+		OR v_company ~* '^(commission|file|number|delaware|california|for the|transition|\(|[0-9_])'
+		OR v_company ~ '_{3}' THEN
+		-- else the first name with a legal form: "eBay Inc.", "PG&E CORPORATION"
+		m := regexp_match(cover, '(?:^|[\n ])((?:(?:[A-Z]|[a-z][A-Z])[A-Za-z0-9&''’.-]*[ ,]+){1,5}?(?:Inc\.?|INC\.?|Incorporated|Corporation|CORPORATION|Corp\.|CORP\.|Company|COMPANY|plc|PLC|AG|SE|S\.A\.|N\.V\.|Ltd\.?|LTD\.?|Limited|LIMITED|LLC|Holdings|HOLDINGS|Group|GROUP|Bank|BANK))(?=[\s,.;)]|$)');
 		v_company := m[1];
 	END IF;
 	v_company := nullif(btrim(regexp_replace(v_company, '\s+', ' ', 'g'), ' ,.'), '');
+	IF v_company ~* '^(the|our|this|such|each|any) ' THEN
+		v_company := NULL;
+	END IF;
 	IF v_company IS NOT NULL AND v_company !~ '\.$' AND v_company ~ '(Inc|Corp|Ltd|Co|S\.A|N\.V)$' THEN
 		v_company := v_company || '.';
 	END IF;
@@ -945,6 +951,21 @@ COMMENT ON COLUMN finx.facts.company IS 'The document''s company (a correction b
 COMMENT ON COLUMN finx.facts.corrected IS 'True when a row of finx.corrections changed this fact';
 COMMENT ON COLUMN finx.facts.col IS 'The value''s column in the statement (1-based)';
 
+-- The company as one key across filings that print it differently
+-- ("INTEL CORPORATION", "Intel Corporation", "McDonald’s Corporation").
+CREATE FUNCTION finx.company_key(company text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT nullif(btrim(regexp_replace(regexp_replace(regexp_replace(
+		 lower(company),
+		 '[^a-z0-9& ]+', '', 'g'),
+		 '( (inc|incorporated|corporation|corp|company|co|plc|ag|se|sa|nv|ltd|limited|llc))+$', ''),
+		 '\s+', ' ', 'g')), '')
+$$;
+COMMENT ON FUNCTION finx.company_key(text) IS 'A company name reduced to a key that is equal across filings: lower case, no punctuation, no legal form';
+
 -- One current value per company, concept and period.
 CREATE VIEW finx.company_facts WITH (security_invoker = true) AS
 WITH cur AS (
@@ -961,7 +982,7 @@ WITH cur AS (
 	  JOIN finx.statement_periods p ON p.statement_id = s.id
 	 GROUP BY cur.document_id
 ), f AS (
-	SELECT coalesce(d.company_override, d.company) AS company,
+	SELECT finx.company_key(coalesce(d.company_override, d.company)) AS company_key,
 		   coalesce(c.new_concept, li.concept) AS concept,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE fp.fiscal_year END AS fiscal_year,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE fp.fiscal_period END AS fiscal_period,
@@ -990,15 +1011,24 @@ WITH cur AS (
 											  d.fiscal_year_end) fp ON true
 	  JOIN finx.concepts k ON k.concept = coalesce(c.new_concept, li.concept)
 	 WHERE v.value IS NOT NULL
+), names AS (
+	-- the name shown for a company: as the newest filing prints it in
+	-- mixed case, else in capitals
+	SELECT DISTINCT ON (finx.company_key(n.name)) finx.company_key(n.name) AS company_key,
+		   n.name AS company
+	  FROM (SELECT coalesce(d.company_override, d.company) AS name, d.id
+			  FROM finx.documents d) n
+	 WHERE n.name IS NOT NULL
+	 ORDER BY finx.company_key(n.name), n.name = upper(n.name), n.id DESC
 )
-SELECT DISTINCT ON (company, concept, fiscal_year, fiscal_period, period_end)
-	   company, concept, fiscal_year, fiscal_period, period_end, period_months,
+SELECT DISTINCT ON (f.company_key, concept, fiscal_year, fiscal_period, period_end)
+	   names.company, concept, fiscal_year, fiscal_period, period_end, period_months,
 	   value_scaled, currency, unit_kind, value, unit_scale,
 	   document_id, job_id, statement_id, statement_type, page, line_no, label, period_label,
 	   corrected, restated
-  FROM f
- WHERE company IS NOT NULL AND fiscal_year IS NOT NULL AND period_end IS NOT NULL
- ORDER BY company, concept, fiscal_year, fiscal_period, period_end,
+  FROM f JOIN names ON names.company_key = f.company_key
+ WHERE fiscal_year IS NOT NULL AND period_end IS NOT NULL
+ ORDER BY f.company_key, concept, fiscal_year, fiscal_period, period_end,
 		  corrected DESC, restated DESC, distance, home DESC, document_id DESC, statement_id, line_no;
 COMMENT ON VIEW finx.company_facts IS 'One current value per company, concept, fiscal year, fiscal period and period end: a correction, else a column marked restated or as adjusted, else the filing whose own period it is (the original), from the statement the concept belongs to; each document counts once whatever its jobs';
 GRANT SELECT ON finx.company_facts TO finx_user;
@@ -1025,7 +1055,7 @@ SELECT a.company, a.concept, a.fiscal_year, a.fiscal_period, a.period_end, a.per
 	   b.value_scaled AS value_b, b.document_id AS document_b, b.page AS page_b,
 	   b.line_no AS line_no_b, b.period_label AS period_label_b
   FROM f a JOIN f b
-	ON a.company = b.company AND a.concept = b.concept AND a.period_end = b.period_end
+	ON finx.company_key(a.company) = finx.company_key(b.company) AND a.concept = b.concept AND a.period_end = b.period_end
    AND a.period_months IS NOT DISTINCT FROM b.period_months
    AND a.document_id < b.document_id AND a.value_scaled <> b.value_scaled;
 COMMENT ON VIEW finx.fact_conflicts IS 'Facts of one company, concept and period whose values differ between two filings (a restatement or an extraction error), with both sources';
