@@ -14,6 +14,8 @@ OBJS = \
 	src/pipeline.o \
 	src/progress.o \
 	src/store.o \
+	src/notify.o \
+	src/search_path.o \
 	src/options.o \
 	src/pagerange.o \
 	src/pdfcheck.o \
