@@ -32,7 +32,8 @@ my $mock = mock_start('--time-scale', '0.01');
 my $node = finx_node('search_path', conf => mock_conf_lines($mock)
 	  . "finextract.text_extractor = 'local'\n"
 	  . "finextract.structurer = 'local'\n"
-	  . "finextract.max_local_procs = 2\n");
+	  . "finextract.max_local_procs = 2\n"
+	  . "log_min_messages = warning\n");	# the planted objects' WARNINGs
 my $dir = fixtures_dir();
 my $inbox = PostgreSQL::Test::Utils::tempdir('inbox');
 chmod 0755, $inbox;
