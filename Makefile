@@ -19,6 +19,8 @@ OBJS = \
 	src/progress.o \
 	src/visibility.o \
 	src/store.o \
+	src/notify.o \
+	src/search_path.o \
 	src/options.o \
 	src/pagerange.o \
 	src/pdfcheck.o \

@@ -10,7 +10,8 @@
  * and a rolled-back submit never runs.  Input is checked before anything is
  * written.  The functions are SECURITY DEFINER (the tables are not writable
  * by their callers), so privilege checks use the caller's role,
- * GetOuterUserId().
+ * GetOuterUserId(), and their SQL runs with search_path = pg_catalog,
+ * pg_temp (search_path.c): nothing resolves through the caller's path.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,8 +39,10 @@
 
 #include "api.h"
 #include "finextract.h"
+#include "notify.h"
 #include "options.h"
 #include "pdfcheck.h"
+#include "search_path.h"
 #include "visibility.h"
 
 PG_FUNCTION_INFO_V1(finx_submit_path);
@@ -230,18 +233,21 @@ fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 	char		sha[65];
 	int64		doc_id,
 				job_id;
+	int			nestlevel;
 
 	fx_options_parse(options, &opts);
 	fx_pdf_check(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content),
 				 (int64) finx_max_file_size_kb * 1024, file_name);
 	fx_sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), sha);
 
+	nestlevel = fx_search_path_push();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	doc_id = upsert_document(file_name, sha, content);
 	job_id = insert_job(doc_id, file_name,
 						options, opts.max_attempts ? opts.max_attempts : finx_max_attempts);
 	SPI_finish();
+	fx_search_path_pop(nestlevel);
 
 	wake_worker_at_commit();
 	warn_if_no_worker();
@@ -377,6 +383,7 @@ finx_wait(PG_FUNCTION_ARGS)
 	Oid			owner;
 	bool		uncommitted;
 	text	   *result;
+	int			nestlevel = fx_search_path_push();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -419,18 +426,23 @@ finx_wait(PG_FUNCTION_ARGS)
 	SET_VARSIZE(result, VARHDRSZ + strlen(state));
 	memcpy(VARDATA(result), state, strlen(state));
 	SPI_finish();
+	fx_search_path_pop(nestlevel);
 	PG_RETURN_TEXT_P(result);
 }
 
-/* Run an UPDATE on one job that returns a row when it changed something. */
+/*
+ * Run an UPDATE on one job that returns a row when it changed something;
+ * when it did and notify_state is set, the job ended in that state.
+ */
 static bool
-update_job(int64 job_id, const char *sql)
+update_job(int64 job_id, const char *sql, const char *notify_state)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		vals[1] = {Int64GetDatum(job_id)};
 	Oid			owner;
 	bool		uncommitted;
 	bool		changed;
+	int			nestlevel = fx_search_path_push();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -440,6 +452,9 @@ update_job(int64 job_id, const char *sql)
 		elog(ERROR, "could not update job %lld", (long long) job_id);
 	changed = SPI_processed > 0;
 	SPI_finish();
+	fx_search_path_pop(nestlevel);
+	if (changed && notify_state)
+		fx_notify_job(job_id, notify_state);
 	if (changed)
 		wake_worker_at_commit();
 	return changed;
@@ -450,13 +465,10 @@ Datum
 finx_cancel(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(update_job(PG_GETARG_INT64(0),
-							  "WITH u AS (UPDATE finx.jobs SET state = 'cancelled', finished_at = now(), "
+							  "UPDATE finx.jobs SET state = 'cancelled', finished_at = pg_catalog.now(), "
 							  "last_error = coalesce(last_error, 'cancelled by user') "
-							  "WHERE id = $1 AND state IN ('queued', 'running') "
-							  "RETURNING id, document_id, file_name, state, last_error) "
-							  "SELECT pg_notify('finx_job', json_build_object('job_id', id, "
-							  "'document_id', document_id, 'file_name', file_name, 'state', state, "
-							  "'statements', 0, 'error', last_error)::text) FROM u"));
+							  "WHERE id = $1 AND state IN ('queued', 'running') RETURNING id",
+							  "cancelled"));
 }
 
 /* finx_retry(job_id bigint) returns boolean */
@@ -464,9 +476,10 @@ Datum
 finx_retry(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(update_job(PG_GETARG_INT64(0),
-							  "UPDATE finx.jobs SET state = 'queued', attempt = 0, run_after = now(), "
+							  "UPDATE finx.jobs SET state = 'queued', attempt = 0, run_after = pg_catalog.now(), "
 							  "started_at = NULL, finished_at = NULL, stage = NULL "
-							  "WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING id"));
+							  "WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING id",
+							  NULL));
 }
 
 /* finx_provider_stats() returns jsonb: the worker's lanes, as last published */

@@ -34,6 +34,7 @@
 
 #include "finextract.h"
 #include "lane.h"
+#include "notify.h"
 #include "store.h"
 
 #define MAX_SAVED_PLANS 64
@@ -204,24 +205,15 @@ list_append_in(MemoryContext cxt, List *l, void *p)
 	return l;
 }
 
-/* Send the finx_job notification for a job that reached a terminal state. */
+/*
+ * Send the finx_job notification for a job that reached a terminal state
+ * (at COMMIT), and wake finx_wait callers then.
+ */
 static void
-notify_job(int64 job_id, const char *state, int nstatements, const char *error)
+notify_job(int64 job_id, const char *state)
 {
-	Oid			types[4] = {INT8OID, TEXTOID, INT4OID, TEXTOID};
-	Datum		vals[4];
-	char		nulls[4] = {' ', ' ', ' ', error ? ' ' : 'n'};
-
 	wake_waiters = true;
-	vals[0] = Int64GetDatum(job_id);
-	vals[1] = CStringGetTextDatum(state);
-	vals[2] = Int32GetDatum(nstatements);
-	vals[3] = error ? CStringGetTextDatum(error) : (Datum) 0;
-	exec("SELECT pg_notify('finx_job', json_build_object("
-		 "'job_id', j.id, 'document_id', j.document_id, 'file_name', j.file_name, "
-		 "'state', $2, 'statements', $3, 'error', $4)::text) "
-		 "FROM finx.jobs j WHERE j.id = $1",
-		 4, types, vals, nulls);
+	fx_notify_job(job_id, state);
 }
 
 /* Is the extension installed in this database? (own transaction) */
@@ -252,9 +244,9 @@ recover_body(void *arg)
 
 	n = exec("UPDATE finx.jobs SET "
 			 "state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END, "
-			 "finished_at = CASE WHEN attempt >= max_attempts THEN now() END, "
-			 "run_after = now(), "
-			 "last_error = format('the worker stopped during attempt %s of %s', attempt, max_attempts) "
+			 "finished_at = CASE WHEN attempt >= max_attempts THEN pg_catalog.now() END, "
+			 "run_after = pg_catalog.now(), "
+			 "last_error = pg_catalog.format('the worker stopped during attempt %s of %s', attempt, max_attempts) "
 			 "WHERE state = 'running' RETURNING id, state, last_error",
 			 0, NULL, NULL, NULL);
 	for (uint64 r = 0; r < n; r++)
@@ -262,17 +254,13 @@ recover_body(void *arg)
 		char	   *state = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
 
 		if (strcmp(state, "failed") == 0)
+		{
 			a->failed++;
+			notify_job(col_int64(r, 1), "failed");
+		}
 		else
 			a->requeued++;
 	}
-	wake_waiters |= a->failed > 0;
-	if (a->failed > 0)
-		exec("SELECT pg_notify('finx_job', json_build_object('job_id', id, "
-			 "'document_id', document_id, 'file_name', file_name, 'state', state, "
-			 "'statements', 0, 'error', last_error)::text) FROM finx.jobs "
-			 "WHERE state = 'failed' AND finished_at = now()",
-			 0, NULL, NULL, NULL);
 }
 
 /*
@@ -306,10 +294,10 @@ claim_body(void *arg)
 	Datum		vals[1] = {Int32GetDatum(a->max_jobs)};
 	uint64		n;
 
-	n = exec("WITH c AS (SELECT id FROM finx.jobs WHERE state = 'queued' AND run_after <= now() "
+	n = exec("WITH c AS (SELECT id FROM finx.jobs WHERE state = 'queued' AND run_after <= pg_catalog.now() "
 			 "ORDER BY run_after, id LIMIT $1 FOR UPDATE SKIP LOCKED) "
 			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
-			 "started_at = now(), finished_at = NULL, stage = 'text' "
+			 "started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
 			 "FROM c WHERE j.id = c.id "
 			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
 			 1, types, vals, NULL);
@@ -412,7 +400,7 @@ reused_body(void *arg)
 	vals[2] = Int64GetDatum(a->twin);
 	/* reused_from only names a job of the same role (owner isolation) */
 	a->done = exec("UPDATE finx.jobs j SET state = 'succeeded', stage = 'done', "
-				   "finished_at = now(), last_error = NULL, "
+				   "finished_at = pg_catalog.now(), last_error = NULL, "
 				   "reused_from = CASE WHEN t.submitted_by = j.submitted_by THEN t.id END "
 				   "FROM finx.jobs t "
 				   "WHERE j.id = $1 AND j.attempt = $2 AND j.state = 'running' AND t.id = $3",
@@ -422,13 +410,8 @@ reused_body(void *arg)
 		exec("SELECT finx.copy_job_results(j.id, $3) FROM finx.jobs j "
 			 "WHERE j.id = $1 AND j.attempt = $2 AND j.reused_from IS NULL",
 			 3, types, vals, NULL);
-	wake_waiters |= a->done;
 	if (a->done)
-		exec("SELECT pg_notify('finx_job', json_build_object('job_id', j.id, "
-			 "'document_id', j.document_id, 'file_name', j.file_name, 'state', 'succeeded', "
-			 "'statements', (SELECT count(*) FROM finx.statements WHERE job_id = $3), "
-			 "'error', NULL, 'reused_from', $3)::text) FROM finx.jobs j WHERE j.id = $1",
-			 3, types, vals, NULL);
+		notify_job(a->claim->id, "succeeded");
 }
 
 /* Complete a job with the results of its twin (fenced). */
@@ -464,7 +447,7 @@ pages_body(void *arg)
 
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
-	n = exec("SELECT t.page, t.text, coalesce(d.pages, max(t.page) OVER ()) FROM finx.page_texts t "
+	n = exec("SELECT t.page, t.text, coalesce(d.pages, pg_catalog.max(t.page) OVER ()) FROM finx.page_texts t "
 			 "JOIN finx.documents d ON d.id = t.document_id "
 			 "WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
 			 2, types, vals, NULL);
@@ -547,7 +530,7 @@ conf_body(void *arg)
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
 	n = exec("SELECT t.page, t.ocr_confidence, w.line, w.conf, w.word FROM finx.page_texts t "
-			 "LEFT JOIN LATERAL jsonb_to_recordset(t.ocr_words) AS w(line int, conf int, word text) "
+			 "LEFT JOIN LATERAL pg_catalog.jsonb_to_recordset(t.ocr_words) AS w(line int, conf int, word text) "
 			 "ON true WHERE t.document_id = $1 AND t.engine = $2 AND t.ocr_words IS NOT NULL "
 			 "ORDER BY t.page",
 			 2, types, vals, NULL);
@@ -841,7 +824,7 @@ cache_texts(int64 document_id, const char *engine, int npages, char **pages)
 	vals[1] = CStringGetTextDatum(engine);
 	vals[2] = text_array(pages, npages);
 	exec("INSERT INTO finx.page_texts (document_id, engine, page, text) "
-		 "SELECT $1, $2, u.ord, u.t FROM unnest($3) WITH ORDINALITY AS u(t, ord) "
+		 "SELECT $1, $2, u.ord, u.t FROM pg_catalog.unnest($3) WITH ORDINALITY AS u(t, ord) "
 		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
 		 3, types, vals, NULL);
 }
@@ -874,7 +857,8 @@ cache_ocr_texts(int64 document_id, const char *engine, int npages, char **pages,
 	vals[4] = text_array(words, npages);
 	exec("INSERT INTO finx.page_texts (document_id, engine, page, text, ocr_confidence, ocr_words) "
 		 "SELECT $1, $2, u.ord, u.t, u.m::real, u.w::jsonb "
-		 "FROM unnest($3, $4, $5) WITH ORDINALITY AS u(t, m, w, ord) "
+		 "FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)) "
+		 "WITH ORDINALITY AS u(t, m, w, ord) "
 		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
 		 5, types, vals, NULL);
 }
@@ -921,14 +905,14 @@ store_result(int64 job_id, int64 document_id, const fx_result *res,
 		 "first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed) "
 		 "SELECT $1, $2, x.seq, x.statement_type, x.title, x.first_page, x.last_page, "
 		 "x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed "
-		 "FROM jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
+		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
 		 "first_page int, last_page int, unit_scale numeric, currency text, checks jsonb, "
 		 "checks_passed int, checks_failed int)",
 		 3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(pers.data);
 	exec("INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months) "
 		 "SELECT s.id, p.col, p.label, p.period_end, p.period_months "
-		 "FROM jsonb_to_recordset($3::jsonb) AS p(seq int, col int, label text, "
+		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS p(seq int, col int, label text, "
 		 "period_end date, period_months int) "
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
 		 3, types, vals, NULL);
@@ -937,7 +921,7 @@ store_result(int64 job_id, int64 document_id, const fx_result *res,
 		 "is_total, generated_label, \"values\", ocr_confidence) "
 		 "SELECT s.id, i.row_no, i.page, i.line_no, i.label, i.indent, i.is_total, "
 		 "i.generated_label, i.\"values\", i.ocr_confidence "
-		 "FROM jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
+		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
 		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[], "
 		 "ocr_confidence smallint[]) "
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL",
@@ -964,14 +948,14 @@ complete_body(void *arg)
 	vals[2] = text_array_list(o->warnings);
 	/* the fence: only the holder of this attempt may finish the job */
 	a->done = exec("UPDATE finx.jobs SET state = 'succeeded', stage = 'done', "
-				   "finished_at = now(), last_error = NULL, warnings = $3 "
+				   "finished_at = pg_catalog.now(), last_error = NULL, warnings = $3 "
 				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
 				   3, types, vals, NULL) > 0;
 	if (!a->done)
 		return;
 	store_pages(o->claim->document_id, &o->texts);
 	store_result(o->claim->id, o->claim->document_id, o->res, o->ocr);
-	notify_job(o->claim->id, "succeeded", o->res->nstatements, NULL);
+	notify_job(o->claim->id, "succeeded");
 }
 
 /*
@@ -1015,8 +999,8 @@ fail_body(void *arg)
 	vals[4] = CStringGetTextDatum(a->error);
 	n = exec("UPDATE finx.jobs SET "
 			 "state = CASE WHEN $3 AND attempt < max_attempts THEN 'queued' ELSE 'failed' END, "
-			 "finished_at = CASE WHEN $3 AND attempt < max_attempts THEN NULL ELSE now() END, "
-			 "run_after = now() + make_interval(secs => $4), last_error = $5 "
+			 "finished_at = CASE WHEN $3 AND attempt < max_attempts THEN NULL ELSE pg_catalog.now() END, "
+			 "run_after = pg_catalog.now() + pg_catalog.make_interval(secs => $4), last_error = $5 "
 			 "WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING state",
 			 5, types, vals, NULL);
 	a->done = n > 0;
@@ -1025,7 +1009,7 @@ fail_body(void *arg)
 	failed = strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "failed") == 0;
 	store_pages(a->claim->document_id, a->texts);
 	if (failed)
-		notify_job(a->claim->id, "failed", 0, a->error);
+		notify_job(a->claim->id, "failed");
 }
 
 /*
@@ -1161,8 +1145,8 @@ whisper_body(void *arg)
 	}
 	else if (a->op == WH_SAVE)
 		exec("INSERT INTO finx.whisper_extractions (document_id, pages, mode, whisper_hash, state, submitted_at) "
-			 "VALUES ($1, $2, $3, $4, 'submitted', now()) ON CONFLICT (document_id, pages, mode) "
-			 "DO UPDATE SET whisper_hash = $4, state = 'submitted', submitted_at = now(), retrieved_at = NULL",
+			 "VALUES ($1, $2, $3, $4, 'submitted', pg_catalog.now()) ON CONFLICT (document_id, pages, mode) "
+			 "DO UPDATE SET whisper_hash = $4, state = 'submitted', submitted_at = pg_catalog.now(), retrieved_at = NULL",
 			 4, types, vals, NULL);
 	else if (a->op == WH_FORGET)
 		exec("DELETE FROM finx.whisper_extractions WHERE document_id = $1 AND pages = $2 AND mode = $3",
@@ -1174,7 +1158,7 @@ whisper_body(void *arg)
 		for (int i = 0; i < a->n; i++)
 			all[a->pages[i] - 1] = a->texts[i];
 		cache_texts(a->document_id, a->engine, a->pages[a->n - 1], all);
-		exec("UPDATE finx.whisper_extractions SET state = 'retrieved', retrieved_at = now() "
+		exec("UPDATE finx.whisper_extractions SET state = 'retrieved', retrieved_at = pg_catalog.now() "
 			 "WHERE document_id = $1 AND pages = $2 AND mode = $3", 3, types, vals, NULL);
 	}
 }
@@ -1269,7 +1253,7 @@ trace_body(void *arg)
 		 "started_at, finished_at, http_status, bytes_out, bytes_in, error, request_id) "
 		 "SELECT r.job_id, nullif(r.statement, 0), r.provider, r.endpoint, r.attempt, r.queued_at, "
 		 "r.started_at, r.finished_at, nullif(r.http_status, 0), r.bytes_out, r.bytes_in, r.error, "
-		 "r.request_id FROM jsonb_to_recordset($1::jsonb) AS r(job_id bigint, statement int, "
+		 "r.request_id FROM pg_catalog.jsonb_to_recordset($1::jsonb) AS r(job_id bigint, statement int, "
 		 "provider text, endpoint text, attempt int, queued_at timestamptz, started_at timestamptz, "
 		 "finished_at timestamptz, http_status int, bytes_out bigint, bytes_in bigint, error text, "
 		 "request_id text) WHERE EXISTS (SELECT 1 FROM finx.jobs j WHERE j.id = r.job_id)",

@@ -16,8 +16,9 @@
  * remembered by size and mtime so that it is not read again every minute.
  * Only the directory itself is listed (no recursion); dot files are never
  * matched, whatever the pattern (even ".*"), so "copy to .name, then
- * rename" gives atomic delivery.  Calls on the same directory are serialised with a
- * transaction-level advisory lock.  All SQL is parameterised.
+ * rename" gives atomic delivery.  Calls on the same directory are serialised
+ * with a transaction-level advisory lock.  All SQL is parameterised and runs
+ * with search_path = pg_catalog, pg_temp.
  *
  *-------------------------------------------------------------------------
  */
@@ -47,6 +48,7 @@
 #include "finextract.h"
 #include "options.h"
 #include "pdfcheck.h"
+#include "search_path.h"
 
 PG_FUNCTION_INFO_V1(finx_submit_dir);
 
@@ -217,7 +219,7 @@ load_known(const char *dir, Jsonb *options, int *nknown)
 	vals[2] = ObjectIdGetDatum(GetOuterUserId());
 	if (SPI_execute_with_args("SELECT name, size, mtime FROM finx.inbox_files "
 							  "WHERE dir = $1 AND options = $2 AND submitted_by = $3 "
-							  "ORDER BY name COLLATE \"C\"",
+							  "ORDER BY name COLLATE pg_catalog.\"C\"",
 							  3, types, vals, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read finx.inbox_files");
 	n = SPI_processed;
@@ -361,7 +363,7 @@ record_file(const char *dir, const InboxFile *f, Jsonb *options,
 							  "ON CONFLICT (dir, name, options, submitted_by) DO UPDATE SET "
 							  "size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
 							  "job_id = excluded.job_id, error = excluded.error, "
-							  "sqlstate = excluded.sqlstate, checked_at = now()",
+							  "sqlstate = excluded.sqlstate, checked_at = pg_catalog.now()",
 							  10, types, vals, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record file \"%s\" in finx.inbox_files", f->name);
 }
@@ -462,13 +464,15 @@ finx_submit_dir(PG_FUNCTION_ARGS)
 			   *known;
 	int			nfiles,
 				nknown,
-				queued;
+				queued,
+				nestlevel;
 
 	fx_check_read_server_files();
 	fx_options_parse(options, &opts);
 	check_pattern(pattern);
 	resolved = resolve_dir(dir);
 
+	nestlevel = fx_search_path_push();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	lock_dir(resolved);
@@ -477,5 +481,6 @@ finx_submit_dir(PG_FUNCTION_ARGS)
 	known = load_known(resolved, options, &nknown);
 	queued = merge_listing(resolved, pattern, options, files, nfiles, known, nknown);
 	SPI_finish();
+	fx_search_path_pop(nestlevel);
 	PG_RETURN_INT32(queued);
 }

@@ -10,7 +10,8 @@
  * pipes and timers.  Submits set its latch at COMMIT; without them it polls
  * the queue once a second (for retry backoffs).  SIGTERM (die) is handled
  * at the next CHECK_FOR_INTERRUPTS, at most one wait away; children are
- * killed on the way out.
+ * killed on the way out.  Its connection resolves names only in pg_catalog
+ * (search_path.c): it runs as the bootstrap superuser.
  *
  *-------------------------------------------------------------------------
  */
@@ -40,6 +41,7 @@
 #include "loop.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "search_path.h"
 #include "store.h"
 
 #define POLL_MS 1000
@@ -268,6 +270,8 @@ finx_worker_main(Datum main_arg)
 	BackgroundWorkerUnblockSignals();
 	raise_fd_limit();
 	BackgroundWorkerInitializeConnection(finx_database, NULL, 0);
+	/* we run as the bootstrap superuser: resolve names only in pg_catalog */
+	fx_search_path_fix_session();
 	pgstat_report_appname("finextract worker");
 
 	tick_cxt = AllocSetContextCreate(TopMemoryContext, "finextract tick",
