@@ -866,7 +866,7 @@ fx_lanes_stats_json(size_t max_len)
 		resetStringInfo(&one);
 		lane_stats_json(dlist_container(FxLane, node, it.cur), &one);
 		/* keep room for the comma, the "omitted" element and the bracket */
-		if (omitted > 0 || b.len + one.len + 80 > max_len)
+		if (omitted > 0 || (size_t) b.len + one.len + 80 > max_len)
 		{
 			omitted++;
 			continue;
