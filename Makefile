@@ -32,7 +32,6 @@ OBJS = \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
-	src/redact.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \
 	src/bench.o \
