@@ -490,15 +490,22 @@ DECLARE
 	rows_taken int[] := '{}';
 BEGIN
 	SELECT s.statement_type INTO stype FROM finx.statements s WHERE s.id = map_statement.statement_id;
+	-- rules outer, rows inner: each pattern is compiled once and matched
+	-- against every row (the backend caches only a few compiled patterns)
 	FOR r IN
-		SELECT cr.concept, m.row_no
+		WITH m AS MATERIALIZED (
+			SELECT * FROM finx.statement_rows(map_statement.statement_id) x WHERE x.has_values
+		)
+		SELECT cr.concept, mm.row_no
 		  FROM finx.concept_rules cr
-		  JOIN finx.statement_rows(map_statement.statement_id) m
-			ON m.has_values AND m.norm ~* cr.label_pattern
-		   AND (cr.is_total IS NULL OR cr.is_total = m.is_total)
-		   AND (cr.context_pattern IS NULL OR coalesce(m.context, '') ~* cr.context_pattern)
+		 CROSS JOIN LATERAL (
+			SELECT m.row_no, m.is_total FROM m
+			 WHERE m.norm ~* cr.label_pattern
+			   AND (cr.is_total IS NULL OR cr.is_total = m.is_total)
+			   AND (cr.context_pattern IS NULL OR coalesce(m.context, '') ~* cr.context_pattern)
+		 ) mm
 		 WHERE cr.statement_type = stype
-		 ORDER BY cr.priority DESC, cr.builtin, cr.id, m.is_total DESC, m.row_no
+		 ORDER BY cr.priority DESC, cr.builtin, cr.id, mm.is_total DESC, mm.row_no
 	LOOP
 		CONTINUE WHEN r.concept = ANY (taken) OR r.row_no = ANY (rows_taken);
 		taken := taken || r.concept;
@@ -700,6 +707,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+	-- finx.map_concepts = off (postgresql.conf, ALTER DATABASE): map later,
+	-- with finx_remap, outside the worker's completion transaction
+	IF coalesce(current_setting('finx.map_concepts', true), '') IN ('off', 'false', '0') THEN
+		RETURN NULL;
+	END IF;
 	BEGIN
 		PERFORM finx.map_job(NEW.id);
 	EXCEPTION WHEN OTHERS THEN
@@ -1101,6 +1113,14 @@ COMMENT ON FUNCTION finx_fact_source(bigint, int, int) IS 'The document, page an
 
 GRANT SELECT ON finx.concepts, finx.concept_rules, finx.corrections TO finx_user;
 GRANT INSERT, UPDATE, DELETE ON finx.concept_rules TO finx_user;
+-- Under owner isolation a role sees the corrections of the documents it
+-- sees; the concepts are the same for everyone.
+ALTER TABLE finx.concepts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY concepts_read ON finx.concepts FOR SELECT USING (true);
+ALTER TABLE finx.corrections ENABLE ROW LEVEL SECURITY;
+CREATE POLICY corrections_read ON finx.corrections FOR SELECT
+	USING (EXISTS (SELECT 1 FROM finx.jobs j
+					WHERE j.document_id OPERATOR(pg_catalog.=) corrections.document_id));
 ALTER TABLE finx.concept_rules ENABLE ROW LEVEL SECURITY;
 CREATE POLICY concept_rules_read ON finx.concept_rules FOR SELECT USING (true);
 CREATE POLICY concept_rules_own ON finx.concept_rules FOR ALL

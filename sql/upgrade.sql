@@ -120,6 +120,7 @@ SELECT j.file_name, (SELECT t.file_name FROM finx.jobs t WHERE t.id = j.reused_f
 SELECT file_name, label, period_label, value FROM finx.facts f JOIN finx.jobs j ON j.id = f.job_id
  ORDER BY j.id;
 SELECT finx_enable_rls(false);
--- (concept_rules keeps its own policies: a role edits only the rules it added)
+-- (concept_rules, concepts and corrections keep their own policies)
 SELECT count(*) FILTER (WHERE relrowsecurity) AS isolated
-  FROM pg_class WHERE relnamespace = 'finx'::regnamespace AND relname <> 'concept_rules';
+  FROM pg_class WHERE relnamespace = 'finx'::regnamespace
+   AND relname NOT IN ('concept_rules', 'concepts', 'corrections');

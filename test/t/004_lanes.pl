@@ -20,7 +20,9 @@ my $node = finx_node('lanes', conf => mock_conf_lines($mock)
 	  . "finextract.structurer = 'local'\n"
 	  . "finextract.llmwhisperer_poll_interval = '20ms'\n"
 	  . "finextract.request_attempts = 20\n"
-	  . "finextract.max_running_jobs = 64\n");
+	  . "finextract.max_running_jobs = 64\n"
+	  # the lanes' timing, without mapping each job's results to concepts
+	  . "finx.map_concepts = off\n");
 my $whisper_only = '{"text_extractor": "llmwhisperer"}';
 my $both = '{"text_extractor": "llmwhisperer", "structurer": "llm"}';
 

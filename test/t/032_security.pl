@@ -266,7 +266,9 @@ is( $node->safe_psql('postgres', q{
 	  FROM pg_class c
 	 WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
 	   AND has_table_privilege('finx_user', c.oid, 'SELECT')}),
-	'documents=true facts=security_invoker=t jobs=true line_items=true progress=security_invoker=t '
+	'company_facts=security_invoker=true concept_rules=true concepts=true corrections=true '
+	  . 'documents=true fact_conflicts=security_invoker=true '
+	  . 'facts=security_invoker=t jobs=true line_items=true progress=security_invoker=t '
 	  . 'provider_stats= requests=true statement_periods=true statements=true',
 	'every table finx_user reads has row-level security on, every view but provider_stats (lanes, no jobs) checks it as the reader');
 for my $t (qw(document_content page_texts inbox_files whisper_extractions))
