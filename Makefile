@@ -32,6 +32,7 @@ OBJS = \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
+	src/redact.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \
 	src/bench.o \

@@ -60,6 +60,8 @@ char	   *finx_llm_key = NULL;
 char	   *finx_whisper_key_file = NULL;
 char	   *finx_llm_key_file = NULL;
 char	   *finx_llm_model = NULL;
+char	   *finx_llm_models = NULL;
+int			finx_max_lanes = 64;
 char	   *finx_llm_api_version = NULL;
 int			finx_llm_max_concurrency = 0;
 int			finx_llm_max_tokens = 16384;
@@ -294,6 +296,14 @@ define_remote_settings(void)
 	DefineCustomStringVariable("finextract.llm_model", "LLM model (Azure: the deployment).",
 							   NULL, &finx_llm_model, "gpt-4o-2024-08-06", PGC_SIGHUP, 0,
 							   NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.llm_models",
+							   "LLM models a job may ask for with its \"model\" option (comma-separated); empty = any.",
+							   NULL, &finx_llm_models, "", PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_lanes",
+							"Most provider lanes (one per provider, key and model) the worker keeps.",
+							NULL, &finx_max_lanes, 64, 4, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.llm_api_version",
 							   "Azure OpenAI api-version; when set, Azure's URL layout and api-key header are used.",
 							   NULL, &finx_llm_api_version, "", PGC_SIGHUP, 0,

@@ -54,6 +54,8 @@ extern char *finx_llm_key;
 extern char *finx_whisper_key_file;
 extern char *finx_llm_key_file;
 extern char *finx_llm_model;
+extern char *finx_llm_models;
+extern int	finx_max_lanes;
 extern char *finx_llm_api_version;
 extern int	finx_llm_max_concurrency;
 extern int	finx_llm_max_tokens;
@@ -63,7 +65,7 @@ extern int	finx_request_timeout_ms;
 extern int	finx_request_attempts;
 extern bool finx_allow_plain_http;
 
-#define FX_STATS_SIZE 32768
+#define FX_STATS_SIZE 262144	/* bytes of finx.provider_stats' JSON */
 #define FX_LIVE_MAX 1024		/* running jobs whose progress is shown */
 
 /* live counters of one running job (finx.progress) */

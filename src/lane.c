@@ -49,11 +49,13 @@
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
 #include "lib/stringinfo.h"
+#include "utils/json.h"
 #include "utils/memutils.h"
 
 #include "json.h"
 #include "lane.h"
 #include "rate.h"
+#include "redact.h"
 
 #define LAT_SAMPLES 256
 #define CIRCUIT_FAILURES 5
@@ -192,13 +194,25 @@ fx_lane_set_rate(FxLane *lane, const char *group, const char *key,
 	fx_rate_configure(lane->rate, requests_per_minute, tokens_per_minute);
 }
 
-/* Replace a call's error (palloc'd in the lane's context, or NULL). */
+/*
+ * Replace a call's error (palloc'd in the lane's context, or NULL).  Every
+ * error of a call (libcurl's message, the provider's, the owner's reason)
+ * passes here and is redacted: it goes to the trace, the job and the log.
+ */
 static void
 set_error(FxCall *call, char *error)
 {
 	if (call->error)
 		pfree(call->error);
-	call->error = error;
+	call->error = NULL;
+	if (error)
+	{
+		MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+
+		call->error = fx_redact_pstrdup(error);
+		MemoryContextSwitchTo(old);
+		pfree(error);
+	}
 }
 
 /*
@@ -249,7 +263,7 @@ trace_attempt(FxCall *call)
 	r->bytes_out = (int64) q->body_len;
 	r->bytes_in = (int64) q->resp_len;
 	r->error = call->error ? pstrdup(call->error) : NULL;
-	r->request_id = q->request_id[0] ? pstrdup(q->request_id) : NULL;
+	r->request_id = q->request_id[0] ? fx_redact_pstrdup(q->request_id) : NULL;
 	trace = lappend(trace, r);
 	MemoryContextSwitchTo(old);
 }
@@ -773,40 +787,98 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Lane statistics as a JSON array (for finx.provider_stats). */
+/* Number of lanes. */
+int
+fx_lanes_count(void)
+{
+	dlist_iter	it;
+	int			n = 0;
+
+	dlist_foreach(it, &lanes)
+		n++;
+	return n;
+}
+
+/* Does the lane of provider x key x model exist? */
+bool
+fx_lane_exists(const char *provider, const char *key, const char *model)
+{
+	char		name[160];
+	dlist_iter	it;
+
+	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
+			 hash_bytes((const unsigned char *) key, strlen(key)));
+	dlist_foreach(it, &lanes)
+	{
+		if (strcmp(dlist_container(FxLane, node, it.cur)->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Append one lane's statistics as a JSON object (names through escape_json). */
+static void
+lane_stats_json(FxLane *l, StringInfo b)
+{
+	int			n = Min(l->nlat, LAT_SAMPLES);
+	double		s[LAT_SAMPLES];
+
+	memcpy(s, l->lat_ms, sizeof(double) * n);
+	qsort(s, n, sizeof(double), cmp_double);
+	appendStringInfoString(b, "{\"lane\":");
+	escape_json(b, l->name);
+	appendStringInfoString(b, ",\"provider\":");
+	escape_json(b, l->provider);
+	appendStringInfo(b, ",\"limit\":%d,"
+					 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
+					 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
+					 "\"paused_ms\":%lld,\"rate_wait_ms\":%lld,\"rate_waits\":%lld",
+					 current_limit(l), l->inflight, l->nqueued,
+						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
+					 (long long) l->n_ok, (long long) l->n_failed,
+					 (long long) l->n_429, (long long) l->n_retries,
+					 (long long) Max(0, l->paused_until - fx_now_ms()),
+					 (long long) (l->nqueued > 0 ? Max(0, l->rate_wait_until - fx_now_ms()) : 0),
+					 (long long) l->n_rate_waits);
+	fx_rate_stats_json(l->rate, b);
+	appendStringInfoChar(b, '}');
+}
+
+/*
+ * Lane statistics as a JSON array (for finx.provider_stats) of at most
+ * max_len bytes: lanes that do not fit are left out, and a last element
+ * {"lane": "(N more lanes not shown)", "omitted": N} says so.  Always valid
+ * JSON.
+ */
 char *
-fx_lanes_stats_json(void)
+fx_lanes_stats_json(size_t max_len)
 {
 	StringInfoData b;
+	StringInfoData one;
 	dlist_iter	it;
-	bool		first = true;
+	int			omitted = 0;
 
 	initStringInfo(&b);
+	initStringInfo(&one);
 	appendStringInfoChar(&b, '[');
 	dlist_foreach(it, &lanes)
 	{
-		FxLane	   *l = dlist_container(FxLane, node, it.cur);
-		int			n = Min(l->nlat, LAT_SAMPLES);
-		double		s[LAT_SAMPLES];
-
-		memcpy(s, l->lat_ms, sizeof(double) * n);
-		qsort(s, n, sizeof(double), cmp_double);
-		appendStringInfo(&b, "%s{\"lane\":\"%s\",\"provider\":\"%s\",\"limit\":%d,"
-						 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
-						 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
-						 "\"paused_ms\":%lld,\"rate_wait_ms\":%lld,\"rate_waits\":%lld",
-						 first ? "" : ",", l->name, l->provider, current_limit(l),
-						 l->inflight, l->nqueued,
-						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
-						 (long long) l->n_ok, (long long) l->n_failed,
-						 (long long) l->n_429, (long long) l->n_retries,
-						 (long long) Max(0, l->paused_until - fx_now_ms()),
-						 (long long) (l->nqueued > 0 ? Max(0, l->rate_wait_until - fx_now_ms()) : 0),
-						 (long long) l->n_rate_waits);
-		fx_rate_stats_json(l->rate, &b);
-		appendStringInfoChar(&b, '}');
-		first = false;
+		resetStringInfo(&one);
+		lane_stats_json(dlist_container(FxLane, node, it.cur), &one);
+		/* keep room for the comma, the "omitted" element and the bracket */
+		if (omitted > 0 || (size_t) b.len + one.len + 80 > max_len)
+		{
+			omitted++;
+			continue;
+		}
+		if (b.len > 1)
+			appendStringInfoChar(&b, ',');
+		appendBinaryStringInfo(&b, one.data, one.len);
 	}
+	if (omitted > 0)
+		appendStringInfo(&b, "%s{\"lane\":\"(%d more lanes not shown)\",\"omitted\":%d}",
+						 b.len > 1 ? "," : "", omitted, omitted);
 	appendStringInfoChar(&b, ']');
+	pfree(one.data);
 	return b.data;
 }

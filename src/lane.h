@@ -73,7 +73,9 @@ extern void fx_lane_cancel(FxCall *call);
 extern void fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms);
 extern void fx_lane_flush_trace(void (*store) (List *rows));
 extern FxLoop *fx_lane_loop(void);
-extern char *fx_lanes_stats_json(void);
+extern char *fx_lanes_stats_json(size_t max_len);
+extern int	fx_lanes_count(void);
+extern bool fx_lane_exists(const char *provider, const char *key, const char *model);
 
 /* one row of the request trace */
 typedef struct FxTraceRow

@@ -9,7 +9,11 @@
  *
  * Known keys: pages (text, "1-5,7,21-"), max_attempts (integer 1..100),
  * text_extractor ("local" | "llmwhisperer" | "auto"), structurer ("local" |
- * "llm" | "auto"), mode (LLMWhisperer mode), model (LLM model name).
+ * "llm" | "auto"), mode (LLMWhisperer mode: native_text | low_cost |
+ * high_quality | form | table), model (LLM model name: printable UTF-8, at
+ * most FX_MODEL_MAX bytes, one of finextract.llm_models when that is set).
+ * The model names a provider lane and is shown in finx.provider_stats, so
+ * nothing unprintable gets that far.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,10 +21,12 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "finextract.h"
 #include "options.h"
 
 #define KNOWN_KEYS "pages, max_attempts, text_extractor, structurer, mode, model"
@@ -73,6 +79,69 @@ take_string(const char *key, JsonbValue *v, char *dst, size_t dstlen,
 			 errhint("Allowed values are: %s.", join_words(allowed))));
 }
 
+/* Is s (len bytes) valid UTF-8 without control characters (C0, DEL, C1)? */
+static bool
+printable_utf8(const char *s, int len)
+{
+	const unsigned char *p = (const unsigned char *) s;
+
+	if (!pg_verify_mbstr(PG_UTF8, s, len, true))
+		return false;
+	for (int i = 0; i < len; i++)
+	{
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			return false;
+	}
+	return true;
+}
+
+/* Is model one of the comma-separated names in list? */
+static bool
+model_listed(const char *model, const char *list)
+{
+	const char *p = list;
+	size_t		mlen = strlen(model);
+
+	while (*p)
+	{
+		const char *end = strchr(p, ',');
+		const char *e = end ? end : p + strlen(p);
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t) (e - p) == mlen && strncmp(p, model, mlen) == 0)
+			return true;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* Parse the "model" option: printable, bounded, and allowed. */
+static void
+take_model(JsonbValue *v, FxJobOptions *out)
+{
+	take_string("model", v, out->model, sizeof(out->model), NULL);
+	if (!printable_utf8(v->val.string.val, v->val.string.len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"model\" must be printable text"),
+				 errdetail("It contains a control character or invalid UTF-8."),
+				 errhint("Give the model's name as the provider spells it.")));
+	if (out->model[0] && finx_llm_models && finx_llm_models[0] &&
+		!model_listed(out->model, finx_llm_models))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model \"%s\" is not allowed", out->model),
+				 errdetail("finextract.llm_models allows: %s.", finx_llm_models),
+				 errhint("Use one of those models, or ask a superuser to add it to finextract.llm_models.")));
+}
+
 /* Parse the "pages" option. */
 static void
 take_pages(JsonbValue *v, FxJobOptions *out)
@@ -115,6 +184,8 @@ take_option(const char *key, JsonbValue *v, FxJobOptions *out)
 {
 	static const char *const extractors[] = {"local", "llmwhisperer", "auto", NULL};
 	static const char *const structurers[] = {"local", "llm", "auto", NULL};
+	static const char *const modes[] = {"native_text", "low_cost", "high_quality",
+	"form", "table", NULL};
 
 	if (strcmp(key, "pages") == 0)
 		take_pages(v, out);
@@ -125,9 +196,9 @@ take_option(const char *key, JsonbValue *v, FxJobOptions *out)
 	else if (strcmp(key, "structurer") == 0)
 		take_string(key, v, out->structurer, sizeof(out->structurer), structurers);
 	else if (strcmp(key, "mode") == 0)
-		take_string(key, v, out->mode, sizeof(out->mode), NULL);
+		take_string(key, v, out->mode, sizeof(out->mode), modes);
 	else if (strcmp(key, "model") == 0)
-		take_string(key, v, out->model, sizeof(out->model), NULL);
+		take_model(v, out);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

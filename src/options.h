@@ -15,6 +15,8 @@
 
 #include "pagerange.h"
 
+#define FX_MODEL_MAX 128		/* bytes of the "model" option */
+
 typedef struct FxJobOptions
 {
 	fx_page_ranges pages;		/* n = 0: every page */
@@ -22,7 +24,7 @@ typedef struct FxJobOptions
 	char		text_extractor[16];	/* local | llmwhisperer | auto */
 	char		structurer[16]; /* local | llm | auto */
 	char		mode[32];		/* LLMWhisperer mode, "" = setting */
-	char		model[128];		/* LLM model, "" = setting */
+	char		model[FX_MODEL_MAX + 1];	/* LLM model, "" = setting */
 } FxJobOptions;
 
 extern void fx_options_parse(Jsonb *opts, FxJobOptions *out);

@@ -30,6 +30,7 @@
 #include "finextract.h"
 #include "pipeline.h"
 #include "pipeline_int.h"
+#include "redact.h"
 #include "sandbox.h"
 
 #define TEXT_ENGINE "pdftotext"
@@ -108,6 +109,8 @@ fx_job_fail(FxJob *job, const char *error, bool retryable)
 	char	   *err;
 
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
+	/* the reason may quote a provider: it is stored and broadcast */
+	error = fx_redact_pstrdup(error);
 	(void) fx_store_fail(&job->claim, error, retryable,
 						 retry_backoff(job->claim.attempt), &job->texts, &err);
 	fx_job_end(job);
@@ -293,6 +296,18 @@ fx_job_finish_local(FxJob *job)
 	fx_job_complete(job, res);
 }
 
+/* The redacted form of a list of strings (a new list). */
+static List *
+redact_list(List *strings)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, strings)
+		out = lappend(out, fx_redact_pstrdup(lfirst(lc)));
+	return out;
+}
+
 /* Store a successful result (and the texts extracted), end the job. */
 void
 fx_job_complete(FxJob *job, fx_result *res)
@@ -310,6 +325,7 @@ fx_job_complete(FxJob *job, fx_result *res)
 	if (job->ocr_conf)
 		o.warnings = fx_ocr_warnings(job->ocr_conf, job->npages, job->ocr_notes,
 									 finx_ocr_min_confidence, o.warnings);
+	o.warnings = redact_list(o.warnings);
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
 	fx_job_end(job);

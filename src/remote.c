@@ -49,6 +49,7 @@
 #include "json.h"
 #include "lane.h"
 #include "prompt.h"
+#include "redact.h"
 #include "remote.h"
 #include "store.h"
 
@@ -162,6 +163,15 @@ fx_remote_load_keys(void)
 	whisper_key_from_file = read_key_file(finx_whisper_key_file,
 										  "finextract.llmwhisperer_api_key_file");
 	llm_key_from_file = read_key_file(finx_llm_key_file, "finextract.llm_api_key_file");
+	{
+		const char *const keys[] = {finx_whisper_key, finx_llm_key,
+		whisper_key_from_file, llm_key_from_file};
+
+		if (fx_redact_set_keys(keys, lengthof(keys)) != 0)
+			ereport(WARNING,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not remember the API keys to redact")));
+	}
 }
 
 /* The LLMWhisperer key: the setting, else the key file's. */
@@ -742,12 +752,17 @@ fx_whisper_cancel(FxWhisper *w)
 	w->body = NULL;
 }
 
-/* The LLM lane. */
+/* The LLM lane; NULL when a new lane would pass finextract.max_lanes. */
 static FxLane *
 llm_lane(const char *model)
 {
-	FxLane	   *lane = fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
-								   finx_max_concurrency_bound);
+	FxLane	   *lane;
+
+	if (fx_lanes_count() >= finx_max_lanes &&
+		!fx_lane_exists("llm", llm_key(), model))
+		return NULL;
+	lane = fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
+					   finx_max_concurrency_bound);
 
 	fx_lane_set_rate(lane, "llm", llm_key(), model, finx_llm_rpm, finx_llm_tpm);
 	return lane;
@@ -863,6 +878,7 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 	char	   *user = fx_llm_user_prompt(type_hint, texts, pages, npages);
 	char	   *err = NULL;
 	char	   *url;
+	FxLane	   *lane;
 
 	ch->cxt = CurrentMemoryContext;
 	ch->first_page = pages[0];
@@ -901,7 +917,14 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 		defer_chat_failure(ch, psprintf("finextract.llm_url: %s", err));
 		return ch;
 	}
-	fx_lane_submit(llm_lane(model), &ch->call);
+	if ((lane = llm_lane(model)) == NULL)
+	{
+		defer_chat_failure(ch, psprintf("the LLM model \"%s\" needs a new provider lane, and the worker already has the %d that finextract.max_lanes allows; "
+										"use a model other jobs use, or raise finextract.max_lanes (lanes last until the worker restarts)",
+										model, finx_max_lanes));
+		return ch;
+	}
+	fx_lane_submit(lane, &ch->call);
 	return ch;
 }
 

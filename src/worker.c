@@ -83,9 +83,8 @@ publish_stats(void)
 
 	if (finx_shared == NULL)
 		return;
-	json = fx_lanes_stats_json();
-	if (strlen(json) >= FX_STATS_SIZE)
-		json = "[]";			/* too many lanes to show: better nothing than garbage */
+	/* bounded and valid: lanes that do not fit are counted, not cut */
+	json = fx_lanes_stats_json(FX_STATS_SIZE - 1);
 	LWLockAcquire(finx_shared->stats_lock, LW_EXCLUSIVE);
 	strlcpy(finx_shared->provider_stats, json, FX_STATS_SIZE);
 	LWLockRelease(finx_shared->stats_lock);

@@ -94,6 +94,22 @@ call_header(Call *call, const char *name)
 	return evhttp_find_header(evhttp_request_get_input_headers(call->req), name);
 }
 
+/* prefix followed by every request header, "Name: value; ..." (cut to len) */
+void
+call_echo_headers(Call *call, const char *prefix, char *buf, size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(call->req);
+	struct evkeyval *kv;
+	size_t		n = snprintf(buf, len, "%s", prefix);
+
+	for (kv = h->tqh_first; kv != NULL; kv = kv->next.tqe_next)
+	{
+		if (n >= len)
+			break;
+		n += snprintf(buf + n, len - n, "%s: %s; ", kv->key, kv->value);
+	}
+}
+
 void
 call_add_header(Call *call, const char *name, const char *value)
 {

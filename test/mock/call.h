@@ -78,6 +78,7 @@ extern Call *call_begin(struct evhttp_request *req, Route route);
 extern const char *call_param(Call *call, const char *name);
 extern const char *call_header(Call *call, const char *name);
 extern void call_add_header(Call *call, const char *name, const char *value);
+extern void call_echo_headers(Call *call, const char *prefix, char *buf, size_t len);
 extern void call_set_json(Call *call, int status, json_object *obj);
 extern void call_set_body(Call *call, int status, const char *data,
 						  size_t len, const char *ctype);

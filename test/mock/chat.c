@@ -684,6 +684,13 @@ inject_fault(Call *call, const Knobs *k, KeyState *ks)
 	else if (fault_is_status(call->fault))
 		chat_error(call, fault_status(call->fault), messages[call->fault],
 				   call->fault == F_408 ? "timeout" : "server_error", NULL, NULL);
+	else if (call->fault == F_ECHO_HEADERS)
+	{
+		char		msg[2048];
+
+		call_echo_headers(call, "Incorrect API key provided: ", msg, sizeof(msg));
+		chat_error(call, 401, msg, "invalid_request_error", NULL, "invalid_api_key");
+	}
 	else if (call->fault == F_HANG)
 		call_hang(call);
 	else if (call->fault == F_RESET)

@@ -43,7 +43,7 @@ static const char *const endpoint_names[NUM_ENDPOINTS] = {
 static const char *const fault_names[NUM_FAULTS] = {
 	"none", "500", "503", "408", "409", "429", "reset", "hang", "truncate",
 	"wrong_content_type", "job_error", "job_failed", "job_unknown", "length",
-	"content_filter", "refusal", "bad_content"
+	"content_filter", "refusal", "bad_content", "echo_headers"
 };
 
 static FaultTable table;

@@ -51,6 +51,8 @@ typedef enum Fault
 	F_CONTENT_FILTER,			/* finish_reason "content_filter" */
 	F_REFUSAL,					/* content null, refusal text */
 	F_BAD_CONTENT,				/* content that violates the schema */
+	F_ECHO_HEADERS,				/* 401 whose message quotes the request's
+								 * headers (a careless proxy) */
 	NUM_FAULTS
 } Fault;
 

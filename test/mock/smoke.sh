@@ -165,4 +165,13 @@ expect "reset?config=1 restores the command-line knobs" '"time_scale":0.02' "$co
 body=$(curl -s -X POST "$B/__admin/config" -d '{"no_such_knob":1}')
 expect "config rejects unknown knobs" 'unknown knob' "$body"
 
+curl -s -X POST "$B/__admin/config" -d '{"faults":{"chat":{"echo_headers":{"nth":1}},"submit":{"echo_headers":{"nth":1}}}}' >/dev/null
+body=$(http "$work/st" -X POST -H 'Authorization: Bearer sk-smoke' -H 'Content-Type: application/json' \
+	-d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' "$B/v1/chat/completions")
+expect "echo_headers fault: chat answers 401" 401 "$(cat "$work/st")"
+expect "... quoting the Authorization header" 'Authorization: Bearer sk-smoke' "$body"
+body=$(http "$work/st" -X POST -H 'unstract-key: wk' --data-binary @"$work/doc.pdf" "$W/whisper")
+expect "echo_headers fault: submit answers 401 quoting unstract-key" 'unstract-key: wk' "$(cat "$work/st") $body"
+curl -s -X POST "$B/__admin/config" -d '{"faults":{"clear":true}}' >/dev/null
+
 tap_done

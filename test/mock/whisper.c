@@ -960,6 +960,14 @@ inject_fault(Call *call, const Knobs *k, double delay)
 		reply_message(call, fault_status(call->fault), msg, delay);
 		return true;
 	}
+	if (call->fault == F_ECHO_HEADERS)
+	{
+		char		echo[2048];
+
+		call_echo_headers(call, "Invalid API key. Request headers: ", echo, sizeof(echo));
+		reply_message(call, 401, echo, delay);
+		return true;
+	}
 	if (call->fault == F_HANG)
 	{
 		call_hang(call);
