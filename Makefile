@@ -12,6 +12,7 @@ OBJS = \
 	src/loop.o \
 	src/child.o \
 	src/pipeline.o \
+	src/inprocess.o \
 	src/progress.o \
 	src/store.o \
 	src/options.o \
