@@ -9,127 +9,8 @@
  */
 \echo Use "ALTER EXTENSION finextract UPDATE TO '0.4.0'" to load this file. \quit
 
--- Section: search_path and schema-qualified names ---------------------------
-
--- Every function of the extension that runs SQL already has
--- SET search_path = pg_catalog, pg_temp (the C functions also set it
--- themselves, and the worker's connection has it fixed).  A procedure that
--- commits cannot have a SET clause, so finx_prune names the operators it
--- uses with their schema: under the caller's search_path, an operator that
--- another role put into public with an exact-typed signature must not run.
-CREATE OR REPLACE PROCEDURE finx_prune(older_than interval, batch_size integer DEFAULT 1000,
-									   INOUT pruned bigint DEFAULT NULL)
-LANGUAGE plpgsql
-AS $$
-DECLARE
-	n bigint;
-BEGIN
-	pruned := 0;
-	LOOP
-		n := @extschema@.finx_prune_batch(older_than, batch_size);
-		pruned := pruned OPERATOR(pg_catalog.+) n;
-		COMMIT;
-		EXIT WHEN n OPERATOR(pg_catalog.=) 0;
-	END LOOP;
-END
-$$;
-
--- Section: notification payload ---------------------------------------------
-
--- Section: owner isolation by default ---------------------------------------
-
--- A job that reuses the results of another role's job gets its own copy of
--- them: its statements, periods and line items then name only the new job,
--- and reused_from is set only when both jobs were submitted by the same role
--- (it would name another role's job otherwise).  The worker calls this when
--- it reuses a result across roles.
-CREATE FUNCTION finx.copy_job_results(job bigint, source bigint)
-RETURNS bigint
-LANGUAGE sql VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-	WITH src AS (
-		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
-			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
-			   s.checks_failed
-		  FROM finx.statements s
-		 WHERE s.job_id OPERATOR(pg_catalog.=) source
-	), ins AS (
-		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
-									 first_page, last_page, unit_scale, currency, checks,
-									 checks_passed, checks_failed)
-		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
-			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
-			   src.checks_failed
-		  FROM src
-		RETURNING id, seq
-	), map AS (
-		SELECT src.id AS old_id, ins.id AS new_id
-		  FROM src JOIN ins ON ins.seq OPERATOR(pg_catalog.=) src.seq
-	), periods AS (
-		INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months)
-		SELECT map.new_id, p.col, p.label, p.period_end, p.period_months
-		  FROM finx.statement_periods p
-		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) p.statement_id
-	), items AS (
-		INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent,
-									 is_total, generated_label, "values", ocr_confidence)
-		SELECT map.new_id, li.row_no, li.page, li.line_no, li.label, li.indent,
-			   li.is_total, li.generated_label, li."values", li.ocr_confidence
-		  FROM finx.line_items li
-		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) li.statement_id
-	)
-	SELECT pg_catalog.count(*) FROM ins;
-$$;
-COMMENT ON FUNCTION finx.copy_job_results(bigint, bigint) IS
-'Copy the statements, periods and line items of job source to job (a result reused across roles); returns the statements copied (used by the worker)';
-REVOKE ALL ON FUNCTION finx.copy_job_results(bigint, bigint) FROM PUBLIC;
-
--- Jobs of earlier versions that reuse another role's results get their copy.
-SELECT finx.copy_job_results(j.id, t.id)
-  FROM finx.jobs j
-  JOIN finx.jobs t ON t.id OPERATOR(pg_catalog.=) j.reused_from
- WHERE t.submitted_by OPERATOR(pg_catalog.<>) j.submitted_by;
-UPDATE finx.jobs j SET reused_from = NULL
-  FROM finx.jobs t
- WHERE t.id OPERATOR(pg_catalog.=) j.reused_from
-   AND t.submitted_by OPERATOR(pg_catalog.<>) j.submitted_by;
-COMMENT ON COLUMN finx.jobs.reused_from IS
-'The earlier job of the same role whose results this job shows (same document and options); NULL when the job extracted them itself or copied them from another role''s job';
-
--- Owner isolation is on after install and after every update to 0.4.0:
--- a finx_user member sees only the jobs of roles it is a member of and the
--- documents, statements, periods, line items and requests of those jobs;
--- superusers see everything.  finx_enable_rls(false) turns it off for a
--- single-tenant database.
-SELECT @extschema@.finx_enable_rls(true);
-COMMENT ON FUNCTION @extschema@.finx_enable_rls(boolean) IS
-'Owner isolation (row-level security), on by default: with false, every finx_user member sees every job, document and result (single-tenant databases); with true, only those of the roles it is a member of (superusers only)';
-
--- Section: sequences in pg_dump ---------------------------------------------
-
--- pg_dump dumps the tables' rows (pg_extension_config_dump since 0.2.0) but
--- not the values of their identity sequences unless these are marked too: a
--- restored database would hand out ids that are already taken.
-SELECT pg_catalog.pg_extension_config_dump('finx.documents_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('finx.jobs_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('finx.statements_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('finx.requests_id_seq', '');
-
--- Section: settings exposed to SQL (models, lanes) --------------------------
-
--- Section: scheduling and attempts ------------------------------------------
-
--- Section: other ------------------------------------------------------------
--- Section: concepts, companies and fiscal periods ---------------------------
---
--- Analyst-ready facts: every line item may carry a standard concept (from
--- finx.concept_rules, which users extend with INSERTs and apply again with
--- finx_remap), a unit kind and a scaled value; every document a company,
--- report type and fiscal year end; every period column a fiscal year and
--- fiscal period.  finx.company_facts gives one current value per company,
--- concept and period; finx.fact_conflicts the disagreements between filings;
--- finx.corrections the users' fixes, which survive re-extraction.
+-- Tables and columns of the analyst-ready facts (first: the sections below
+-- copy and read them) --------------------------------------------------------
 
 CREATE TABLE finx.concepts (
 	concept		text PRIMARY KEY CHECK (concept ~ '^[a-z][a-z0-9_]*$'),
@@ -196,6 +77,133 @@ ALTER TABLE finx.statement_periods
 	ADD COLUMN fiscal_period text CHECK (fiscal_period IN ('FY', 'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', '9M'));
 COMMENT ON COLUMN finx.statement_periods.fiscal_year IS 'Fiscal year the period belongs to, named for the calendar year in which that fiscal year ends (a year ending in the first seven days of January belongs to the year before)';
 COMMENT ON COLUMN finx.statement_periods.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M (an instant: FY at the fiscal year end, else the quarter it closes)';
+
+-- Section: search_path and schema-qualified names ---------------------------
+
+-- Every function of the extension that runs SQL already has
+-- SET search_path = pg_catalog, pg_temp (the C functions also set it
+-- themselves, and the worker's connection has it fixed).  A procedure that
+-- commits cannot have a SET clause, so finx_prune names the operators it
+-- uses with their schema: under the caller's search_path, an operator that
+-- another role put into public with an exact-typed signature must not run.
+CREATE OR REPLACE PROCEDURE finx_prune(older_than interval, batch_size integer DEFAULT 1000,
+									   INOUT pruned bigint DEFAULT NULL)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	pruned := 0;
+	LOOP
+		n := @extschema@.finx_prune_batch(older_than, batch_size);
+		pruned := pruned OPERATOR(pg_catalog.+) n;
+		COMMIT;
+		EXIT WHEN n OPERATOR(pg_catalog.=) 0;
+	END LOOP;
+END
+$$;
+
+-- Section: notification payload ---------------------------------------------
+
+-- Section: owner isolation by default ---------------------------------------
+
+-- A job that reuses the results of another role's job gets its own copy of
+-- them: its statements, periods and line items then name only the new job,
+-- and reused_from is set only when both jobs were submitted by the same role
+-- (it would name another role's job otherwise).  The worker calls this when
+-- it reuses a result across roles.
+CREATE FUNCTION finx.copy_job_results(job bigint, source bigint)
+RETURNS bigint
+LANGUAGE sql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH src AS (
+		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
+			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
+			   s.checks_failed
+		  FROM finx.statements s
+		 WHERE s.job_id OPERATOR(pg_catalog.=) source
+	), ins AS (
+		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
+									 first_page, last_page, unit_scale, currency, checks,
+									 checks_passed, checks_failed)
+		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
+			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
+			   src.checks_failed
+		  FROM src
+		RETURNING id, seq
+	), map AS (
+		SELECT src.id AS old_id, ins.id AS new_id
+		  FROM src JOIN ins ON ins.seq OPERATOR(pg_catalog.=) src.seq
+	), periods AS (
+		INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months,
+										   fiscal_year, fiscal_period)
+		SELECT map.new_id, p.col, p.label, p.period_end, p.period_months,
+			   p.fiscal_year, p.fiscal_period
+		  FROM finx.statement_periods p
+		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) p.statement_id
+	), items AS (
+		INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent,
+									 is_total, generated_label, "values", ocr_confidence,
+									 concept, unit_kind)
+		SELECT map.new_id, li.row_no, li.page, li.line_no, li.label, li.indent,
+			   li.is_total, li.generated_label, li."values", li.ocr_confidence,
+			   li.concept, li.unit_kind
+		  FROM finx.line_items li
+		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) li.statement_id
+	)
+	SELECT pg_catalog.count(*) FROM ins;
+$$;
+COMMENT ON FUNCTION finx.copy_job_results(bigint, bigint) IS
+'Copy the statements, periods and line items of job source to job (a result reused across roles); returns the statements copied (used by the worker)';
+REVOKE ALL ON FUNCTION finx.copy_job_results(bigint, bigint) FROM PUBLIC;
+
+-- Jobs of earlier versions that reuse another role's results get their copy.
+SELECT finx.copy_job_results(j.id, t.id)
+  FROM finx.jobs j
+  JOIN finx.jobs t ON t.id OPERATOR(pg_catalog.=) j.reused_from
+ WHERE t.submitted_by OPERATOR(pg_catalog.<>) j.submitted_by;
+UPDATE finx.jobs j SET reused_from = NULL
+  FROM finx.jobs t
+ WHERE t.id OPERATOR(pg_catalog.=) j.reused_from
+   AND t.submitted_by OPERATOR(pg_catalog.<>) j.submitted_by;
+COMMENT ON COLUMN finx.jobs.reused_from IS
+'The earlier job of the same role whose results this job shows (same document and options); NULL when the job extracted them itself or copied them from another role''s job';
+
+-- Owner isolation is on after install and after every update to 0.4.0:
+-- a finx_user member sees only the jobs of roles it is a member of and the
+-- documents, statements, periods, line items and requests of those jobs;
+-- superusers see everything.  finx_enable_rls(false) turns it off for a
+-- single-tenant database.
+SELECT @extschema@.finx_enable_rls(true);
+COMMENT ON FUNCTION @extschema@.finx_enable_rls(boolean) IS
+'Owner isolation (row-level security), on by default: with false, every finx_user member sees every job, document and result (single-tenant databases); with true, only those of the roles it is a member of (superusers only)';
+
+-- Section: sequences in pg_dump ---------------------------------------------
+
+-- pg_dump dumps the tables' rows (pg_extension_config_dump since 0.2.0) but
+-- not the values of their identity sequences unless these are marked too: a
+-- restored database would hand out ids that are already taken.
+SELECT pg_catalog.pg_extension_config_dump('finx.documents_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.jobs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.statements_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('finx.requests_id_seq', '');
+
+-- Section: settings exposed to SQL (models, lanes) --------------------------
+
+-- Section: scheduling and attempts ------------------------------------------
+
+-- Section: other ------------------------------------------------------------
+-- Section: concepts, companies and fiscal periods ---------------------------
+--
+-- Analyst-ready facts: every line item may carry a standard concept (from
+-- finx.concept_rules, which users extend with INSERTs and apply again with
+-- finx_remap), a unit kind and a scaled value; every document a company,
+-- report type and fiscal year end; every period column a fiscal year and
+-- fiscal period.  finx.company_facts gives one current value per company,
+-- concept and period; finx.fact_conflicts the disagreements between filings;
+-- finx.corrections the users' fixes, which survive re-extraction.
+
 
 -- The concepts analysts use (about 80).
 INSERT INTO finx.concepts (concept, statement_type, period_type, unit_kind, balance, label, us_gaap, ifrs) VALUES
@@ -786,49 +794,6 @@ END
 $$;
 COMMENT ON FUNCTION finx_set_company(bigint, text) IS 'Sets (or with NULL removes) the company of a document, overriding the one read from it; kept across re-runs';
 
--- A copy of another role's results keeps their concepts and fiscal periods.
-CREATE OR REPLACE FUNCTION finx.copy_job_results(job bigint, source bigint)
-RETURNS bigint
-LANGUAGE sql VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-	WITH src AS (
-		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
-			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
-			   s.checks_failed
-		  FROM finx.statements s
-		 WHERE s.job_id OPERATOR(pg_catalog.=) source
-	), ins AS (
-		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
-									 first_page, last_page, unit_scale, currency, checks,
-									 checks_passed, checks_failed)
-		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
-			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
-			   src.checks_failed
-		  FROM src
-		RETURNING id, seq
-	), map AS (
-		SELECT src.id AS old_id, ins.id AS new_id
-		  FROM src JOIN ins ON ins.seq OPERATOR(pg_catalog.=) src.seq
-	), periods AS (
-		INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months,
-										   fiscal_year, fiscal_period)
-		SELECT map.new_id, p.col, p.label, p.period_end, p.period_months,
-			   p.fiscal_year, p.fiscal_period
-		  FROM finx.statement_periods p
-		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) p.statement_id
-	), items AS (
-		INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent,
-									 is_total, generated_label, "values", ocr_confidence,
-									 concept, unit_kind)
-		SELECT map.new_id, li.row_no, li.page, li.line_no, li.label, li.indent,
-			   li.is_total, li.generated_label, li."values", li.ocr_confidence,
-			   li.concept, li.unit_kind
-		  FROM finx.line_items li
-		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) li.statement_id
-	)
-	SELECT pg_catalog.count(*) FROM ins;
-$$;
 
 -- Corrections ---------------------------------------------------------------
 
