@@ -676,6 +676,26 @@ heading_split(const char *t, const fx_pitem *items, int k, const int *cols,
 }
 
 /*
+ * A span heading with one full date over several columns ("Nine Months
+ * Ended September 30, 2022" above "2022  2021"): its year can belong to one
+ * column only, so each column takes the words and the month and day, and
+ * its year must come from its own cells; a column without one stays
+ * without a year (and so without a period end).
+ */
+static void
+heading_span_date(const char *t, const fx_pitem *item, int k, const int *cols,
+				  fx_buf *bufs)
+{
+	for (int i = 0; i < k; i++)
+	{
+		fx_buf	   *b = &bufs[cols[i]];
+
+		heading_add(b, t, (size_t) item->off);
+		heading_add(b, t + item->off, (size_t) (item->year_off - item->off));
+	}
+}
+
+/*
  * Assign the heading cells of one line to the columns at centres xs[0..n):
  * as many cells as columns go in order; otherwise each column takes the
  * nearest cell (farther when the line has fewer cells than columns: a span
@@ -768,6 +788,9 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 				heading_add(&bufs[cols[i]], txt[k], strlen(txt[k]));
 		else if (ni == ncols)
 			heading_split(txt[k], items, ncols, cols, bufs);
+		else if (ni == 1 && items[0].has_month &&
+				 items[0].year_off > items[0].off)
+			heading_span_date(txt[k], &items[0], ncols, cols, bufs);
 		free(txt[k]);
 	}
 }

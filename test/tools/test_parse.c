@@ -484,8 +484,25 @@ test_column_periods(void)
 		"Costs                                     100             100\n"
 		"Operating profit                          200             100\n"
 	};
+	static const char *const spandate[] = {
+		"UTILITY CORP\nFor the quarterly period ended September 30, 2022\n",
+		"                 CONDENSED STATEMENTS OF CASH FLOWS\n"
+		"                                  Nine Months Ended September 30, 2022\n"
+		"                                          2022            2021\n"
+		"Net income                             $  300          $  200\n"
+		"Depreciation                              100             100\n"
+		"Net cash provided by operations           400             300\n"
+	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(spandate, 2);
+	st = stmt(r, FX_CASH_FLOW);
+	ok_str(end_of(st, 0), "2022-09-30", "span date: month-day to column 1");
+	ok_str(end_of(st, 1), "2021-09-30", "span date: column 2 keeps its own year");
+	ok(st && st->periods[1].months == 9, "span date: the span gives the length",
+	   NULL);
+	fx_result_free(r);
 
 	r = parse_pages(yearonly, 2);
 	st = stmt(r, FX_INCOME_STATEMENT);
