@@ -46,6 +46,7 @@ typedef struct fx_block
 	fx_colspan	cols[FX_MAX_COLS];	/* clusters of values */
 	int			nanch;
 	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
+	int			label_left;		/* leftmost start of the rows' labels */
 } fx_block;
 
 /* growing list of items */
@@ -56,6 +57,8 @@ typedef struct fx_items
 	int			cap;
 	bool		failed;
 } fx_items;
+
+static void year_label(const fx_block *bl, fx_row *row);
 
 /* add a value found at words [a, b) of a row */
 static void
@@ -245,17 +248,44 @@ is_exhibit_line(const fx_line *ln)
 							   fx_has_word(ln->s, ln->len, "annex"));
 }
 
+/*
+ * The first data row's label is a bare year ("2021   $ 1,000 ...") and the
+ * line above, a label alone, ends in a comma ("Balance at December 31,"):
+ * that line is the start of the row's label, not a heading.
+ */
+static int
+wrapped_year_start(const fx_doc *doc, int from, int i, const fx_row *row)
+{
+	const fx_line *ln = &doc->lines[i];
+	const fx_line *up;
+	const fx_word *w = fx_line_words(doc, ln);
+	fx_row		prev;
+
+	if (i <= from || row->label_words != 1 ||
+		!fx_is_year_word(ln->s + w[0].off, w[0].len))
+		return i;
+	up = &doc->lines[i - 1];
+	if (up->nwords == 0 || up->s[up->len - 1] != ',')
+		return i;
+	fx_analyze_row(doc, up, false, &prev);
+	if (prev.nvals > 0 || prev.label_start > row->label_start + 2)
+		return i;
+	return i - 1;
+}
+
 /* find the first data row of [from, to), skipping title lines */
 static int
-first_data_row(const fx_doc *doc, int from, int to, bool euro)
+first_data_row(const fx_doc *doc, const fx_block *bl, int from, int to,
+			   bool euro)
 {
 	for (int i = from; i < to; i++)
 	{
 		fx_row		row;
 
 		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		year_label(bl, &row);
 		if (row.label_words > 0 && is_data_row(&row))
-			return i;
+			return wrapped_year_start(doc, from, i, &row);
 	}
 	return to;
 }
@@ -307,6 +337,46 @@ cmp_span(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/*
+ * A plain year alone at the labels' left margin, before other values, is
+ * the label's, not a value: the end of a wrapped date ("Balance at December
+ * 31," / "2019    529,236,741    13,038 ...") or a row heading ("2024").
+ */
+static void
+year_label(const fx_block *bl, fx_row *row)
+{
+	if (row->label_words != 0 || row->nvals < 2 || !row->vals[0].year ||
+		row->vals[0].strong || row->vals[0].start > bl->label_left + 2)
+		return;
+	row->label_words = 1;
+	row->label_start = row->vals[0].start;
+	row->label_end = row->vals[0].end;
+	row->value_gap = row->vals[1].start - row->vals[0].end;
+	memmove(&row->vals[0], &row->vals[1],
+			sizeof(fx_val) * (size_t) (row->nvals - 1));
+	row->nvals--;
+	row->all_years = row->nvals > 0;
+	for (int i = 0; i < row->nvals; i++)
+		row->all_years = row->all_years && row->vals[i].year;
+}
+
+/* the leftmost start of the labels of the block's data rows */
+static int
+label_margin(const fx_doc *doc, int from, int to, bool euro)
+{
+	int			left = 1 << 30;
+
+	for (int i = from; i < to; i++)
+	{
+		fx_row		row;
+
+		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (row.label_words > 0 && row.nvals > 0 && row.label_start < left)
+			left = row.label_start;
+	}
+	return left;
+}
+
 /* cluster the value spans of the block's rows into columns */
 static void
 find_columns(const fx_doc *doc, fx_block *bl, bool euro)
@@ -323,6 +393,7 @@ find_columns(const fx_doc *doc, fx_block *bl, bool euro)
 		fx_row		row;
 
 		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		year_label(bl, &row);
 		if (!is_data_row(&row))
 			continue;
 		nrows++;
@@ -1231,6 +1302,7 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		if (fx_title_type(doc, ln, &cont) >= 0)
 			continue;
 		fx_analyze_row(doc, ln, euro, &row);
+		year_label(bl, &row);
 		for (int v = 0; v < row.nvals; v++)
 		{
 			col[v] = period_of(bl, row.vals[v].start, row.vals[v].end);
@@ -1487,7 +1559,8 @@ setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro)
 {
 	bl->from = from;
 	bl->to = to;
-	bl->body = first_data_row(doc, from, to, euro);
+	bl->label_left = label_margin(doc, from, to, euro);
+	bl->body = first_data_row(doc, bl, from, to, euro);
 	bl->to = block_end(doc, bl->body, to, euro);
 	find_columns(doc, bl, euro);
 	bl->period_line = find_period_line(doc, bl, euro);

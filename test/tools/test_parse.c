@@ -493,8 +493,43 @@ test_column_periods(void)
 		"Depreciation                              100             100\n"
 		"Net cash provided by operations           400             300\n"
 	};
+	static const char *const rollforward[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2022\n",
+		"                 CONSOLIDATED STATEMENTS OF EQUITY\n"
+		"(in millions)\n"
+		"                          Common         Retained          Total\n"
+		"                          Stock          Earnings         Equity\n"
+		"Balance at December 31,\n"
+		"2021                   $  1,000       $     500       $   1,500\n"
+		"Net income                   -             300              300\n"
+		"Dividends declared           -             (50)             (50)\n"
+		"Stock issued                200              -               200\n"
+		"Balance at December 31,\n"
+		"2022                   $  1,200       $     750       $   1,950\n"
+	};
+
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(rollforward, 2);
+	st = stmt(r, FX_EQUITY);
+	ok(st && st->component_columns, "roll-forward: columns are components",
+	   NULL);
+	{
+		const fx_item *b0 = find_item(st, "Balance at December 31, 2021");
+		const fx_item *ni = find_item(st, "Net income");
+
+		ok(b0 != NULL, "roll-forward: a wrapped balance date joins its year",
+		   NULL);
+		ok(b0 && b0->row_period.end_year == 2021 &&
+		   b0->row_period.end_month == 12, "roll-forward: the balance's date",
+		   NULL);
+		ok(b0 && b0->values[0] && strcmp(b0->values[0], "1000") == 0,
+		   "roll-forward: the year is not a value", b0 ? b0->values[0] : NULL);
+		ok(ni && ni->row_period.end_year == 2022 && ni->row_period.months == 12,
+		   "roll-forward: a movement spans the year to the next balance", NULL);
+	}
+	fx_result_free(r);
 
 	r = parse_pages(spandate, 2);
 	st = stmt(r, FX_CASH_FLOW);
