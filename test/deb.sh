@@ -62,13 +62,14 @@ done
 
 pgbin=/usr/lib/postgresql/15/bin
 if [ $install -eq 1 ]; then
-	echo "== apt-get install ./$(basename "$deb")"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
+	echo "== apt-get install --reinstall ./$(basename "$deb")"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "$deb" >"$work/apt.log" 2>&1 ||
 		{ tail -n 20 "$work/apt.log"; fail "the package did not install"; }
-	# every file of the package is the one dpkg installed (a `make install`
-	# from the working tree would have been replaced by it)
+	# --reinstall: the same version may be installed already, and a later
+	# `make install` (test/run-tests.sh) may have overwritten its files.
+	# Then every file of the package must be the one dpkg installed.
 	dpkg --verify postgresql-15-finextract || fail "installed files differ from the package"
-	[ "$(dpkg -S "$pgbin/../lib/finextract.so" 2>/dev/null | cut -d: -f1)" = postgresql-15-finextract ] ||
+	[ "$(dpkg -S "$(dirname "$pgbin")/lib/finextract.so" 2>/dev/null | cut -d: -f1)" = postgresql-15-finextract ] ||
 		fail "finextract.so does not belong to the package"
 else
 	# A private copy of the PostgreSQL installation without any finextract,
