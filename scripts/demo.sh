@@ -19,16 +19,17 @@ $SUDO make -s install
 
 . scripts/pgtmp.sh
 
-# On exit: stop the server, unless --keep was given and the demo succeeded;
-# then leave it running and print how to reach it.
+# On exit: stop the server and remove its directory, unless --keep was given
+# (then, even after a failure, leave it running and print how to reach it).
 finish() {
 	local status=$?
-	if [ "$keep" = "--keep" ] && [ $status -eq 0 ] && [ -n "${PGTMP_DIR:-}" ]; then
+	if [ "$keep" = "--keep" ] && [ -n "${PGTMP_DIR:-}" ]; then
 		local as=""
 		[ "$(id -u)" -eq 0 ] && as="runuser -u $PGTMP_USER -- "
 		echo "== the server keeps running (port $PGTMP_PORT, socket and data in $PGTMP_DIR)"
 		echo "connect: ${as}$PGTMP_BIN/psql -h $PGTMP_DIR -p $PGTMP_PORT -d postgres"
 		echo "stop:    ${as}$PGTMP_BIN/pg_ctl -D $PGTMP_DIR/data stop && rm -rf $PGTMP_DIR"
+		return $status
 	else
 		pgtmp_stop
 	fi
