@@ -3,6 +3,8 @@
 # throwaway PostgreSQL (as an unprivileged user) with the extension preloaded,
 # submit the bundled sample PDFs, and print the statements found in them.
 # Usage: scripts/demo.sh [--keep]   (from the repository's top; as root, or with sudo)
+# With --keep the server keeps running after the demo, and the last lines say
+# how to connect to it and how to stop it (and remove its directory).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,8 +18,23 @@ make -s
 $SUDO make -s install
 
 . scripts/pgtmp.sh
-trap pgtmp_stop EXIT
-[ "$keep" = "--keep" ] && export FINX_KEEP=1
+
+# On exit: stop the server and remove its directory, unless --keep was given
+# (then, even after a failure, leave it running and print how to reach it).
+finish() {
+	local status=$?
+	if [ "$keep" = "--keep" ] && [ -n "${PGTMP_DIR:-}" ]; then
+		local as=""
+		[ "$(id -u)" -eq 0 ] && as="runuser -u $PGTMP_USER -- "
+		echo "== the server keeps running (port $PGTMP_PORT, socket and data in $PGTMP_DIR)"
+		echo "connect: ${as}$PGTMP_BIN/psql -h $PGTMP_DIR -p $PGTMP_PORT -d postgres"
+		echo "stop:    ${as}$PGTMP_BIN/pg_ctl -D $PGTMP_DIR/data stop && rm -rf $PGTMP_DIR"
+		return $status
+	else
+		pgtmp_stop
+	fi
+}
+trap finish EXIT
 
 echo "== throwaway server"
 pgtmp_start

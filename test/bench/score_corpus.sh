@@ -1,5 +1,6 @@
 #!/bin/bash
-# Score the extension end to end on real reports: start a throwaway server,
+# Score the whole extension end to end on real reports (test/tools/score_parser.sh
+# scores the parser alone, without a server): start a throwaway server,
 # submit every PDF of the corpus, export finx.facts to CSV and score it with
 # ../shared/tools/score.py against the corpus ground truth.
 # Usage: test/bench/score_corpus.sh [CORPUS_DIR] [score.py options...]

@@ -1,7 +1,7 @@
 #!/bin/sh
-# score_corpus.sh - run fxparse over corpus PDFs and score the facts.
+# score_parser.sh - score the parser alone (fxparse, no server) on corpus PDFs.
 #
-#   score_corpus.sh [-m] [--ocr] [FILE.pdf ...]
+#   score_parser.sh [-m] [--ocr] [FILE.pdf ...]
 #
 # Without files it takes the corpus's digital reports ({fb_,pc_}*.pdf), or
 # with --ocr its scanned ones (*_scanned.pdf).  --ocr reads each PDF through
