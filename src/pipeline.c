@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 
 #include "finextract.h"
+#include "inprocess.h"
 #include "pipeline.h"
 #include "pipeline_int.h"
 #include "redact.h"
@@ -205,6 +206,8 @@ fx_job_parse(FxJob *job)
 	size_t	   *lens = palloc(sizeof(size_t) * npages);
 	fx_parse_opts popts;
 
+	fx_result  *res;
+
 	memset(&popts, 0, sizeof(popts));
 	popts.ocr = job->used_ocr;
 	for (int i = 0; i < npages; i++)
@@ -214,7 +217,10 @@ fx_job_parse(FxJob *job)
 		texts[i] = in ? pages[i] : "";
 		lens[i] = in ? strlen(pages[i]) : 0;
 	}
-	return fx_parse_document(texts, lens, npages, &popts);
+	fx_inprocess_enter(job->claim.id);	/* the document's text, in our process */
+	res = fx_parse_document(texts, lens, npages, &popts);
+	fx_inprocess_leave();
+	return res;
 }
 
 /* Warnings of a successful parse, after those already gathered. */
@@ -316,6 +322,8 @@ fx_job_complete(FxJob *job, fx_result *res)
 	char	   *err;
 
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
+	/* building and storing the statements runs in our process */
+	fx_inprocess_enter(job->claim.id);
 	memset(&o, 0, sizeof(o));
 	o.claim = &job->claim;
 	o.res = res;
@@ -329,6 +337,7 @@ fx_job_complete(FxJob *job, fx_result *res)
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
 	fx_job_end(job);
+	fx_inprocess_leave();
 }
 
 /* Does a page have (practically) no text layer? */
@@ -824,6 +833,18 @@ fx_pipeline_check_cancelled(void)
 	}
 	list_free(ids);
 	list_free_deep(gone);
+}
+
+/* The claims of the running jobs (a graceful stop gives them back). */
+List *
+fx_pipeline_claims(void)
+{
+	List	   *claims = NIL;
+	dlist_iter	iter;
+
+	dlist_foreach(iter, &jobs)
+		claims = lappend(claims, &dlist_container(FxJob, node, iter.cur)->claim);
+	return claims;
 }
 
 /* Worker exit: kill children and remove temporary files. */

@@ -231,6 +231,7 @@ fx_store_extension_exists(void)
 
 typedef struct RecoverArgs
 {
+	int64		crashed_job;
 	int			requeued;
 	int			failed;
 } RecoverArgs;
@@ -240,15 +241,27 @@ static void
 recover_body(void *arg)
 {
 	RecoverArgs *a = arg;
+	Oid			types[1] = {INT8OID};
+	Datum		vals[1] = {Int64GetDatum(a->crashed_job)};
 	uint64		n;
 
+	/*
+	 * The attempt is given back (the claim counted it) unless the job was
+	 * being processed in the worker's own process: then it spends one of
+	 * its crash budget (max_attempts crashes) and waits a little.
+	 */
 	n = exec("UPDATE finx.jobs SET "
-			 "state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END, "
-			 "finished_at = CASE WHEN attempt >= max_attempts THEN pg_catalog.now() END, "
-			 "run_after = pg_catalog.now(), "
-			 "last_error = pg_catalog.format('the worker stopped during attempt %s of %s', attempt, max_attempts) "
+			 "crashes = crashes + (id = $1)::int, "
+			 "state = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN 'failed' ELSE 'queued' END, "
+			 "attempt = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN attempt ELSE attempt - 1 END, "
+			 "finished_at = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN pg_catalog.now() END, "
+			 "run_after = pg_catalog.now() + CASE WHEN id = $1 THEN pg_catalog.make_interval(secs => 2 ^ crashes) "
+			 "ELSE interval '0' END, "
+			 "last_error = CASE WHEN id = $1 THEN pg_catalog.format('the worker stopped abnormally while it "
+			 "processed this job in its own process (%s of %s such stops allowed)', "
+			 "crashes + 1, max_attempts) ELSE last_error END "
 			 "WHERE state = 'running' RETURNING id, state, last_error",
-			 0, NULL, NULL, NULL);
+			 1, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		char	   *state = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
@@ -264,18 +277,74 @@ recover_body(void *arg)
 }
 
 /*
- * Jobs that were running when the worker stopped go back to the queue, or
- * fail when they have used all their attempts.
+ * Jobs that were running when the worker stopped go back to the queue
+ * without spending an attempt; crashed_job (0: none), whose content the
+ * worker was processing in its own process, spends one of its crash budget
+ * and fails when that is used up.
  */
 bool
-fx_store_recover(int *requeued, int *failed, char **err)
+fx_store_recover(int64 crashed_job, int *requeued, int *failed, char **err)
 {
-	RecoverArgs a = {0, 0};
+	RecoverArgs a = {crashed_job, 0, 0};
 	bool		ok = in_xact("recovering interrupted jobs", recover_body, &a, err);
 
 	*requeued = a.requeued;
 	*failed = a.failed;
 	return ok;
+}
+
+typedef struct ReleaseArgs
+{
+	List	   *claims;
+	int			released;
+} ReleaseArgs;
+
+/* Body of fx_store_release. */
+static void
+release_body(void *arg)
+{
+	ReleaseArgs *a = arg;
+	int			n = list_length(a->claims);
+	Datum	   *ids = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *attempts = palloc(sizeof(Datum) * Max(n, 1));
+	Oid			types[2] = {INT8ARRAYOID, INT4ARRAYOID};
+	Datum		vals[2];
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, a->claims)
+	{
+		const FxClaim *c = lfirst(lc);
+
+		ids[i] = Int64GetDatum(c->id);
+		attempts[i++] = Int32GetDatum(c->attempt);
+	}
+	vals[0] = PointerGetDatum(construct_array(ids, n, INT8OID, 8, FLOAT8PASSBYVAL,
+											  TYPALIGN_DOUBLE));
+	vals[1] = PointerGetDatum(construct_array(attempts, n, INT4OID, 4, true,
+											  TYPALIGN_INT));
+	/* fenced: only attempts this worker still holds */
+	a->released = (int) exec("UPDATE finx.jobs j SET state = 'queued', attempt = j.attempt - 1, "
+							 "run_after = now() "
+							 "FROM unnest($1, $2) AS u(id, attempt) "
+							 "WHERE j.id = u.id AND j.attempt = u.attempt AND j.state = 'running'",
+							 2, types, vals, NULL);
+}
+
+/*
+ * A graceful stop: put the running jobs (List of FxClaim) back in the
+ * queue with their attempt given back.  Returns how many were released.
+ */
+int
+fx_store_release(List *claims, char **err)
+{
+	ReleaseArgs a = {claims, 0};
+
+	if (claims == NIL)
+		return 0;
+	if (!in_xact("releasing running jobs", release_body, &a, err))
+		return 0;
+	return a.released;
 }
 
 typedef struct ClaimArgs

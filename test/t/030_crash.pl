@@ -6,9 +6,10 @@
 # After each run: every job terminal and succeeded, no duplicated
 # statements or line items, facts equal those of a reference job, duplicate
 # whisper submissions bounded by the requests in flight at the kills,
-# attempts never above max_attempts.  Then poison documents (a child that
-# crashes, one that hangs) fail after max_attempts with the reason while the
-# other jobs finish, and a rolled-back submit never runs.
+# attempts never above max_attempts and none spent by the interruptions.
+# Then poison documents (a child that crashes, one that hangs) fail after
+# max_attempts with the reason while the other jobs finish, and a
+# rolled-back submit never runs.
 use strict;
 use warnings;
 
@@ -162,8 +163,11 @@ sub crash_run
 		'', "$how: every job succeeded ($k interruptions, $running_at_kills jobs running at them)");
 	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.jobs WHERE $in AND attempt > max_attempts"),
 		'0', "$how: no job used more than max_attempts");
-	cmp_ok($node->safe_psql('postgres', "SELECT max(attempt) FROM finx.jobs WHERE $in"),
-		'>=', 2, "$how: some attempts were interrupted and run again");
+	cmp_ok($running_at_kills, '>=', $k, "$how: jobs were running at every interruption");
+	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.jobs WHERE $in AND attempt > 1"),
+		'0', "$how: the interruptions spent no attempt");
+	cmp_ok($node->safe_psql('postgres', "SELECT coalesce(max(crashes), 0) FROM finx.jobs WHERE $in"),
+		'<', 10, "$how: no job used up its crash budget");
 	is( $node->safe_psql('postgres',
 			"SELECT count(*) FROM (SELECT job_id, seq FROM finx.statements WHERE job_id BETWEEN $first AND $last "
 			  . "GROUP BY 1, 2 HAVING count(*) > 1) d"),
