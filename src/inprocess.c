@@ -24,7 +24,7 @@
 #define NOTE_LEN 24
 
 static int	note_fd = -1;
-static int	depth = 0;
+static int64 current = 0;		/* the job the note names now */
 
 /* Write a job id (0: none) over the note. */
 static void
@@ -32,8 +32,9 @@ write_note(int64 job_id)
 {
 	char		buf[NOTE_LEN];
 
-	if (note_fd < 0)
+	if (note_fd < 0 || job_id == current)
 		return;
+	current = job_id;
 	snprintf(buf, sizeof(buf), "%*lld\n", NOTE_LEN - 2, (long long) job_id);
 	(void) !pwrite(note_fd, buf, NOTE_LEN - 1, 0);
 }
@@ -64,29 +65,31 @@ fx_inprocess_open(const char *dir)
 		buf[n] = '\0';
 		job = strtoll(buf, NULL, 10);
 	}
-	return job > 0 ? job : 0;
+	current = job > 0 ? job : 0;
+	return current;
 }
 
 /* Forget the previous worker's note (once its job has been charged). */
 void
 fx_inprocess_clear(void)
 {
-	depth = 0;
 	write_note(0);
 }
 
-/* A job's in-process step begins (steps of one job may nest). */
+/*
+ * A job's in-process step begins.  Steps do not nest: the first leave ends
+ * the note, so a step that hands over to storing (PostgreSQL's work, which
+ * implicates no document) leaves before it.
+ */
 void
 fx_inprocess_enter(int64 job_id)
 {
-	if (depth++ == 0)
-		write_note(job_id);
+	write_note(job_id);
 }
 
 /* The step ended without a crash. */
 void
 fx_inprocess_leave(void)
 {
-	if (depth > 0 && --depth == 0)
-		write_note(0);
+	write_note(0);
 }
