@@ -203,6 +203,12 @@ COMMENT ON COLUMN finx.jobs.crashes IS
 COMMENT ON COLUMN finx.jobs.attempt IS
 'Attempts started so far; an attempt interrupted by a worker restart is given back';
 
+-- Fair share: the worker claims round-robin across submitting roles; these
+-- let it find each role's due jobs and running count without a full scan.
+CREATE INDEX jobs_queued_role_idx ON finx.jobs (submitted_by, run_after, id)
+	WHERE state = 'queued';
+CREATE INDEX jobs_running_role_idx ON finx.jobs (submitted_by) WHERE state = 'running';
+
 -- Section: other ------------------------------------------------------------
 -- Section: concepts, companies and fiscal periods ---------------------------
 --

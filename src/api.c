@@ -237,7 +237,7 @@ fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 	int			attempts;
 
 	fx_options_parse(options, &opts);
-	attempts = opts.max_attempts ? opts.max_attempts : finx_max_attempts;
+	attempts = fx_options_max_attempts(&opts);
 	fx_pdf_check(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content),
 				 (int64) finx_max_file_size_kb * 1024, file_name);
 	fx_sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), sha);

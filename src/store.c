@@ -359,17 +359,36 @@ static void
 claim_body(void *arg)
 {
 	ClaimArgs  *a = arg;
-	Oid			types[1] = {INT4OID};
-	Datum		vals[1] = {Int32GetDatum(a->max_jobs)};
+	Oid			types[2] = {INT4OID, INT8OID};
+	Datum		vals[2] = {Int32GetDatum(a->max_jobs),
+	Int64GetDatum(Max(1, finx_max_running_jobs - 1))};
 	uint64		n;
 
-	n = exec("WITH c AS (SELECT id FROM finx.jobs WHERE state = 'queued' AND run_after <= pg_catalog.now() "
-			 "ORDER BY run_after, id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+	/*
+	 * Fair share: the roles with due jobs are found by a skip scan of
+	 * jobs_queued_role_idx (one probe per role), each offers its first
+	 * jobs, and the k-th job of a role that already runs r jobs has rank
+	 * r + k: the role that runs fewest goes first, round-robin.  One role
+	 * never holds every running slot (rank <= $2), so another role's job
+	 * can always start at once.
+	 */
+	n = exec("WITH RECURSIVE roles(r) AS ("
+			 "(SELECT submitted_by FROM finx.jobs WHERE state = 'queued' ORDER BY submitted_by LIMIT 1) "
+			 "UNION ALL SELECT (SELECT q.submitted_by FROM finx.jobs q WHERE q.state = 'queued' "
+			 "AND q.submitted_by > roles.r ORDER BY q.submitted_by LIMIT 1) FROM roles WHERE roles.r IS NOT NULL), "
+			 "offers AS (SELECT o.id, o.run_after, "
+			 "(SELECT pg_catalog.count(*) FROM finx.jobs x WHERE x.state = 'running' AND x.submitted_by = roles.r) "
+			 "+ pg_catalog.row_number() OVER (PARTITION BY roles.r ORDER BY o.run_after, o.id) AS rank "
+			 "FROM roles, LATERAL (SELECT j.id, j.run_after FROM finx.jobs j WHERE j.state = 'queued' "
+			 "AND j.submitted_by = roles.r AND j.run_after <= pg_catalog.now() "
+			 "ORDER BY j.run_after, j.id LIMIT $1 FOR UPDATE SKIP LOCKED) o "
+			 "WHERE roles.r IS NOT NULL), "
+			 "c AS (SELECT id FROM offers WHERE rank <= $2 ORDER BY rank, run_after, id LIMIT $1) "
 			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
 			 "started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
 			 "FROM c WHERE j.id = c.id "
 			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
-			 1, types, vals, NULL);
+			 2, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		FxClaim    *c = MemoryContextAllocZero(a->cxt, sizeof(FxClaim));
