@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * store.c
- *	  The worker's SQL: claiming, recovering, completing and failing jobs,
- *	  the text cache and document content.
+ *	  The worker's SQL: claiming (fair share across roles), releasing,
+ *	  recovering, completing and failing jobs, the text cache and document
+ *	  content.
  *
  * Each exported function runs in its own short transaction through
  * in_xact(), which turns an error into a message for the caller instead of
