@@ -226,7 +226,7 @@ claim_jobs(void)
 	return n;
 }
 
-/* The main loop; never returns (exits through die()). */
+/* The main loop; never returns (exits through stop_gracefully()). */
 static void
 main_loop(void)
 {
