@@ -193,6 +193,22 @@ SELECT pg_catalog.pg_extension_config_dump('finx.requests_id_seq', '');
 
 -- Section: scheduling and attempts ------------------------------------------
 
+-- A worker restart no longer spends an attempt: a graceful stop gives the
+-- running jobs' attempts back, and after an abnormal stop only the job the
+-- worker was processing in its own process is charged, in its own budget.
+ALTER TABLE finx.jobs
+	ADD COLUMN crashes int NOT NULL DEFAULT 0 CHECK (crashes >= 0);
+COMMENT ON COLUMN finx.jobs.crashes IS
+'Abnormal worker stops (crash, kill -9) while the worker processed this job in its own process (parsing text, building or storing statements); the job fails when they reach max_attempts';
+COMMENT ON COLUMN finx.jobs.attempt IS
+'Attempts started so far; an attempt interrupted by a worker restart is given back';
+
+-- Fair share: the worker claims round-robin across submitting roles; these
+-- let it find each role's due jobs and running count without a full scan.
+CREATE INDEX jobs_queued_role_idx ON finx.jobs (submitted_by, run_after, id)
+	WHERE state = 'queued';
+CREATE INDEX jobs_running_role_idx ON finx.jobs (submitted_by) WHERE state = 'running';
+
 -- Section: other ------------------------------------------------------------
 -- Section: concepts, companies and fiscal periods ---------------------------
 --

@@ -51,3 +51,27 @@ DROP ROLE finx_options_user;
 -- finextract.max_lanes: set in the server's configuration only
 SET finextract.max_lanes = 10;
 SHOW finextract.max_lanes;
+
+-- max_attempts is capped by finextract.max_attempts_limit (superuser only):
+-- a larger request, from the option or from finextract.max_attempts, is
+-- lowered to it with a NOTICE
+SET client_min_messages = notice;
+SHOW finextract.max_attempts_limit;
+BEGIN;
+SELECT finx_submit_bytes(convert_to('%PDF-1.4 %%EOF', 'UTF8'), 'ma1.pdf', '{"max_attempts": 100}') AS ma1 \gset
+SELECT max_attempts FROM finx.jobs WHERE id = :ma1;
+SET LOCAL finextract.max_attempts = 50;
+SELECT finx_submit_bytes(convert_to('%PDF-1.4 %%EOF', 'UTF8'), 'ma2.pdf', '{}') AS ma2 \gset
+SELECT max_attempts FROM finx.jobs WHERE id = :ma2;
+SELECT finx_submit_bytes(convert_to('%PDF-1.4 %%EOF', 'UTF8'), 'ma3.pdf', '{"max_attempts": 10}') AS ma3 \gset
+SELECT max_attempts FROM finx.jobs WHERE id = :ma3;
+SET LOCAL finextract.max_attempts_limit = 20;
+SELECT finx_submit_bytes(convert_to('%PDF-1.4 %%EOF', 'UTF8'), 'ma4.pdf', '{"max_attempts": 30}') AS ma4 \gset
+SELECT max_attempts FROM finx.jobs WHERE id = :ma4;
+ROLLBACK;
+CREATE ROLE finx_limit_user IN ROLE finx_user;
+SET ROLE finx_limit_user;
+SET finextract.max_attempts_limit = 100;
+RESET ROLE;
+DROP ROLE finx_limit_user;
+SET client_min_messages = warning;

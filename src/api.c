@@ -234,8 +234,10 @@ fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 	int64		doc_id,
 				job_id;
 	int			nestlevel;
+	int			attempts;
 
 	fx_options_parse(options, &opts);
+	attempts = fx_options_max_attempts(&opts);
 	fx_pdf_check(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content),
 				 (int64) finx_max_file_size_kb * 1024, file_name);
 	fx_sha256_hex(VARDATA_ANY(content), VARSIZE_ANY_EXHDR(content), sha);
@@ -244,8 +246,7 @@ fx_submit_content(const char *file_name, bytea *content, Jsonb *options)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	doc_id = upsert_document(file_name, sha, content);
-	job_id = insert_job(doc_id, file_name,
-						options, opts.max_attempts ? opts.max_attempts : finx_max_attempts);
+	job_id = insert_job(doc_id, file_name, options, attempts);
 	SPI_finish();
 	fx_search_path_pop(nestlevel);
 
@@ -476,7 +477,7 @@ Datum
 finx_retry(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(update_job(PG_GETARG_INT64(0),
-							  "UPDATE finx.jobs SET state = 'queued', attempt = 0, run_after = pg_catalog.now(), "
+							  "UPDATE finx.jobs SET state = 'queued', attempt = 0, crashes = 0, run_after = pg_catalog.now(), "
 							  "started_at = NULL, finished_at = NULL, stage = NULL "
 							  "WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING id",
 							  NULL));

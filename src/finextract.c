@@ -33,6 +33,8 @@ int			finx_local_timeout_ms = 120000;
 int			finx_max_file_size_kb = 100 * 1024;
 int			finx_max_pages = 2000;
 int			finx_max_attempts = 3;
+int			finx_max_attempts_limit = 10;
+char	   *finx_debug_crash_text = NULL;
 int			finx_max_running_jobs = 32;
 int			finx_child_memory_mb = 1024;
 int			finx_text_cap_kb = 64 * 1024;
@@ -358,6 +360,16 @@ define_submit_settings(void)
 							"Default number of attempts of a job.",
 							NULL, &finx_max_attempts, 3, 1, 100,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("finextract.max_attempts_limit",
+							"Largest max_attempts a job may have; submits asking for more are lowered to it.",
+							NULL, &finx_max_attempts_limit, 10, 1, 100,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.debug_crash_on_text",
+							   "For tests only: the worker aborts while it parses a document whose text contains this string.",
+							   NULL, &finx_debug_crash_text, "",
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.input_dirs",
 							   "Comma-separated directories finx_submit may read from; empty means any.",
 							   NULL, &finx_input_dirs, "",

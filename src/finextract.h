@@ -27,6 +27,8 @@ extern int	finx_local_timeout_ms;
 extern int	finx_max_file_size_kb;
 extern int	finx_max_pages;
 extern int	finx_max_attempts;
+extern int	finx_max_attempts_limit;
+extern char *finx_debug_crash_text;
 extern int	finx_max_running_jobs;
 extern int	finx_child_memory_mb;
 extern int	finx_text_cap_kb;

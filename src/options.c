@@ -238,6 +238,28 @@ fx_options_parse(Jsonb *opts, FxJobOptions *out)
 	}
 }
 
+/*
+ * The job's max_attempts: the option, else finextract.max_attempts, lowered
+ * (with a NOTICE) to finextract.max_attempts_limit, so that no role can
+ * make a document that always fails hold the worker for long.
+ */
+int
+fx_options_max_attempts(const FxJobOptions *opts)
+{
+	int			n = opts->max_attempts ? opts->max_attempts : finx_max_attempts;
+
+	if (n > finx_max_attempts_limit)
+	{
+		ereport(NOTICE,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("max_attempts %d lowered to %d", n, finx_max_attempts_limit),
+				 errdetail("finextract.max_attempts_limit is %d.", finx_max_attempts_limit),
+				 errhint("A superuser can raise finextract.max_attempts_limit.")));
+		n = finx_max_attempts_limit;
+	}
+	return n;
+}
+
 /* Parse options stored as JSON text. */
 void
 fx_options_parse_text(const char *json, FxJobOptions *out)

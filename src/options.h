@@ -29,5 +29,6 @@ typedef struct FxJobOptions
 
 extern void fx_options_parse(Jsonb *opts, FxJobOptions *out);
 extern void fx_options_parse_text(const char *json, FxJobOptions *out);
+extern int	fx_options_max_attempts(const FxJobOptions *opts);
 
 #endif							/* FX_OPTIONS_H */

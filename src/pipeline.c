@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 
 #include "finextract.h"
+#include "inprocess.h"
 #include "pipeline.h"
 #include "pipeline_int.h"
 #include "redact.h"
@@ -195,6 +196,20 @@ no_text_list(const fx_result *res, const FxJobOptions *opts, int *count)
 	return buf.data;
 }
 
+/*
+ * For tests only: abort the worker (a crash of its own process) on a text
+ * containing finextract.debug_crash_on_text, a superuser-only setting.
+ */
+static void
+debug_crash(const char **texts, int npages)
+{
+	if (finx_debug_crash_text == NULL || finx_debug_crash_text[0] == '\0')
+		return;
+	for (int i = 0; i < npages; i++)
+		if (strstr(texts[i], finx_debug_crash_text) != NULL)
+			abort();
+}
+
 /* Run the parser over the job's pages (outside its range: blank). */
 fx_result *
 fx_job_parse(FxJob *job)
@@ -204,6 +219,7 @@ fx_job_parse(FxJob *job)
 	const char **texts = palloc(sizeof(char *) * npages);
 	size_t	   *lens = palloc(sizeof(size_t) * npages);
 	fx_parse_opts popts;
+	fx_result  *res;
 
 	memset(&popts, 0, sizeof(popts));
 	popts.ocr = job->used_ocr;
@@ -214,7 +230,11 @@ fx_job_parse(FxJob *job)
 		texts[i] = in ? pages[i] : "";
 		lens[i] = in ? strlen(pages[i]) : 0;
 	}
-	return fx_parse_document(texts, lens, npages, &popts);
+	fx_inprocess_enter(job->claim.id);	/* the document's text, in our process */
+	debug_crash(texts, npages);
+	res = fx_parse_document(texts, lens, npages, &popts);
+	fx_inprocess_leave();
+	return res;
 }
 
 /* Warnings of a successful parse, after those already gathered. */
@@ -316,6 +336,8 @@ fx_job_complete(FxJob *job, fx_result *res)
 	char	   *err;
 
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
+	/* building the outcome from the document's result: in our process */
+	fx_inprocess_enter(job->claim.id);
 	memset(&o, 0, sizeof(o));
 	o.claim = &job->claim;
 	o.res = res;
@@ -326,6 +348,12 @@ fx_job_complete(FxJob *job, fx_result *res)
 		o.warnings = fx_ocr_warnings(job->ocr_conf, job->npages, job->ocr_notes,
 									 finx_ocr_min_confidence, o.warnings);
 	o.warnings = redact_list(o.warnings);
+	fx_inprocess_leave();
+
+	/*
+	 * Storing is PostgreSQL's work on checked data (and the commit's wait
+	 * for the disk): a stop there implicates no document.
+	 */
 	(void) fx_store_complete(&o, &err);
 	fx_result_free(res);
 	fx_job_end(job);
@@ -824,6 +852,18 @@ fx_pipeline_check_cancelled(void)
 	}
 	list_free(ids);
 	list_free_deep(gone);
+}
+
+/* The claims of the running jobs (a graceful stop gives them back). */
+List *
+fx_pipeline_claims(void)
+{
+	List	   *claims = NIL;
+	dlist_iter	iter;
+
+	dlist_foreach(iter, &jobs)
+		claims = lappend(claims, &dlist_container(FxJob, node, iter.cur)->claim);
+	return claims;
 }
 
 /* Worker exit: kill children and remove temporary files. */

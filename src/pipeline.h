@@ -10,6 +10,7 @@
 #define FX_PIPELINE_H
 
 #include "lib/ilist.h"
+#include "nodes/pg_list.h"
 
 #include "loop.h"
 #include "store.h"
@@ -20,6 +21,7 @@ extern int	fx_pipeline_active(void);
 extern int	fx_pipeline_finished(void);
 extern dlist_head *fx_pipeline_jobs(void);
 extern void fx_pipeline_check_cancelled(void);
+extern List *fx_pipeline_claims(void);
 extern void fx_pipeline_shutdown(void);
 
 #endif							/* FX_PIPELINE_H */

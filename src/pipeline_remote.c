@@ -25,6 +25,7 @@
 #include "utils/memutils.h"
 
 #include "finextract.h"
+#include "inprocess.h"
 #include "parse_int.h"
 #include "pipeline_int.h"
 
@@ -339,7 +340,10 @@ maybe_finish(FxJob *job)
 				start_ready_statements(job);
 				return;
 			}
+		/* checking the answers and building the result: in our process */
+		fx_inprocess_enter(job->claim.id);
 		complete_from_llm(job);
+		fx_inprocess_leave();
 	}
 }
 

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * store.c
- *	  The worker's SQL: claiming, recovering, completing and failing jobs,
- *	  the text cache and document content.
+ *	  The worker's SQL: claiming (fair share across roles), releasing,
+ *	  recovering, completing and failing jobs, the text cache and document
+ *	  content.
  *
  * Each exported function runs in its own short transaction through
  * in_xact(), which turns an error into a message for the caller instead of
@@ -231,6 +232,7 @@ fx_store_extension_exists(void)
 
 typedef struct RecoverArgs
 {
+	int64		crashed_job;
 	int			requeued;
 	int			failed;
 } RecoverArgs;
@@ -240,15 +242,27 @@ static void
 recover_body(void *arg)
 {
 	RecoverArgs *a = arg;
+	Oid			types[1] = {INT8OID};
+	Datum		vals[1] = {Int64GetDatum(a->crashed_job)};
 	uint64		n;
 
+	/*
+	 * The attempt is given back (the claim counted it) unless the job was
+	 * being processed in the worker's own process: then it spends one of
+	 * its crash budget (max_attempts crashes) and waits a little.
+	 */
 	n = exec("UPDATE finx.jobs SET "
-			 "state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END, "
-			 "finished_at = CASE WHEN attempt >= max_attempts THEN pg_catalog.now() END, "
-			 "run_after = pg_catalog.now(), "
-			 "last_error = pg_catalog.format('the worker stopped during attempt %s of %s', attempt, max_attempts) "
+			 "crashes = crashes + (id = $1)::int, "
+			 "state = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN 'failed' ELSE 'queued' END, "
+			 "attempt = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN attempt ELSE attempt - 1 END, "
+			 "finished_at = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN pg_catalog.now() END, "
+			 "run_after = pg_catalog.now() + CASE WHEN id = $1 THEN pg_catalog.make_interval(secs => 2 ^ crashes) "
+			 "ELSE interval '0' END, "
+			 "last_error = CASE WHEN id = $1 THEN pg_catalog.format('the worker stopped abnormally while it "
+			 "processed this job in its own process (%s of %s such stops allowed)', "
+			 "crashes + 1, max_attempts) ELSE last_error END "
 			 "WHERE state = 'running' RETURNING id, state, last_error",
-			 0, NULL, NULL, NULL);
+			 1, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		char	   *state = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
@@ -264,18 +278,74 @@ recover_body(void *arg)
 }
 
 /*
- * Jobs that were running when the worker stopped go back to the queue, or
- * fail when they have used all their attempts.
+ * Jobs that were running when the worker stopped go back to the queue
+ * without spending an attempt; crashed_job (0: none), whose content the
+ * worker was processing in its own process, spends one of its crash budget
+ * and fails when that is used up.
  */
 bool
-fx_store_recover(int *requeued, int *failed, char **err)
+fx_store_recover(int64 crashed_job, int *requeued, int *failed, char **err)
 {
-	RecoverArgs a = {0, 0};
+	RecoverArgs a = {crashed_job, 0, 0};
 	bool		ok = in_xact("recovering interrupted jobs", recover_body, &a, err);
 
 	*requeued = a.requeued;
 	*failed = a.failed;
 	return ok;
+}
+
+typedef struct ReleaseArgs
+{
+	List	   *claims;
+	int			released;
+} ReleaseArgs;
+
+/* Body of fx_store_release. */
+static void
+release_body(void *arg)
+{
+	ReleaseArgs *a = arg;
+	int			n = list_length(a->claims);
+	Datum	   *ids = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *attempts = palloc(sizeof(Datum) * Max(n, 1));
+	Oid			types[2] = {INT8ARRAYOID, INT4ARRAYOID};
+	Datum		vals[2];
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, a->claims)
+	{
+		const FxClaim *c = lfirst(lc);
+
+		ids[i] = Int64GetDatum(c->id);
+		attempts[i++] = Int32GetDatum(c->attempt);
+	}
+	vals[0] = PointerGetDatum(construct_array(ids, n, INT8OID, 8, FLOAT8PASSBYVAL,
+											  TYPALIGN_DOUBLE));
+	vals[1] = PointerGetDatum(construct_array(attempts, n, INT4OID, 4, true,
+											  TYPALIGN_INT));
+	/* fenced: only attempts this worker still holds */
+	a->released = (int) exec("UPDATE finx.jobs j SET state = 'queued', attempt = j.attempt - 1, "
+							 "run_after = now() "
+							 "FROM unnest($1, $2) AS u(id, attempt) "
+							 "WHERE j.id = u.id AND j.attempt = u.attempt AND j.state = 'running'",
+							 2, types, vals, NULL);
+}
+
+/*
+ * A graceful stop: put the running jobs (List of FxClaim) back in the
+ * queue with their attempt given back.  Returns how many were released.
+ */
+int
+fx_store_release(List *claims, char **err)
+{
+	ReleaseArgs a = {claims, 0};
+
+	if (claims == NIL)
+		return 0;
+	if (!in_xact("releasing running jobs", release_body, &a, err))
+		return 0;
+	return a.released;
 }
 
 typedef struct ClaimArgs
@@ -290,17 +360,36 @@ static void
 claim_body(void *arg)
 {
 	ClaimArgs  *a = arg;
-	Oid			types[1] = {INT4OID};
-	Datum		vals[1] = {Int32GetDatum(a->max_jobs)};
+	Oid			types[2] = {INT4OID, INT8OID};
+	Datum		vals[2] = {Int32GetDatum(a->max_jobs),
+	Int64GetDatum(Max(1, finx_max_running_jobs - 1))};
 	uint64		n;
 
-	n = exec("WITH c AS (SELECT id FROM finx.jobs WHERE state = 'queued' AND run_after <= pg_catalog.now() "
-			 "ORDER BY run_after, id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+	/*
+	 * Fair share: the roles with due jobs are found by a skip scan of
+	 * jobs_queued_role_idx (one probe per role), each offers its first
+	 * jobs, and the k-th job of a role that already runs r jobs has rank
+	 * r + k: the role that runs fewest goes first, round-robin.  One role
+	 * never holds every running slot (rank <= $2), so another role's job
+	 * can always start at once.
+	 */
+	n = exec("WITH RECURSIVE roles(r) AS ("
+			 "(SELECT submitted_by FROM finx.jobs WHERE state = 'queued' ORDER BY submitted_by LIMIT 1) "
+			 "UNION ALL SELECT (SELECT q.submitted_by FROM finx.jobs q WHERE q.state = 'queued' "
+			 "AND q.submitted_by > roles.r ORDER BY q.submitted_by LIMIT 1) FROM roles WHERE roles.r IS NOT NULL), "
+			 "offers AS (SELECT o.id, o.run_after, "
+			 "(SELECT pg_catalog.count(*) FROM finx.jobs x WHERE x.state = 'running' AND x.submitted_by = roles.r) "
+			 "+ pg_catalog.row_number() OVER (PARTITION BY roles.r ORDER BY o.run_after, o.id) AS rank "
+			 "FROM roles, LATERAL (SELECT j.id, j.run_after FROM finx.jobs j WHERE j.state = 'queued' "
+			 "AND j.submitted_by = roles.r AND j.run_after <= pg_catalog.now() "
+			 "ORDER BY j.run_after, j.id LIMIT $1 FOR UPDATE SKIP LOCKED) o "
+			 "WHERE roles.r IS NOT NULL), "
+			 "c AS (SELECT id FROM offers WHERE rank <= $2 ORDER BY rank, run_after, id LIMIT $1) "
 			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
 			 "started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
 			 "FROM c WHERE j.id = c.id "
 			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
-			 1, types, vals, NULL);
+			 2, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		FxClaim    *c = MemoryContextAllocZero(a->cxt, sizeof(FxClaim));

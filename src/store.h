@@ -54,7 +54,9 @@ typedef struct FxOutcome
 } FxOutcome;
 
 extern bool fx_store_extension_exists(void);
-extern bool fx_store_recover(int *requeued, int *failed, char **err);
+extern bool fx_store_recover(int64 crashed_job, int *requeued, int *failed,
+							 char **err);
+extern int	fx_store_release(List *claims, char **err);
 extern List *fx_store_claim(int max_jobs, char **err);
 extern int64 fx_store_find_twin(const FxClaim *c, char **err);
 extern bool fx_store_complete_reused(const FxClaim *c, int64 twin, char **err);

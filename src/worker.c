@@ -8,10 +8,14 @@
  * last stopped back in the queue, then loops: claim due jobs while there is
  * room, start them through the pipeline, and wait once on the latch, child
  * pipes and timers.  Submits set its latch at COMMIT; without them it polls
- * the queue once a second (for retry backoffs).  SIGTERM (die) is handled
- * at the next CHECK_FOR_INTERRUPTS, at most one wait away; children are
- * killed on the way out.  Its connection resolves names only in pg_catalog
- * (search_path.c): it runs as the bootstrap superuser.
+ * the queue once a second (for retry backoffs).  SIGTERM (server shutdown,
+ * pg_terminate_backend) only sets a flag and the latch: at the top of the
+ * loop, at most one wait away, the worker kills its children, puts its
+ * running jobs back in the queue with their attempt given back (one short
+ * transaction) and exits.  An abnormal stop (crash, SIGKILL) is recovered at
+ * the next start, where only the job named by the in-process note (see
+ * inprocess.c) is charged.  Its connection resolves names only in
+ * pg_catalog (search_path.c): it runs as the bootstrap superuser.
  *
  *-------------------------------------------------------------------------
  */
@@ -35,6 +39,7 @@
 
 #include "child.h"
 #include "http.h"
+#include "inprocess.h"
 #include "lane.h"
 #include "remote.h"
 #include "finextract.h"
@@ -123,11 +128,34 @@ prepare_tmpdir(void)
 	return dir;
 }
 
+/*
+ * A graceful stop: kill the children, give the running jobs back to the
+ * queue without spending their attempt, and exit (code 1: the postmaster
+ * starts a new worker unless the server is shutting down).
+ */
+static void
+stop_gracefully(void)
+{
+	List	   *claims = fx_pipeline_claims();
+	char	   *err;
+	int			n;
+
+	fx_pipeline_shutdown();
+	n = fx_store_release(claims, &err);
+	if (claims != NIL)
+		ereport(LOG,
+				(errmsg("finextract worker is stopping: %d running job(s) queued again without using an attempt",
+						n)));
+	proc_exit(1);
+}
+
 /* Handle SIGTERM and SIGHUP. */
 static void
 handle_interrupts(void)
 {
 	CHECK_FOR_INTERRUPTS();
+	if (ShutdownRequestPending)
+		stop_gracefully();
 	if (ConfigReloadPending)
 	{
 		ConfigReloadPending = false;
@@ -157,18 +185,26 @@ wait_for_extension(void)
 	}
 }
 
-/* Requeue (or fail) jobs left running by an earlier worker. */
+/*
+ * Requeue jobs left running by an earlier worker; the one its in-process
+ * note names (crashed_job) is charged a crash, and may fail.
+ */
 static void
-recover_jobs(void)
+recover_jobs(int64 crashed_job)
 {
 	int			requeued,
 				failed;
 	char	   *err;
 
-	if (fx_store_recover(&requeued, &failed, &err) && (requeued || failed))
+	if (!fx_store_recover(crashed_job, &requeued, &failed, &err))
+		return;
+	fx_inprocess_clear();
+	if (requeued || failed)
 		ereport(LOG,
 				(errmsg("finextract worker recovered %d interrupted job(s): %d queued again, %d failed",
-						requeued + failed, requeued, failed)));
+						requeued + failed, requeued, failed),
+				 crashed_job ? errdetail("Job %lld was being processed in the worker's own process when it stopped.",
+										 (long long) crashed_job) : 0));
 }
 
 /* Claim as many due jobs as there is room for and start them. */
@@ -190,7 +226,7 @@ claim_jobs(void)
 	return n;
 }
 
-/* The main loop; never returns (exits through die()). */
+/* The main loop; never returns (exits through stop_gracefully()). */
 static void
 main_loop(void)
 {
@@ -263,8 +299,11 @@ raise_fd_limit(void)
 void
 finx_worker_main(Datum main_arg)
 {
+	char	   *tmpdir;
+	int64		crashed_job;
+
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	pqsignal(SIGTERM, die);
+	pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
 	pqsignal(SIGCHLD, handle_sigchld);
 	BackgroundWorkerUnblockSignals();
 	raise_fd_limit();
@@ -280,11 +319,13 @@ finx_worker_main(Datum main_arg)
 	fx_http_init(loop);
 	fx_lanes_init(loop);
 	fx_remote_load_keys();
-	fx_pipeline_init(loop, prepare_tmpdir());
+	tmpdir = prepare_tmpdir();
+	crashed_job = fx_inprocess_open(tmpdir);
+	fx_pipeline_init(loop, tmpdir);
 	publish_latch(true);
 	before_shmem_exit(worker_exit, (Datum) 0);
 
 	wait_for_extension();
-	recover_jobs();
+	recover_jobs(crashed_job);
 	main_loop();
 }

@@ -70,7 +70,7 @@ is($node->safe_psql('postgres', "SELECT count(*) FROM finx.statements WHERE job_
 	'0', 'cancelled job stored nothing');
 
 # SIGTERM mid-work: the worker exits promptly, restarts, and the job is run
-# again as attempt 2.
+# again without spending an attempt (a graceful stop gives it back).
 my $job5 = $node->safe_psql('postgres', "SELECT finx_submit('$dir/two_page.pdf')");
 $node->poll_query_until('postgres', "SELECT state = 'running' FROM finx.jobs WHERE id = $job5")
   or die 'job never ran';
@@ -85,8 +85,10 @@ cmp_ok($exit_s, '<', 5, 'worker exits promptly on SIGTERM while a child runs');
 isnt(wait_for_worker($node), $pid, 'a new worker started');
 is($node->safe_psql('postgres', "SELECT finx_wait($job5, '2 min')"), 'succeeded',
 	'interrupted job succeeds after the restart');
-is($node->safe_psql('postgres', "SELECT attempt FROM finx.jobs WHERE id = $job5"),
-	'2', 'the interrupted attempt was counted');
+is($node->safe_psql('postgres', "SELECT attempt || ' ' || crashes FROM finx.jobs WHERE id = $job5"),
+	'1 0', 'the interrupted attempt was given back');
+like(slurp_file($node->logfile), qr/finextract worker is stopping: 1 running job\(s\) queued again/,
+	'the stopping worker released its job');
 
 # A server restart mid-work: same story.
 my $job6 = $node->safe_psql('postgres', "SELECT finx_submit('$dir/scale_currency.pdf')");
@@ -95,6 +97,8 @@ $node->poll_query_until('postgres', "SELECT state = 'running' FROM finx.jobs WHE
 $node->restart;
 is($node->safe_psql('postgres', "SELECT finx_wait($job6, '2 min')"), 'succeeded',
 	'job interrupted by a restart succeeds');
+is($node->safe_psql('postgres', "SELECT attempt FROM finx.jobs WHERE id = $job6"),
+	'1', 'a server restart spends no attempt either');
 is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM (SELECT job_id, seq FROM finx.statements GROUP BY 1, 2 HAVING count(*) > 1) d"),
 	'0', 'no duplicated statements');
