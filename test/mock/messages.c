@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -124,11 +125,18 @@ rate_error(Call *call, const Knobs *k, KeyState *ks, const char *message,
 	msg_error(call, 429, "rate_limit_error", message);
 }
 
-/* the key from x-api-key, or NULL after answering 401 */
+/*
+ * The key from x-api-key, or from "Authorization: Bearer" (what
+ * @anthropic-ai/sdk 1.x sends for an apiKey); NULL after answering 401.
+ */
 static const char *
 msg_auth(Call *call)
 {
 	const char *key = call_header(call, "x-api-key");
+	const char *auth = call_header(call, "authorization");
+
+	if ((key == NULL || key[0] == '\0') && auth && strncasecmp(auth, "Bearer ", 7) == 0)
+		key = auth + 7;
 
 	strlcopy(call->key, key ? key : "", sizeof(call->key));
 	if (key && key[0] && keys_allowed(KEYS_LLM, key))
