@@ -84,9 +84,10 @@ $node->poll_query_until('postgres', "SELECT current_setting('finextract.llm_prov
   or die 'reload not seen';
 
 # 2. 529 overloaded_error and 429 rate_limit_error: retried after retry-after
-#    (20 s scaled by 0.05 = 1 s).
+#    (40 s scaled by 0.05 = 2 s, beyond the lane's first backoff of at
+#    most 1 s, so a retry that ignored it would be seen).
 mock_reset($mock);
-mock_config($mock, { chat_retry_after => 20,
+mock_config($mock, { chat_retry_after => 40,
 	faults => { messages => { 529 => { nth => 1, count => 1 }, 429 => { nth => 2, count => 1 } } } });
 my ($idr, $str) = submit_wait($node, fixture_variant('us_10k.pdf', 'anthropic-retry'),
 	'{"structurer": "llm"}');
@@ -103,8 +104,13 @@ like($node->safe_psql('postgres',
 is($node->safe_psql('postgres',
 		"SELECT count(*) FROM finx.requests r, finx.requests o "
 		  . "WHERE r.job_id = $idr AND o.job_id = $idr AND o.http_status = 529 "
-		  . "AND r.started_at > o.finished_at AND r.started_at < o.finished_at + interval '900 ms'"),
+		  . "AND r.started_at > o.finished_at AND r.started_at < o.finished_at + interval '1900 ms'"),
 	'0', 'no call started within the 529\'s retry-after');
+is($node->safe_psql('postgres',
+		"SELECT bool_and(r.started_at >= o.finished_at + interval '1900 ms') FROM finx.requests o "
+		  . "JOIN finx.requests r USING (job_id, statement) "
+		  . "WHERE o.job_id = $idr AND o.http_status IN (429, 529) AND r.attempt = o.attempt + 1"),
+	't', 'each rejected call was retried only after its retry-after');
 is($node->safe_psql('postgres',
 		"SELECT bool_and(EXISTS (SELECT 1 FROM finx.requests r WHERE r.job_id = o.job_id "
 		  . "AND r.statement = o.statement AND r.attempt > o.attempt AND r.http_status = 200)) "
