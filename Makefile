@@ -33,6 +33,10 @@ OBJS = \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
+	src/provider.o \
+	src/provider_openai.o \
+	src/provider_anthropic.o \
+	src/provider_anthropic_json.o \
 	src/redact.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \

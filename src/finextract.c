@@ -24,6 +24,7 @@
 #include "utils/guc.h"
 
 #include "finextract.h"
+#include "provider.h"
 
 PG_MODULE_MAGIC;
 
@@ -449,6 +450,7 @@ _PG_init(void)
 	define_submit_settings();
 	define_ocr_settings();
 	define_remote_settings();
+	fx_providers_define_settings();
 	MarkGUCPrefixReserved("finextract");
 
 	/* loaded by CREATE EXTENSION alone: settings only, no worker */

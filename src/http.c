@@ -271,6 +271,8 @@ header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		strlcpy(req->content_type, val, sizeof(req->content_type));
 	else if (klen > 12 && pg_strncasecmp(buf, "x-ratelimit-", 12) == 0)
 		(void) ratelimit_header(req, buf + 12, klen - 12, val);
+	if (req->on_header)
+		req->on_header(req, buf, klen, val);
 	return n;
 }
 

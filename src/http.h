@@ -39,6 +39,11 @@ struct FxHttpRequest
 	size_t		max_response;
 	FxHttpDone	done;
 	void	   *arg;
+	/* optional: sees every response header line (name, its length, the
+	 * trimmed value), after the ones kept below; runs inside libcurl, so it
+	 * must neither allocate nor raise (a provider's own rate-limit headers) */
+	void		(*on_header) (FxHttpRequest *req, const char *name,
+							  size_t name_len, const char *value);
 
 	/* results */
 	long		status;			/* HTTP status, 0 when none */

@@ -1013,7 +1013,10 @@ fx_json_chat_response(const char *body, size_t len, int first_page,
 	memset(info, 0, sizeof(*info));
 	root = parse_object(body, len, "the answer", err);
 	if (root == NULL)
+	{
+		info->unreadable = 1;
 		return NULL;
+	}
 	read_info(root, info);
 	content = answer_content(root, info, &clen, err);
 	if (content != NULL)
@@ -1025,6 +1028,22 @@ fx_json_chat_response(const char *body, size_t len, int first_page,
 		json_object_put(doc);
 	}
 	json_object_put(root);
+	return res;
+}
+
+/* statement JSON from any provider as a result; see json.h */
+fx_result *
+fx_json_statements(const char *text, size_t len, int first_page,
+				   int last_page, char **err)
+{
+	json_object *doc;
+	fx_result  *res = NULL;
+
+	text = strip_fence(text, &len);
+	doc = parse_object(text, len, "the answer's content", err);
+	if (doc != NULL)
+		res = convert_content(doc, first_page, last_page, err);
+	json_object_put(doc);
 	return res;
 }
 

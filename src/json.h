@@ -39,6 +39,8 @@ typedef struct fx_chat_info
 	int			total_tokens;
 	char		model[128];		/* "" when not reported */
 	char		finish_reason[32];	/* "" when not reported */
+	int			unreadable;		/* the body itself was empty or not a JSON
+								 * object (a transport problem: retry) */
 } fx_chat_info;
 
 /* what a /whisper-status status string means for a poller */
@@ -75,6 +77,16 @@ extern char *fx_json_chat_request(const char *model, const char *system_prompt,
 extern fx_result *fx_json_chat_response(const char *body, size_t len,
 										int first_page, int last_page,
 										fx_chat_info *info, char **err);
+
+/*
+ * The statement JSON {"statements": [...]} (src/statement_schema.json) as
+ * any provider's answer carries it, text[0..len), optionally inside a
+ * ```json fence: converted as fx_json_chat_response converts an OpenAI
+ * answer's content.  Returns NULL with *err when it is not that JSON.
+ */
+extern fx_result *fx_json_statements(const char *text, size_t len,
+									 int first_page, int last_page,
+									 char **err);
 
 /*
  * A short, single-line message from an API error body: OpenAI's

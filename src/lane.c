@@ -30,9 +30,11 @@
  * failures draw on a retry budget (so an outage does not multiply load).
  * After a run of failures the circuit opens (pause, doubling up to 30 s)
  * and a single probe at a time closes it; the limit then grows back in slow
- * start to where it was.  Terminal errors (other 4xx, 429
- * insufficient_quota) are never retried.  All state is per lane: one lane's
- * trouble never touches another.
+ * start to where it was.  What a failed answer means comes from the
+ * call's classify callback (its provider reads the error body): terminal
+ * and quota failures are never retried, overloads (429/503/529) pause and
+ * lower the limit, transient ones are retried.  All state is per lane: one
+ * lane's trouble never touches another.
  *
  * Rate limits (src/rate.c) come on top: a call at the head of the queue
  * that its rate group's buckets cannot pay for yet waits there, and a timer
@@ -52,7 +54,6 @@
 #include "utils/json.h"
 #include "utils/memutils.h"
 
-#include "json.h"
 #include "lane.h"
 #include "rate.h"
 #include "redact.h"
@@ -576,32 +577,34 @@ retry_or_fail(FxCall *call, double min_wait_ms, bool overload)
 									  requeue, call);
 }
 
-/* Describe a failed attempt; sets *terminal for errors never to retry. */
-static char *
-describe_failure(FxHttpRequest *q, bool *terminal, bool *overload)
+/* What an HTTP status alone says: the default of a call without classify. */
+FxFailKind
+fx_classify_status(long status)
 {
-	char		code[64] = "",
-				type[64] = "";
-	char	   *msg;
+	if (status == 429 || status == 503)
+		return FX_FAIL_OVERLOAD;
+	if (status == 408 || status == 409 || status >= 500)
+		return FX_FAIL_TRANSIENT;
+	return FX_FAIL_TERMINAL;
+}
 
-	*terminal = false;
-	*overload = false;
+/* Describe a failed attempt and say what kind of failure it is. */
+static char *
+describe_failure(FxCall *call, FxFailKind *kind)
+{
+	FxHttpRequest *q = &call->req;
+	char	   *msg = NULL;
+	char	   *s;
+
 	if (q->curl_code != 0)
-		return psprintf("%s: %s", q->url, q->error);
-	msg = q->resp ? fx_json_error_message(q->resp, q->resp_len, code, sizeof(code),
-										  type, sizeof(type)) : NULL;
-	if (q->status == 429 && strcmp(code, "insufficient_quota") == 0)
-		*terminal = true;
-	else if (q->status == 429 || q->status == 503)
-		*overload = true;
-	else if (q->status != 408 && q->status != 409 && q->status < 500)
-		*terminal = true;
 	{
-		char	   *s = psprintf("HTTP %ld%s%s", q->status, msg ? ": " : "", msg ? msg : "");
-
-		free(msg);
-		return s;
+		*kind = FX_FAIL_TRANSIENT;
+		return psprintf("%s: %s", q->url, q->error);
 	}
+	*kind = call->classify ? call->classify(q, &msg) : fx_classify_status(q->status);
+	s = psprintf("HTTP %ld%s%s", q->status, msg ? ": " : "", msg ? msg : "");
+	free(msg);
+	return s;
 }
 
 /*
@@ -638,6 +641,7 @@ on_http_done(FxHttpRequest *req)
 	FxCall	   *call = req->arg;
 	FxLane	   *lane = call->lane;
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+	FxFailKind	kind;
 	bool		terminal,
 				overload;
 
@@ -665,7 +669,9 @@ on_http_done(FxHttpRequest *req)
 	}
 	lane->inflight--;
 	call->ok = false;
-	set_error(call, describe_failure(req, &terminal, &overload));
+	set_error(call, describe_failure(call, &kind));
+	terminal = kind == FX_FAIL_TERMINAL || kind == FX_FAIL_QUOTA;
+	overload = kind == FX_FAIL_OVERLOAD;
 	trace_attempt(call);
 	if (!note_failure(lane, call, overload) &&
 		++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)

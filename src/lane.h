@@ -22,6 +22,22 @@ typedef struct FxLane FxLane;
 typedef struct FxCall FxCall;
 typedef void (*FxCallDone) (FxCall *call);
 
+/* what a failed attempt means for the lane */
+typedef enum FxFailKind
+{
+	FX_FAIL_TRANSIENT,			/* may pass on a retry (5xx, 408, 409, ...) */
+	FX_FAIL_OVERLOAD,			/* the server says "slow down" (429, 503,
+								 * 529): pause, lower the limit, retry */
+	FX_FAIL_TERMINAL,			/* never passes (other 4xx): no retry */
+	FX_FAIL_QUOTA				/* the account is out of quota: no retry */
+} FxFailKind;
+
+/*
+ * Classify a failed answer (an HTTP status outside 2xx) of one provider;
+ * *message gets a short text from its error body (malloc'd) or NULL.
+ */
+typedef FxFailKind (*FxClassify) (const FxHttpRequest *req, char **message);
+
 struct FxCall
 {
 	/* set by the owner; req's method, url, headers, body and limits too */
@@ -33,6 +49,8 @@ struct FxCall
 	int64		job_id;
 	int			statement;		/* statement number, 0 = none */
 	const char *endpoint;		/* for the trace: "whisper", "chat", ... */
+	FxClassify	classify;		/* the provider's reading of a failure;
+								 * NULL = by status alone */
 	bool		hold_slot;		/* on success keep the lane slot until
 								 * fx_lane_release (work still running at the
 								 * server, e.g. a whisper being processed) */
@@ -59,6 +77,7 @@ struct FxCall
 	double		sent_seq[FX_RL_DIMS];	/* rate charges up to this call's */
 };
 
+extern FxFailKind fx_classify_status(long status);
 extern void fx_lanes_init(FxLoop *loop);
 extern void fx_lane_call_free(FxCall *call);
 extern FxLane *fx_lane_get(const char *provider, const char *key, const char *model,

@@ -60,7 +60,7 @@ fx_job_resolve_providers(FxJob *job)
 	if (job->use_whisper_all && !fx_whisper_configured())
 		return pstrdup("text_extractor 'llmwhisperer' needs finextract.llmwhisperer_api_key");
 	if (job->use_llm && !fx_llm_configured())
-		return pstrdup("structurer 'llm' needs finextract.llm_api_key");
+		return psprintf("structurer 'llm' needs %s", fx_llm_key_setting());
 	return NULL;
 }
 

@@ -1,8 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * remote.c
- *	  LLMWhisperer v2 and OpenAI-compatible chat completions, as state
- *	  machines of lane calls on the worker's loop.
+ *	  LLMWhisperer v2 and the LLM structuring call, as state machines of
+ *	  lane calls on the worker's loop.  The LLM's wire format (request,
+ *	  answer, errors, rate-limit headers) belongs to its provider
+ *	  (src/provider*.c, chosen by finextract.llm_provider).
  *
  * An extraction (document x pages x mode) is submitted once: its
  * whisper_hash is committed as soon as the 202 arrives, so a restarted
@@ -26,8 +28,8 @@
  * against finextract.llmwhisperer_requests_per_minute of its key; a chat
  * call counts one request and its tokens against the LLM's limits of its
  * key and model.  The tokens of a call are estimated before it is sent
- * (request bytes / bytes per token + max_completion_tokens: what an
- * OpenAI-style limiter charges) and corrected with the answer's usage,
+ * (request bytes / bytes per token + max tokens: what an OpenAI-style
+ * limiter charges) and corrected with the answer's usage,
  * which also teaches the estimate how many bytes make a token.
  *
  *-------------------------------------------------------------------------
@@ -49,6 +51,7 @@
 #include "json.h"
 #include "lane.h"
 #include "prompt.h"
+#include "provider.h"
 #include "redact.h"
 #include "remote.h"
 #include "store.h"
@@ -103,9 +106,10 @@ struct FxWhisper
 struct FxChat
 {
 	MemoryContext cxt;
+	const FxStructurer *sp;		/* the provider */
 	FxCall		call;
 	char	   *body;
-	char	   *headers[3];
+	char	   *headers[FX_PROVIDER_MAX_HEADERS + 1];
 	int			first_page;
 	int			last_page;
 	int			max_tokens;		/* max_completion_tokens sent */
@@ -123,11 +127,10 @@ static dlist_head pending_whispers = DLIST_STATIC_INIT(pending_whispers);	/* by
 static double bytes_per_token = 4.0;	/* of chat requests, learnt from usage */
 
 static char *whisper_key_from_file = NULL;
-static char *llm_key_from_file = NULL;
 
 /* Read a key file (first line, trimmed) into TopMemoryContext; NULL on failure. */
-static char *
-read_key_file(const char *path, const char *setting)
+char *
+fx_read_key_file(const char *path, const char *setting)
 {
 	FILE	   *f;
 	char		buf[1024];
@@ -156,18 +159,20 @@ read_key_file(const char *path, const char *setting)
 void
 fx_remote_load_keys(void)
 {
+	const char *keys[FX_REDACT_MAX_KEYS];
+	int			n = 0;
+
 	if (whisper_key_from_file)
 		pfree(whisper_key_from_file);
-	if (llm_key_from_file)
-		pfree(llm_key_from_file);
-	whisper_key_from_file = read_key_file(finx_whisper_key_file,
-										  "finextract.llmwhisperer_api_key_file");
-	llm_key_from_file = read_key_file(finx_llm_key_file, "finextract.llm_api_key_file");
+	whisper_key_from_file = fx_read_key_file(finx_whisper_key_file,
+											 "finextract.llmwhisperer_api_key_file");
+	keys[n++] = finx_whisper_key;
+	keys[n++] = whisper_key_from_file;
+	/* every provider's setting and key file, whichever is in force */
+	keys[n++] = finx_llm_key;
+	n += fx_providers_keys(keys + n, FX_REDACT_MAX_KEYS - n);
 	{
-		const char *const keys[] = {finx_whisper_key, finx_llm_key,
-		whisper_key_from_file, llm_key_from_file};
-
-		if (fx_redact_set_keys(keys, lengthof(keys)) != 0)
+		if (fx_redact_set_keys(keys, n) != 0)
 			ereport(WARNING,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("could not remember the API keys to redact")));
@@ -183,15 +188,6 @@ whisper_key(void)
 	return whisper_key_from_file ? whisper_key_from_file : "";
 }
 
-/* The LLM key: the setting, else the key file's. */
-static const char *
-llm_key(void)
-{
-	if (finx_llm_key && finx_llm_key[0])
-		return finx_llm_key;
-	return llm_key_from_file ? llm_key_from_file : "";
-}
-
 bool
 fx_whisper_configured(void)
 {
@@ -201,7 +197,14 @@ fx_whisper_configured(void)
 bool
 fx_llm_configured(void)
 {
-	return llm_key()[0] != '\0';
+	return fx_structurer_current()->key()[0] != '\0';
+}
+
+/* The setting that holds the LLM provider's key, for messages. */
+const char *
+fx_llm_key_setting(void)
+{
+	return fx_structurer_current()->key_setting;
 }
 
 /* Cache key of LLMWhisperer text. */
@@ -211,22 +214,13 @@ fx_whisper_engine(const char *mode)
 	return psprintf("llmwhisperer/%s", mode);
 }
 
-/* Percent-encode a query value. */
-static char *
-url_encode(const char *s)
+/* A failed LLMWhisperer answer: its {"message"} and the status's meaning. */
+static FxFailKind
+whisper_classify(const FxHttpRequest *req, char **message)
 {
-	StringInfoData b;
-
-	initStringInfo(&b);
-	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-	{
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~')
-			appendStringInfoChar(&b, *p);
-		else
-			appendStringInfo(&b, "%%%02X", *p);
-	}
-	return b.data;
+	*message = req->resp ? fx_json_error_message(req->resp, req->resp_len,
+												 NULL, 0, NULL, 0) : NULL;
+	return fx_classify_status(req->status);
 }
 
 /* "3-5,7" from ascending page numbers. */
@@ -272,6 +266,7 @@ init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 	c->job_id = job_id;
 	c->statement = statement;
 	c->endpoint = endpoint;
+	c->classify = whisper_classify;
 }
 
 /* The lanes of LLMWhisperer submits and of its polls. */
@@ -404,8 +399,8 @@ whisper_submit(FxWhisper *w)
 	char	   *url = psprintf("%s/whisper?mode=%s&output_mode=layout_preserving"
 							   "&pages_to_extract=%s&page_seperator=%%3C%%3C%%3C"
 							   "&page_separator=%%3C%%3C%%3C&file_name=%s",
-							   finx_whisper_url, url_encode(w->mode),
-							   url_encode(w->pages_key), url_encode(w->file_name));
+							   finx_whisper_url, fx_provider_url_encode(w->mode),
+							   fx_provider_url_encode(w->pages_key), fx_provider_url_encode(w->file_name));
 
 	char	   *bad = fx_http_check_url(finx_whisper_url, finx_allow_plain_http);
 
@@ -481,7 +476,7 @@ send_poll(void *arg)
 	w->poll_timer = 0;
 	url = psprintf("%s/%s?whisper_hash=%s", finx_whisper_url,
 				   w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
-				   url_encode(w->hash));
+				   fx_provider_url_encode(w->hash));
 	init_call(&w->poll, w->job_id, 0,
 			  w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
 			  "GET", url, w->headers,
@@ -752,19 +747,19 @@ fx_whisper_cancel(FxWhisper *w)
 	w->body = NULL;
 }
 
-/* The LLM lane; NULL when a new lane would pass finextract.max_lanes. */
+/* The provider's lane; NULL when a new lane would pass finextract.max_lanes. */
 static FxLane *
-llm_lane(const char *model)
+llm_lane(const FxStructurer *sp, const char *model)
 {
 	FxLane	   *lane;
 
 	if (fx_lanes_count() >= finx_max_lanes &&
-		!fx_lane_exists("llm", llm_key(), model))
+		!fx_lane_exists(sp->lane_group, sp->key(), model))
 		return NULL;
-	lane = fx_lane_get("llm", llm_key(), model, finx_llm_max_concurrency,
+	lane = fx_lane_get(sp->lane_group, sp->key(), model, finx_llm_max_concurrency,
 					   finx_max_concurrency_bound);
 
-	fx_lane_set_rate(lane, "llm", llm_key(), model, finx_llm_rpm, finx_llm_tpm);
+	fx_lane_set_rate(lane, sp->lane_group, sp->key(), model, finx_llm_rpm, finx_llm_tpm);
 	return lane;
 }
 
@@ -781,15 +776,6 @@ chat_usage(FxChat *ch, const fx_chat_info *info)
 	fx_lane_correct_tokens(&ch->call, (double) info->prompt_tokens + ch->max_tokens);
 	bytes_per_token = 0.8 * bytes_per_token +
 		0.2 * Max(1.0, (double) ch->call.req.body_len / info->prompt_tokens);
-}
-
-/* Is a chat parse error about the body itself (a transport problem)? */
-static bool
-body_unreadable(const char *err)
-{
-	return strncmp(err, "the answer is not valid JSON", 28) == 0 ||
-		strncmp(err, "the answer is empty", 19) == 0 ||
-		strncmp(err, "the answer is not a JSON object", 31) == 0;
 }
 
 /*
@@ -826,11 +812,11 @@ chat_answered(FxCall *c)
 		return;
 	}
 	memset(&info, 0, sizeof(info));
-	res = fx_json_chat_response(c->req.resp, c->req.resp_len, ch->first_page,
-								ch->last_page, &info, &jerr);
+	res = ch->sp->parse(c->req.resp, c->req.resp_len, ch->first_page,
+						ch->last_page, &info, &jerr);
 	chat_usage(ch, &info);
-	if (res == NULL && jerr && body_unreadable(jerr))
-		fx_lane_retry(c, jerr);
+	if (res == NULL && info.unreadable)
+		fx_lane_retry(c, jerr ? jerr : "unreadable answer");
 	else if (res == NULL)
 	{
 		char	   *why = psprintf("the LLM's answer was rejected: %s",
@@ -873,32 +859,37 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 			  int type_hint, FxChatDone done, void *arg)
 {
 	FxChat	   *ch = palloc0(sizeof(FxChat));
-	bool		azure = finx_llm_api_version && finx_llm_api_version[0];
+	const FxStructurer *sp = fx_structurer_current();
+	FxStructIn	in;
+	FxStructOut out;
 	char	   *system = fx_llm_system_prompt();
 	char	   *user = fx_llm_user_prompt(type_hint, texts, pages, npages);
 	char	   *err = NULL;
-	char	   *url;
+	bool		built;
 	FxLane	   *lane;
 
 	ch->cxt = CurrentMemoryContext;
+	ch->sp = sp;
 	ch->first_page = pages[0];
 	ch->last_page = pages[npages - 1];
 	ch->done = done;
 	ch->arg = arg;
-	ch->body = fx_json_chat_request(azure ? NULL : model, system, user,
-									statement_schema, finx_llm_max_tokens, &err);
+	memset(&in, 0, sizeof(in));
+	memset(&out, 0, sizeof(out));
+	in.model = model;
+	in.system_prompt = system;
+	in.user_prompt = user;
+	in.schema_json = statement_schema;
+	in.max_tokens = finx_llm_max_tokens;
+	built = system && user && sp->build(&in, &out, &err);
 	free(system);
 	free(user);
-	url = azure ?
-		psprintf("%s/openai/deployments/%s/chat/completions?api-version=%s",
-				 finx_llm_url, url_encode(model), url_encode(finx_llm_api_version)) :
-		psprintf("%s/chat/completions", finx_llm_url);
-	ch->headers[0] = azure ? psprintf("api-key: %s", llm_key()) :
-		psprintf("Authorization: Bearer %s", llm_key());
-	ch->headers[1] = "Content-Type: application/json";
-	ch->headers[2] = NULL;
-	init_call(&ch->call, job_id, statement, "chat", "POST", url, ch->headers,
+	ch->body = out.body;
+	memcpy(ch->headers, out.headers, sizeof(ch->headers));
+	init_call(&ch->call, job_id, statement, "chat", "POST", out.url, ch->headers,
 			  MAX_CHAT_RESPONSE);
+	ch->call.classify = sp->classify;
+	ch->call.req.on_header = sp->on_header;
 	ch->call.req.body = ch->body;
 	ch->call.req.body_len = ch->body ? strlen(ch->body) : 0;
 	ch->call.units = Max(1.0, (double) ch->call.req.body_len / 4000.0);
@@ -906,18 +897,17 @@ fx_chat_start(int64 job_id, int statement, const char *model,
 	ch->call.tokens = ceil((double) ch->call.req.body_len / bytes_per_token) + ch->max_tokens;
 	ch->call.done = chat_answered;
 	ch->call.arg = ch;
-	if (ch->body == NULL)
+	if (!built)
 	{
 		defer_chat_failure(ch, psprintf("could not build the LLM request: %s", err ? err : "out of memory"));
-		free(err);
 		return ch;
 	}
-	if ((err = fx_http_check_url(finx_llm_url, finx_allow_plain_http)) != NULL)
+	if ((err = fx_http_check_url(sp->base_url(), finx_allow_plain_http)) != NULL)
 	{
-		defer_chat_failure(ch, psprintf("finextract.llm_url: %s", err));
+		defer_chat_failure(ch, psprintf("%s: %s", sp->url_setting, err));
 		return ch;
 	}
-	if ((lane = llm_lane(model)) == NULL)
+	if ((lane = llm_lane(sp, model)) == NULL)
 	{
 		defer_chat_failure(ch, psprintf("the LLM model \"%s\" needs a new provider lane, and the worker already has the %d that finextract.max_lanes allows; "
 										"use a model other jobs use, or raise finextract.max_lanes (lanes last until the worker restarts)",

@@ -2,7 +2,8 @@
  *
  * remote.h
  *	  The remote providers as the pipeline sees them: LLMWhisperer text
- *	  extraction of a set of pages, and one LLM structuring call.
+ *	  extraction of a set of pages, and one LLM structuring call (through
+ *	  the provider finextract.llm_provider names, see provider.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -24,9 +25,11 @@ typedef void (*FxWhisperDone) (void *arg, char **texts, const char *error,
 typedef void (*FxChatDone) (void *arg, fx_result *res, const char *error,
 							bool retryable);
 
+extern char *fx_read_key_file(const char *path, const char *setting);
 extern void fx_remote_load_keys(void);
 extern bool fx_whisper_configured(void);
 extern bool fx_llm_configured(void);
+extern const char *fx_llm_key_setting(void);
 extern char *fx_whisper_engine(const char *mode);
 extern FxWhisper *fx_whisper_start(int64 job_id, int64 document_id,
 								   const char *pdf_path, const char *file_name,

@@ -29,7 +29,7 @@ static double hang_limit = 600.0;
 static const char *const route_names[NUM_ROUTES] = {
 	"whisper", "whisper-status", "whisper-retrieve", "whisper-detail",
 	"get-usage-info", "highlights", "whisper-manage-callback",
-	"chat/completions", "azure/chat/completions", "admin", "not_found"
+	"chat/completions", "azure/chat/completions", "messages", "admin", "not_found"
 };
 
 const char *
@@ -43,14 +43,14 @@ route_api(Route r)
 {
 	if (r <= R_CALLBACK)
 		return API_WHISPER;
-	if (r == R_CHAT || r == R_AZURE_CHAT)
+	if (r == R_CHAT || r == R_AZURE_CHAT || r == R_MESSAGES)
 		return API_CHAT;
 	return API_OTHER;
 }
 
 static const Endpoint route_endpoints[NUM_ROUTES] = {
 	EP_SUBMIT, EP_STATUS, EP_RETRIEVE, EP_DETAIL, EP_USAGE, EP_HIGHLIGHTS,
-	EP_CALLBACK, EP_CHAT, EP_CHAT, EP_CHAT, EP_CHAT
+	EP_CALLBACK, EP_CHAT, EP_CHAT, EP_MESSAGES, EP_CHAT, EP_CHAT
 };
 
 /* start handling a request */

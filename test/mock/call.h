@@ -41,6 +41,7 @@ typedef enum Route
 	R_CALLBACK,
 	R_CHAT,
 	R_AZURE_CHAT,
+	R_MESSAGES,
 	R_ADMIN,
 	R_NOT_FOUND,
 	NUM_ROUTES

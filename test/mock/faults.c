@@ -37,11 +37,11 @@ typedef struct FaultTable
 
 static const char *const endpoint_names[NUM_ENDPOINTS] = {
 	"submit", "status", "retrieve", "detail", "usage", "highlights",
-	"callback", "chat"
+	"callback", "chat", "messages"
 };
 
 static const char *const fault_names[NUM_FAULTS] = {
-	"none", "500", "503", "408", "409", "429", "reset", "hang", "truncate",
+	"none", "500", "503", "408", "409", "429", "529", "reset", "hang", "truncate",
 	"wrong_content_type", "job_error", "job_failed", "job_unknown", "length",
 	"content_filter", "refusal", "bad_content", "echo_headers"
 };
@@ -67,7 +67,7 @@ fault_name(Fault f)
 bool
 fault_is_status(Fault f)
 {
-	return f >= F_500 && f <= F_429;
+	return f >= F_500 && f <= F_529;
 }
 
 int
@@ -82,8 +82,10 @@ fault_applies(Endpoint ep, Fault f)
 {
 	if (f >= F_JOB_ERROR && f <= F_JOB_UNKNOWN)
 		return ep == EP_SUBMIT;
+	if (f == F_529)
+		return ep == EP_MESSAGES;
 	if (f >= F_LENGTH && f <= F_BAD_CONTENT)
-		return ep == EP_CHAT;
+		return ep == EP_CHAT || ep == EP_MESSAGES;
 	return f != F_NONE;
 }
 

@@ -29,6 +29,7 @@ typedef enum Endpoint
 	EP_HIGHLIGHTS,				/* /highlights */
 	EP_CALLBACK,				/* /whisper-manage-callback */
 	EP_CHAT,					/* chat completions (OpenAI and Azure) */
+	EP_MESSAGES,				/* Anthropic /v1/messages */
 	NUM_ENDPOINTS
 } Endpoint;
 
@@ -40,6 +41,7 @@ typedef enum Fault
 	F_408,
 	F_409,
 	F_429,
+	F_529,						/* Anthropic's overloaded_error */
 	F_RESET,					/* close the connection with a TCP RST */
 	F_HANG,						/* never answer */
 	F_TRUNCATE,					/* cut the JSON body in half */

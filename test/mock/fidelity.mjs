@@ -2,7 +2,7 @@
 //
 // Usage: node fidelity.mjs BASE_URL SCHEMA_JSON_PATH
 // Run from a directory whose node_modules holds llmwhisperer-client,
-// dotenv and openai (fidelity.sh sets that up).  Prints one "ok N - ..."
+// dotenv, openai and @anthropic-ai/sdk (fidelity.sh sets that up).  Prints one "ok N - ..."
 // or "not ok N - ..." line per check and a final "N passed, M failed".
 
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
 import whisperPkg from 'llmwhisperer-client';
+import Anthropic from '@anthropic-ai/sdk';
 
 const { LLMWhispererClientV2 } = whisperPkg;
 const base = process.argv[2];
@@ -299,6 +300,94 @@ async function chatChecks(text) {
 	check(validStatements(JSON.parse(azr.choices[0].message.content)), 'chat: AzureOpenAI client works (api-key, deployment path)');
 }
 
+
+// The body finextract's Anthropic provider sends: the statement schema as
+// a forced tool's input_schema.
+function messagesBody(text) {
+	return {
+		model: 'claude-sonnet-4-5',
+		max_tokens: 16384,
+		system: 'Extract the financial statements as JSON.',
+		messages: [{ role: 'user', content: text }],
+		tools: [{ name: 'financial_statements', description: 'Record the statements.', input_schema: schema }],
+		tool_choice: { type: 'tool', name: 'financial_statements' },
+		temperature: 0,
+	};
+}
+
+async function anthropicChecks(text) {
+	const client = new Anthropic({ apiKey: 'sk-ant-mock', baseURL: base });
+	const pages = text.split('\n<<<\n').filter((p) => p.trim());
+	const user = pages.map((p, i) => `<<<PAGE ${i + 1}>>>\n${p}`).join('\n');
+
+	const msg = await client.messages.create(messagesBody(user));
+	const tool = msg.content.find((b) => b.type === 'tool_use');
+	check(msg.type === 'message' && msg.stop_reason === 'tool_use' && tool && tool.name === 'financial_statements' &&
+		validStatements(tool.input), 'messages: forced tool_use block whose input fits the schema',
+	JSON.stringify(msg).slice(0, 200));
+	check(tool && tool.input.statements.length === 1 && tool.input.statements[0].statement_type === 'balance_sheet',
+		'messages: the parser found the balance sheet');
+	check(msg.usage.input_tokens > 0 && msg.usage.output_tokens > 0, 'messages: usage input/output tokens');
+	check(typeof msg._request_id === 'string' && msg._request_id.startsWith('req_'),
+		'messages: request-id reaches _request_id');
+	const hdr = (await logLines()).filter((l) => l.route === 'messages');
+	check(hdr.length === 1 && hdr[0].key === 'sk-ant-mock', 'messages: the SDK authenticates (x-api-key or Bearer)');
+
+	const plain = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100,
+		messages: [{ role: 'user', content: 'hello' }] });
+	check(plain.content[0].type === 'text' && plain.stop_reason === 'end_turn', 'messages: no tools gives a text block');
+
+	await admin('reset', {});
+	await admin('config', { faults: { messages: { 529: { nth: 1 }, 429: { nth: 2 } } }, chat_retry_after: 0.3 });
+	const t0 = Date.now();
+	const retried = await client.messages.create(messagesBody(user));
+	const elapsed = Date.now() - t0;
+	const calls = (await logLines()).filter((l) => l.route === 'messages');
+	check(retried.stop_reason === 'tool_use' && calls.map((l) => l.status).join() === '529,429,200',
+		'messages: SDK retries a 529 and a 429 and succeeds', calls.map((l) => l.status).join());
+	check(elapsed >= 600, 'messages: ... waiting retry-after each time', `${elapsed} ms`);
+
+	await admin('config', { faults: { clear: true } });
+	await admin('config', { faults: { messages: { 529: { nth: 1 } } } });
+	let err = null;
+	try {
+		await new Anthropic({ apiKey: 'sk-ant-mock', baseURL: base, maxRetries: 0 }).messages.create(messagesBody(user));
+	} catch (e) {
+		err = e;
+	}
+	check(err instanceof Anthropic.InternalServerError && err.status === 529 &&
+		err.error && err.error.error && err.error.error.type === 'overloaded_error',
+	'messages: 529 is an InternalServerError with overloaded_error', err && err.message);
+
+	await admin('config', { faults: { clear: true }, chat_rpm: 1, chat_ratelimit_headers: true });
+	err = null;
+	const rl = new Anthropic({ apiKey: 'sk-ant-mock', baseURL: base, maxRetries: 0 });
+	const first = await rl.messages.create(messagesBody(user)).withResponse();
+	check(first.response.headers.get('anthropic-ratelimit-requests-limit') === '1' &&
+		first.response.headers.get('anthropic-ratelimit-requests-remaining') === '0' &&
+		!Number.isNaN(Date.parse(first.response.headers.get('anthropic-ratelimit-requests-reset'))),
+	'messages: anthropic-ratelimit-requests-* headers (reset is an RFC 3339 time)');
+	try {
+		await rl.messages.create(messagesBody(user));
+	} catch (e) {
+		err = e;
+	}
+	check(err instanceof Anthropic.RateLimitError && err.error.error.type === 'rate_limit_error' &&
+		Number(err.headers.get('retry-after')) > 0, 'messages: over the RPM is a RateLimitError with retry-after',
+	err && err.message);
+	await admin('config', { chat_rpm: 0 });
+
+	await admin('config', { llm_keys: ['sk-ant-mock'] });
+	err = null;
+	try {
+		await new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: base, maxRetries: 0 }).messages.create(messagesBody(user));
+	} catch (e) {
+		err = e;
+	}
+	check(err instanceof Anthropic.AuthenticationError && err.error.error.type === 'authentication_error',
+		'messages: wrong key gives AuthenticationError', err && err.message);
+}
+
 async function main() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finx-fidelity-'));
 	await admin('reset?config=1', {});
@@ -315,6 +404,13 @@ async function main() {
 		await chatChecks(text || '');
 	} catch (e) {
 		check(false, 'chat checks ran to the end', e && e.stack);
+	}
+	try {
+		await admin('reset?config=1', {});
+		await admin('config', { time_scale: 1, chat_seconds: 0.05 });
+		await anthropicChecks(text || '');
+	} catch (e) {
+		check(false, 'messages checks ran to the end', e && e.stack);
 	}
 	fs.rmSync(dir, { recursive: true, force: true });
 	console.log(`${passed} passed, ${failed} failed`);

@@ -33,6 +33,7 @@
 #include "admin.h"
 #include "call.h"
 #include "chat.h"
+#include "messages.h"
 #include "extract.h"
 #include "faults.h"
 #include "knobs.h"
@@ -225,6 +226,8 @@ route_of(const char *path)
 	if (strncmp(path, opts.chat_prefix, cl) == 0 &&
 		strcmp(path + cl, "/chat/completions") == 0)
 		return R_CHAT;
+	if (strcmp(path, "/v1/messages") == 0)
+		return R_MESSAGES;
 	if (strncmp(path, "/openai/deployments/", 20) == 0)
 	{
 		const char *slash = strchr(path + 20, '/');
@@ -276,6 +279,8 @@ dispatch(struct evhttp_request *req, void *arg)
 		admin_handle(call);
 	else if (route == R_CHAT || route == R_AZURE_CHAT)
 		chat_handle(call);
+	else if (route == R_MESSAGES)
+		messages_handle(call);
 	else if (route == R_NOT_FOUND)
 		not_found(call, path);
 	else

@@ -2,7 +2,8 @@
  *
  * test_json.c
  *	  Unit tests of src/json.c (request and response bodies of the chat
- *	  and LLMWhisperer APIs, page splitting) and src/prompt.c.
+ *	  and LLMWhisperer APIs, page splitting), src/prompt.c and the JSON of
+ *	  the Anthropic provider (src/provider_anthropic_json.c).
  *
  * Prints one line per failed check and ends with "N passed, M failed";
  * exits 1 when anything failed.  Every result is freed, so a run under
@@ -20,6 +21,7 @@
 
 #include "json.h"
 #include "prompt.h"
+#include "provider_anthropic.h"
 
 static int	passed;
 static int	failed;
@@ -942,6 +944,100 @@ test_prompts(void)
 	free(schema);
 }
 
+/* a Messages answer whose tool_use input is content (a JSON object text) */
+static char *
+messages_body(const char *content, const char *stop)
+{
+	const char *fmt = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+		"\"model\":\"claude-sonnet-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"Here.\"},"
+		"{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"financial_statements\",\"input\":%s}],"
+		"\"stop_reason\":\"%s\",\"stop_sequence\":null,"
+		"\"usage\":{\"input_tokens\":1200,\"output_tokens\":340}}";
+	size_t		n = strlen(fmt) + strlen(content) + strlen(stop) + 1;
+	char	   *b = malloc(n);
+
+	snprintf(b, n, fmt, content, stop);
+	return b;
+}
+
+/* The Anthropic request and answer, and unreadable bodies of both APIs. */
+static void
+test_anthropic(void)
+{
+	const char *schema = "{\"type\":\"object\",\"properties\":{}}";
+	char	   *err = NULL;
+	char	   *req = fx_anthropic_request("claude-sonnet-4-5", "sys", "user text", schema, 2048, &err);
+	json_object *o = req ? json_tokener_parse(req) : NULL;
+	json_object *v;
+	fx_chat_info info;
+	fx_result  *res;
+	char	   *body;
+
+	CHECK(o != NULL, "anthropic request is JSON: %s", err ? err : "");
+	CHECK(json_object_object_get_ex(o, "tool_choice", &v) &&
+		  strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+				 "{\"type\":\"tool\",\"name\":\"financial_statements\"}") == 0,
+		  "tool_choice forces the statements tool");
+	CHECK(json_object_object_get_ex(o, "tools", &v) &&
+		  has(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+			  "\"input_schema\":{\"type\":\"object\",\"properties\":{}}"),
+		  "the schema is the tool's input_schema");
+	CHECK(has(req, "\"max_tokens\":2048") && has(req, "\"system\":\"sys\"") &&
+		  has(req, "\"model\":\"claude-sonnet-4-5\"") &&
+		  has(req, "{\"role\":\"user\",\"content\":\"user text\"}"), "model, system, user, max_tokens");
+	json_object_put(o);
+	free(req);
+	CHECK(fx_anthropic_request("m", "s", "u", "[1]", 10, &err) == NULL && has(err, "schema"),
+		  "a schema that is not an object is refused");
+	free(err);
+	err = NULL;
+
+	body = messages_body(good_content, "tool_use");
+	res = fx_anthropic_response(body, strlen(body), 5, 6, &info, &err);
+	CHECK(res != NULL && res->nstatements == 2 && res->statements[0].type == FX_BALANCE_SHEET &&
+		  res->statements[0].first_page == 5, "tool_use input gives the statements: %s", err ? err : "");
+	CHECK(info.prompt_tokens == 1200 && info.completion_tokens == 340 && info.total_tokens == 1540 &&
+		  strcmp(info.model, "claude-sonnet-4-5") == 0 && !info.unreadable, "usage and model");
+	fx_result_free(res);
+	free(body);
+	free(err);
+	err = NULL;
+
+	body = messages_body("{}", "max_tokens");
+	res = fx_anthropic_response(body, strlen(body), 1, 1, &info, &err);
+	CHECK(res == NULL && has(err, "max_tokens") && !info.unreadable, "max_tokens is an error, not data");
+	free(body);
+	free(err);
+	err = NULL;
+	body = messages_body("{}", "refusal");
+	res = fx_anthropic_response(body, strlen(body), 1, 1, &info, &err);
+	CHECK(res == NULL && has(err, "refused"), "a refusal is an error");
+	free(body);
+	free(err);
+	err = NULL;
+	body = messages_body("{\"statements\":[{\"x\":1}]}", "tool_use");
+	res = fx_anthropic_response(body, strlen(body), 1, 1, &info, &err);
+	CHECK(res == NULL && err != NULL && !info.unreadable, "input outside the schema is rejected");
+	free(body);
+	free(err);
+	err = NULL;
+	res = fx_anthropic_response("{\"type\":\"message\",\"content\":[],\"stop_reason\":\"end_turn\"}", 63, 1, 1, &info, &err);
+	CHECK(res == NULL && has(err, "no financial_statements tool call"), "no tool call: %s", err ? err : "");
+	free(err);
+	err = NULL;
+	res = fx_anthropic_response("{\"type\":\"mess", 14, 1, 1, &info, &err);
+	CHECK(res == NULL && info.unreadable, "a cut body is unreadable (retried)");
+	free(err);
+	err = NULL;
+	res = fx_json_chat_response("not json", 8, 1, 1, &info, &err);
+	CHECK(res == NULL && info.unreadable, "chat: a body that is not JSON is unreadable");
+	free(err);
+	err = NULL;
+	res = fx_json_chat_response("{\"choices\":[]}", 14, 1, 1, &info, &err);
+	CHECK(res == NULL && !info.unreadable, "chat: a JSON answer without choices is not unreadable");
+	free(err);
+}
+
 int
 main(void)
 {
@@ -955,6 +1051,7 @@ main(void)
 	test_whisper();
 	test_split();
 	test_prompts();
+	test_anthropic();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed > 0;
 }
