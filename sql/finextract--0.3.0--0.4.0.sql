@@ -72,6 +72,9 @@ COMMENT ON COLUMN finx.documents.report_type IS '10-K, 10-Q, 20-F, 40-F, annual 
 COMMENT ON COLUMN finx.documents.fiscal_year_end IS 'Month and day (MM-DD) the fiscal year ends, from the cover page or the annual columns';
 COMMENT ON COLUMN finx.documents.company_override IS 'A user''s correction of company (finx_set_company); kept across re-runs';
 
+ALTER TABLE finx.statements ADD COLUMN share_scale numeric;
+COMMENT ON COLUMN finx.statements.share_scale IS 'Multiplier of share counts: the money scale unless the heading excepts shares ("except share data": 1) or gives their own ("shares in thousands"); NULL if unknown';
+
 ALTER TABLE finx.statement_periods
 	ADD COLUMN fiscal_year int,
 	ADD COLUMN fiscal_period text CHECK (fiscal_period IN ('FY', 'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', '9M'));
@@ -120,16 +123,16 @@ AS $$
 	WITH src AS (
 		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
 			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
-			   s.checks_failed
+			   s.checks_failed, s.share_scale
 		  FROM finx.statements s
 		 WHERE s.job_id OPERATOR(pg_catalog.=) source
 	), ins AS (
 		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
 									 first_page, last_page, unit_scale, currency, checks,
-									 checks_passed, checks_failed)
+									 checks_passed, checks_failed, share_scale)
 		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
 			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
-			   src.checks_failed
+			   src.checks_failed, src.share_scale
 		  FROM src
 		RETURNING id, seq
 	), map AS (
@@ -687,6 +690,28 @@ END
 $$;
 COMMENT ON FUNCTION finx.fiscal_period_of(date, int, text) IS 'Fiscal year (named for the calendar year in which it ends; a year ending in the first days of January belongs to the year before) and fiscal period (FY, Q1..Q4, H1, H2, 9M) of a column';
 
+-- The scale of share counts from a statement page's unit heading, e.g.
+-- "(In millions, except number of shares which are reflected in thousands
+-- and per share amounts)" gives 1000; "(in thousands, except share and per
+-- share data)" gives 1; "(in millions, except per share amounts)" the money
+-- scale (share counts in millions too).
+CREATE FUNCTION finx.share_scale_of(page_text text, unit_scale numeric)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE
+	WHEN h IS NULL OR h !~ 'except' THEN unit_scale
+	WHEN h ~ 'shares?\M[^,;]*\min (thousands|millions|billions)\M' THEN
+		CASE (regexp_match(h, 'shares?\M[^,;]*\min (thousands|millions|billions)\M'))[1]
+			WHEN 'thousands' THEN 1000 WHEN 'millions' THEN 1000000 ELSE 1000000000 END
+	WHEN substring(h FROM 'except.*$') ~ '(?<!per )(?<!per-)\mshares?\M' THEN 1
+	ELSE unit_scale END
+  FROM (SELECT lower((regexp_match(page_text,
+			'\(([^()]*\m(thousands|millions|billions)\M[^()]*)\)', 'i'))[1]) AS h) x
+$$;
+COMMENT ON FUNCTION finx.share_scale_of(text, numeric) IS 'The multiplier of share counts from the unit heading on a statement''s page (see finx.statements.share_scale)';
+
 -- Concepts, unit kinds, document facts and fiscal periods of one job's
 -- results (the job that produced them).
 CREATE FUNCTION finx.map_job(job_id bigint)
@@ -704,6 +729,12 @@ BEGIN
 	FOR sid IN SELECT s.id FROM finx.statements s WHERE s.job_id = map_job.job_id ORDER BY s.seq LOOP
 		n := n + finx.map_statement(sid);
 	END LOOP;
+	UPDATE finx.statements s
+	   SET share_scale = finx.share_scale_of(
+			   (SELECT t.text FROM finx.page_texts t
+				 WHERE t.document_id = s.document_id AND t.page = s.first_page
+				 ORDER BY t.created_at LIMIT 1), s.unit_scale)
+	 WHERE s.job_id = map_job.job_id;
 	PERFORM finx.detect_document(doc);
 	SELECT d.fiscal_year_end INTO fye FROM finx.documents d WHERE d.id = doc;
 	UPDATE finx.statement_periods p
@@ -928,8 +959,9 @@ BEGIN
 		   li.ocr_confidence[v.col] AS ocr_confidence,
 		   coalesce(c.new_concept, li.concept) AS concept,
 		   li.unit_kind,
-		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
-											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
+											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
+											 ELSE 1 END AS value_scaled,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
 		   coalesce(d.company_override, d.company) AS company,
@@ -999,8 +1031,9 @@ WITH cur AS (
 		   coalesce(c.new_period_end, p.period_end) AS period_end,
 		   p.period_months,
 		   coalesce(c.value, v.value) AS value,
-		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
-											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
+											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
+											 ELSE 1 END AS value_scaled,
 		   li.unit_kind, s.currency, s.unit_scale,
 		   cur.document_id, cur.job_id, s.id AS statement_id, s.statement_type,
 		   li.page, li.line_no, li.label, p.label AS period_label,
