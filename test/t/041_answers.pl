@@ -162,8 +162,27 @@ for my $q (@q)
 	}
 }
 my $n = scalar @q;
+
+# Concept coverage: the 10-Ks in which revenue, net income, total assets,
+# total liabilities or equity, cash from operations and capital expenditure
+# are all found for the filing's own fiscal year.
+my $coverage = $node->safe_psql('postgres', q{
+	WITH k AS (
+		SELECT d.id, max(f.fiscal_year) FILTER (WHERE f.fiscal_period = 'FY') AS fy
+		  FROM finx.documents d JOIN finx.facts f ON f.document_id = d.id
+		 WHERE d.report_type = '10-K' GROUP BY d.id)
+	SELECT count(*) FILTER (WHERE ok) || ' of ' || count(*) FROM (
+		SELECT k.id, bool_and(c.found) AS ok FROM k CROSS JOIN LATERAL (
+			SELECT EXISTS (SELECT 1 FROM finx.facts f WHERE f.document_id = k.id AND f.fiscal_year = k.fy
+						   AND f.fiscal_period = 'FY' AND f.concept = ANY (want)) AS found
+			  FROM unnest(ARRAY['{revenue}', '{net_income}', '{total_assets}',
+								'{total_liabilities,total_equity}', '{cash_from_operations}',
+								'{capital_expenditure}']::text[][]) AS u(w),
+				   LATERAL (SELECT string_to_array(btrim(u.w, '{}'), ',') AS want) x) c
+		 GROUP BY k.id) t});
+is($coverage, '4 of 4', 'the six concepts of every 10-K are found for its fiscal year');
+diag("10-Ks with revenue, net income, total assets, liabilities or equity, cash from operations and capex: $coverage");
 diag("answered exactly: $right of $n");
-note("answered exactly: $right of $n");
 
 $node->stop;
 done_testing();
