@@ -145,3 +145,12 @@ EXCEPT SELECT concept FROM finx.concepts;
 
 DELETE FROM finx.jobs;
 DELETE FROM finx.documents;
+
+-- The scale of share counts from a statement's unit heading.
+SELECT h, finx.share_scale_of(h, 1000000) AS share_scale
+  FROM (VALUES ('CONSOLIDATED STATEMENTS OF OPERATIONS
+(In millions, except number of shares which are reflected in thousands and per share amounts)'),
+			   ('(In millions, except per share amounts)'),
+			   ('(in millions, except share and per share data)'),
+			   ('(Millions, except per-share amounts)'),
+			   ('no heading at all')) v(h);

@@ -72,6 +72,9 @@ COMMENT ON COLUMN finx.documents.report_type IS '10-K, 10-Q, 20-F, 40-F, annual 
 COMMENT ON COLUMN finx.documents.fiscal_year_end IS 'Month and day (MM-DD) the fiscal year ends, from the cover page or the annual columns';
 COMMENT ON COLUMN finx.documents.company_override IS 'A user''s correction of company (finx_set_company); kept across re-runs';
 
+ALTER TABLE finx.statements ADD COLUMN share_scale numeric;
+COMMENT ON COLUMN finx.statements.share_scale IS 'Multiplier of share counts: the money scale unless the heading excepts shares ("except share data": 1) or gives their own ("shares in thousands"); NULL if unknown';
+
 ALTER TABLE finx.statement_periods
 	ADD COLUMN fiscal_year int,
 	ADD COLUMN fiscal_period text CHECK (fiscal_period IN ('FY', 'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', '9M'));
@@ -120,16 +123,16 @@ AS $$
 	WITH src AS (
 		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
 			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
-			   s.checks_failed
+			   s.checks_failed, s.share_scale
 		  FROM finx.statements s
 		 WHERE s.job_id OPERATOR(pg_catalog.=) source
 	), ins AS (
 		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
 									 first_page, last_page, unit_scale, currency, checks,
-									 checks_passed, checks_failed)
+									 checks_passed, checks_failed, share_scale)
 		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
 			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
-			   src.checks_failed
+			   src.checks_failed, src.share_scale
 		  FROM src
 		RETURNING id, seq
 	), map AS (
@@ -321,6 +324,7 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('revenue', 'income_statement', '^(total )?revenues? (and other income|from contracts with customers)$', NULL, NULL, 100, true),
 ('cost_of_revenue', 'income_statement', '^total cost of (net )?(revenues?|sales|goods sold|products sold)$', NULL, NULL, 120, true),
 ('cost_of_revenue', 'income_statement', '^cost of (net )?(revenues?|sales|goods sold|products sold|merchandise sold)(, excluding.*)?$', NULL, NULL, 110, true),
+('cost_of_revenue', 'income_statement', '^(direct costs|cost of services)$', NULL, NULL, 100, true),
 ('gross_profit', 'income_statement', '^(total )?gross (profit|margin)( \(loss\))?$', NULL, NULL, 110, true),
 ('research_development', 'income_statement', '^research(,)? (and|&) development( expenses?| costs)?$', NULL, NULL, 100, true),
 ('selling_general_administrative', 'income_statement', '^(selling|marketing|sales), general(,)? and administrative( expenses?)?$', NULL, NULL, 100, true),
@@ -333,23 +337,25 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('operating_income', 'income_statement', '^(total )?operating (income|profit|loss|income \(loss\)|\(loss\) income|profit \(loss\))$', NULL, NULL, 110, true),
 ('operating_income', 'income_statement', '^(income|profit|loss|income \(loss\)|\(loss\) income|earnings) from operations$', NULL, NULL, 110, true),
 ('operating_income', 'income_statement', '^(results|profit) from operating activities$', NULL, NULL, 100, true),
-('interest_expense', 'income_statement', '^interest expense(, net)?$', NULL, NULL, 100, true),
+('interest_expense', 'income_statement', '^interest expenses?(, net)?$', NULL, NULL, 100, true),
 ('interest_income', 'income_statement', '^interest (and dividend )?income(, net)?$', NULL, NULL, 100, true),
 ('net_interest_income', 'income_statement', '^net interest income$', NULL, NULL, 100, true),
 ('other_income', 'income_statement', '^(total )?other (income|expense|income \(expense\)|\(income\) expense|expense \(income\)|income and expense|non-?operating income \(expense\))(, net)?$', NULL, NULL, 100, true),
 ('pretax_income', 'income_statement', '^(income|earnings|profit|loss|income \(loss\)|\(loss\) income|earnings \(loss\)|profit \(loss\)) (from continuing operations )?before (provision for |benefit from )?(income )?tax(es)?( expense)?$', NULL, NULL, 110, true),
 ('pretax_income', 'income_statement', 'before (provision for |benefit from )?(income )?tax', NULL, NULL, 90, true),
 ('income_tax', 'income_statement', '^(provision for|benefit from|\(provision for\)|provision \(benefit\) for|\(benefit\) provision for|provision for \(benefit from\)) income tax(es)?$', NULL, NULL, 110, true),
-('income_tax', 'income_statement', '^income tax(es)?( expense| provision| \(expense\) benefit| expense \(benefit\)| \(benefit\) expense| benefit \(expense\)| benefit)?$', NULL, NULL, 110, true),
+('income_tax', 'income_statement', '^(income )?tax(es)?( expenses?| provision| \(expense\) benefit| expense \(benefit\)| \(benefit\) expense| benefit \(expense\)| benefit)?$', NULL, NULL, 110, true),
 ('income_tax', 'income_statement', '^(taxes on income|income tax expense on continuing operations)$', NULL, NULL, 100, true),
 ('income_continuing_operations', 'income_statement', '^(net )?(income|earnings|profit|income \(loss\)|earnings \(loss\)) from continuing operations( net of (income )?tax(es)?)?$', NULL, NULL, 100, true),
 ('income_discontinued_operations', 'income_statement', '(income|earnings|profit|loss|\(loss\)).* from discontinued operations', NULL, NULL, 90, true),
 ('net_income', 'income_statement', '^(consolidated )?net (income|earnings|profit|loss|income \(loss\)|\(loss\) income|earnings \(loss\)|loss \(income\))$', NULL, NULL, 120, true),
-('net_income', 'income_statement', '^(profit|loss|profit \(loss\)|net profit) for the (year|period|financial year)$', NULL, NULL, 120, true),
+('net_income', 'income_statement', '^net (income|profit|earnings) after (income )?tax(es)?$', NULL, NULL, 115, true),
+('net_income', 'income_statement', '^(profit|loss|profit \(loss\)|net profit) (for|of) the (year|period|financial year)$', NULL, NULL, 120, true),
 ('net_income', 'income_statement', '^net (income|earnings|loss|income \(loss\)) including non-?controlling interests?$', NULL, NULL, 110, true),
 ('net_income_attributable_to_nci', 'income_statement', 'attributable to (the )?(non-?controlling|minority) interests?', NULL, NULL, 110, true),
 ('net_income_attributable_to_parent', 'income_statement', '^(net )?(income|earnings|profit|loss|income \(loss\)|profit \(loss\)).*attributable to (the )?(owners|equity holders|shareholders|stockholders|shareowners|common|parent|[a-z].*(inc|corp|corporation|company|plc|ag|se|n\.v|s\.a|ltd|limited))', NULL, NULL, 100, true),
 ('net_income_attributable_to_parent', 'income_statement', '^(owners|equity holders|shareholders) of the (parent|company)$', NULL, 'attributable to', 90, true),
+('net_income_attributable_to_parent', 'income_statement', '^(?!.*\mper\M)(net )?(income|earnings|profit|profit \(loss\)|income \(loss\)) attributable to (?!(the )?(non-?controlling|minority))', NULL, NULL, 95, true),
 ('eps_basic', 'income_statement', '^(net )?(income|earnings|profit|loss|income \(loss\)|earnings \(loss\)).* per (common |ordinary )?share.*basic', NULL, NULL, 110, true),
 ('eps_basic', 'income_statement', '^basic (net )?(income |earnings |profit |loss )?(\(loss\) )?per (common |ordinary )?share', NULL, NULL, 110, true),
 ('eps_basic', 'income_statement', '^basic( net income| earnings)?$', NULL, 'per (common |ordinary )?share', 100, true),
@@ -376,7 +382,10 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('inventories', 'balance_sheet', '^(merchandise )?inventor(y|ies)(, net)?$', NULL, NULL, 110, true),
 ('prepaid_and_other_current_assets', 'balance_sheet', '^(prepaid expenses and other current assets|other current assets|prepaid expenses and other)$', NULL, NULL, 100, true),
 ('total_current_assets', 'balance_sheet', '^total current assets$', NULL, NULL, 120, true),
+('total_current_assets', 'balance_sheet', '^current assets$', NULL, NULL, 80, true),
 ('ppe_net', 'balance_sheet', '^(total )?(net )?property(,)? (plant )?(and|&) equipment(, net| net|, at cost, net|, less accumulated depreciation)?$', NULL, NULL, 110, true),
+('ppe_net', 'balance_sheet', '^(net )?property(,)? (plant )?(and|&) equipments?\M.*\mnet$', NULL, NULL, 115, true),
+('ppe_net', 'balance_sheet', '^property(,)? (plant )?(and|&) equipments?$', NULL, NULL, 108, true),
 ('ppe_net', 'balance_sheet', '^property(,)? (plant )?(and|&) equipment.*net', NULL, NULL, 105, true),
 ('ppe_net', 'balance_sheet', '^net property(,)? (plant )?and equipment$', NULL, NULL, 110, true),
 ('operating_lease_assets', 'balance_sheet', '^operating lease (right-of-use )?assets$', NULL, NULL, 100, true),
@@ -394,6 +403,7 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('deferred_revenue', 'balance_sheet', '^(current )?(deferred revenues?|unearned revenues?|contract liabilities)$', NULL, NULL, 100, true),
 ('income_taxes_payable', 'balance_sheet', '^(accrued )?income taxes( payable)?$', NULL, NULL, 100, true),
 ('total_current_liabilities', 'balance_sheet', '^total current liabilities$', NULL, NULL, 120, true),
+('total_current_liabilities', 'balance_sheet', '^current liabilities$', NULL, NULL, 80, true),
 ('long_term_debt', 'balance_sheet', '^(long-term (debt|borrowings)|notes payable and other (non-current )?borrowings,? non-?current)(, net| net)?(, (less|excluding|net of) current (portion|maturities))?$', NULL, NULL, 100, true),
 ('operating_lease_liabilities', 'balance_sheet', '^(long-term |non-?current )?operating lease liabilit(y|ies)(, non-?current)?$', NULL, NULL, 90, true),
 ('deferred_tax_liabilities', 'balance_sheet', '^deferred (income )?tax(es)?( liabilit(y|ies))?$', NULL, NULL, 90, true),
@@ -407,6 +417,7 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('noncontrolling_interest', 'balance_sheet', '^(non-?controlling|minority) interests?( in subsidiaries)?$', NULL, NULL, 100, true),
 ('total_equity', 'balance_sheet', '^total (shareholders|stockholders|shareowners)?''? ?(equity|deficit|equity \(deficit\)|\(deficit\) equity)$', NULL, NULL, 120, true),
 ('total_equity', 'balance_sheet', '^total equity$', NULL, NULL, 125, true),
+('total_equity', 'balance_sheet', '^equity$', NULL, NULL, 80, true),
 ('equity_attributable_to_parent', 'balance_sheet', '^(total )?(equity attributable to (the )?(owners|equity holders|shareholders) of the (parent|company)|.*(shareholders|stockholders|shareowners)''? equity attributable to)', NULL, NULL, 110, true),
 ('equity_attributable_to_parent', 'balance_sheet', '^total .+ (shareholders|stockholders|shareowners)''? (equity|deficit)$', NULL, NULL, 100, true),
 ('equity_attributable_to_parent', 'balance_sheet', '^total (shareholders|stockholders|shareowners)''? (equity|deficit)$', NULL, NULL, 90, true),
@@ -420,13 +431,14 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('depreciation_amortization', 'cash_flow', '^depreciation(,)? amortization(,)? and', NULL, NULL, 100, true),
 ('depreciation_amortization', 'cash_flow', '^depreciation$', NULL, NULL, 90, true),
 ('share_based_compensation', 'cash_flow', '^(share|stock)[- ]based compensation( expense)?$', NULL, NULL, 100, true),
-('deferred_income_taxes', 'cash_flow', '^deferred (income )?tax(es)?( expense| \(benefit\)| benefit)?$', NULL, NULL, 100, true),
+('deferred_income_taxes', 'cash_flow', '^deferred (income )?tax(es)?( expense| \(benefit\)| benefit| expense/\(benefit\)| expense \(benefit\))?$', NULL, NULL, 100, true),
 ('cash_from_operations', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|generated from|used in|\(used in\) provided by|provided by \(used in\)|provided from|used for|from \(used in\)|\(used in\) from) operati(ng|ons)( activities)?$', NULL, NULL, 120, true),
 ('cash_from_operations', 'cash_flow', '^(cash generated by operating activities|net cash flows? from operating activities)$', NULL, NULL, 120, true),
-('capital_expenditure', 'cash_flow', '^(payments? for |purchases? of |acquisitions? of |additions? to |expenditures? for |investments? in )(property|premises)(,)? (plant )?(and|&) equipment', NULL, NULL, 110, true),
+('capital_expenditure', 'cash_flow', '^(payments? for (the )?(acquisition|purchase)s? of |payments? for |purchases? of |acquisitions? of |additions? to |expenditures? for |investments? in )(property|premises)(,)? (plant )?(and|&) equipment', NULL, NULL, 110, true),
 ('capital_expenditure', 'cash_flow', '^capital expenditures?( \(.*\))?$', NULL, NULL, 120, true),
 ('capital_expenditure', 'cash_flow', '^(purchases? of|payments? for|additions? to) (fixed|tangible) assets$', NULL, NULL, 100, true),
 ('acquisitions', 'cash_flow', '^(payments? for )?(business )?acquisitions?(,)? net of cash acquired', NULL, NULL, 100, true),
+('cash_from_investing', 'cash_flow', '^(total |net )?cash (flows? )?(generated by|provided by|from)((/| )\(used in\))? investing activit(y|ies)$', NULL, NULL, 120, true),
 ('cash_from_investing', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|used in|\(used in\) provided by|provided by \(used in\)|used for|from \(used in\)|\(used in\) from) investing( activities)?$', NULL, NULL, 120, true),
 ('debt_issued', 'cash_flow', '^proceeds from (the )?(issuance|issue) of (long-term )?(debt|notes|borrowings|term debt)', NULL, NULL, 100, true),
 ('debt_repaid', 'cash_flow', '^(repayments?|payments?) (of|on) (long-term )?(debt|notes|borrowings|term debt)', NULL, NULL, 100, true),
@@ -434,6 +446,7 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('dividends_paid', 'cash_flow', '^payments? (for|of) dividends', NULL, NULL, 110, true),
 ('dividends_paid', 'cash_flow', '^(common stock )?dividends$', NULL, NULL, 100, true),
 ('share_repurchases', 'cash_flow', '^(payments? for )?(repurchases?|purchases?|buybacks?) of (common |treasury |ordinary |own )?(stock|shares)', NULL, NULL, 100, true),
+('cash_from_financing', 'cash_flow', '^(total |net )?cash (flows? )?(generated by|provided by|from)((/| )\(used in\))? financing activit(y|ies)$', NULL, NULL, 120, true),
 ('cash_from_financing', 'cash_flow', '^(net )?cash (flows? )?(provided by|from|generated by|used in|\(used in\) provided by|provided by \(used in\)|used for|from \(used in\)|\(used in\) from) financing( activities)?$', NULL, NULL, 120, true),
 ('fx_effect_on_cash', 'cash_flow', '^effects? of (foreign )?exchange rate', NULL, NULL, 100, true),
 ('net_change_in_cash', 'cash_flow', '^(net )?(increase|decrease|change|\(decrease\) increase|increase \(decrease\)|decrease \(increase\))( \(decrease\))? in cash', NULL, NULL, 100, true),
@@ -591,7 +604,7 @@ BEGIN
 		OR v_company ~* '^(commission|file|number|delaware|california|for the|transition|\(|[0-9_])'
 		OR v_company ~ '_{3}' THEN
 		-- else the first name with a legal form: "eBay Inc.", "PG&E CORPORATION"
-		m := regexp_match(cover, '(?:^|[\n ])((?:(?:[A-Z]|[a-z][A-Z])[A-Za-z0-9&''’.-]*[ ,]+){1,5}?(?:Inc\.?|INC\.?|Incorporated|Corporation|CORPORATION|Corp\.|CORP\.|Company|COMPANY|plc|PLC|AG|SE|S\.A\.|N\.V\.|Ltd\.?|LTD\.?|Limited|LIMITED|LLC|Holdings|HOLDINGS|Group|GROUP|Bank|BANK))(?=[\s,.;)]|$)');
+		m := regexp_match(cover, '(?:^|[\n ])((?:(?:[A-Z0-9]|[a-z][A-Z])[A-Za-z0-9&''’.-]*[ ,]+){1,5}?(?:Inc\.?|INC\.?|Incorporated|Corporation|CORPORATION|Corp\.|CORP\.|Company|COMPANY|plc|PLC|AG|SE|S\.A\.|N\.V\.|Ltd\.?|LTD\.?|Limited|LIMITED|LLC|Holdings|HOLDINGS|Group|GROUP|Bank|BANK))(?=[\s,.;)]|$)');
 		v_company := m[1];
 	END IF;
 	v_company := nullif(btrim(regexp_replace(v_company, '\s+', ' ', 'g'), ' ,.'), '');
@@ -693,6 +706,28 @@ END
 $$;
 COMMENT ON FUNCTION finx.fiscal_period_of(date, int, text) IS 'Fiscal year (named for the calendar year in which it ends; a year ending in the first days of January belongs to the year before) and fiscal period (FY, Q1..Q4, H1, H2, 9M) of a column';
 
+-- The scale of share counts from a statement page's unit heading, e.g.
+-- "(In millions, except number of shares which are reflected in thousands
+-- and per share amounts)" gives 1000; "(in thousands, except share and per
+-- share data)" gives 1; "(in millions, except per share amounts)" the money
+-- scale (share counts in millions too).
+CREATE FUNCTION finx.share_scale_of(page_text text, unit_scale numeric)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE
+	WHEN h IS NULL OR h !~ 'except' THEN unit_scale
+	WHEN h ~ 'shares?\M[^,;]*\min (thousands|millions|billions)\M' THEN
+		CASE (regexp_match(h, 'shares?\M[^,;]*\min (thousands|millions|billions)\M'))[1]
+			WHEN 'thousands' THEN 1000 WHEN 'millions' THEN 1000000 ELSE 1000000000 END
+	WHEN substring(h FROM 'except.*$') ~ '(?<!per )(?<!per-)\mshares?\M' THEN 1
+	ELSE unit_scale END
+  FROM (SELECT lower((regexp_match(page_text,
+			'\(([^()]*\m(thousands|millions|billions)\M[^()]*)\)', 'i'))[1]) AS h) x
+$$;
+COMMENT ON FUNCTION finx.share_scale_of(text, numeric) IS 'The multiplier of share counts from the unit heading on a statement''s page (see finx.statements.share_scale)';
+
 -- Concepts, unit kinds, document facts and fiscal periods of one job's
 -- results (the job that produced them).
 CREATE FUNCTION finx.map_job(job_id bigint)
@@ -710,6 +745,12 @@ BEGIN
 	FOR sid IN SELECT s.id FROM finx.statements s WHERE s.job_id = map_job.job_id ORDER BY s.seq LOOP
 		n := n + finx.map_statement(sid);
 	END LOOP;
+	UPDATE finx.statements s
+	   SET share_scale = finx.share_scale_of(
+			   (SELECT t.text FROM finx.page_texts t
+				 WHERE t.document_id = s.document_id AND t.page = s.first_page
+				 ORDER BY t.created_at LIMIT 1), s.unit_scale)
+	 WHERE s.job_id = map_job.job_id;
 	PERFORM finx.detect_document(doc);
 	SELECT d.fiscal_year_end INTO fye FROM finx.documents d WHERE d.id = doc;
 	UPDATE finx.statement_periods p
@@ -934,8 +975,9 @@ BEGIN
 		   li.ocr_confidence[v.col] AS ocr_confidence,
 		   coalesce(c.new_concept, li.concept) AS concept,
 		   li.unit_kind,
-		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
-											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
+											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
+											 ELSE 1 END AS value_scaled,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
 		   coalesce(d.company_override, d.company) AS company,
@@ -1005,8 +1047,9 @@ WITH cur AS (
 		   coalesce(c.new_period_end, p.period_end) AS period_end,
 		   p.period_months,
 		   coalesce(c.value, v.value) AS value,
-		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind IN ('money', 'shares')
-											 THEN coalesce(s.unit_scale, 1) ELSE 1 END AS value_scaled,
+		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
+											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
+											 ELSE 1 END AS value_scaled,
 		   li.unit_kind, s.currency, s.unit_scale,
 		   cur.document_id, cur.job_id, s.id AS statement_id, s.statement_type,
 		   li.page, li.line_no, li.label, p.label AS period_label,
