@@ -265,7 +265,8 @@ ocr_pages_free(ocr_pages *op)
  * text by parse_ocr.c, both for OCR TSV.  NULL when out of memory.
  */
 static char *
-layout_page(const char *page, size_t len, bool ocr, size_t *outlen)
+layout_page(const char *page, size_t len, bool ocr, double scale,
+			size_t *outlen)
 {
 	char	   *t,
 			   *o;
@@ -273,7 +274,7 @@ layout_page(const char *page, size_t len, bool ocr, size_t *outlen)
 
 	if (!fx_is_word_tsv(page, len))
 		return fx_ocr_layout_page(page, len, outlen);
-	t = fx_words_layout_page(page, len, &tlen);
+	t = fx_words_layout_page(page, len, scale, &tlen);
 	if (t == NULL || !ocr)
 	{
 		*outlen = tlen;
@@ -302,6 +303,8 @@ static bool
 ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
 				int npages, bool ocr)
 {
+	double		scale = fx_words_scale(pages, lens, npages);
+
 	memset(op, 0, sizeof(*op));
 	op->text = calloc((size_t) (npages > 0 ? npages : 1), sizeof(char *));
 	op->lens = calloc((size_t) (npages > 0 ? npages : 1), sizeof(size_t));
@@ -317,7 +320,7 @@ ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
 		size_t		n = pages[i] ? lens[i] : 0;
 
 		if (ocr || fx_is_word_tsv(p, n))
-			op->text[i] = layout_page(p, n, ocr, &op->lens[i]);
+			op->text[i] = layout_page(p, n, ocr, scale, &op->lens[i]);
 		else
 			op->text[i] = fx_strndup(p, op->lens[i] = n);
 		if (op->text[i] == NULL)

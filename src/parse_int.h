@@ -218,7 +218,9 @@ typedef struct fx_wbox
 } fx_wbox;
 
 extern bool fx_is_word_tsv(const char *s, size_t len);
-extern char *fx_words_layout_page(const char *tsv, size_t len,
+extern double fx_words_scale(const char *const *pages, const size_t *lens,
+							 int npages);
+extern char *fx_words_layout_page(const char *tsv, size_t len, double scale,
 								  size_t *outlen);
 
 /* check.c */

@@ -12,11 +12,14 @@
  *		of the page, whatever block or line the producer put them in; a
  *		word joins the row whose nearest word to its left sits at the same
  *		height, so a slightly skewed scan still gives straight rows;
- *	  - display columns come from x with one page-wide scale, the median
- *		width of a character; a word that ends in a digit or ')' is placed
+ *	  - display columns come from x with one scale for the whole document,
+ *		the median width of a character (one per page would set a statement
+ *		continued on the next page in other columns); a word that ends in a digit or ')' is placed
  *		by its right edge (amounts are right-aligned), others by their left;
  *	  - words whose x gap is no wider than a space are set one blank apart,
- *		words further apart at least two blanks apart (a column gap);
+ *		and so are words of one producer's line up to two and a half
+ *		characters apart (justified or spaced-out headings); words further
+ *		apart at least two blanks apart (a column gap);
  *	  - a vertical gap of about two lines or more between rows is a blank
  *		line.
  *
@@ -324,7 +327,8 @@ layout_row(fx_buf *b, const fx_wbox *w, int n, double cw)
 		{
 			double		gap = w[i].x0 - prev_x1;
 
-			if (gap <= cw * 1.2)
+			if (gap <= cw * 1.2 ||
+				(gap <= cw * 2.5 && w[i].line == w[i - 1].line))
 				want = col + 1;		/* a space between words */
 			else if (want < col + 2)
 				want = col + 2;		/* a column gap stays one */
@@ -479,12 +483,45 @@ order_rows(fx_wbox *w, int n, wb_row *rows, int nrows)
 }
 
 /*
+ * The scale of a document's word TSV pages: the median over its pages (of
+ * 20 words or more) of their median character width; 0 when none is.
+ */
+double
+fx_words_scale(const char *const *pages, const size_t *lens, int npages)
+{
+	double	   *v = malloc(sizeof(double) * (size_t) (npages + 1));
+	int			k = 0;
+	double		m;
+
+	if (v == NULL)
+		return 0;
+	for (int i = 0; i < npages; i++)
+	{
+		fx_wbox    *w;
+		int			n;
+
+		if (pages[i] == NULL || !fx_is_word_tsv(pages[i], lens[i]))
+			continue;
+		n = read_boxes(pages[i], lens[i], &w);
+		if (n >= 20)
+			v[k++] = char_width(w, n);
+		if (n >= 0)
+			free(w);
+	}
+	m = median(v, k);
+	free(v);
+	return m;
+}
+
+/*
  * Lay out one page given as word TSV into text with words at display
- * columns.  Returns malloc'd text (its length in *outlen), NULL when out of
- * memory.
+ * columns, scale being the width of a column (from fx_words_scale; 0 = the
+ * page's own).  Returns malloc'd text (its length in *outlen), NULL when
+ * out of memory.
  */
 char *
-fx_words_layout_page(const char *tsv, size_t len, size_t *outlen)
+fx_words_layout_page(const char *tsv, size_t len, double scale,
+					 size_t *outlen)
 {
 	fx_wbox    *w = NULL;
 	wb_row	   *rows = NULL;
@@ -500,7 +537,7 @@ fx_words_layout_page(const char *tsv, size_t len, size_t *outlen)
 	n = read_boxes(tsv, len, &w);
 	if (n < 0)
 		return NULL;
-	cw = char_width(w, n);
+	cw = scale > 0 ? scale : char_width(w, n);
 	lh = word_height(w, n);
 	if (cw <= 0)
 		cw = 1;

@@ -457,11 +457,13 @@ main(int argc, char **argv)
 	if (layout)
 	{
 		/* print the pages as the parser lays them out, and stop */
+		double		scale = fx_words_scale(pages, lens, npages);
+
 		for (int i = 0; i < npages; i++)
 		{
 			size_t		n = lens[i];
 			char	   *t = fx_is_word_tsv(pages[i], lens[i]) ?
-				fx_words_layout_page(pages[i], lens[i], &n) :
+				fx_words_layout_page(pages[i], lens[i], scale, &n) :
 				fx_strndup(pages[i], lens[i]);
 
 			if (t == NULL)

@@ -1179,7 +1179,7 @@ test_word_boxes(void)
 
 	ok(fx_is_word_tsv(tsv, sizeof(tsv) - 1), "word tsv: header seen", NULL);
 	ok(!fx_is_word_tsv("Total assets   1,234\n", 21), "word tsv: text is not", NULL);
-	t = fx_words_layout_page(tsv, sizeof(tsv) - 1, &n);
+	t = fx_words_layout_page(tsv, sizeof(tsv) - 1, 0, &n);
 	ok(t != NULL, "word tsv: laid out", NULL);
 	if (t == NULL)
 		return;
