@@ -13,13 +13,16 @@
  *		word joins the row whose nearest word to its left sits at the same
  *		height, so a slightly skewed scan still gives straight rows;
  *	  - display columns come from x with one scale for the whole document,
- *		the median width of a character (one per page would set a statement
- *		continued on the next page in other columns); a word that ends in a digit or ')' is placed
+ *		the median width of a character on the page in the smallest type
+ *		(one per page would set a statement continued on the next page in
+ *		other columns, a coarser one would push small type's columns into
+ *		each other); a word that ends in a digit or ')' is placed
  *		by its right edge (amounts are right-aligned), others by their left;
  *	  - words whose x gap is no wider than a space are set one blank apart,
  *		and so are words of one producer's line up to two and a half
  *		characters apart (justified or spaced-out headings); words further
- *		apart at least two blanks apart (a column gap);
+ *		apart at least two blanks apart (a column gap); a lone '%' close
+ *		after a number is set against it;
  *	  - a vertical gap of about two lines or more between rows is a blank
  *		line.
  *
@@ -30,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WB_MAX_COLS		400		/* widest line laid out, in columns */
+#define WB_MAX_COLS		1000		/* widest line laid out, in columns */
 
 /* is this the header row of a word TSV (tesseract's or poppler's)? */
 bool
@@ -327,7 +330,9 @@ layout_row(fx_buf *b, const fx_wbox *w, int n, double cw)
 		{
 			double		gap = w[i].x0 - prev_x1;
 
-			if (gap <= cw * 1.2 ||
+			if (w[i].len == 1 && w[i].text[0] == '%' && gap <= cw * 2.5)
+				want = col;		/* a percent sign ends its number */
+			else if (gap <= cw * 1.2 ||
 				(gap <= cw * 2.5 && w[i].line == w[i - 1].line))
 				want = col + 1;		/* a space between words */
 			else if (want < col + 2)
@@ -483,8 +488,9 @@ order_rows(fx_wbox *w, int n, wb_row *rows, int nrows)
 }
 
 /*
- * The scale of a document's word TSV pages: the median over its pages (of
- * 20 words or more) of their median character width; 0 when none is.
+ * The scale of a document's word TSV pages: the least over its pages (of
+ * 20 words or more) of their median character width, so that the page set
+ * in the smallest type still has a column per character; 0 when none is.
  */
 double
 fx_words_scale(const char *const *pages, const size_t *lens, int npages)
@@ -508,7 +514,10 @@ fx_words_scale(const char *const *pages, const size_t *lens, int npages)
 		if (n >= 0)
 			free(w);
 	}
-	m = median(v, k);
+	m = 0;
+	for (int i = 0; i < k; i++)
+		if (m == 0 || v[i] < m)
+			m = v[i];
 	free(v);
 	return m;
 }
