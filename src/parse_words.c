@@ -581,3 +581,97 @@ oom:
 	free(b.data);
 	return NULL;
 }
+
+/* read_boxes' page TSV without a header: rows [s, e) of one page */
+static int
+page_boxes(const char *s, const char *e, fx_wbox **out)
+{
+	return read_boxes(s, (size_t) (e - s), out);
+}
+
+/* release pages from fx_words_layout_stream */
+void
+fx_words_free_pages(char **pages, size_t *lens, int npages)
+{
+	for (int i = 0; i < npages; i++)
+		free(pages[i]);
+	free(pages);
+	free(lens);
+}
+
+/*
+ * Lay out a whole pdftotext -tsv stream (one or more runs of it, each with
+ * its header; a level-1 row opens each page) into the text of each page,
+ * with one scale for all.  Returns the page count (*pages and *lens
+ * malloc'd; free with fx_words_free_pages), -1 when out of memory.
+ */
+int
+fx_words_layout_stream(const char *tsv, size_t len, char ***pages_out,
+					   size_t **lens_out)
+{
+	const char *e = tsv + len;
+	int			n = 0,
+				k = 0;
+	const char **start;
+	size_t	   *plen;
+	char	  **pages;
+	size_t	   *lens;
+	double		scale;
+
+	*pages_out = NULL;
+	*lens_out = NULL;
+	for (const char *p = tsv; p < e; p++)
+		if ((p == tsv || p[-1] == '\n') && p + 1 < e && p[0] == '1' &&
+			p[1] == '\t')
+			n++;
+	start = malloc(sizeof(char *) * (size_t) (n + 1));
+	plen = malloc(sizeof(size_t) * (size_t) (n + 1));
+	pages = calloc((size_t) (n + 1), sizeof(char *));
+	lens = calloc((size_t) (n + 1), sizeof(size_t));
+	if (start == NULL || plen == NULL || pages == NULL || lens == NULL)
+		goto oom;
+	for (const char *p = tsv; p < e; p++)
+		if ((p == tsv || p[-1] == '\n') && p + 1 < e && p[0] == '1' &&
+			p[1] == '\t')
+			start[k++] = p;
+	for (int i = 0; i < n; i++)
+		plen[i] = (size_t) ((i + 1 < n ? start[i + 1] : e) - start[i]);
+	/* the least of the pages' median character widths, as fx_words_scale */
+	scale = 0;
+	for (int i = 0; i < n; i++)
+	{
+		fx_wbox    *w;
+		int			nw = page_boxes(start[i], start[i] + plen[i], &w);
+
+		if (nw < 0)
+			goto oom;
+		if (nw >= 20)
+		{
+			double		cw = char_width(w, nw);
+
+			if (cw > 0 && (scale == 0 || cw < scale))
+				scale = cw;
+		}
+		free(w);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		pages[i] = fx_words_layout_page(start[i], plen[i], scale, &lens[i]);
+		if (pages[i] == NULL)
+			goto oom;
+	}
+	free(start);
+	free(plen);
+	*pages_out = pages;
+	*lens_out = lens;
+	return n;
+
+oom:
+	free(start);
+	free(plen);
+	if (pages)
+		fx_words_free_pages(pages, lens, n);
+	else
+		free(lens);
+	return -1;
+}

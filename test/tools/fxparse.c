@@ -134,6 +134,39 @@ tsv_to_pages(char *tsv, size_t *len)
 	return out;
 }
 
+/*
+ * Lay out pdftotext -tsv output as the extension does (fx_words_layout_stream)
+ * into layout text, pages joined by form feeds.
+ */
+static char *
+tsv_layout(char *tsv, size_t *len)
+{
+	char	  **pages;
+	size_t	   *lens;
+	int			n = fx_words_layout_stream(tsv, *len, &pages, &lens);
+	size_t		total = 0;
+	char	   *out;
+
+	free(tsv);
+	if (n < 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		total += lens[i] + 1;
+	out = malloc(total + 1);
+	if (out != NULL)
+	{
+		*len = 0;
+		for (int i = 0; i < n; i++)
+		{
+			memcpy(out + *len, pages[i], lens[i]);
+			*len += lens[i];
+			out[(*len)++] = '\f';
+		}
+	}
+	fx_words_free_pages(pages, lens, n);
+	return out;
+}
+
 /* load the layout text of a file: pdftotext for a PDF, else the file */
 static char *
 load_text(const char *path, size_t *len, int tsv)
@@ -170,7 +203,7 @@ load_text(const char *path, size_t *len, int tsv)
 			free(buf);
 			return NULL;
 		}
-		return tsv && buf ? tsv_to_pages(buf, len) : buf;
+		return tsv && buf ? tsv_layout(buf, len) : buf;
 	}
 	f = fopen(path, "rb");
 	if (f == NULL)
