@@ -22,7 +22,9 @@
  *		and so are words of one producer's line up to two and a half
  *		characters apart (justified or spaced-out headings); words further
  *		apart at least two blanks apart (a column gap); a lone '%' close
- *		after a number is set against it;
+ *		after a number is set against it; a dot of a leader (a run of words
+ *		that are only dots) is left out where it would push the words after
+ *		it to the right;
  *	  - a vertical gap of about two lines or more between rows is a blank
  *		line.
  *
@@ -309,12 +311,22 @@ add_blanks(fx_buf *b, int n)
 	}
 }
 
+/* is the word only dots (a piece of a dot leader)? */
+static bool
+only_dots(const fx_wbox *w)
+{
+	for (int i = 0; i < w->len; i++)
+		if (w->text[i] != '.')
+			return false;
+	return true;
+}
+
 /* lay out the words of one row (sorted by x) as one line */
 static void
 layout_row(fx_buf *b, const fx_wbox *w, int n, double cw)
 {
 	int			col = 0;
-	double		prev_x1 = 0;
+	int			prev = -1;		/* the last word set */
 
 	for (int i = 0; i < n; i++)
 	{
@@ -322,18 +334,26 @@ layout_row(fx_buf *b, const fx_wbox *w, int n, double cw)
 										w[i].len);
 		int			want;
 
+		bool		leader = only_dots(&w[i]) &&
+			((i > 0 && only_dots(&w[i - 1])) ||
+			 (i + 1 < n && only_dots(&w[i + 1])));
+
 		if (ends_like_amount(&w[i]))
 			want = (int) (w[i].x1 / cw + 0.5) - chars;
 		else
 			want = (int) (w[i].x0 / cw + 0.5);
-		if (i > 0)
+		/* a dot of a leader is dropped where it would push the rest right */
+		if (leader && prev >= 0 && want <= col)
+			continue;
+		if (prev >= 0)
 		{
-			double		gap = w[i].x0 - prev_x1;
+			double		gap = w[i].x0 - w[prev].x1;
 
 			if (w[i].len == 1 && w[i].text[0] == '%' && gap <= cw * 2.5)
 				want = col;		/* a percent sign ends its number */
-			else if (gap <= cw * 1.2 ||
-				(gap <= cw * 2.5 && w[i].line == w[i - 1].line))
+			else if (prev == i - 1 && (gap <= cw * 1.2 ||
+									   (gap <= cw * 2.5 &&
+										w[i].line == w[prev].line)))
 				want = col + 1;		/* a space between words */
 			else if (want < col + 2)
 				want = col + 2;		/* a column gap stays one */
@@ -341,11 +361,11 @@ layout_row(fx_buf *b, const fx_wbox *w, int n, double cw)
 		if (want < col)
 			want = col;
 		if (want > WB_MAX_COLS)
-			want = col + (i > 0 ? 2 : 0);
+			want = col + (prev >= 0 ? 2 : 0);
 		add_blanks(b, want - col);
 		fx_buf_add(b, w[i].text, (size_t) w[i].len);
 		col = want + chars;
-		prev_x1 = w[i].x1;
+		prev = i;
 	}
 	fx_buf_add(b, "\n", 1);
 }
