@@ -39,6 +39,7 @@ char	   *finx_debug_crash_text = NULL;
 int			finx_max_running_jobs = 32;
 int			finx_child_memory_mb = 1024;
 int			finx_text_cap_kb = 64 * 1024;
+bool		finx_text_words = false;
 int			finx_text_chunk_pages = 32;
 char	   *finx_pdftotext_path = NULL;
 char	   *finx_input_dirs = NULL;
@@ -118,6 +119,12 @@ define_server_settings(void)
 							"Largest text output accepted from one child process.",
 							NULL, &finx_text_cap_kb, 64 * 1024, 64, 1024 * 1024,
 							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomBoolVariable("finextract.text_words",
+							 "Read the text layer as word boxes (pdftotext -tsv).",
+							 "The words are laid out in rows and columns from their boxes "
+							 "instead of taking pdftotext -layout's text; the text cache keeps "
+							 "the two apart.",
+							 &finx_text_words, false, PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("finextract.text_chunk_pages",
 							"Pages of a document read by one pdftotext child.",
 							"A longer document is read in chunks of this many pages, one child "

@@ -32,6 +32,7 @@ extern char *finx_debug_crash_text;
 extern int	finx_max_running_jobs;
 extern int	finx_child_memory_mb;
 extern int	finx_text_cap_kb;
+extern bool finx_text_words;
 extern int	finx_text_chunk_pages;
 extern char *finx_pdftotext_path;
 extern char *finx_input_dirs;

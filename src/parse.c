@@ -260,11 +260,51 @@ ocr_pages_free(ocr_pages *op)
 	memset(op, 0, sizeof(*op));
 }
 
-/* lay out every OCR page; false when out of memory */
+/*
+ * Lay out one page: word TSV (pdftotext -tsv, tesseract) by its boxes, OCR
+ * text by parse_ocr.c, both for OCR TSV.  NULL when out of memory.
+ */
+static char *
+layout_page(const char *page, size_t len, bool ocr, double scale,
+			size_t *outlen)
+{
+	char	   *t,
+			   *o;
+	size_t		tlen;
+
+	if (!fx_is_word_tsv(page, len))
+		return fx_ocr_layout_page(page, len, outlen);
+	t = fx_words_layout_page(page, len, scale, &tlen);
+	if (t == NULL || !ocr)
+	{
+		*outlen = tlen;
+		return t;
+	}
+	o = fx_ocr_layout_page(t, tlen, outlen);
+	free(t);
+	return o;
+}
+
+/* does any page need laying out (OCR text, or word TSV)? */
+static bool
+pages_need_layout(const char *const *pages, const size_t *lens, int npages,
+				  const fx_parse_opts *opts)
+{
+	if (opts && opts->ocr)
+		return true;
+	for (int i = 0; i < npages; i++)
+		if (pages[i] && fx_is_word_tsv(pages[i], lens[i]))
+			return true;
+	return false;
+}
+
+/* lay out every page that needs it; false when out of memory */
 static bool
 ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
-				int npages)
+				int npages, bool ocr)
 {
+	double		scale = fx_words_scale(pages, lens, npages);
+
 	memset(op, 0, sizeof(*op));
 	op->text = calloc((size_t) (npages > 0 ? npages : 1), sizeof(char *));
 	op->lens = calloc((size_t) (npages > 0 ? npages : 1), sizeof(size_t));
@@ -276,9 +316,13 @@ ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
 	op->n = npages;
 	for (int i = 0; i < npages; i++)
 	{
-		op->text[i] = fx_ocr_layout_page(pages[i] ? pages[i] : "",
-										 pages[i] ? lens[i] : 0,
-										 &op->lens[i]);
+		const char *p = pages[i] ? pages[i] : "";
+		size_t		n = pages[i] ? lens[i] : 0;
+
+		if (ocr || fx_is_word_tsv(p, n))
+			op->text[i] = layout_page(p, n, ocr, scale, &op->lens[i]);
+		else
+			op->text[i] = fx_strndup(p, op->lens[i] = n);
 		if (op->text[i] == NULL)
 		{
 			ocr_pages_free(op);
@@ -305,9 +349,10 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 	if (res == NULL)
 		return NULL;
 	res->npages = npages > 0 ? npages : 0;
-	if (opts && opts->ocr)
+	if (pages_need_layout(pages, lens, res->npages, opts))
 	{
-		if (!ocr_pages_build(&op, pages, lens, res->npages))
+		if (!ocr_pages_build(&op, pages, lens, res->npages,
+							 opts && opts->ocr))
 		{
 			fx_result_free(res);
 			return NULL;

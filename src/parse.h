@@ -124,6 +124,15 @@ extern fx_result *fx_parse_document(const char *const *pages,
 									const fx_parse_opts *opts);
 extern void fx_result_free(fx_result *res);
 
+/*
+ * pdftotext -tsv output (word boxes) laid out as the text of each page, the
+ * way the parser reads it (parse_words.c).  Returns the page count, -1 when
+ * out of memory; free the pages with fx_words_free_pages.
+ */
+extern int	fx_words_layout_stream(const char *tsv, size_t len,
+								   char ***pages, size_t **lens);
+extern void fx_words_free_pages(char **pages, size_t *lens, int npages);
+
 extern const char *fx_stmt_type_name(fx_stmt_type t);
 
 #endif							/* FX_PARSE_H */

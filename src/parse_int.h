@@ -14,6 +14,7 @@
  *	  parse_locate.c  which lines open which statements
  *	  parse_table.c   columns, header, rows of one statement
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
+ *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
  *	  parse.c         entry point, statement assembly, freeing
  *	  check.c         arithmetic checks
  *
@@ -202,6 +203,25 @@ extern bool fx_structure(const fx_doc *doc, const fx_span *span,
 /* parse_ocr.c */
 extern char *fx_ocr_layout_page(const char *page, size_t len,
 								size_t *outlen);
+
+/* parse_words.c: one word box of a page, in the producer's units */
+typedef struct fx_wbox
+{
+	const char *text;			/* not NUL-terminated */
+	int			len;
+	double		x0;				/* left, top, right, bottom */
+	double		y0;
+	double		x1;
+	double		y1;
+	int			line;			/* the producer's line (0, 1, ...) */
+	int			row;			/* row of the page, -1 = none yet */
+} fx_wbox;
+
+extern bool fx_is_word_tsv(const char *s, size_t len);
+extern double fx_words_scale(const char *const *pages, const size_t *lens,
+							 int npages);
+extern char *fx_words_layout_page(const char *tsv, size_t len, double scale,
+								  size_t *outlen);
 
 /* check.c */
 extern bool fx_dec_parse(const char *s, long long *v);

@@ -34,7 +34,20 @@
 #include "redact.h"
 #include "sandbox.h"
 
-#define TEXT_ENGINE "pdftotext"
+/*
+ * The text layer is pdftotext -layout's text, or with finextract.text_words
+ * word boxes (pdftotext -tsv) laid out by parse_words.c; the cache keeps
+ * each under its own key.
+ */
+#define TEXT_ENGINE (finx_text_words ? "pdftotext-tsv" : "pdftotext")
+#define TSV_HEAD "level\tpage_num\t"
+
+/* Is this pdftotext -tsv output (rather than -layout text)? */
+static bool
+is_tsv(const char *out, size_t len)
+{
+	return len >= strlen(TSV_HEAD) && memcmp(out, TSV_HEAD, strlen(TSV_HEAD)) == 0;
+}
 
 
 
@@ -576,15 +589,41 @@ past_last_page(const FxChildResult *r)
 		strstr(r->err, "can not be after the last page") != NULL;
 }
 
-/* Number of pages in pdftotext output (each ends with a form feed). */
+/*
+ * Number of pages in pdftotext output: -layout ends each with a form feed,
+ * -tsv opens each with a level-1 row.
+ */
 static int
 count_pages(const char *out, size_t len)
 {
 	int			n = 0;
+	bool		tsv = is_tsv(out, len);
 
 	for (size_t i = 0; i < len; i++)
-		n += out[i] == '\f';
+		n += tsv ? ((i == 0 || out[i - 1] == '\n') && out[i] == '1' &&
+					i + 1 < len && out[i + 1] == '\t') : out[i] == '\f';
 	return n;
+}
+
+/* Lay out pdftotext -tsv output into page texts (in the job's context). */
+static char **
+layout_pages(FxJob *job, const char *out, size_t len, int *npages)
+{
+	char	  **raw;
+	size_t	   *lens;
+	int			n = fx_words_layout_stream(out, len, &raw, &lens);
+	char	  **pages;
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory laying out the text layer")));
+	pages = palloc0(sizeof(char *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		pages[i] = pnstrdup(raw[i], lens[i]);
+	fx_words_free_pages(raw, lens, n);
+	*npages = n;
+	return pages;
 }
 
 /*
@@ -616,8 +655,17 @@ text_complete(FxJob *job)
 	}
 	out[len] = '\0';
 	fx_sanitize_utf8(out, len);
-	job->pages = split_pages(out, len, &job->npages);
-	job->texts.engine = TEXT_ENGINE;
+	if (is_tsv(out, len))
+	{
+		job->pages = layout_pages(job, out, len, &job->npages);
+		pfree(out);
+		job->texts.engine = "pdftotext-tsv";
+	}
+	else
+	{
+		job->pages = split_pages(out, len, &job->npages);
+		job->texts.engine = "pdftotext";
+	}
 	/* OCR replaces entries of pages[]; the cache keeps the text layer */
 	job->texts.pages = palloc(sizeof(char *) * Max(job->npages, 1));
 	memcpy(job->texts.pages, job->pages, sizeof(char *) * job->npages);
@@ -721,7 +769,7 @@ start_chunk(FxJob *job)
 	ch->index = job->nchunks;
 	job->chunks[job->nchunks++] = ch;
 	argv[n++] = finx_pdftotext_path;
-	argv[n++] = "-layout";
+	argv[n++] = finx_text_words ? "-tsv" : "-layout";
 	argv[n++] = "-enc";
 	argv[n++] = "UTF-8";
 	argv[n++] = job->pdf_path;

@@ -18,7 +18,9 @@
 #       (default 2) in parallel, nothing kept between runs.  With
 #       FINX_INV_CACHE=DIR the pdftotext -layout text of each PDF is kept in
 #       DIR/<sha256>.txt and fxparse reads that instead of the PDF (only
-#       valid while fxparse reads layout text).
+#       valid while fxparse reads layout text).  With --tsv the parser
+#       reads word boxes (pdftotext -tsv) instead of layout text; the cache
+#       then keeps DIR/<sha256>.tsv.
 #   test/bench/invariants.sh --db --facts FILE [-v] [--check]
 #       Reads the facts from an export of finx.facts instead, so that the
 #       same invariants are measured on the extension's output, e.g.
@@ -41,6 +43,7 @@ top=$(cd "$here/../.." && pwd)
 corpus=${FINX_UNLABELED:-$top/../shared/corpus/unlabeled}
 procs=${FINX_BENCH_PROCS:-2}
 db=0
+tsv=""
 args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -48,9 +51,10 @@ while [ $# -gt 0 ]; do
 		--facts) [ $# -ge 2 ] || { echo "invariants.sh: --facts FILE" >&2; exit 2; }
 			args+=(--facts "$2"); shift 2 ;;
 		-v|--verbose|--check) args+=("$1"); shift ;;
+		--tsv) tsv="--tsv"; shift ;;
 		--shift-column) [ $# -ge 2 ] || { echo "invariants.sh: --shift-column DOC[:MODE]" >&2; exit 2; }
 			args+=(--shift-column "$2"); shift 2 ;;
-		*) echo "usage: invariants.sh [--db --facts FILE] [-v] [--check] [--shift-column DOC[:MODE]]" >&2
+		*) echo "usage: invariants.sh [--db --facts FILE] [--tsv] [-v] [--check] [--shift-column DOC[:MODE]]" >&2
 			exit 2 ;;
 	esac
 done
@@ -72,7 +76,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/facts"
 
 # one filing: facts to $tmp/facts/NAME.csv, a failure noted in NAME.err
-export FXPARSE tmp
+export FXPARSE tmp tsv
 export FINX_INV_CACHE=${FINX_INV_CACHE:-}
 one() {
 	pdf=$1
@@ -80,12 +84,18 @@ one() {
 	src=$pdf
 	if [ -n "$FINX_INV_CACHE" ]; then
 		sum=$(sha256sum "$pdf" | cut -d' ' -f1)
-		src=$FINX_INV_CACHE/$sum.txt
-		if [ ! -f "$src" ]; then
-			pdftotext -layout -enc UTF-8 "$pdf" "$src.$$" && mv "$src.$$" "$src"
+		if [ -n "$tsv" ]; then
+			src=$FINX_INV_CACHE/$sum.tsv
+			[ -f "$src" ] ||
+				{ pdftotext -tsv -enc UTF-8 "$pdf" "$src.$$" && mv "$src.$$" "$src"; }
+		else
+			src=$FINX_INV_CACHE/$sum.txt
+			[ -f "$src" ] ||
+				{ pdftotext -layout -enc UTF-8 "$pdf" "$src.$$" && mv "$src.$$" "$src"; }
 		fi
 	fi
-	"$FXPARSE" --doc "$name" "$src" >"$tmp/facts/$name.csv" 2>"$tmp/$name.err" ||
+	# shellcheck disable=SC2086
+	"$FXPARSE" $tsv --doc "$name" "$src" >"$tmp/facts/$name.csv" 2>"$tmp/$name.err" ||
 		echo "invariants.sh: fxparse failed on $name: $(head -c 200 "$tmp/$name.err")" >&2
 }
 export -f one

@@ -4,8 +4,8 @@
  *	  Command-line front end of the statement parser, for tests and
  *	  measurement outside the server.
  *
- *	  fxparse [--doc NAME] [--dump] [--ocr] [--warnings] [--time N]
- *			  FILE.pdf|FILE.txt
+ *	  fxparse [--doc NAME] [--dump] [--ocr] [--tsv] [--layout] [--warnings]
+ *			  [--time N] FILE.pdf|FILE.txt
  *
  * A .pdf is turned into layout text with pdftotext (a child process is fine
  * in a test tool); any other file is read as layout text with pages split
@@ -16,11 +16,15 @@
  * text of each page, joined by form feeds) and sets opts.ocr; the facts
  * then name FILE.pdf unless --doc says otherwise.  --warnings prints the
  * parser's warnings (such as a column whose period is not proven) on
- * stderr, one a line; --dump always lists them.
+ * stderr, one a line; --dump always lists them.  --tsv reads a PDF with
+ * pdftotext -tsv (word boxes) instead of -layout; a text file whose pages
+ * are word TSV (tesseract's, form feeds between pages) is read as such
+ * whatever the option.  --layout prints the pages as laid out from their
+ * word boxes and stops.
  *
  *-------------------------------------------------------------------------
  */
-#include "parse.h"
+#include "parse_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +87,89 @@ ends_with(const char *s, const char *suffix)
 	return 1;
 }
 
+/*
+ * Split pdftotext -tsv output into pages, each a TSV of its own (the header
+ * row, then the page's rows), joined by form feeds like -layout's pages.
+ */
+static char *
+tsv_to_pages(char *tsv, size_t *len)
+{
+	char	   *nl = memchr(tsv, '\n', *len);
+	size_t		hlen,
+				cap,
+				n = 0;
+	char	   *out;
+	int			page = -1;
+
+	if (nl == NULL)
+		return tsv;
+	hlen = (size_t) (nl - tsv) + 1;
+	cap = *len * 2 + 64;
+	out = malloc(cap);
+	if (out == NULL)
+		return NULL;
+	for (char *p = tsv + hlen; p < tsv + *len;)
+	{
+		char	   *e = memchr(p, '\n', (size_t) (tsv + *len - p));
+		size_t		l = e ? (size_t) (e - p) + 1 : (size_t) (tsv + *len - p);
+
+		if (l > 2 && p[0] == '1' && p[1] == '\t')
+		{
+			if (page >= 0)
+				out[n++] = '\f';
+			page++;
+			if (n + hlen + 2 > cap)
+				break;
+			memcpy(out + n, tsv, hlen);
+			n += hlen;
+		}
+		if (n + l + 2 > cap)
+			break;
+		memcpy(out + n, p, l);
+		n += l;
+		p += l;
+	}
+	free(tsv);
+	*len = n;
+	return out;
+}
+
+/*
+ * Lay out pdftotext -tsv output as the extension does (fx_words_layout_stream)
+ * into layout text, pages joined by form feeds.
+ */
+static char *
+tsv_layout(char *tsv, size_t *len)
+{
+	char	  **pages;
+	size_t	   *lens;
+	int			n = fx_words_layout_stream(tsv, *len, &pages, &lens);
+	size_t		total = 0;
+	char	   *out;
+
+	free(tsv);
+	if (n < 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		total += lens[i] + 1;
+	out = malloc(total + 1);
+	if (out != NULL)
+	{
+		*len = 0;
+		for (int i = 0; i < n; i++)
+		{
+			memcpy(out + *len, pages[i], lens[i]);
+			*len += lens[i];
+			out[(*len)++] = '\f';
+		}
+	}
+	fx_words_free_pages(pages, lens, n);
+	return out;
+}
+
 /* load the layout text of a file: pdftotext for a PDF, else the file */
 static char *
-load_text(const char *path, size_t *len)
+load_text(const char *path, size_t *len, int tsv)
 {
 	FILE	   *f;
 	char	   *buf;
@@ -99,7 +183,8 @@ load_text(const char *path, size_t *len)
 		if (cmd == NULL)
 			return NULL;
 		/* quote the path for the shell */
-		strcpy(cmd, "pdftotext -layout -enc UTF-8 '");
+		strcpy(cmd, tsv ? "pdftotext -tsv -enc UTF-8 '" :
+			   "pdftotext -layout -enc UTF-8 '");
 		for (const char *p = path; *p; p++)
 		{
 			if (*p == '\'')
@@ -118,13 +203,16 @@ load_text(const char *path, size_t *len)
 			free(buf);
 			return NULL;
 		}
-		return buf;
+		return tsv && buf ? tsv_layout(buf, len) : buf;
 	}
 	f = fopen(path, "rb");
 	if (f == NULL)
 		return NULL;
 	buf = read_all(f, len);
 	fclose(f);
+	/* pdftotext -tsv output saved as it is: one TSV for all pages */
+	if (buf && fx_is_word_tsv(buf, *len) && memchr(buf, '\f', *len) == NULL)
+		return tsv_to_pages(buf, len);
 	return buf;
 }
 
@@ -331,7 +419,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fxparse [--doc NAME] [--dump] [--no-header] "
-			"[--ocr] [--warnings] [--time N] FILE.pdf|FILE.txt\n");
+			"[--ocr] [--tsv] [--layout] [--warnings] [--time N] "
+			"FILE.pdf|FILE.txt\n");
 	exit(2);
 }
 
@@ -343,7 +432,9 @@ main(int argc, char **argv)
 	int			dump = 0,
 				header = 1,
 				times = 0,
-				warnings = 0;
+				warnings = 0,
+				tsv = 0,
+				layout = 0;
 	char	   *text;
 	size_t		len;
 	const char **pages;
@@ -363,6 +454,10 @@ main(int argc, char **argv)
 			header = 0;
 		else if (strcmp(argv[i], "--ocr") == 0)
 			opts.ocr = true;
+		else if (strcmp(argv[i], "--tsv") == 0)
+			tsv = 1;
+		else if (strcmp(argv[i], "--layout") == 0)
+			layout = 1;
 		else if (strcmp(argv[i], "--warnings") == 0)
 			warnings = 1;
 		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
@@ -383,7 +478,7 @@ main(int argc, char **argv)
 			strcpy(name + strlen(name) - 4, ".pdf");
 		doc = name;
 	}
-	text = load_text(path, &len);
+	text = load_text(path, &len, tsv);
 	if (text == NULL)
 	{
 		fprintf(stderr, "fxparse: cannot read %s\n", path);
@@ -392,6 +487,27 @@ main(int argc, char **argv)
 	npages = split_pages(text, len, &pages, &lens);
 	if (npages < 0)
 		return 1;
+	if (layout)
+	{
+		/* print the pages as the parser lays them out, and stop */
+		double		scale = fx_words_scale(pages, lens, npages);
+
+		for (int i = 0; i < npages; i++)
+		{
+			size_t		n = lens[i];
+			char	   *t = fx_is_word_tsv(pages[i], lens[i]) ?
+				fx_words_layout_page(pages[i], lens[i], scale, &n) :
+				fx_strndup(pages[i], lens[i]);
+
+			if (t == NULL)
+				return 1;
+			if (i > 0)
+				putchar('\f');
+			fwrite(t, 1, n, stdout);
+			free(t);
+		}
+		return 0;
+	}
 	if (times > 0)
 	{
 		double		t0 = now();

@@ -1,7 +1,7 @@
 #!/bin/sh
 # score_parser.sh - score the parser alone (fxparse, no server) on corpus PDFs.
 #
-#   score_parser.sh [-m] [--ocr] [FILE.pdf ...]
+#   score_parser.sh [-m] [--ocr] [--tsv] [FILE.pdf ...]
 #
 # Without files it takes the corpus's digital reports ({fb_,pc_}*.pdf), or
 # with --ocr its scanned ones (*_scanned.pdf).  --ocr reads each PDF through
@@ -10,7 +10,9 @@
 # text with fxparse --ocr.  The corpus directory comes from $FX_CORPUS,
 # default $(dirname $0)/../../../shared/corpus; the scorer from $FX_SCORER,
 # default the score.py beside the corpus (../tools/score.py).  -m also
-# prints the misses.  Only the documents given are scored (score.py --doc).
+# prints the misses.  --tsv reads word boxes instead of layout text:
+# pdftotext -tsv for digital reports, tesseract's TSV with --ocr (kept in
+# the cache by ocr_pages.sh -t).  Only the documents given are scored (score.py --doc).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,10 +21,12 @@ scorer=${FX_SCORER:-$corpus/../tools/score.py}
 cache=${FX_OCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/finextract-ocr}
 misses=""
 ocr=0
+tsv=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 		-m) misses="--misses"; shift ;;
 		--ocr) ocr=1; shift ;;
+		--tsv) tsv="--tsv"; shift ;;
 		*) break ;;
 	esac
 done
@@ -44,10 +48,22 @@ header=""
 for pdf in "$@"; do
 	name=$(basename "$pdf")
 	if [ $ocr -eq 1 ]; then
-		"$here/../ocr/ocr_pages.sh" "$pdf" "$cache" > "$tmp/page.txt"
+		if [ -n "$tsv" ]; then
+			"$here/../ocr/ocr_pages.sh" -t "$pdf" "$cache" > /dev/null
+			key=$(sha256sum "$pdf" | cut -c1-16)
+			pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+			n=1
+			while [ "$n" -le "$pages" ]; do
+				[ "$n" -gt 1 ] && printf '\f'
+				cat "$cache/$key.p$n.tsv"
+				n=$((n + 1))
+			done > "$tmp/page.txt"
+		else
+			"$here/../ocr/ocr_pages.sh" "$pdf" "$cache" > "$tmp/page.txt"
+		fi
 		"$here/fxparse" $header --ocr --doc "$name" "$tmp/page.txt" >> "$facts"
 	else
-		"$here/fxparse" $header --doc "$name" "$pdf" >> "$facts"
+		"$here/fxparse" $header $tsv --doc "$name" "$pdf" >> "$facts"
 	fi
 	header="--no-header"
 	docs="$docs --doc $name"

@@ -1207,6 +1207,56 @@ test_robustness(void)
 	}
 }
 
+/* word boxes (TSV) laid out in rows and columns */
+static void
+test_word_boxes(void)
+{
+	/*
+	 * poppler's header (par_num and block_num swapped); the label and its
+	 * amounts come in different blocks, one amount set 3 units lower, a dash
+	 * set at mid-height, and a rule read as a word spanning the page
+	 */
+	static const char tsv[] =
+		"level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+		"1\t1\t0\t0\t0\t0\t0\t0\t600\t800\t-1\t###PAGE###\n"
+		"5\t1\t0\t0\t0\t0\t50\t100\t25\t10\t100\tTotal\n"
+		"5\t1\t0\t0\t0\t1\t80\t100\t30\t10\t100\tassets\n"
+		"5\t1\t0\t0\t1\t0\t50\t115\t25\t10\t100\tOther\n"
+		"5\t1\t0\t0\t1\t1\t2\t113\t590\t12\t30\tan\n"
+		"5\t1\t0\t1\t0\t0\t300\t103\t30\t10\t100\t12,345\n"
+		"5\t1\t0\t1\t0\t1\t400\t100\t25\t10\t100\t(678)\n"
+		"5\t1\t0\t1\t1\t0\t320\t119\t5\t2\t100\t-\n";
+	size_t		n;
+	char	   *t;
+
+	ok(fx_is_word_tsv(tsv, sizeof(tsv) - 1), "word tsv: header seen", NULL);
+	ok(!fx_is_word_tsv("Total assets   1,234\n", 21), "word tsv: text is not", NULL);
+	t = fx_words_layout_page(tsv, sizeof(tsv) - 1, 0, &n);
+	ok(t != NULL, "word tsv: laid out", NULL);
+	if (t == NULL)
+		return;
+	{
+		const char *l2 = strchr(t, '\n');
+		const char *a = strstr(t, "12,345"),
+				   *b = strstr(t, "(678)"),
+				   *d = l2 ? strchr(l2, '-') : NULL;
+
+		ok(a != NULL && b != NULL && l2 != NULL && a < l2 && b < l2,
+		   "word tsv: amounts of other blocks on the label's row", t);
+		ok(strncmp(t + strspn(t, " "), "Total assets ", 13) == 0,
+		   "word tsv: words of a label one blank apart", t);
+		ok(a != NULL && b != NULL && b - (a + 6) >= 2,
+		   "word tsv: a column gap stays two blanks or more", t);
+		ok(d != NULL && strstr(t, "Other") < d && strchr(d, '\n') == d + 1,
+		   "word tsv: a dash at mid-height joins its row", t);
+		ok(strstr(t, "an") == NULL, "word tsv: a page-wide smudge dropped", t);
+		ok(a != NULL && d != NULL && (d - l2 - 1) > (a - t) &&
+		   (d - l2 - 1) <= (a - t) + 6,
+		   "word tsv: dash right-aligned under the amount's column", t);
+	}
+	free(t);
+}
+
 int
 main(void)
 {
@@ -1226,6 +1276,7 @@ main(void)
 	test_dot_groups();
 	test_caps_labels();
 	test_robustness();
+	test_word_boxes();
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0 ? 1 : 0;
 }
