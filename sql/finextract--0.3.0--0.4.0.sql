@@ -833,20 +833,69 @@ END
 $$;
 COMMENT ON FUNCTION finx_remap(bigint) IS 'Maps a succeeded job''s line items to concepts again with the current finx.concept_rules (no re-extraction); returns the number of rows that got a concept';
 
+-- Whose a correction is.  A document is one row per content, shared by
+-- every role that submitted it, so a role's corrections (of a fact, of the
+-- company) belong to that role and change only the facts of its own jobs;
+-- a superuser's belong to no role and apply to every job of the document.
+CREATE FUNCTION finx.correction_owner(document_id bigint)
+RETURNS oid
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE WHEN coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r
+							WHERE r.rolname = session_user), false) THEN NULL
+			ELSE (SELECT j.submitted_by FROM finx.jobs j
+				   WHERE j.document_id = $1
+					 AND pg_catalog.pg_has_role(session_user, j.submitted_by, 'MEMBER')
+				   ORDER BY j.id DESC LIMIT 1) END
+$$;
+COMMENT ON FUNCTION finx.correction_owner(bigint) IS 'The role a correction made now by the session''s user belongs to: NULL for a superuser (every job), else the submitting role of the user''s latest job of the document';
+
+-- A role's correction of the company of a document.
+CREATE TABLE finx.company_overrides (
+	document_id bigint NOT NULL REFERENCES finx.documents (id) ON DELETE CASCADE,
+	owner		oid NOT NULL,
+	company		text NOT NULL,
+	created_by	name NOT NULL DEFAULT session_user,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (document_id, owner)
+);
+COMMENT ON TABLE finx.company_overrides IS 'A role''s correction of a document''s company (finx_set_company by a non-superuser); applies to the jobs that role submitted';
+COMMENT ON COLUMN finx.company_overrides.owner IS 'The submitting role whose jobs see this company';
+COMMENT ON COLUMN finx.company_overrides.created_by IS 'Who set it';
+COMMENT ON COLUMN finx.company_overrides.document_id IS 'The document whose company is corrected';
+COMMENT ON COLUMN finx.company_overrides.company IS 'The company, as the role wants it named';
+COMMENT ON COLUMN finx.company_overrides.created_at IS 'When';
+
 -- finx_set_company: a user's correction of the company of a document.
 CREATE FUNCTION finx_set_company(document_id bigint, company text)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	own oid;
+	name text := nullif(btrim(finx_set_company.company), '');
 BEGIN
 	IF NOT finx.may_correct(finx_set_company.document_id) THEN
 		RAISE EXCEPTION 'document % does not exist', finx_set_company.document_id
 			USING ERRCODE = 'undefined_object',
 				  HINT = 'Only a superuser or a role that submitted the document may correct it.';
 	END IF;
-	UPDATE finx.documents d SET company_override = nullif(btrim(finx_set_company.company), '')
-	 WHERE d.id = finx_set_company.document_id;
+	own := finx.correction_owner(finx_set_company.document_id);
+	IF own IS NULL THEN
+		UPDATE finx.documents d SET company_override = name
+		 WHERE d.id = finx_set_company.document_id;
+	ELSIF name IS NULL THEN
+		DELETE FROM finx.company_overrides o
+		 WHERE o.document_id = finx_set_company.document_id AND o.owner = own;
+	ELSE
+		INSERT INTO finx.company_overrides AS o (document_id, owner, company)
+		VALUES (finx_set_company.document_id, own, name)
+		ON CONFLICT ON CONSTRAINT company_overrides_pkey
+		DO UPDATE SET company = excluded.company, created_by = session_user,
+					  created_at = pg_catalog.now();
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION finx_set_company(bigint, text) IS 'Sets (or with NULL removes) the company of a document, overriding the one read from it; kept across re-runs';
@@ -866,6 +915,7 @@ CREATE TABLE finx.corrections (
 	new_period_end date,
 	new_concept text REFERENCES finx.concepts (concept),
 	reason		text NOT NULL,
+	owner		oid,
 	created_by	name NOT NULL DEFAULT session_user,
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CHECK ((concept IS NULL) <> (label IS NULL)),
@@ -906,12 +956,13 @@ BEGIN
 	END IF;
 	is_concept := EXISTS (SELECT 1 FROM finx.concepts c WHERE c.concept = finx_correct.target);
 	INSERT INTO finx.corrections AS c (document_id, statement_type, concept, label, period_end,
-									   value, new_period_end, new_concept, reason)
+									   value, new_period_end, new_concept, reason, owner)
 	VALUES (finx_correct.document_id, finx_correct.statement_type,
 			CASE WHEN is_concept THEN finx_correct.target END,
 			CASE WHEN NOT is_concept THEN finx_correct.target END,
 			finx_correct.period_end, finx_correct.value, finx_correct.new_period_end,
-			finx_correct.new_concept, finx_correct.reason)
+			finx_correct.new_concept, finx_correct.reason,
+			finx.correction_owner(finx_correct.document_id))
 	RETURNING c.id INTO id;
 	RETURN id;
 END
@@ -925,9 +976,16 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	doc bigint;
+	own oid;
 BEGIN
-	SELECT c.document_id INTO doc FROM finx.corrections c WHERE c.id = finx_uncorrect.correction_id;
+	SELECT c.document_id, c.owner INTO doc, own
+	  FROM finx.corrections c WHERE c.id = finx_uncorrect.correction_id;
 	IF doc IS NULL OR NOT finx.may_correct(doc) THEN
+		RETURN false;
+	END IF;
+	-- a role removes only its own corrections; a superuser any
+	IF finx.correction_owner(doc) IS NOT NULL AND
+	   (own IS NULL OR NOT pg_catalog.pg_has_role(session_user, own, 'MEMBER')) THEN
 		RETURN false;
 	END IF;
 	DELETE FROM finx.corrections c WHERE c.id = finx_uncorrect.correction_id;
@@ -938,7 +996,7 @@ COMMENT ON FUNCTION finx_uncorrect(bigint) IS 'Removes a correction (its documen
 
 -- The correction that applies to one value, if any: the newest.
 CREATE FUNCTION finx.correction_for(document_id bigint, statement_type text, concept text,
-									label text, period_end date)
+									label text, period_end date, submitted_by oid)
 RETURNS finx.corrections
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -947,7 +1005,8 @@ SELECT c.* FROM finx.corrections c
  WHERE c.document_id = $1 AND c.statement_type = $2
    AND (c.concept = $3 OR c.label = $4)
    AND c.period_end IS NOT DISTINCT FROM $5
- ORDER BY c.id DESC LIMIT 1
+   AND (c.owner IS NULL OR c.owner = $6)
+ ORDER BY c.owner IS NULL, c.id DESC LIMIT 1
 $$;
 
 -- finx.facts gains the concept, unit kind, scaled value, fiscal period,
@@ -980,17 +1039,18 @@ BEGIN
 											 ELSE 1 END AS value_scaled,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
-		   coalesce(d.company_override, d.company) AS company,
+		   coalesce(o.company, d.company_override, d.company) AS company,
 		   c.id IS NOT NULL AS corrected,
 		   p.col
 	  FROM finx.jobs j
 	  JOIN finx.documents d ON d.id = j.document_id
+	  LEFT JOIN finx.company_overrides o ON o.document_id = d.id AND o.owner = j.submitted_by
 	  JOIN finx.statements s ON s.job_id = coalesce(j.reused_from, j.id)
 	  JOIN finx.line_items li ON li.statement_id = s.id
 	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
 	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
 	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
-											li.label, p.period_end) c ON c.id IS NOT NULL
+											li.label, p.period_end, j.submitted_by) c ON c.id IS NOT NULL
 	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
 											  d.fiscal_year_end) f ON true
 	 WHERE j.state = 'succeeded'
@@ -1029,7 +1089,7 @@ CREATE VIEW finx.company_facts WITH (security_invoker = true) AS
 WITH cur AS (
 	-- each document's latest succeeded job, and the job whose results it shows
 	SELECT DISTINCT ON (j.document_id) j.document_id, j.id AS job_id,
-		   coalesce(j.reused_from, j.id) AS result_job
+		   coalesce(j.reused_from, j.id) AS result_job, j.submitted_by
 	  FROM finx.jobs j
 	 WHERE j.state = 'succeeded'
 	 ORDER BY j.document_id, j.finished_at DESC NULLS LAST, j.id DESC
@@ -1040,7 +1100,8 @@ WITH cur AS (
 	  JOIN finx.statement_periods p ON p.statement_id = s.id
 	 GROUP BY cur.document_id
 ), f AS (
-	SELECT finx.company_key(coalesce(d.company_override, d.company)) AS company_key,
+	SELECT finx.company_key(coalesce(o.company, d.company_override, d.company)) AS company_key,
+		   coalesce(o.company, d.company_override, d.company) AS company,
 		   coalesce(c.new_concept, li.concept) AS concept,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE fp.fiscal_year END AS fiscal_year,
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE fp.fiscal_period END AS fiscal_period,
@@ -1059,13 +1120,14 @@ WITH cur AS (
 		   abs(de.latest - coalesce(c.new_period_end, p.period_end)) AS distance
 	  FROM cur
 	  JOIN finx.documents d ON d.id = cur.document_id
+	  LEFT JOIN finx.company_overrides o ON o.document_id = d.id AND o.owner = cur.submitted_by
 	  JOIN doc_end de ON de.document_id = cur.document_id
 	  JOIN finx.statements s ON s.job_id = cur.result_job
 	  JOIN finx.line_items li ON li.statement_id = s.id
 	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
 	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
 	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
-											li.label, p.period_end) c ON c.id IS NOT NULL
+											li.label, p.period_end, cur.submitted_by) c ON c.id IS NOT NULL
 	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
 											  d.fiscal_year_end) fp ON true
 	  JOIN finx.concepts k ON k.concept = coalesce(c.new_concept, li.concept)
@@ -1073,12 +1135,10 @@ WITH cur AS (
 ), names AS (
 	-- the name shown for a company: as the newest filing prints it in
 	-- mixed case, else in capitals
-	SELECT DISTINCT ON (finx.company_key(n.name)) finx.company_key(n.name) AS company_key,
-		   n.name AS company
-	  FROM (SELECT coalesce(d.company_override, d.company) AS name, d.id
-			  FROM finx.documents d) n
-	 WHERE n.name IS NOT NULL
-	 ORDER BY finx.company_key(n.name), n.name = upper(n.name), n.id DESC
+	SELECT DISTINCT ON (n.company_key) n.company_key, n.company
+	  FROM (SELECT DISTINCT f.company_key, f.company, f.document_id FROM f) n
+	 WHERE n.company IS NOT NULL
+	 ORDER BY n.company_key, n.company = upper(n.company), n.document_id DESC
 )
 SELECT DISTINCT ON (f.company_key, concept, fiscal_year, fiscal_period, period_end)
 	   names.company, concept, fiscal_year, fiscal_period, period_end, period_months,
@@ -1143,8 +1203,15 @@ ALTER TABLE finx.concepts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY concepts_read ON finx.concepts FOR SELECT USING (true);
 ALTER TABLE finx.corrections ENABLE ROW LEVEL SECURITY;
 CREATE POLICY corrections_read ON finx.corrections FOR SELECT
-	USING (EXISTS (SELECT 1 FROM finx.jobs j
-					WHERE j.document_id OPERATOR(pg_catalog.=) corrections.document_id));
+	USING (CASE WHEN owner IS NULL
+				THEN EXISTS (SELECT 1 FROM finx.jobs j
+							  WHERE j.document_id OPERATOR(pg_catalog.=) corrections.document_id)
+				ELSE pg_catalog.pg_has_role(owner, 'MEMBER') END);
+ALTER TABLE finx.company_overrides ENABLE ROW LEVEL SECURITY;
+CREATE POLICY company_overrides_read ON finx.company_overrides FOR SELECT
+	USING (pg_catalog.pg_has_role(owner, 'MEMBER'));
+GRANT SELECT ON finx.company_overrides TO finx_user;
+SELECT pg_catalog.pg_extension_config_dump('finx.company_overrides', '');
 ALTER TABLE finx.concept_rules ENABLE ROW LEVEL SECURITY;
 CREATE POLICY concept_rules_read ON finx.concept_rules FOR SELECT USING (true);
 CREATE POLICY concept_rules_own ON finx.concept_rules FOR ALL
@@ -1173,10 +1240,11 @@ COMMENT ON COLUMN finx.corrections.id IS 'Correction number (for finx_uncorrect)
 COMMENT ON COLUMN finx.corrections.document_id IS 'The document whose fact is corrected';
 COMMENT ON COLUMN finx.corrections.statement_type IS 'The corrected fact''s statement type';
 COMMENT ON COLUMN finx.corrections.created_by IS 'Who made the correction';
+COMMENT ON COLUMN finx.corrections.owner IS 'The submitting role whose jobs the correction changes; NULL (a superuser''s) for every job of the document';
 COMMENT ON COLUMN finx.corrections.created_at IS 'When';
 COMMENT ON FUNCTION finx.month_number(text) IS 'A month name or abbreviation as its number (1-12), NULL when it is none';
 COMMENT ON FUNCTION finx.job_succeeded() IS 'Trigger: maps a job''s own results to concepts when it succeeds (a failure is a warning, never a failed job)';
-COMMENT ON FUNCTION finx.correction_for(bigint, text, text, text, date) IS 'The newest correction of one fact (document, statement type, concept or label, period end), if any';
+COMMENT ON FUNCTION finx.correction_for(bigint, text, text, text, date, oid) IS 'The correction of one fact (document, statement type, concept or label, period end) for a job of the given submitting role, if any: the role''s newest, else a superuser''s newest';
 COMMENT ON COLUMN finx.company_facts.company IS 'The company (documents.company, or its correction)';
 COMMENT ON COLUMN finx.company_facts.concept IS 'The standard concept (finx.concepts)';
 COMMENT ON COLUMN finx.company_facts.fiscal_year IS 'Fiscal year, named for the calendar year in which it ends';

@@ -120,7 +120,7 @@ SELECT j.file_name, (SELECT t.file_name FROM finx.jobs t WHERE t.id = j.reused_f
 SELECT file_name, label, period_label, value FROM finx.facts f JOIN finx.jobs j ON j.id = f.job_id
  ORDER BY j.id;
 SELECT finx_enable_rls(false);
--- (concept_rules, concepts and corrections keep their own policies)
+-- (concept_rules, concepts, corrections and company_overrides keep their own policies)
 SELECT count(*) FILTER (WHERE relrowsecurity) AS isolated
   FROM pg_class WHERE relnamespace = 'finx'::regnamespace
-   AND relname NOT IN ('concept_rules', 'concepts', 'corrections');
+   AND relname NOT IN ('concept_rules', 'concepts', 'corrections', 'company_overrides');

@@ -4,6 +4,8 @@
 #   finx_uncorrect removes it;
 # - only the document's submitter (or a superuser) may correct or re-map:
 #   another finx_user member gets the error of a document that does not exist;
+# - a role's corrections (values, company) change only its own jobs' facts,
+#   even when another role submitted the same file; a superuser's, all;
 # - the same file submitted by two roles (the second gets a copy of the
 #   results) and again by the first (a reuse) counts once in
 #   finx.company_facts, and finx.fact_conflicts shows no conflict.
@@ -120,7 +122,40 @@ is( $node->safe_psql('postgres',
 	'0', 'no key repeats in company_facts');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM finx.fact_conflicts'), '0', 'no false conflict');
 ($ret, $out, $err) = as_role('bob', $rev);
-is($out, '68775000000 true', 'bob sees the owner\'s correction on his copy');
+is($out, '68774000000 false', 'alice\'s correction does not change bob\'s copy');
+
+# 4b. A document is shared by content, not by tenant: what bob corrects on
+# it (a value, the company) changes his facts only, and he cannot remove
+# alice's correction; a superuser's correction applies to every job.
+my $bob_rev = "SELECT value_scaled || ' ' || corrected FROM finx.facts WHERE job_id = $job3 "
+  . "AND concept = 'revenue' AND period_end = '2023-12-31'";
+my $alice_rev = "SELECT value_scaled || ' ' || corrected FROM finx.facts WHERE job_id = $job4 "
+  . "AND concept = 'revenue' AND period_end = '2023-12-31'";
+my ($rb, $bcid, $eb) = as_role('bob',
+	"SELECT finx_correct($doc, 'income_statement', 'revenue', '2023-12-31', 1, 'bob''s own view')");
+is($rb, 0, 'bob, who submitted the same file, corrects his facts') or diag($eb);
+is($node->safe_psql('postgres', $bob_rev), '1000000 true', 'bob\'s correction changes his job\'s facts');
+is($node->safe_psql('postgres', $alice_rev), '68775000000 true', 'alice\'s facts keep her correction');
+($ret, $out, $err) = as_role('alice', 'SELECT count(*) FROM finx.corrections');
+is($out, '1', 'alice does not see bob\'s correction');
+($ret, $out, $err) = as_role('bob', "SELECT finx_uncorrect($cid)");
+is($out, 'f', 'bob cannot remove alice\'s correction');
+($ret, $out, $err) = as_role('bob', "SELECT finx_set_company($doc, 'Bob Renamed Inc.')");
+is($ret, 0, 'bob sets the company for his jobs') or diag($err);
+is($node->safe_psql('postgres', "SELECT DISTINCT company FROM finx.facts WHERE job_id = $job3"),
+	'Bob Renamed Inc.', 'bob\'s facts carry his company');
+isnt($node->safe_psql('postgres', "SELECT DISTINCT company FROM finx.facts WHERE job_id = $job4"),
+	'Bob Renamed Inc.', 'alice\'s facts do not');
+($ret, $out, $err) = as_role('alice', "SELECT count(*) FROM finx.company_overrides");
+is($out, '0', 'alice does not see bob\'s company');
+($ret, $out, $err) = as_role('bob', "SELECT finx_uncorrect($bcid)");
+is($out, 't', 'bob removes his own correction');
+($ret, $out, $err) = as_role('bob', "SELECT finx_set_company($doc, NULL)");
+my $scid = $node->safe_psql('postgres',
+	"SELECT finx_correct($doc, 'income_statement', 'revenue', '2023-12-31', 2, 'superuser fix')");
+is($node->safe_psql('postgres', $bob_rev), '2000000 true', 'a superuser\'s correction applies to bob\'s job');
+is($node->safe_psql('postgres', $alice_rev), '68775000000 true', 'alice\'s own correction still wins on hers');
+is($node->safe_psql('postgres', "SELECT finx_uncorrect($scid)"), 't', 'the superuser removes it');
 
 # 5. finx_uncorrect removes it, and the printed value is back.
 ($ret, $out, $err) = as_role('alice', "SELECT finx_uncorrect($cid)");
