@@ -7,29 +7,45 @@
  * This file owns the CURLM and every easy handle.  libcurl runs inside a
  * backend, so: CURLOPT_NOSIGNAL on every handle (PostgreSQL owns SIGALRM),
  * an asynchronous resolver (checked at init), curl_global_init in the
- * worker (not in _PG_init), malloc (never palloc) in libcurl's callbacks,
- * and no ereport inside them: the write callback caps the body and returns
- * an abort code instead.  Connect and total timeouts are always set, TLS
+ * worker (not in _PG_init).  Connect and total timeouts are always set, TLS
  * verification is never turned off, redirects are not followed and only
  * http and https are allowed.  Completed transfers are collected after
  * curl_multi_socket_action returns, and their done callbacks run from there.
  *
- * The socket and timer callbacks neither allocate nor raise: they only
- * record what libcurl asked for, and the change is applied to the loop
- * (fx_loop_watch and friends, which may repalloc or ereport) by
- * apply_pending() once the libcurl call that ran them has returned.  Every
- * libcurl call that can run them (curl_multi_socket_action,
- * curl_multi_add_handle, curl_multi_remove_handle) is followed by
- * apply_pending().  The record is a table of one byte per possible
- * descriptor (sized by RLIMIT_NOFILE at init, so any socket libcurl can
- * open has a slot) holding the events wanted, "changed" and "removed"
- * bits, plus a short list of the changed descriptors (when it overflows,
- * apply_pending scans the table instead).  "Removed" survives a re-use of
- * the descriptor number within one libcurl call, so the old watch is
- * dropped before the new socket's is added.  The timer is one pending
- * value.  Nothing in the callbacks can fail except a descriptor beyond the
- * table, which cannot happen while the limit stays as it was at init; the
- * callback then returns -1 and the transfers fail (reported afterwards).
+ * The rule for every callback libcurl runs (socket_cb, timer_cb, write_cb,
+ * header_cb): it runs inside libcurl, where a longjmp would leave libcurl's
+ * state half-changed, so it may only
+ *	- read and write the request it is given and this file's static state,
+ *	- call malloc/realloc/free and libc or libcurl functions that cannot
+ *	  longjmp (strtod, strlcpy, curl_getdate, ...),
+ *	- and report failure through its return value (write_cb returns 0 past
+ *	  the body's cap; socket_cb returns -1);
+ * it must never palloc, ereport/elog (any level: a WARNING can fail too),
+ * CHECK_FOR_INTERRUPTS, run SQL, or call a loop.c function that changes the
+ * loop (fx_loop_watch, fx_loop_unwatch, fx_loop_timer,
+ * fx_loop_cancel_timer: they repalloc and ereport).  socket_cb and timer_cb
+ * run between fx_loop_forbid(true) and fx_loop_forbid(false), so a loop
+ * function called there is counted by fx_loop_violations() (and fails an
+ * assertion in assert-enabled builds); finx_http_bench reports the count and
+ * the tests require it to be 0.
+ *
+ * So the socket and timer callbacks only record what libcurl asked for,
+ * and the change is applied to the loop by apply_pending() once the
+ * libcurl call that ran them has returned.  Every libcurl call that can run
+ * them (curl_multi_socket_action, curl_multi_add_handle,
+ * curl_multi_remove_handle; curl_multi_cleanup at exit, whose requests are
+ * dropped) is followed by apply_pending().  The record is a table of one
+ * byte per possible descriptor (allocated at init and sized by
+ * RLIMIT_NOFILE, so any socket libcurl can open has a slot) holding the
+ * events wanted, "changed" and "removed" bits, plus a fixed list of the
+ * changed descriptors (when it overflows, apply_pending scans the table
+ * instead).  "Removed" survives a re-use of the descriptor number within
+ * one libcurl call, so the old watch is dropped before the new socket's is
+ * added.  The timer is one pending value (the last one libcurl gave wins,
+ * as it would have replaced the earlier timer).  Nothing in the callbacks
+ * can fail except a descriptor beyond the table, which cannot happen while
+ * the limit stays as it was at init; the callback then returns -1 and the
+ * transfers fail (a warning is logged afterwards).
  *
  *-------------------------------------------------------------------------
  */
@@ -165,9 +181,11 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
 	uint8		s;
 
+	fx_loop_forbid(true);
 	if (fd < 0 || fd >= nsock_slots)
 	{
 		callback_refused = true;
+		fx_loop_forbid(false);
 		return -1;
 	}
 	s = sock_state[fd] & ~SOCK_WANT_MASK;
@@ -185,6 +203,7 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 			dirty_overflow = true;
 	}
 	sock_state[fd] = s;
+	fx_loop_forbid(false);
 	return 0;
 }
 
@@ -195,8 +214,10 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 static int
 timer_cb(CURLM *m, long timeout_ms, void *userp)
 {
+	fx_loop_forbid(true);
 	timer_wanted_ms = timeout_ms;
 	timer_changed = true;
+	fx_loop_forbid(false);
 	return 0;
 }
 
