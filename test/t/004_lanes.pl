@@ -168,24 +168,27 @@ sub rate_of
 	return $span > 0 ? (scalar(@$calls) - $burst) / $span : 1e9;
 }
 
-# The answered calls after the server's burst was spent: from the first call
-# (past the burst) that found the server's bucket, full at the first call and
-# refilled at per_s since, holding less than one call more.  From there the
-# headers set the pace.  When the first calls all come at once this is every
-# call past the burst; when they trickle in (jobs are turned into calls only
-# as fast as the worker's CPU allows), the server's bucket refills meanwhile
-# and the lane rightly keeps sending until it is spent, so counting from the
-# burst would measure the demand, not the lane.
-sub after_burst
+# The rate past the server's burst, as the server's bucket sees it: the
+# bucket is full (burst calls) at the first call and refills at the limit
+# from then on, so after n calls past the burst, t seconds after the first
+# call, the lane has kept to a rate of n / t; the highest such figure over
+# the run (one call of slack).  When the first calls all come at once this
+# is the rate of the calls after the burst; when they trickle in (jobs turn
+# into calls only as fast as the worker extracts their text, so on a busy
+# machine the first calls spread over seconds), the bucket refills meanwhile
+# and the lane rightly keeps sending until it is spent: counting only from
+# the burst's last call would then measure the demand, not the lane.
+sub rate_past_burst
 {
-	my ($calls, $burst, $per_s) = @_;
+	my ($calls, $burst) = @_;
 	my @ok = grep { $_->{status} == 200 } @$calls;
+	my $max = 0;
 	for my $k ($burst .. $#ok)
 	{
-		return [ @ok[ $k .. $#ok ] ]
-		  if $k + 1 >= $burst + $per_s * ($ok[$k]{time} - $ok[0]{time}) - 1;
+		my $t = $ok[$k]{time} - $ok[0]{time};
+		$max = ($k - $burst) / $t if $t > 0 && ($k - $burst) / $t > $max;
 	}
-	return [];
+	return $max;
 }
 
 # The times of calls, for a failure's diagnostics.
@@ -263,11 +266,11 @@ ok( $node->poll_query_until('postgres',
 $calls = llm_run('rpm-hdr', 20);
 my $n429 = mock_stats($mock)->{chat}{http_429};
 cmp_ok($n429, '<=', 3, "rpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
-my $after = after_burst($calls, $rpm, $per_s);
-cmp_ok(scalar(@$after), '>=', 5, 'rpm headers: the lane spent the server\'s burst')
-  or diag(timeline($calls));
-cmp_ok(rate_of($after, 1), '<=', $per_s * 1.2,
-	sprintf('rpm headers: after the burst %.2f calls/s (limit %.1f/s)', rate_of($after, 1), $per_s))
+cmp_ok(scalar(grep { $_->{status} == 200 } @$calls), '>=', $rpm + 10,
+	'rpm headers: more calls than the server\'s burst');
+my $past = rate_past_burst($calls, $rpm);
+cmp_ok($past, '<=', $per_s * 1.2,
+	sprintf('rpm headers: after the burst %.2f calls/s (limit %.1f/s)', $past, $per_s))
   or diag(timeline($calls));
 my $learnt = lane_stat('llm', 'requests_per_minute');
 cmp_ok(abs($learnt - $per_s * 60), '<=', $per_s * 60 * 0.3,
@@ -281,12 +284,11 @@ mock_config($mock, { chat_tpm => $tpm, chat_seconds => 0.2 });
 $calls = llm_run('tpm-hdr', 10);
 $n429 = mock_stats($mock)->{chat}{http_429};
 cmp_ok($n429, '<=', 3, "tpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
-$after = after_burst($calls, 20, $calls_per_s);
-cmp_ok(scalar(@$after), '>=', 5, 'tpm headers: the lane spent the server\'s burst')
-  or diag(timeline($calls));
-cmp_ok(rate_of($after, 1), '<=', $calls_per_s * 1.2,
-	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)',
-		rate_of($after, 1), $calls_per_s))
+cmp_ok(scalar(grep { $_->{status} == 200 } @$calls), '>=', 20 + 5,
+	'tpm headers: more calls than the server\'s burst');
+$past = rate_past_burst($calls, 20);
+cmp_ok($past, '<=', $calls_per_s * 1.2,
+	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)', $past, $calls_per_s))
   or diag(timeline($calls));
 
 # 9. LLMWhisperer's requests per minute (the service sends no rate headers):
