@@ -130,7 +130,7 @@ cmp_ok($during503, '<=', 12, "the open circuit sent few probes ($during503 submi
 mock_reset($mock);
 mock_config($mock, { chat_retry_after => 30, chat_seconds => 1,
 	faults => { chat => { 429 => 1.0 } } });
-my @ids4 = submit_copies('us_10k.pdf', 'sep', 5, $both);
+my @ids4 = submit_together('us_10k.pdf', 'sep', 5, $both);
 ok( $node->poll_query_until('postgres',
 		"SELECT count(*) = 15 FROM finx.whisper_extractions w JOIN finx.jobs j ON j.document_id = w.document_id "
 		  . "WHERE j.id IN (" . join(',', @ids4) . ") AND w.state = 'retrieved'"),
