@@ -152,7 +152,8 @@ bench_run(BenchState *st, int calls)
 /*
  * finx_http_bench(calls int, concurrency int) returns jsonb: calls,
  * concurrency, ok, failed, seconds, per_second, cpu_us_per_call,
- * first_error.
+ * callback_violations (loop changes made inside a libcurl callback in this
+ * session so far: see http.c; always 0), first_error.
  */
 Datum
 finx_http_bench(PG_FUNCTION_ARGS)
@@ -204,9 +205,10 @@ finx_http_bench(PG_FUNCTION_ARGS)
 	initStringInfo(&b);
 	appendStringInfo(&b, "{\"calls\":%d,\"concurrency\":%d,\"ok\":%d,\"failed\":%d,"
 					 "\"seconds\":%.3f,\"per_second\":%.0f,\"cpu_us_per_call\":%.1f,"
-					 "\"first_error\":",
+					 "\"callback_violations\":%llu,\"first_error\":",
 					 calls, concurrency, st.ok, st.failed, secs, calls / secs,
-					 cpu * 1e6 / calls);
+					 cpu * 1e6 / calls,
+					 (unsigned long long) fx_loop_violations());
 	escape_json(&b, st.first_error ? st.first_error : "");
 	appendStringInfoChar(&b, '}');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(b.data)));

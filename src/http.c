@@ -7,12 +7,45 @@
  * This file owns the CURLM and every easy handle.  libcurl runs inside a
  * backend, so: CURLOPT_NOSIGNAL on every handle (PostgreSQL owns SIGALRM),
  * an asynchronous resolver (checked at init), curl_global_init in the
- * worker (not in _PG_init), malloc (never palloc) in libcurl's callbacks,
- * and no ereport inside them: the write callback caps the body and returns
- * an abort code instead.  Connect and total timeouts are always set, TLS
+ * worker (not in _PG_init).  Connect and total timeouts are always set, TLS
  * verification is never turned off, redirects are not followed and only
  * http and https are allowed.  Completed transfers are collected after
  * curl_multi_socket_action returns, and their done callbacks run from there.
+ *
+ * The rule for every callback libcurl runs (socket_cb, timer_cb, write_cb,
+ * header_cb): it runs inside libcurl, where a longjmp would leave libcurl's
+ * state half-changed, so it may only
+ *	- read and write the request it is given and this file's static state,
+ *	- call malloc/realloc/free and libc or libcurl functions that cannot
+ *	  longjmp (strtod, strlcpy, curl_getdate, ...),
+ *	- and report failure through its return value (write_cb returns 0 past
+ *	  the body's cap; socket_cb returns -1);
+ * it must never palloc, ereport/elog (any level: a WARNING can fail too),
+ * CHECK_FOR_INTERRUPTS, run SQL, or call a loop.c function that changes the
+ * loop (fx_loop_watch, fx_loop_unwatch, fx_loop_timer,
+ * fx_loop_cancel_timer: they repalloc and ereport).  socket_cb and timer_cb
+ * run between fx_loop_forbid(true) and fx_loop_forbid(false), so a loop
+ * function called there is counted by fx_loop_violations() (and fails an
+ * assertion in assert-enabled builds); finx_http_bench reports the count and
+ * the tests require it to be 0.
+ *
+ * So the socket and timer callbacks only record what libcurl asked for,
+ * and the change is applied to the loop by apply_pending() once the
+ * libcurl call that ran them has returned.  Every libcurl call that can run
+ * them (curl_multi_socket_action, curl_multi_add_handle,
+ * curl_multi_remove_handle; curl_multi_cleanup at exit, whose requests are
+ * dropped) is followed by apply_pending().  The record is a table of one
+ * byte per possible descriptor (allocated at init and sized by
+ * RLIMIT_NOFILE, so any socket libcurl can open has a slot) holding the
+ * events wanted, "changed" and "removed" bits, plus a fixed list of the
+ * changed descriptors (when it overflows, apply_pending scans the table
+ * instead).  "Removed" survives a re-use of the descriptor number within
+ * one libcurl call, so the old watch is dropped before the new socket's is
+ * added.  The timer is one pending value (the last one libcurl gave wins,
+ * as it would have replaced the earlier timer).  Nothing in the callbacks
+ * can fail except a descriptor beyond the table, which cannot happen while
+ * the limit stays as it was at init; the callback then returns -1 and the
+ * transfers fail (a warning is logged afterwards).
  *
  *-------------------------------------------------------------------------
  */
@@ -20,8 +53,10 @@
 
 #include <curl/curl.h>
 #include <arpa/inet.h>
+#include <sys/resource.h>
 
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include "http.h"
 
@@ -30,9 +65,43 @@ static CURLM *multi = NULL;
 static FxTimerId curl_timer = 0;
 static int	inflight = 0;
 
+/* a descriptor's pending state: the FX_IO_* events wanted plus these bits */
+#define SOCK_WANT_MASK	(FX_IO_READ | FX_IO_WRITE)
+#define SOCK_CHANGED	0x10
+#define SOCK_REMOVED	0x20
+#define MAX_SOCK_SLOTS	(1 << 20)
+#define DIRTY_LIST_SIZE 256
+
+/* what the callbacks recorded (preallocated: see the header) */
+static uint8 *sock_state = NULL;	/* indexed by descriptor */
+static int	nsock_slots = 0;
+static int	dirty[DIRTY_LIST_SIZE]; /* changed descriptors, in order */
+static int	ndirty = 0;
+static bool dirty_overflow = false; /* more changed than dirty[] holds */
+static bool timer_changed = false;
+static long timer_wanted_ms = -1;
+static bool callback_refused = false;
+
+static void apply_pending(void);
+
 static void check_done(void);
 static int	socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp);
 static int	timer_cb(CURLM *m, long timeout_ms, void *userp);
+
+/* Size the per-descriptor table: any descriptor is below RLIMIT_NOFILE. */
+static void
+allocate_sock_state(void)
+{
+	struct rlimit rl;
+	rlim_t		n = MAX_SOCK_SLOTS;
+
+	if (sock_state != NULL)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		n = Min(rl.rlim_cur, (rlim_t) MAX_SOCK_SLOTS);
+	sock_state = MemoryContextAllocZero(TopMemoryContext, (Size) n);
+	nsock_slots = (int) n;
+}
 
 /* Start libcurl for this process; warn when DNS would block the loop. */
 void
@@ -53,6 +122,7 @@ fx_http_init(FxLoop *loop)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("libcurl %s resolves names synchronously", v->version),
 				 errhint("Install a libcurl built with an asynchronous resolver (c-ares or threaded).")));
+	allocate_sock_state();
 	multi = curl_multi_init();
 	if (multi == NULL)
 		ereport(ERROR,
@@ -75,6 +145,7 @@ drive(curl_socket_t fd, int ev)
 	int			running;
 
 	(void) curl_multi_socket_action(multi, fd, ev, &running);
+	apply_pending();
 	check_done();
 }
 
@@ -101,30 +172,106 @@ on_timer(void *arg)
 	drive(CURL_SOCKET_TIMEOUT, 0);
 }
 
-/* CURLMOPT_SOCKETFUNCTION: watch or forget a socket. */
+/*
+ * CURLMOPT_SOCKETFUNCTION: record that a socket is to be watched for other
+ * events, or forgotten.  Runs inside libcurl: no allocation, no error.
+ */
 static int
 socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
+	uint8		s;
+
+	fx_loop_forbid(true);
+	if (fd < 0 || fd >= nsock_slots)
+	{
+		callback_refused = true;
+		fx_loop_forbid(false);
+		return -1;
+	}
+	s = sock_state[fd] & ~SOCK_WANT_MASK;
 	if (what == CURL_POLL_REMOVE)
-		fx_loop_unwatch(http_loop, fd);
+		s |= SOCK_REMOVED;
 	else
-		fx_loop_watch(http_loop, fd,
-					  ((what & CURL_POLL_IN) ? FX_IO_READ : 0) |
-					  ((what & CURL_POLL_OUT) ? FX_IO_WRITE : 0),
-					  on_socket, NULL);
+		s |= ((what & CURL_POLL_IN) ? FX_IO_READ : 0) |
+			((what & CURL_POLL_OUT) ? FX_IO_WRITE : 0);
+	if (!(s & SOCK_CHANGED))
+	{
+		s |= SOCK_CHANGED;
+		if (ndirty < DIRTY_LIST_SIZE)
+			dirty[ndirty++] = fd;
+		else
+			dirty_overflow = true;
+	}
+	sock_state[fd] = s;
+	fx_loop_forbid(false);
 	return 0;
 }
 
-/* CURLMOPT_TIMERFUNCTION: (re)arm or cancel the one curl timer. */
+/*
+ * CURLMOPT_TIMERFUNCTION: record when the one curl timer is to fire (-1:
+ * never).  Runs inside libcurl: no allocation, no error.
+ */
 static int
 timer_cb(CURLM *m, long timeout_ms, void *userp)
 {
-	if (curl_timer)
-		fx_loop_cancel_timer(http_loop, curl_timer);
-	curl_timer = 0;
-	if (timeout_ms >= 0)
-		curl_timer = fx_loop_timer(http_loop, timeout_ms, on_timer, NULL);
+	fx_loop_forbid(true);
+	timer_wanted_ms = timeout_ms;
+	timer_changed = true;
+	fx_loop_forbid(false);
 	return 0;
+}
+
+/* Apply one descriptor's recorded change to the loop. */
+static void
+apply_socket(int fd)
+{
+	uint8		s = sock_state[fd];
+
+	if (!(s & SOCK_CHANGED))
+		return;
+	sock_state[fd] = 0;
+	if (s & SOCK_REMOVED)
+		fx_loop_unwatch(http_loop, fd);
+	if (s & SOCK_WANT_MASK)
+		fx_loop_watch(http_loop, fd, s & SOCK_WANT_MASK, on_socket, NULL);
+	else if (!(s & SOCK_REMOVED))
+		fx_loop_watch(http_loop, fd, 0, on_socket, NULL);
+}
+
+/*
+ * Apply what the callbacks recorded during the libcurl call that just
+ * returned: watches first (in the order libcurl changed them), then the
+ * timer.  Outside libcurl, so the loop may allocate and raise here.
+ */
+static void
+apply_pending(void)
+{
+	for (int i = 0; i < ndirty; i++)
+		apply_socket(dirty[i]);
+	ndirty = 0;
+	if (dirty_overflow)
+	{
+		for (int fd = 0; fd < nsock_slots; fd++)
+			apply_socket(fd);
+		dirty_overflow = false;
+	}
+	if (timer_changed)
+	{
+		timer_changed = false;
+		if (curl_timer)
+			fx_loop_cancel_timer(http_loop, curl_timer);
+		curl_timer = 0;
+		if (timer_wanted_ms >= 0)
+			curl_timer = fx_loop_timer(http_loop, timer_wanted_ms, on_timer, NULL);
+	}
+	if (callback_refused)
+	{
+		callback_refused = false;
+		ereport(WARNING,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("libcurl opened a descriptor beyond the open files limit seen at start"),
+				 errhint("Restart the finextract worker after raising the limit.")));
+	}
 }
 
 /* CURLOPT_WRITEFUNCTION: append to the body; abort past the cap. */
@@ -341,6 +488,7 @@ release_easy(FxHttpRequest *req)
 	{
 		curl_multi_remove_handle(multi, req->easy);
 		curl_easy_cleanup(req->easy);
+		apply_pending();
 	}
 	if (req->slist)
 		curl_slist_free_all(req->slist);
@@ -369,6 +517,8 @@ fx_http_start(FxHttpRequest *req)
 		req->finished_ms = fx_now_ms();
 		fx_loop_timer(http_loop, 0, (FxTimerCallback) req->done, req);
 	}
+	else
+		apply_pending();
 }
 
 /* Abandon a request: no done callback. */
@@ -415,6 +565,12 @@ fx_http_shutdown(void)
 		return;
 	curl_multi_cleanup(multi);
 	multi = NULL;
+	/* what cleanup asked for concerns sockets that are gone */
+	ndirty = 0;
+	dirty_overflow = false;
+	timer_changed = false;
+	if (sock_state)
+		memset(sock_state, 0, nsock_slots);
 }
 
 /* Is host a loopback name or address? */

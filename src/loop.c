@@ -55,6 +55,38 @@ struct FxLoop
 	FxTimerId	next_id;
 };
 
+/* inside a foreign callback, where the loop must not be changed (loop.h) */
+static bool loop_forbidden = false;
+static uint64 loop_violations = 0;
+
+/* Enter (true) or leave (false) a callback that must not change the loop. */
+void
+fx_loop_forbid(bool forbidden)
+{
+	loop_forbidden = forbidden;
+}
+
+/* How many times a loop function ran where it must not (see loop.h). */
+uint64
+fx_loop_violations(void)
+{
+	return loop_violations;
+}
+
+/*
+ * Called first by every loop function that may allocate or raise: count a
+ * call from inside a foreign callback (no ereport: that is the danger).
+ */
+static inline void
+check_allowed(void)
+{
+	if (unlikely(loop_forbidden))
+	{
+		loop_violations++;
+		Assert(!loop_forbidden);
+	}
+}
+
 /* Monotonic milliseconds. */
 int64
 fx_now_ms(void)
@@ -128,6 +160,7 @@ fx_loop_watch(FxLoop *loop, int fd, int events, FxIoCallback cb, void *arg)
 	struct epoll_event ev;
 	bool		existed;
 
+	check_allowed();
 	Assert(fd >= 0);
 	ensure_watch_slot(loop, fd);
 	existed = loop->watches[fd].events != 0;
@@ -150,6 +183,7 @@ fx_loop_watch(FxLoop *loop, int fd, int events, FxIoCallback cb, void *arg)
 void
 fx_loop_unwatch(FxLoop *loop, int fd)
 {
+	check_allowed();
 	if (fd < 0 || fd >= loop->nwatch_slots || loop->watches[fd].events == 0)
 		return;
 	(void) epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -217,6 +251,7 @@ fx_loop_timer(FxLoop *loop, int64 delay_ms, FxTimerCallback cb, void *arg)
 	FxTimer    *t;
 	FxTimerId	id = loop->next_id++;
 
+	check_allowed();
 	if (loop->nheap == loop->heap_size)
 	{
 		loop->heap_size *= 2;
@@ -236,6 +271,7 @@ fx_loop_timer(FxLoop *loop, int64 delay_ms, FxTimerCallback cb, void *arg)
 void
 fx_loop_cancel_timer(FxLoop *loop, FxTimerId id)
 {
+	check_allowed();
 	for (int i = 0; i < loop->nheap; i++)
 	{
 		if (loop->heap[i].id == id)

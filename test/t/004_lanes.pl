@@ -47,6 +47,17 @@ sub submit_copies
 	return @ids;
 }
 
+# Submit distinct copies of a fixture in one statement, so that their calls
+# reach the lane together (a burst, not the pace of one client submitting
+# one job after another); returns the job ids.
+sub submit_together
+{
+	my ($name, $tag, $n, $opts) = @_;
+	my $paths = join(',', map { "'" . fixture_variant($name, "$tag-$_") . "'" } 1 .. $n);
+	return split(/\n/, $node->safe_psql('postgres',
+		"SELECT finx_submit(p, '$opts') FROM unnest(ARRAY[$paths]) WITH ORDINALITY AS u(p, i) ORDER BY i"));
+}
+
 # Wait for jobs; true if all succeeded.
 sub all_succeed
 {
@@ -119,7 +130,7 @@ cmp_ok($during503, '<=', 12, "the open circuit sent few probes ($during503 submi
 mock_reset($mock);
 mock_config($mock, { chat_retry_after => 30, chat_seconds => 1,
 	faults => { chat => { 429 => 1.0 } } });
-my @ids4 = submit_copies('us_10k.pdf', 'sep', 5, $both);
+my @ids4 = submit_together('us_10k.pdf', 'sep', 5, $both);
 ok( $node->poll_query_until('postgres',
 		"SELECT count(*) = 15 FROM finx.whisper_extractions w JOIN finx.jobs j ON j.document_id = w.document_id "
 		  . "WHERE j.id IN (" . join(',', @ids4) . ") AND w.state = 'retrieved'"),
@@ -144,7 +155,7 @@ my $llm_only = '{"structurer": "llm"}';
 sub llm_run
 {
 	my ($tag, $n) = @_;
-	my @ids = submit_copies('us_10k.pdf', $tag, $n, $llm_only);
+	my @ids = submit_together('us_10k.pdf', $tag, $n, $llm_only);
 	ok(all_succeed(@ids), "$tag: every job succeeded");
 	return [ grep { $_->{route} eq 'chat/completions' } @{ mock_log($mock) } ];
 }
@@ -155,6 +166,36 @@ sub rate_of
 	my ($calls, $burst) = @_;
 	my $span = $calls->[-1]{time} - $calls->[0]{time};
 	return $span > 0 ? (scalar(@$calls) - $burst) / $span : 1e9;
+}
+
+# The rate past the server's burst, as the server's bucket sees it: the
+# bucket is full (burst calls) at the first call and refills at the limit
+# from then on, so after n calls past the burst, t seconds after the first
+# call, the lane has kept to a rate of n / t; the highest such figure over
+# the run (one call of slack).  When the first calls all come at once this
+# is the rate of the calls after the burst; when they trickle in (jobs turn
+# into calls only as fast as the worker extracts their text, so on a busy
+# machine the first calls spread over seconds), the bucket refills meanwhile
+# and the lane rightly keeps sending until it is spent: counting only from
+# the burst's last call would then measure the demand, not the lane.
+sub rate_past_burst
+{
+	my ($calls, $burst) = @_;
+	my @ok = grep { $_->{status} == 200 } @$calls;
+	my $max = 0;
+	for my $k ($burst .. $#ok)
+	{
+		my $t = $ok[$k]{time} - $ok[0]{time};
+		$max = ($k - $burst) / $t if $t > 0 && ($k - $burst) / $t > $max;
+	}
+	return $max;
+}
+
+# The times of calls, for a failure's diagnostics.
+sub timeline
+{
+	my ($calls) = @_;
+	return join(' ', map { sprintf('%.2f:%d', $_->{time} - $calls->[0]{time}, $_->{status}) } @$calls);
 }
 
 sub set_conf
@@ -225,9 +266,12 @@ ok( $node->poll_query_until('postgres',
 $calls = llm_run('rpm-hdr', 20);
 my $n429 = mock_stats($mock)->{chat}{http_429};
 cmp_ok($n429, '<=', 3, "rpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
-my @after = grep { $_->{status} == 200 } @$calls[ $rpm .. $#$calls ];
-cmp_ok(rate_of(\@after, 1), '<=', $per_s * 1.2,
-	sprintf('rpm headers: after the burst %.2f calls/s (limit %.1f/s)', rate_of(\@after, 1), $per_s));
+cmp_ok(scalar(grep { $_->{status} == 200 } @$calls), '>=', $rpm + 10,
+	'rpm headers: more calls than the server\'s burst');
+my $past = rate_past_burst($calls, $rpm);
+cmp_ok($past, '<=', $per_s * 1.2,
+	sprintf('rpm headers: after the burst %.2f calls/s (limit %.1f/s)', $past, $per_s))
+  or diag(timeline($calls));
 my $learnt = lane_stat('llm', 'requests_per_minute');
 cmp_ok(abs($learnt - $per_s * 60), '<=', $per_s * 60 * 0.3,
 	"rpm headers: the lane learnt the rate from the headers ($learnt per minute)");
@@ -240,10 +284,12 @@ mock_config($mock, { chat_tpm => $tpm, chat_seconds => 0.2 });
 $calls = llm_run('tpm-hdr', 10);
 $n429 = mock_stats($mock)->{chat}{http_429};
 cmp_ok($n429, '<=', 3, "tpm headers: $n429 429s for " . scalar(@$calls) . ' calls');
-@after = grep { $_->{status} == 200 } @$calls[ 20 .. $#$calls ];
-cmp_ok(rate_of(\@after, 1), '<=', $calls_per_s * 1.2,
-	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)',
-		rate_of(\@after, 1), $calls_per_s));
+cmp_ok(scalar(grep { $_->{status} == 200 } @$calls), '>=', 20 + 5,
+	'tpm headers: more calls than the server\'s burst');
+$past = rate_past_burst($calls, 20);
+cmp_ok($past, '<=', $calls_per_s * 1.2,
+	sprintf('tpm headers: after the burst %.2f calls/s (limit %.2f/s)', $past, $calls_per_s))
+  or diag(timeline($calls));
 
 # 9. LLMWhisperer's requests per minute (the service sends no rate headers):
 #    submits, status polls and retrieves together keep to the setting.
@@ -272,6 +318,8 @@ is("$bench->{ok}/$bench->{failed}", '400/0', 'http bench: 400 calls, all answere
   or diag(explain($bench));
 cmp_ok($bench->{per_second}, '>', 0, "http bench: $bench->{per_second} requests/s");
 is(mock_stats($mock)->{requests}, 400, 'http bench: the mock saw exactly those calls');
+is($bench->{callback_violations}, 0,
+	'http bench: libcurl\'s socket and timer callbacks left the loop alone');
 
 $node->stop;
 mock_stop($mock);
