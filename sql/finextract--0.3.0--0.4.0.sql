@@ -1181,17 +1181,26 @@ COMMENT ON VIEW finx.fact_conflicts IS 'Facts of one company, concept and period
 GRANT SELECT ON finx.fact_conflicts TO finx_user;
 
 -- finx_fact_source: where a value comes from, to check it against the PDF.
+-- The text cache is not readable by finx_user, so this runs as the
+-- extension's owner, for documents the caller submitted (or a superuser),
+-- and names the document as the caller's first submission of it did.
 CREATE FUNCTION finx_fact_source(document_id bigint, page int, line_no int,
 								 OUT file_name text, OUT page_no int, OUT line int,
 								 OUT printed text)
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-SELECT d.file_name, $2, $3,
-	   (SELECT btrim((regexp_split_to_array(t.text, E'\n'))[$3])
+SELECT (SELECT j.file_name FROM finx.jobs j
+		 WHERE j.document_id = d.id
+		   AND (coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r
+						   WHERE r.rolname = session_user), false)
+				OR pg_catalog.pg_has_role(session_user, j.submitted_by, 'MEMBER'))
+		 ORDER BY j.id LIMIT 1),
+	   $2, $3,
+	   (SELECT btrim((pg_catalog.regexp_split_to_array(t.text, E'\n'))[$3])
 		  FROM finx.page_texts t WHERE t.document_id = d.id AND t.page = $2
 		 ORDER BY t.created_at LIMIT 1)
-  FROM finx.documents d WHERE d.id = $1
+  FROM finx.documents d WHERE d.id = $1 AND finx.may_correct($1)
 $$;
 COMMENT ON FUNCTION finx_fact_source(bigint, int, int) IS 'The document, page and line of a fact and the text printed on that line (from the text cache), to check a value against the PDF';
 
@@ -1282,3 +1291,111 @@ COMMENT ON COLUMN finx.fact_conflicts.document_b IS 'The second document';
 COMMENT ON COLUMN finx.fact_conflicts.page_b IS 'Its page';
 COMMENT ON COLUMN finx.fact_conflicts.line_no_b IS 'Its line';
 COMMENT ON COLUMN finx.fact_conflicts.period_label_b IS 'Its column heading';
+
+-- Section: a document's first submitter stays private -----------------------
+
+-- A document is one row per content, shared by every role that submitted
+-- the same file; its file_name and created_at are those of the first
+-- submission, which may be another role's.  Under owner isolation finx_user
+-- members read only the content's own columns of finx.documents; the file
+-- name and time of their own submission are in finx.jobs.  Turning isolation
+-- off (single-tenant databases) gives them every column again.
+CREATE OR REPLACE FUNCTION @extschema@.finx_enable_rls(enable boolean DEFAULT true)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['jobs', 'documents', 'statements', 'statement_periods',
+							 'line_items', 'requests']
+	LOOP
+		IF enable THEN
+			EXECUTE format('ALTER TABLE finx.%I ENABLE ROW LEVEL SECURITY', t);
+		ELSE
+			EXECUTE format('ALTER TABLE finx.%I DISABLE ROW LEVEL SECURITY', t);
+		END IF;
+	END LOOP;
+	-- views must check the policies as the querying role, not as their owner
+	EXECUTE format('ALTER VIEW finx.facts SET (security_invoker = %s)', enable);
+	EXECUTE format('ALTER VIEW finx.progress SET (security_invoker = %s)', enable);
+	REVOKE SELECT ON finx.documents FROM finx_user;
+	IF enable THEN
+		GRANT SELECT (id, sha256, pages, bytes, company, report_type, fiscal_year_end,
+					  company_override) ON finx.documents TO finx_user;
+	ELSE
+		GRANT SELECT ON finx.documents TO finx_user;
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.finx_enable_rls(boolean) FROM PUBLIC;
+SELECT @extschema@.finx_enable_rls(true);
+COMMENT ON FUNCTION @extschema@.finx_enable_rls(boolean) IS
+'Owner isolation (row-level security), on by default: with false, every finx_user member sees every job, document and result (single-tenant databases); with true, only those of the roles it is a member of, and of finx.documents only the content''s columns (superusers only)';
+
+-- finx_document_json names the document as the caller's own submission did.
+CREATE OR REPLACE FUNCTION @extschema@.finx_document_json(document_id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	doc record;
+	job finx.jobs;
+	first_job finx.jobs;
+	result_job bigint;
+BEGIN
+	SELECT d.id, d.sha256, d.pages, d.bytes INTO doc
+	  FROM finx.documents d WHERE d.id = finx_document_json.document_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'document % does not exist', finx_document_json.document_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO job FROM finx.jobs j
+	 WHERE j.document_id = doc.id AND j.state = 'succeeded'
+	 ORDER BY j.finished_at DESC NULLS LAST, j.id DESC LIMIT 1;
+	-- the caller's first submission of the content names it
+	SELECT * INTO first_job FROM finx.jobs j
+	 WHERE j.document_id = doc.id ORDER BY j.id LIMIT 1;
+	result_job := coalesce(job.reused_from, job.id);
+	RETURN jsonb_build_object(
+		'document', jsonb_build_object('id', doc.id, 'file_name', first_job.file_name,
+			'sha256', doc.sha256, 'pages', doc.pages, 'bytes', doc.bytes,
+			'created_at', first_job.created_at),
+		'job', CASE WHEN job.id IS NOT NULL THEN jsonb_build_object('id', job.id,
+			'state', job.state, 'reused_from', job.reused_from, 'options', job.options,
+			'warnings', to_jsonb(job.warnings), 'finished_at', job.finished_at) END,
+		'statements', coalesce((
+			SELECT jsonb_agg(jsonb_build_object('id', s.id, 'seq', s.seq,
+				'statement_type', s.statement_type, 'title', s.title,
+				'first_page', s.first_page, 'last_page', s.last_page,
+				'unit_scale', s.unit_scale, 'currency', s.currency,
+				'periods', coalesce((
+					SELECT jsonb_agg(jsonb_build_object('col', p.col, 'label', p.label,
+						'period_end', p.period_end, 'period_months', p.period_months)
+						ORDER BY p.col)
+					  FROM finx.statement_periods p WHERE p.statement_id = s.id), '[]'),
+				'line_items', coalesce((
+					SELECT jsonb_agg(jsonb_build_object('row_no', li.row_no,
+						'page', li.page, 'line_no', li.line_no, 'label', li.label,
+						'indent', li.indent, 'is_total', li.is_total,
+						'generated_label', li.generated_label, 'values', to_jsonb(li."values"))
+						|| CASE WHEN li.ocr_confidence IS NOT NULL
+								THEN jsonb_build_object('ocr_confidence', to_jsonb(li.ocr_confidence))
+								ELSE '{}' END
+						ORDER BY li.row_no)
+					  FROM finx.line_items li WHERE li.statement_id = s.id), '[]'),
+				'checks', s.checks, 'checks_passed', s.checks_passed,
+				'checks_failed', s.checks_failed)
+				ORDER BY s.seq)
+			  FROM finx.statements s WHERE s.job_id = result_job), '[]'),
+		'provenance', jsonb_build_object(
+			'job_id', result_job,
+			'pages', coalesce((
+				SELECT jsonb_agg(DISTINCT pg.page ORDER BY pg.page)
+				  FROM finx.statements s
+				 CROSS JOIN LATERAL generate_series(s.first_page, s.last_page) AS pg(page)
+				 WHERE s.job_id = result_job), '[]')));
+END
+$$;

@@ -394,18 +394,25 @@ my $blob = out_as('mallory', q{SELECT concat_ws(E'\n',
 	(SELECT string_agg(row_to_json(f)::text, E'\n') FROM finx.facts f),
 	(SELECT string_agg(row_to_json(r)::text, E'\n') FROM finx.requests r),
 	(SELECT string_agg(row_to_json(p)::text, E'\n') FROM finx.progress p))})
-  . "\n" . ($json =~ s/"document": \{[^{}]*\}//r);
+  . "\n" . $json;
 unlike($blob, qr/alice-secret|alice-again/, 'no file name of alice\'s in anything mallory reads');
 my @times = split /\n/, $node->safe_psql('postgres',
 	"SELECT to_char(t, 'SS.US') FROM finx.jobs, LATERAL (VALUES (created_at), (started_at), (finished_at)) v(t) "
 	  . "WHERE id IN ($job{a}, $job{as}, $job{aa}) AND t IS NOT NULL");
 my @seen = grep { index($blob, $_) >= 0 } @times;
 is("@seen", '', 'no timestamp of alice\'s jobs in anything mallory reads');
-{
-	local $TODO = 'a document is one row per content: its file_name and created_at are its first submitter\'s';
-	($ret, $out, $err) = as_role('mallory', "SELECT row_to_json(d) FROM finx.documents d");
-	unlike($out, qr/alice-secret/, 'no file name of alice\'s in finx.documents');
-}
+like($json, qr/"file_name": "mallory\.pdf"/, 'finx_document_json names the document as she submitted it');
+# A document is one row per content: its file_name and created_at are its
+# first submitter's, so members read only the content's columns.
+($ret, $out, $err) = as_role('mallory', "SELECT file_name FROM finx.documents");
+like($err, qr/permission denied/, 'finx.documents.file_name is not readable by a member');
+($ret, $out, $err) = as_role('mallory', "SELECT created_at FROM finx.documents");
+like($err, qr/permission denied/, 'nor its created_at');
+($ret, $out, $err) = as_role('mallory', "SELECT count(*) FROM finx.documents WHERE sha256 IS NOT NULL AND pages > 0");
+is($ret, 0, 'the content\'s columns are') or diag($err);
+($ret, $out, $err) = as_role('mallory',
+	"SELECT file_name FROM finx_fact_source((SELECT document_id FROM finx.jobs WHERE id = $job{m}), 1, 1)");
+is($out, 'mallory.pdf', 'finx_fact_source names it as she submitted it') or diag($err);
 
 # A job of alice's that runs (held at pdftotext by a gate file): its live
 # counters and progress are hers; to mallory, it does not exist.
@@ -461,6 +468,8 @@ is(out_as('mallory', "SELECT count(*) FROM finx.facts"), $node->safe_psql('postg
 	'... every fact');
 is(out_as('mallory', "SELECT count(*) FROM finx.documents"), $node->safe_psql('postgres', 'SELECT count(*) FROM finx.documents'),
 	'... every document');
+is(out_as('mallory', "SELECT count(*) FROM finx.documents WHERE file_name IS NOT NULL"),
+	$node->safe_psql('postgres', 'SELECT count(*) FROM finx.documents'), '... with its file name');
 is(out_as('mallory', "SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live}"), '1',
 	'... alice\'s live counters');
 is(out_as('mallory', "SELECT count(*) FROM finx.progress WHERE job_id = $job{live}"), '1',
