@@ -52,7 +52,7 @@ SELECT p.oid::regprocedure::text AS routine,
 	   has_function_privilege('finx_user', p.oid, 'EXECUTE') AS finx_user,
 	   has_function_privilege('public', p.oid, 'EXECUTE') AS public
   FROM pg_proc p WHERE p.proname LIKE 'finx\_%' ORDER BY p.oid::regprocedure::text COLLATE "C";
-SELECT c.oid::regclass::text AS relation, has_table_privilege('finx_user', c.oid, 'SELECT') AS finx_user_reads
+SELECT c.oid::regclass::text AS relation, has_any_column_privilege('finx_user', c.oid, 'SELECT') AS finx_user_reads
   FROM pg_class c
  WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
  ORDER BY c.oid::regclass::text COLLATE "C";

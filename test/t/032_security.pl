@@ -265,8 +265,8 @@ is( $node->safe_psql('postgres', q{
 			ELSE coalesce(array_to_string(c.reloptions, ','), '') END, ' ' ORDER BY c.relname)
 	  FROM pg_class c
 	 WHERE c.relnamespace = 'finx'::regnamespace AND c.relkind IN ('r', 'v')
-	   AND has_table_privilege('finx_user', c.oid, 'SELECT')}),
-	'company_facts=security_invoker=true concept_rules=true concepts=true corrections=true '
+	   AND has_any_column_privilege('finx_user', c.oid, 'SELECT')}),
+	'company_facts=security_invoker=true company_overrides=true concept_rules=true concepts=true corrections=true '
 	  . 'documents=true fact_conflicts=security_invoker=true '
 	  . 'facts=security_invoker=t jobs=true line_items=true progress=security_invoker=t '
 	  . 'provider_stats= requests=true statement_periods=true statements=true',
