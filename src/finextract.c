@@ -24,6 +24,7 @@
 #include "utils/guc.h"
 
 #include "finextract.h"
+#include "options.h"
 #include "provider.h"
 
 PG_MODULE_MAGIC;
@@ -43,14 +44,14 @@ bool		finx_text_words = false;
 int			finx_text_chunk_pages = 32;
 char	   *finx_pdftotext_path = NULL;
 char	   *finx_input_dirs = NULL;
-char	   *finx_ocr = NULL;
+int			finx_ocr = FX_OCR_AUTO;
 char	   *finx_ocr_languages = NULL;
 int			finx_ocr_dpi = 300;
 int			finx_ocr_min_confidence = 60;
 char	   *finx_tesseract_path = NULL;
 char	   *finx_pdftoppm_path = NULL;
-char	   *finx_text_extractor = NULL;
-char	   *finx_structurer = NULL;
+int			finx_text_extractor = FX_EXTRACTOR_AUTO;
+int			finx_structurer = FX_STRUCTURER_AUTO;
 char	   *finx_whisper_url = NULL;
 char	   *finx_whisper_key = NULL;
 char	   *finx_whisper_mode = NULL;
@@ -138,19 +139,6 @@ define_server_settings(void)
 							   PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
-/* Is the value one of the OCR choices? */
-static bool
-check_ocr(char **newval, void **extra, GucSource source)
-{
-	static const char *const choices[] = {"auto", "tesseract", "llmwhisperer", "off"};
-
-	for (int i = 0; i < (int) lengthof(choices); i++)
-		if (strcmp(*newval, choices[i]) == 0)
-			return true;
-	GUC_check_errdetail("Valid values are auto, tesseract, llmwhisperer and off.");
-	return false;
-}
-
 /* Are the OCR languages a safe tesseract language list ("eng+deu")? */
 static bool
 check_ocr_languages(char **newval, void **extra, GucSource source)
@@ -173,11 +161,11 @@ bad:
 static void
 define_ocr_settings(void)
 {
-	DefineCustomStringVariable("finextract.ocr",
-							   "OCR engine for pages without a text layer: auto, tesseract, llmwhisperer or off.",
-							   "auto uses LLMWhisperer when its API key is set, else tesseract when installed.",
-							   &finx_ocr, "auto", PGC_SIGHUP, 0,
-							   check_ocr, NULL, NULL);
+	DefineCustomEnumVariable("finextract.ocr",
+							 "OCR engine for pages without a text layer: auto, tesseract, llmwhisperer or off.",
+							 "auto uses LLMWhisperer when its API key is set, else tesseract when installed.",
+							 &finx_ocr, FX_OCR_AUTO, fx_ocr_choices, PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.ocr_languages",
 							   "Languages tesseract reads, joined by \"+\".",
 							   NULL, &finx_ocr_languages, "eng", PGC_SIGHUP, 0,
@@ -199,33 +187,6 @@ define_ocr_settings(void)
 							   "The program that renders PDF pages to images for OCR.",
 							   NULL, &finx_pdftoppm_path, "pdftoppm",
 							   PGC_SIGHUP, 0, NULL, NULL, NULL);
-}
-
-/* Is the value one of a NULL-terminated list?  For check hooks. */
-static bool
-one_of(const char *v, const char *const *choices, const char *detail)
-{
-	for (int i = 0; choices[i]; i++)
-		if (strcmp(v, choices[i]) == 0)
-			return true;
-	GUC_check_errdetail("%s", detail);
-	return false;
-}
-
-static bool
-check_extractor(char **newval, void **extra, GucSource source)
-{
-	static const char *const c[] = {"auto", "local", "llmwhisperer", NULL};
-
-	return one_of(*newval, c, "Valid values are auto, local and llmwhisperer.");
-}
-
-static bool
-check_structurer(char **newval, void **extra, GucSource source)
-{
-	static const char *const c[] = {"auto", "local", "llm", NULL};
-
-	return one_of(*newval, c, "Valid values are auto, local and llm.");
 }
 
 /* SHOW of an API key: the key for superusers, a mask for anyone else. */
@@ -262,14 +223,14 @@ define_secret(const char *name, const char *desc, char **var, GucShowHook show)
 static void
 define_remote_settings(void)
 {
-	DefineCustomStringVariable("finextract.text_extractor",
-							   "Where page text comes from: auto, local or llmwhisperer.",
-							   NULL, &finx_text_extractor, "auto", PGC_SIGHUP, 0,
-							   check_extractor, NULL, NULL);
-	DefineCustomStringVariable("finextract.structurer",
-							   "Who turns text into statements: auto, local or llm.",
-							   NULL, &finx_structurer, "auto", PGC_SIGHUP, 0,
-							   check_structurer, NULL, NULL);
+	DefineCustomEnumVariable("finextract.text_extractor",
+							 "Where page text comes from: auto, local or llmwhisperer.",
+							 NULL, &finx_text_extractor, FX_EXTRACTOR_AUTO,
+							 fx_extractor_choices, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("finextract.structurer",
+							 "Who turns text into statements: auto, local or llm.",
+							 NULL, &finx_structurer, FX_STRUCTURER_AUTO,
+							 fx_structurer_choices, PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.llmwhisperer_url", "LLMWhisperer v2 base URL.", NULL,
 							   &finx_whisper_url,
 							   "https://llmwhisperer-api.us-central.unstract.com/api/v2",

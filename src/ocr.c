@@ -25,6 +25,7 @@
 
 #include "child.h"
 #include "finextract.h"
+#include "options.h"
 #include "ocr.h"
 
 #define OCR_SEP '\036'			/* never in OCR text: ends the text */
@@ -85,7 +86,7 @@ struct FxOcrBatch
 bool
 fx_ocr_local_enabled(void)
 {
-	return strcmp(finx_ocr, "tesseract") == 0 || strcmp(finx_ocr, "auto") == 0;
+	return finx_ocr == FX_OCR_TESSERACT || finx_ocr == FX_OCR_AUTO;
 }
 
 /* Cache key of OCR text: engine and the settings that change its output. */

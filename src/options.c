@@ -31,6 +31,29 @@
 
 #define KNOWN_KEYS "pages, max_attempts, text_extractor, structurer, mode, model"
 
+/* The words of the provider choices (settings and options alike). */
+const struct config_enum_entry fx_extractor_choices[] = {
+	{"auto", FX_EXTRACTOR_AUTO, false},
+	{"local", FX_EXTRACTOR_LOCAL, false},
+	{"llmwhisperer", FX_EXTRACTOR_LLMWHISPERER, false},
+	{NULL, 0, false}
+};
+
+const struct config_enum_entry fx_structurer_choices[] = {
+	{"auto", FX_STRUCTURER_AUTO, false},
+	{"local", FX_STRUCTURER_LOCAL, false},
+	{"llm", FX_STRUCTURER_LLM, false},
+	{NULL, 0, false}
+};
+
+const struct config_enum_entry fx_ocr_choices[] = {
+	{"auto", FX_OCR_AUTO, false},
+	{"tesseract", FX_OCR_TESSERACT, false},
+	{"llmwhisperer", FX_OCR_LLMWHISPERER, false},
+	{"off", FX_OCR_OFF, false},
+	{NULL, 0, false}
+};
+
 /* Raise the error for an option of the wrong type. */
 static void
 wrong_type(const char *key, const char *want)
@@ -77,6 +100,30 @@ take_string(const char *key, JsonbValue *v, char *dst, size_t dstlen,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid value \"%s\" for option \"%s\"", dst, key),
 			 errhint("Allowed values are: %s.", join_words(allowed))));
+}
+
+/* An option naming one of choices: its value. */
+static int
+take_choice(const char *key, JsonbValue *v, const struct config_enum_entry *choices)
+{
+	StringInfoData names;
+
+	if (v->type != jbvString)
+		wrong_type(key, "a string");
+	initStringInfo(&names);
+	for (int i = 0; choices[i].name; i++)
+	{
+		if ((int) strlen(choices[i].name) == v->val.string.len &&
+			memcmp(choices[i].name, v->val.string.val, v->val.string.len) == 0)
+			return choices[i].val;
+		appendStringInfo(&names, "%s%s", i ? ", " : "", choices[i].name);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value \"%s\" for option \"%s\"",
+					pnstrdup(v->val.string.val, v->val.string.len), key),
+			 errhint("Allowed values are: %s.", names.data)));
+	return 0;					/* not reached */
 }
 
 /* Is s (len bytes) valid UTF-8 without control characters (C0, DEL, C1)? */
@@ -182,8 +229,6 @@ take_max_attempts(JsonbValue *v, FxJobOptions *out)
 static void
 take_option(const char *key, JsonbValue *v, FxJobOptions *out)
 {
-	static const char *const extractors[] = {"local", "llmwhisperer", "auto", NULL};
-	static const char *const structurers[] = {"local", "llm", "auto", NULL};
 	static const char *const modes[] = {"native_text", "low_cost", "high_quality",
 	"form", "table", NULL};
 
@@ -192,9 +237,9 @@ take_option(const char *key, JsonbValue *v, FxJobOptions *out)
 	else if (strcmp(key, "max_attempts") == 0)
 		take_max_attempts(v, out);
 	else if (strcmp(key, "text_extractor") == 0)
-		take_string(key, v, out->text_extractor, sizeof(out->text_extractor), extractors);
+		out->text_extractor = take_choice(key, v, fx_extractor_choices);
 	else if (strcmp(key, "structurer") == 0)
-		take_string(key, v, out->structurer, sizeof(out->structurer), structurers);
+		out->structurer = take_choice(key, v, fx_structurer_choices);
 	else if (strcmp(key, "mode") == 0)
 		take_string(key, v, out->mode, sizeof(out->mode), modes);
 	else if (strcmp(key, "model") == 0)
@@ -215,8 +260,8 @@ fx_options_parse(Jsonb *opts, FxJobOptions *out)
 	JsonbIteratorToken tok;
 
 	memset(out, 0, sizeof(*out));
-	strcpy(out->text_extractor, "auto");
-	strcpy(out->structurer, "auto");
+	out->text_extractor = FX_EXTRACTOR_AUTO;
+	out->structurer = FX_STRUCTURER_AUTO;
 	if (!JB_ROOT_IS_OBJECT(opts))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -135,4 +135,11 @@ extern void fx_words_free_pages(char **pages, size_t *lens, int npages);
 
 extern const char *fx_stmt_type_name(fx_stmt_type t);
 
+/*
+ * Check a structured statement (check.c): subtotals, totals, balance;
+ * findings go to its warnings.  Used for the local parser's statements and
+ * for those the LLM gives alike.
+ */
+extern void fx_check_statement(fx_statement *st);
+
 #endif							/* FX_PARSE_H */

@@ -226,6 +226,5 @@ extern char *fx_words_layout_page(const char *tsv, size_t len, double scale,
 /* check.c */
 extern bool fx_dec_parse(const char *s, long long *v);
 extern void fx_dec_format(long long v, char *out, int outsz);
-extern void fx_check_statement(fx_statement *st);
 
 #endif							/* FX_PARSE_INT_H */

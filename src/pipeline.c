@@ -276,9 +276,9 @@ result_warnings(const fx_result *res, const FxJobOptions *opts, List *w)
 static const char *
 no_ocr_reason(void)
 {
-	if (strcmp(finx_ocr, "off") == 0)
+	if (finx_ocr == FX_OCR_OFF)
 		return "; finextract.ocr is off";
-	if (strcmp(finx_ocr, "llmwhisperer") == 0 && !fx_whisper_configured())
+	if (finx_ocr == FX_OCR_LLMWHISPERER && !fx_whisper_configured())
 		return "; finextract.ocr is llmwhisperer but finextract.llmwhisperer_api_key is not set";
 	return "";
 }

@@ -26,7 +26,7 @@
 
 #include "finextract.h"
 #include "inprocess.h"
-#include "parse_int.h"
+#include "parse.h"
 #include "pipeline_int.h"
 
 #define LOCATE_MODE "low_cost"	/* mode of the pass that locates on scans */
@@ -34,11 +34,11 @@
 static void start_ready_statements(FxJob *job);
 static void maybe_finish(FxJob *job);
 
-/* The setting, unless the job's option overrides it. */
-static const char *
-choose(const char *option, const char *setting)
+/* The setting, unless the job's option overrides it (0 is "auto"). */
+static int
+choose(int option, int setting)
 {
-	return (option && option[0] && strcmp(option, "auto") != 0) ? option : setting;
+	return option != 0 ? option : setting;
 }
 
 /*
@@ -48,15 +48,16 @@ choose(const char *option, const char *setting)
 char *
 fx_job_resolve_providers(FxJob *job)
 {
-	const char *ex = choose(job->opts.text_extractor, finx_text_extractor);
-	const char *st = choose(job->opts.structurer, finx_structurer);
+	int			ex = choose(job->opts.text_extractor, finx_text_extractor);
+	int			st = choose(job->opts.structurer, finx_structurer);
 
 	job->mode = pstrdup(job->opts.mode[0] ? job->opts.mode : finx_whisper_mode);
 	job->model = pstrdup(job->opts.model[0] ? job->opts.model : finx_llm_model);
-	job->use_whisper_all = strcmp(ex, "llmwhisperer") == 0;
-	job->use_whisper_ocr = strcmp(ex, "auto") == 0 && fx_whisper_configured() &&
-		(strcmp(finx_ocr, "llmwhisperer") == 0 || strcmp(finx_ocr, "auto") == 0);
-	job->use_llm = strcmp(st, "llm") == 0 || (strcmp(st, "auto") == 0 && fx_llm_configured());
+	job->use_whisper_all = ex == FX_EXTRACTOR_LLMWHISPERER;
+	job->use_whisper_ocr = ex == FX_EXTRACTOR_AUTO && fx_whisper_configured() &&
+		(finx_ocr == FX_OCR_LLMWHISPERER || finx_ocr == FX_OCR_AUTO);
+	job->use_llm = st == FX_STRUCTURER_LLM ||
+		(st == FX_STRUCTURER_AUTO && fx_llm_configured());
 	if (job->use_whisper_all && !fx_whisper_configured())
 		return pstrdup("text_extractor 'llmwhisperer' needs finextract.llmwhisperer_api_key");
 	if (job->use_llm && !fx_llm_configured())
