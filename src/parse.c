@@ -285,15 +285,23 @@ layout_page(const char *page, size_t len, bool ocr, double scale,
 	return o;
 }
 
+/* did page i (0-based) come from OCR? */
+static bool
+page_is_ocr(const fx_parse_opts *opts, int i)
+{
+	if (opts == NULL)
+		return false;
+	return opts->ocr_pages ? opts->ocr_pages[i] : opts->ocr;
+}
+
 /* does any page need laying out (OCR text, or word TSV)? */
 static bool
 pages_need_layout(const char *const *pages, const size_t *lens, int npages,
 				  const fx_parse_opts *opts)
 {
-	if (opts && opts->ocr)
-		return true;
 	for (int i = 0; i < npages; i++)
-		if (pages[i] && fx_is_word_tsv(pages[i], lens[i]))
+		if (page_is_ocr(opts, i) ||
+			(pages[i] && fx_is_word_tsv(pages[i], lens[i])))
 			return true;
 	return false;
 }
@@ -301,7 +309,7 @@ pages_need_layout(const char *const *pages, const size_t *lens, int npages,
 /* lay out every page that needs it; false when out of memory */
 static bool
 ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
-				int npages, bool ocr)
+				int npages, const fx_parse_opts *opts)
 {
 	double		scale = fx_words_scale(pages, lens, npages);
 
@@ -318,6 +326,7 @@ ocr_pages_build(ocr_pages *op, const char *const *pages, const size_t *lens,
 	{
 		const char *p = pages[i] ? pages[i] : "";
 		size_t		n = pages[i] ? lens[i] : 0;
+		bool		ocr = page_is_ocr(opts, i);
 
 		if (ocr || fx_is_word_tsv(p, n))
 			op->text[i] = layout_page(p, n, ocr, scale, &op->lens[i]);
@@ -351,8 +360,7 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 	res->npages = npages > 0 ? npages : 0;
 	if (pages_need_layout(pages, lens, res->npages, opts))
 	{
-		if (!ocr_pages_build(&op, pages, lens, res->npages,
-							 opts && opts->ocr))
+		if (!ocr_pages_build(&op, pages, lens, res->npages, opts))
 		{
 			fx_result_free(res);
 			return NULL;

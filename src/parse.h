@@ -112,6 +112,9 @@ typedef struct fx_parse_opts
 	int			first_page;		/* limit to a page range; 0 = no limit */
 	int			last_page;
 	bool		ocr;			/* text came from OCR: be lenient */
+	const bool *ocr_pages;		/* when set, [page - 1] says which pages came
+								 * from OCR (the others are a text layer and
+								 * are read as such); ocr is then ignored */
 } fx_parse_opts;
 
 /*

@@ -236,6 +236,9 @@ fx_job_parse(FxJob *job)
 
 	memset(&popts, 0, sizeof(popts));
 	popts.ocr = job->used_ocr;
+	/* only the pages OCR read are read as OCR, not the text layer's */
+	if (job->used_ocr)
+		popts.ocr_pages = job->ocr_read;
 	for (int i = 0; i < npages; i++)
 	{
 		bool		in = fx_page_in_ranges(&job->opts.pages, i + 1);
@@ -421,7 +424,7 @@ ocr_done(void *arg, char **texts, char **summaries, char **errors, bool retryabl
 				fx_sanitize_utf8(summaries[k], strlen(summaries[k]));
 			job->pages[i] = job->texts.ocr_pages[i] = texts[k];
 			job->ocr_conf[i] = fx_ocr_conf_parse(summaries[k], texts[k]);
-			job->used_ocr = true;
+			job->used_ocr = job->ocr_read[i] = true;
 		}
 		else
 			job->warnings = lappend(job->warnings,
@@ -451,6 +454,7 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 	job->texts.ocr_pages = palloc0(sizeof(char *) * job->npages);
 	job->ocr_conf = job->texts.ocr_conf = palloc0(sizeof(FxOcrConf *) * job->npages);
 	job->ocr_wait = palloc0(sizeof(bool) * job->npages);
+	job->ocr_read = palloc0(sizeof(bool) * job->npages);
 	for (int k = 0; k < ntodo; k++)
 	{
 		int			i = todo[k] - 1;
@@ -459,7 +463,7 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 		{
 			job->pages[i] = cached[i];
 			job->ocr_conf[i] = cached_conf ? cached_conf[i] : NULL;
-			job->used_ocr = true;
+			job->used_ocr = job->ocr_read[i] = true;
 			continue;
 		}
 		job->ocr_wait[i] = true;

@@ -71,6 +71,7 @@ typedef struct FxJob
 	char	  **pages;			/* page texts the parser reads */
 	int			npages;
 	bool		used_ocr;		/* some of them came from OCR */
+	bool	   *ocr_read;		/* [page - 1]: that page came from OCR */
 	bool		ocr_retryable;	/* an OCR failure may pass next time */
 	bool	   *ocr_wait;		/* pages in the running OCR batch */
 	FxOcrConf **ocr_conf;		/* [page - 1]: word confidences of OCR'd

@@ -190,6 +190,32 @@ is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id 
 	  . "WHERE j.id = $job5 AND t.engine LIKE '$engine%'"),
 	'4', 'OCR text of all four pages cached');
 
+# 4b. A digital document with scanned pages: OCR reads those pages only;
+# the text layer's pages are read as text, giving exactly the facts the
+# digital document gives alone (reading them as OCR output shifts columns).
+# Once from OCR children, once from the OCR cache.
+my $mixed = "$scans/us_10k_plus_scan.pdf";
+system('pdfunite', fixtures_dir() . '/us_10k.pdf', "$scans/scan_simple.pdf", $mixed) == 0
+  or die 'pdfunite failed';
+my ($jobd, $std) = submit_wait($node, fixtures_dir() . '/us_10k.pdf');
+is($std, 'succeeded', 'the digital document alone succeeds');
+my $digital_facts = "SELECT statement_type, page, line_no, label, period_end, value "
+  . "FROM finx.facts WHERE job_id = %d AND page <= 4";
+for my $opts ('{}', '{"pages": "1-99"}')
+{
+	my ($jobm, $stm) = submit_wait($node, $mixed, $opts);
+	is($stm, 'succeeded', "digital document with a scanned page succeeds ($opts)");
+	is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
+		  . "WHERE j.id = $jobm AND t.engine LIKE '$engine%'"),
+		'2', "... only its two scanned pages were OCR'd ($opts)");
+	is(q1("SELECT count(*) FROM ((" . sprintf($digital_facts, $jobd) . " EXCEPT ALL "
+		  . sprintf($digital_facts, $jobm) . ") UNION ALL (" . sprintf($digital_facts, $jobm)
+		  . " EXCEPT ALL " . sprintf($digital_facts, $jobd) . ")) d"),
+		'0', "... its text-layer pages give exactly the digital document's facts ($opts)");
+	cmp_ok(q1("SELECT count(*) FROM finx.facts WHERE job_id = $jobm AND page > 4"), '>', 0,
+		"... and the scanned pages' statements are read too ($opts)");
+}
+
 # 5. finextract.ocr = 'off': a scan-only document fails, saying its pages
 # need OCR (the cached OCR text is not used either).
 q1("ALTER SYSTEM SET finextract.ocr = 'off'");
