@@ -913,7 +913,8 @@ test_prompts(void)
 	json_object *o;
 
 	CHECK(has(sys, "untrusted") && has(sys, "<<<PAGE n>>>") && has(sys, "-3068") &&
-		  has(sys, "unit_scale") && has(sys, "ISO 4217"), "system prompt content");
+		  has(sys, "unit_scale") && has(sys, "ISO 4217") && has(sys, "concept: the standard concept"),
+		  "system prompt content");
 	u = fx_llm_user_prompt(-1, pages, nums, 2);
 	CHECK(has(u, "every financial statement printed on the 2 pages"), "request for every statement");
 	CHECK(has(u, "\n<<<PAGE 3>>>\nBALANCE SHEET\nCash   1,234\n\n<<<PAGE 4>>>\n"),
