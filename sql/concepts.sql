@@ -145,7 +145,8 @@ EXCEPT SELECT concept FROM finx.concepts;
 
 -- The LLM structurer's concepts (concept_source llm) come first: kept over
 -- the rules, a concept given to two rows stays on the total, one on a row
--- without values is dropped, and the rules fill only the other rows.
+-- without values or on another statement's concept is dropped, and the
+-- rules fill only the other rows.
 INSERT INTO finx.documents (file_name, sha256, pages, bytes)
 VALUES ('llm.pdf', repeat('c', 64), 1, 100) RETURNING id AS llm_doc \gset
 INSERT INTO finx.jobs (document_id, file_name, state, attempt, submitted_by)
@@ -160,7 +161,8 @@ INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, is_tota
 	(:llm_st, 3, 1, 3, 'Cost of sales', false, '{-300}', NULL, NULL),
 	(:llm_st, 4, 1, 4, 'Operating costs', false, '{-100}', 'operating_expenses', 'llm'),
 	(:llm_st, 5, 1, 5, 'Net income', false, '{NULL}', 'net_income', 'llm'),
-	(:llm_st, 6, 1, 6, 'Profit for the year', true, '{90}', NULL, NULL);
+	(:llm_st, 6, 1, 6, 'Profit for the year', true, '{90}', NULL, NULL),
+	(:llm_st, 7, 1, 7, 'Assets employed', true, '{2000}', 'total_assets', 'llm');
 UPDATE finx.jobs SET state = 'succeeded', finished_at = now() WHERE id = :llm_job;
 SELECT row_no, label, concept, concept_source FROM finx.line_items WHERE statement_id = :llm_st ORDER BY row_no;
 -- a rule for a row the model named changes nothing on remap

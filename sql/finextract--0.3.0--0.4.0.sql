@@ -516,7 +516,9 @@ COMMENT ON FUNCTION finx.statement_rows(bigint) IS 'A statement''s rows with nor
 -- Map one statement's rows to concepts and unit kinds.  The concepts the
 -- LLM structurer gave (concept_source 'llm') come first and are kept: a
 -- concept it gave to several rows stays on one (a total before other rows,
--- then the first row), and one on a row without values is dropped.  Then
+-- then the first row); one on a row without values, or on a statement where
+-- it does not belong (neither its statement type nor that of a rule for
+-- it, as net_income in a cash flow statement), is dropped.  Then
 -- rule and row pairs are taken by rule priority (totals first, then the
 -- first row); a pair is skipped when its concept or its row is already
 -- taken, so each concept goes to at most one row and each row gets at most
@@ -540,6 +542,8 @@ BEGIN
 		 WHERE li.statement_id = map_statement.statement_id
 		   AND li.concept_source = 'llm' AND li.concept IS NOT NULL
 		   AND EXISTS (SELECT 1 FROM unnest(li."values") v WHERE v IS NOT NULL)
+		   AND (EXISTS (SELECT 1 FROM finx.concepts k WHERE k.concept = li.concept AND k.statement_type = stype)
+				OR EXISTS (SELECT 1 FROM finx.concept_rules cr WHERE cr.concept = li.concept AND cr.statement_type = stype))
 		 ORDER BY li.is_total DESC, li.row_no
 	LOOP
 		CONTINUE WHEN r.concept = ANY (taken);
