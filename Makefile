@@ -55,11 +55,23 @@ PG_CPPFLAGS = -Isrc
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lcurl -ljson-c
 
+# The standard concept identifiers have one source: the finx.concepts rows
+# of the SQL scripts.  src/concepts.inc (the answer parser's list, kept in
+# git for the unit tests and fuzzers that compile src/json.c alone) is made
+# from them, and the build stops when the statement schema's concept enum
+# differs from them.
+CONCEPT_SQL = $(sort $(wildcard sql/finextract--*.sql))
+
+src/concepts.inc: $(CONCEPT_SQL) src/concepts.sh
+	sh src/concepts.sh inc $(CONCEPT_SQL) > $@.tmp && mv $@.tmp $@
+
 # The statement schema, embedded as a C string literal.
-src/statement_schema.inc: src/statement_schema.json
+src/statement_schema.inc: src/statement_schema.json src/concepts.inc src/concepts.sh
+	sh src/concepts.sh check $< src/concepts.inc $(CONCEPT_SQL)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
 src/remote.o: src/statement_schema.inc
+src/json.o: src/concepts.inc
 
 # PGXS tracks no header dependencies: rebuild every object when a header changes.
 $(OBJS): $(wildcard src/*.h)

@@ -143,6 +143,35 @@ SELECT concept FROM (VALUES ('revenue'), ('cost_of_revenue'), ('gross_profit'), 
 	('cash_from_operations'), ('capital_expenditure'), ('dividends_paid')) v(concept)
 EXCEPT SELECT concept FROM finx.concepts;
 
+-- The LLM structurer's concepts (concept_source llm) come first: kept over
+-- the rules, a concept given to two rows stays on the total, one on a row
+-- without values or on another statement's concept is dropped, and the
+-- rules fill only the other rows.
+INSERT INTO finx.documents (file_name, sha256, pages, bytes)
+VALUES ('llm.pdf', repeat('c', 64), 1, 100) RETURNING id AS llm_doc \gset
+INSERT INTO finx.jobs (document_id, file_name, state, attempt, submitted_by)
+VALUES (:llm_doc, 'llm.pdf', 'running', 1, 'finx_user'::regrole) RETURNING id AS llm_job \gset
+INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title, first_page, last_page, unit_scale, currency)
+VALUES (:llm_job, :llm_doc, 1, 'income_statement', 'INCOME STATEMENT', 1, 1, 1000, 'EUR') RETURNING id AS llm_st \gset
+INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months)
+VALUES (:llm_st, 1, '2023', '2023-12-31', 12);
+INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, is_total, "values", concept, concept_source) VALUES
+	(:llm_st, 1, 1, 1, 'Turnover', false, '{500}', 'revenue', 'llm'),
+	(:llm_st, 2, 1, 2, 'Total income', true, '{520}', 'revenue', 'llm'),
+	(:llm_st, 3, 1, 3, 'Cost of sales', false, '{-300}', NULL, NULL),
+	(:llm_st, 4, 1, 4, 'Operating costs', false, '{-100}', 'operating_expenses', 'llm'),
+	(:llm_st, 5, 1, 5, 'Net income', false, '{NULL}', 'net_income', 'llm'),
+	(:llm_st, 6, 1, 6, 'Profit for the year', true, '{90}', NULL, NULL),
+	(:llm_st, 7, 1, 7, 'Assets employed', true, '{2000}', 'total_assets', 'llm');
+UPDATE finx.jobs SET state = 'succeeded', finished_at = now() WHERE id = :llm_job;
+SELECT row_no, label, concept, concept_source FROM finx.line_items WHERE statement_id = :llm_st ORDER BY row_no;
+-- a rule for a row the model named changes nothing on remap
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, priority)
+VALUES ('costs_and_expenses', 'income_statement', '^operating costs$', 300);
+SELECT finx_remap(:llm_job);
+SELECT label, concept, concept_source FROM finx.facts WHERE job_id = :llm_job ORDER BY line_no;
+DELETE FROM finx.concept_rules WHERE NOT builtin;
+
 DELETE FROM finx.jobs;
 DELETE FROM finx.documents;
 

@@ -57,8 +57,10 @@ COMMENT ON COLUMN finx.concept_rules.builtin IS 'True for the rules finextract s
 ALTER TABLE finx.line_items
 	ADD COLUMN concept text REFERENCES finx.concepts (concept) ON DELETE SET NULL,
 	ADD COLUMN unit_kind text NOT NULL DEFAULT 'money'
-		CHECK (unit_kind IN ('money', 'per_share', 'shares', 'percent', 'ratio', 'count'));
+		CHECK (unit_kind IN ('money', 'per_share', 'shares', 'percent', 'ratio', 'count')),
+	ADD COLUMN concept_source text CHECK (concept_source IN ('llm', 'rule'));
 COMMENT ON COLUMN finx.line_items.concept IS 'The standard concept of this row (finx.concepts), NULL when it is none of them';
+COMMENT ON COLUMN finx.line_items.concept_source IS 'Where concept came from: llm (the LLM structurer''s answer, kept by finx_remap) or rule (finx.concept_rules); NULL without a concept';
 COMMENT ON COLUMN finx.line_items.unit_kind IS 'What the values count: money, per_share, shares, percent, ratio or count';
 
 ALTER TABLE finx.documents
@@ -148,10 +150,10 @@ AS $$
 	), items AS (
 		INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent,
 									 is_total, generated_label, "values", ocr_confidence,
-									 concept, unit_kind)
+									 concept, unit_kind, concept_source)
 		SELECT map.new_id, li.row_no, li.page, li.line_no, li.label, li.indent,
 			   li.is_total, li.generated_label, li."values", li.ocr_confidence,
-			   li.concept, li.unit_kind
+			   li.concept, li.unit_kind, li.concept_source
 		  FROM finx.line_items li
 		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) li.statement_id
 	)
@@ -511,10 +513,16 @@ SELECT li.row_no, finx.norm_label(li.label),
 $$;
 COMMENT ON FUNCTION finx.statement_rows(bigint) IS 'A statement''s rows with normalised label and heading, for finx.map_statement';
 
--- Map one statement's rows to concepts and unit kinds.  Rule and row pairs
--- are taken by rule priority (totals first, then the first row); a pair is
--- skipped when its concept or its row is already taken, so each concept
--- goes to at most one row and each row gets at most one concept.
+-- Map one statement's rows to concepts and unit kinds.  The concepts the
+-- LLM structurer gave (concept_source 'llm') come first and are kept: a
+-- concept it gave to several rows stays on one (a total before other rows,
+-- then the first row); one on a row without values, or on a statement where
+-- it does not belong (neither its statement type nor that of a rule for
+-- it, as net_income in a cash flow statement), is dropped.  Then
+-- rule and row pairs are taken by rule priority (totals first, then the
+-- first row); a pair is skipped when its concept or its row is already
+-- taken, so each concept goes to at most one row and each row gets at most
+-- one concept: the rules fill only what the model left NULL.
 CREATE FUNCTION finx.map_statement(statement_id bigint)
 RETURNS int
 LANGUAGE plpgsql
@@ -525,8 +533,24 @@ DECLARE
 	r record;
 	taken text[] := '{}';
 	rows_taken int[] := '{}';
+	n_llm int;
 BEGIN
 	SELECT s.statement_type INTO stype FROM finx.statements s WHERE s.id = map_statement.statement_id;
+	FOR r IN
+		SELECT li.concept, li.row_no
+		  FROM finx.line_items li
+		 WHERE li.statement_id = map_statement.statement_id
+		   AND li.concept_source = 'llm' AND li.concept IS NOT NULL
+		   AND EXISTS (SELECT 1 FROM unnest(li."values") v WHERE v IS NOT NULL)
+		   AND (EXISTS (SELECT 1 FROM finx.concepts k WHERE k.concept = li.concept AND k.statement_type = stype)
+				OR EXISTS (SELECT 1 FROM finx.concept_rules cr WHERE cr.concept = li.concept AND cr.statement_type = stype))
+		 ORDER BY li.is_total DESC, li.row_no
+	LOOP
+		CONTINUE WHEN r.concept = ANY (taken);
+		taken := taken || r.concept;
+		rows_taken := rows_taken || r.row_no;
+	END LOOP;
+	n_llm := cardinality(taken);
 	-- rules outer, rows inner: each pattern is compiled once and matched
 	-- against every row (the backend caches only a few compiled patterns)
 	FOR r IN
@@ -551,17 +575,19 @@ BEGIN
 
 	UPDATE finx.line_items li
 	   SET concept = c.concept,
+		   concept_source = CASE WHEN c.ord <= n_llm THEN 'llm' WHEN c.ord IS NOT NULL THEN 'rule' END,
 		   unit_kind = coalesce(k.unit_kind, finx.unit_kind_of(m.norm, m.context))
 	  FROM finx.statement_rows(map_statement.statement_id) m
-	  LEFT JOIN unnest(rows_taken, taken) AS c(row_no, concept) ON c.row_no = m.row_no
+	  LEFT JOIN unnest(rows_taken, taken) WITH ORDINALITY AS c(row_no, concept, ord) ON c.row_no = m.row_no
 	  LEFT JOIN finx.concepts k ON k.concept = c.concept
 	 WHERE li.statement_id = map_statement.statement_id AND li.row_no = m.row_no
 	   AND (li.concept IS DISTINCT FROM c.concept
+			OR li.concept_source IS DISTINCT FROM CASE WHEN c.ord <= n_llm THEN 'llm' WHEN c.ord IS NOT NULL THEN 'rule' END
 			OR li.unit_kind IS DISTINCT FROM coalesce(k.unit_kind, finx.unit_kind_of(m.norm, m.context)));
 	RETURN cardinality(taken);
 END
 $$;
-COMMENT ON FUNCTION finx.map_statement(bigint) IS 'Sets concept and unit_kind of one statement''s line items from finx.concept_rules; returns the number of rows that got a concept';
+COMMENT ON FUNCTION finx.map_statement(bigint) IS 'Sets concept, concept_source and unit_kind of one statement''s line items: the LLM structurer''s concepts are kept (each on one row), finx.concept_rules fill the other rows; returns the number of rows with a concept';
 
 -- A month name or abbreviation as its number.
 CREATE FUNCTION finx.month_number(name text)
@@ -1041,7 +1067,8 @@ BEGIN
 		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
 		   coalesce(o.company, d.company_override, d.company) AS company,
 		   c.id IS NOT NULL AS corrected,
-		   p.col
+		   p.col,
+		   CASE WHEN c.new_concept IS NOT NULL THEN 'correction' ELSE li.concept_source END AS concept_source
 	  FROM finx.jobs j
 	  JOIN finx.documents d ON d.id = j.document_id
 	  LEFT JOIN finx.company_overrides o ON o.document_id = d.id AND o.owner = j.submitted_by
@@ -1068,6 +1095,7 @@ COMMENT ON COLUMN finx.facts.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M';
 COMMENT ON COLUMN finx.facts.company IS 'The document''s company (a correction by finx_set_company wins)';
 COMMENT ON COLUMN finx.facts.corrected IS 'True when a row of finx.corrections changed this fact';
 COMMENT ON COLUMN finx.facts.col IS 'The value''s column in the statement (1-based)';
+COMMENT ON COLUMN finx.facts.concept_source IS 'Where concept came from: llm (the LLM structurer), rule (finx.concept_rules) or correction (finx.corrections.new_concept); NULL without a concept';
 
 -- The company as one key across filings that print it differently
 -- ("INTEL CORPORATION", "Intel Corporation", "McDonald’s Corporation").
@@ -1115,6 +1143,7 @@ WITH cur AS (
 		   cur.document_id, cur.job_id, s.id AS statement_id, s.statement_type,
 		   li.page, li.line_no, li.label, p.label AS period_label,
 		   c.id IS NOT NULL AS corrected,
+		   CASE WHEN c.new_concept IS NOT NULL THEN 'correction' ELSE li.concept_source END AS concept_source,
 		   p.label ~* '(restated|as adjusted|as revised|recast)' AS restated,
 		   k.statement_type = s.statement_type AS home,
 		   abs(de.latest - coalesce(c.new_period_end, p.period_end)) AS distance
@@ -1144,7 +1173,7 @@ SELECT DISTINCT ON (f.company_key, concept, fiscal_year, fiscal_period, period_e
 	   names.company, concept, fiscal_year, fiscal_period, period_end, period_months,
 	   value_scaled, currency, unit_kind, value, unit_scale,
 	   document_id, job_id, statement_id, statement_type, page, line_no, label, period_label,
-	   corrected, restated
+	   corrected, restated, concept_source
   FROM f JOIN names ON names.company_key = f.company_key
  WHERE fiscal_year IS NOT NULL AND period_end IS NOT NULL
  ORDER BY f.company_key, concept, fiscal_year, fiscal_period, period_end,
@@ -1275,6 +1304,7 @@ COMMENT ON COLUMN finx.company_facts.label IS 'The source row''s label as printe
 COMMENT ON COLUMN finx.company_facts.period_label IS 'The source column''s heading as printed';
 COMMENT ON COLUMN finx.company_facts.corrected IS 'True when a correction gave this value';
 COMMENT ON COLUMN finx.company_facts.restated IS 'True when the source column says restated, as adjusted, as revised or recast';
+COMMENT ON COLUMN finx.company_facts.concept_source IS 'Where concept came from: llm (the LLM structurer), rule (finx.concept_rules) or correction (finx.corrections.new_concept)';
 COMMENT ON COLUMN finx.fact_conflicts.company IS 'The company';
 COMMENT ON COLUMN finx.fact_conflicts.concept IS 'The concept';
 COMMENT ON COLUMN finx.fact_conflicts.fiscal_year IS 'Fiscal year (as the first filing names it)';

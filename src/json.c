@@ -41,8 +41,19 @@ static const char *const root_keys[] = {"statements"};
 static const char *const statement_keys[] = {"statement_type", "title",
 "unit_scale", "currency", "periods", "items"};
 static const char *const period_keys[] = {"label", "end_date", "months"};
+/* the last, concept, may be absent (a server that ignored it in the schema) */
 static const char *const item_keys[] = {"label", "indent", "is_total",
-"values"};
+"values", "concept"};
+#define ITEM_REQUIRED_KEYS 4
+
+/*
+ * The finx.concepts identifiers, generated from the SQL scripts by
+ * src/concepts.sh (the Makefile also checks that src/statement_schema.json's
+ * enum holds the same list).
+ */
+static const char *const concept_ids[] = {
+#include "concepts.inc"
+};
 
 #define lengthof(a) ((int) (sizeof(a) / sizeof((a)[0])))
 
@@ -655,23 +666,34 @@ unexpected_key(json_object *o, const char *const *keys, int nkeys)
 	return NULL;
 }
 
-/* o has exactly the given keys; false with *err naming the first misfit */
+/*
+ * o has the first nrequired of keys and no key outside all nkeys; false with
+ * *err naming the first misfit
+ */
 static bool
-check_keys(json_object *o, const char *const *keys, int nkeys,
-		   const char *path, char **err)
+check_keys_opt(json_object *o, const char *const *keys, int nrequired,
+			   int nkeys, const char *path, char **err)
 {
 	const char *extra;
 
 	if (!json_object_is_type(o, json_type_object))
 		return set_err(err, "%s: expected an object, got %s", path,
 					   json_type_to_name(json_object_get_type(o))), false;
-	for (int i = 0; i < nkeys; i++)
+	for (int i = 0; i < nrequired; i++)
 		if (!json_object_object_get_ex(o, keys[i], NULL))
 			return set_err(err, "%s: missing key \"%s\"", path, keys[i]), false;
 	extra = unexpected_key(o, keys, nkeys);
 	if (extra != NULL)
 		return set_err(err, "%s: unexpected key \"%.64s\"", path, extra), false;
 	return true;
+}
+
+/* o has exactly the given keys; false with *err naming the first misfit */
+static bool
+check_keys(json_object *o, const char *const *keys, int nkeys,
+		   const char *path, char **err)
+{
+	return check_keys_opt(o, keys, nkeys, nkeys, path, err);
 }
 
 /* member key of o (known to exist) */
@@ -852,10 +874,34 @@ convert_values(json_object *arr, char **values, int nperiods,
 	return true;
 }
 
-/* one item {label, indent, is_total, values}; it->values is set first */
+/*
+ * concept: a finx.concepts identifier (it->concept points into concept_ids),
+ * else NULL; an unknown value or type is NULL too, with a warning on res:
+ * a wrong concept never fails the job
+ */
+static bool
+concept_field(json_object *v, const char *path, fx_item *it, fx_result *res)
+{
+	const char *s;
+
+	it->concept = NULL;
+	if (v == NULL)
+		return true;
+	if (!json_object_is_type(v, json_type_string))
+		return add_warning(res, "%s: expected a concept or null, got %s; stored as none",
+						   path, json_type_to_name(json_object_get_type(v)));
+	s = json_object_get_string(v);
+	for (int i = 0; i < lengthof(concept_ids); i++)
+		if (strcmp(s, concept_ids[i]) == 0)
+			return it->concept = concept_ids[i], true;
+	return add_warning(res, "%s: \"%.*s\" is not a standard concept (finx.concepts); stored as none",
+					   path, (int) utf8_cut(s, strlen(s), 40), s);
+}
+
+/* one item {label, indent, is_total, values[, concept]}; it->values is set first */
 static bool
 convert_item(json_object *o, fx_item *it, int nperiods, int row,
-			 int page, const char *path, char **err)
+			 int page, const char *path, fx_result *res, char **err)
 {
 	char		sub[PATH_LEN];
 	json_object *v;
@@ -865,7 +911,8 @@ convert_item(json_object *o, fx_item *it, int nperiods, int row,
 		return false;
 	it->page = page;
 	it->line_no = row;
-	if (!check_keys(o, item_keys, lengthof(item_keys), path, err))
+	if (!check_keys_opt(o, item_keys, ITEM_REQUIRED_KEYS, lengthof(item_keys),
+						path, err))
 		return false;
 	snprintf(sub, sizeof(sub), "%.96s.label", path);
 	if (!text_field(member(o, "label"), false, sub, &it->label, err))
@@ -878,6 +925,9 @@ convert_item(json_object *o, fx_item *it, int nperiods, int row,
 		return set_err(err, "%s.is_total: expected a boolean, got %s", path,
 					   json_type_to_name(json_object_get_type(v))), false;
 	it->is_total = json_object_get_boolean(v);
+	snprintf(sub, sizeof(sub), "%.96s.concept", path);
+	if (!concept_field(member(o, "concept"), sub, it, res))
+		return false;
 	snprintf(sub, sizeof(sub), "%.96s.values", path);
 	return convert_values(member(o, "values"), it->values, nperiods, sub, err);
 }
@@ -911,7 +961,7 @@ convert_periods(json_object *arr, fx_statement *st, const char *path,
 /* the items array of a statement into st; st->nitems counts what to free */
 static bool
 convert_items(json_object *arr, fx_statement *st, const char *path,
-			  char **err)
+			  fx_result *res, char **err)
 {
 	char		sub[PATH_LEN];
 	int			n;
@@ -927,7 +977,7 @@ convert_items(json_object *arr, fx_statement *st, const char *path,
 
 		snprintf(sub, sizeof(sub), "%.96s[%d]", path, i);
 		ok = convert_item(json_object_array_get_idx(arr, i), &st->items[i],
-						  st->nperiods, i + 1, st->first_page, sub, err);
+						  st->nperiods, i + 1, st->first_page, sub, res, err);
 		if (st->items[i].values != NULL)
 			st->nitems = i + 1;
 		if (!ok)
@@ -963,7 +1013,7 @@ convert_statement(json_object *o, fx_statement *st, int si, fx_result *res,
 	if (!convert_periods(member(o, "periods"), st, sub, res, err))
 		return false;
 	snprintf(sub, sizeof(sub), "%.96s.items", path);
-	return convert_items(member(o, "items"), st, sub, err);
+	return convert_items(member(o, "items"), st, sub, res, err);
 }
 
 /* the parsed content {"statements": [...]} as a result */

@@ -58,6 +58,9 @@ typedef struct fx_item
 	fx_period	row_period;		/* only when the statement's columns are
 								 * components (equity): the row's own period
 								 * or balance date; label NULL otherwise */
+	const char *concept;		/* a finx.concepts identifier an LLM gave the
+								 * row (static storage, never freed), or NULL;
+								 * the local parser leaves it NULL */
 } fx_item;
 
 /* one arithmetic check of a statement */

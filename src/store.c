@@ -847,7 +847,9 @@ item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row,
 			appendStringInfoChar(b, ',');
 		json_str(b, valid_decimal(v) ? v : NULL);
 	}
-	appendStringInfoString(b, "],\"ocr_confidence\":");
+	appendStringInfoString(b, "],\"concept\":");
+	json_str(b, it->concept);
+	appendStringInfoString(b, ",\"ocr_confidence\":");
 	if (conf == NULL || nperiods == 0)
 	{
 		appendStringInfoString(b, "null}");
@@ -1006,13 +1008,16 @@ store_result(int64 job_id, int64 document_id, const fx_result *res,
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
 		 3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(items.data);
+	/* an LLM's concept, if finx.concepts still has it */
 	exec("INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent, "
-		 "is_total, generated_label, \"values\", ocr_confidence) "
+		 "is_total, generated_label, \"values\", ocr_confidence, concept, concept_source) "
 		 "SELECT s.id, i.row_no, i.page, i.line_no, i.label, i.indent, i.is_total, "
-		 "i.generated_label, i.\"values\", i.ocr_confidence "
+		 "i.generated_label, i.\"values\", i.ocr_confidence, k.concept, "
+		 "CASE WHEN k.concept IS NOT NULL THEN 'llm' END "
 		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
 		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[], "
-		 "ocr_confidence smallint[]) "
+		 "ocr_confidence smallint[], concept text) "
+		 "LEFT JOIN finx.concepts k ON k.concept = i.concept "
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL",
 		 3, types, vals, NULL);
 }

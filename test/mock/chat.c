@@ -26,6 +26,7 @@
 #include <event2/buffer.h>
 
 #include "admin.h"
+#include "concepts.h"
 #include "gen.h"
 #include "knobs.h"
 #include "limits.h"
@@ -447,6 +448,7 @@ structured_content(ChatRequest *r, char *err, size_t errlen)
 	{
 		text = user_text(r, &len);
 		content = statements_from_text(text, len);
+		concepts_add(content, r->schema);
 		stats_count(C_CHAT_PARSER_RUNS, 1);
 		free(text);
 		if (r->schema && !schema_validate(r->schema, content, err, errlen))
@@ -512,6 +514,8 @@ build_content(Call *call, ChatRequest *r, const Knobs *k)
 		gen_violate(obj);
 	if (k->chat_odd_fields)
 		make_fields_odd(obj);
+	if (k->chat_odd_concepts)
+		concepts_make_odd(obj);
 	s = xstrdup(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 	return s;

@@ -107,6 +107,15 @@ function validStatements(obj) {
 			s.items.every((it) => Array.isArray(it.values) && it.values.length === s.periods.length));
 }
 
+// Every item answers a concept from the schema's enum (or null), and the
+// balance sheet's total assets row has its concept.
+const conceptEnum = schema.properties.statements.items.properties.items.items.properties.concept.enum;
+function conceptsFit(obj) {
+	const items = obj.statements.flatMap((s) => s.items);
+	return conceptEnum.length > 80 && items.every((it) => 'concept' in it && conceptEnum.includes(it.concept)) &&
+		items.some((it) => it.label === 'Total assets' && it.concept === 'total_assets');
+}
+
 function chatBody(text, name = 'financial_statements', sch = schema) {
 	return {
 		model: 'gpt-4o-2024-08-06',
@@ -187,6 +196,7 @@ async function chatChecks(text) {
 	check(validStatements(content), 'chat: strict json_schema content parses and fits', res.choices[0].message.content.slice(0, 200));
 	check(content.statements.length === 1 && content.statements[0].statement_type === 'balance_sheet',
 		'chat: the parser found the balance sheet', JSON.stringify(content).slice(0, 200));
+	check(conceptsFit(content), 'chat: items answer concepts from the schema\'s enum', JSON.stringify(content).slice(0, 400));
 	check(res.choices[0].finish_reason === 'stop' && res.choices[0].message.refusal === null &&
 		res.usage.total_tokens > 0, 'chat: finish_reason, refusal, usage');
 	check(typeof res._request_id === 'string' && res._request_id.startsWith('req_'),
@@ -327,6 +337,7 @@ async function anthropicChecks(text) {
 	JSON.stringify(msg).slice(0, 200));
 	check(tool && tool.input.statements.length === 1 && tool.input.statements[0].statement_type === 'balance_sheet',
 		'messages: the parser found the balance sheet');
+	check(tool && conceptsFit(tool.input), 'messages: items answer concepts from the schema\'s enum');
 	check(msg.usage.input_tokens > 0 && msg.usage.output_tokens > 0, 'messages: usage input/output tokens');
 	check(typeof msg._request_id === 'string' && msg._request_id.startsWith('req_'),
 		'messages: request-id reaches _request_id');

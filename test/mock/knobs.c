@@ -65,6 +65,7 @@ static const KnobDef knob_defs[] = {
 	KD(chat_ratelimit_headers, K_BOOL, 0, 1, "send x-ratelimit-* headers"),
 	KD(chat_insufficient_quota, K_BOOL, 0, 1, "answer every chat call 429 insufficient_quota"),
 	KD(chat_odd_fields, K_BOOL, 0, 1, "answer end_date \"31/12/2023\" and currency \"dollars\" (pattern violations)"),
+	KD(chat_odd_concepts, K_BOOL, 0, 1, "per statement, give the first concept to two rows and answer \"not_a_concept\" for the last"),
 	KD(compat_vllm_errors, K_BOOL, 0, 1, "chat errors as old vLLM's {\"object\":\"error\",...}"),
 	KD(compat_llamacpp_errors, K_BOOL, 0, 1, "chat errors as llama-server's {\"error\":{\"code\":N,...}}"),
 };

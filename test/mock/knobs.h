@@ -59,6 +59,7 @@ typedef struct Knobs
 	bool		chat_ratelimit_headers; /* send x-ratelimit-* */
 	bool		chat_insufficient_quota;	/* every call: 429 insufficient_quota */
 	bool		chat_odd_fields;	/* bad end_date and currency in answers */
+	bool		chat_odd_concepts;	/* a duplicate and an unknown concept */
 
 	/* compatibility */
 	bool		compat_vllm_errors; /* chat errors in old vLLM's top-level shape */

@@ -28,6 +28,7 @@
 #include <event2/buffer.h>
 
 #include "admin.h"
+#include "concepts.h"
 #include "gen.h"
 #include "knobs.h"
 #include "limits.h"
@@ -296,7 +297,7 @@ user_text(MsgRequest *r, size_t *len)
 
 /* the forced tool's input, checked against its schema; NULL after 500 */
 static json_object *
-tool_input(Call *call, MsgRequest *r)
+tool_input(Call *call, MsgRequest *r, const Knobs *k)
 {
 	json_object *input;
 	char		err[600],
@@ -308,6 +309,7 @@ tool_input(Call *call, MsgRequest *r)
 		char	   *text = user_text(r, &len);
 
 		input = statements_from_text(text, len);
+		concepts_add(input, r->tool_schema);
 		stats_count(C_CHAT_PARSER_RUNS, 1);
 		free(text);
 	}
@@ -328,12 +330,14 @@ tool_input(Call *call, MsgRequest *r)
 	}
 	if (call->fault == F_BAD_CONTENT)
 		gen_violate(input);
+	if (k->chat_odd_concepts)
+		concepts_make_odd(input);
 	return input;
 }
 
 /* the message object; false after answering 500 */
 static bool
-answer(Call *call, MsgRequest *r, int *output_tokens)
+answer(Call *call, MsgRequest *r, const Knobs *k, int *output_tokens)
 {
 	json_object *o = json_object_new_object();
 	json_object *content = json_object_new_array();
@@ -352,7 +356,7 @@ answer(Call *call, MsgRequest *r, int *output_tokens)
 	}
 	else if (r->tool_name)
 	{
-		json_object *input = tool_input(call, r);
+		json_object *input = tool_input(call, r, k);
 
 		if (input == NULL)
 			return json_object_put(o), json_object_put(content), json_object_put(block),
@@ -491,7 +495,7 @@ messages_handle(Call *call)
 	if (!inject_fault(call, &k, ks) && check_limits(call, &r, &k, ks, &ri))
 	{
 		ratelimit_headers(call, &k, &ri);
-		if (answer(call, &r, &output_tokens))
+		if (answer(call, &r, &k, &output_tokens))
 		{
 			stats_count(C_CHAT_PROMPT_TOKENS, r.input_tokens);
 			stats_count(C_CHAT_COMPLETION_TOKENS, output_tokens);

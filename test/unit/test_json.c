@@ -913,7 +913,8 @@ test_prompts(void)
 	json_object *o;
 
 	CHECK(has(sys, "untrusted") && has(sys, "<<<PAGE n>>>") && has(sys, "-3068") &&
-		  has(sys, "unit_scale") && has(sys, "ISO 4217"), "system prompt content");
+		  has(sys, "unit_scale") && has(sys, "ISO 4217") && has(sys, "concept: the standard concept"),
+		  "system prompt content");
 	u = fx_llm_user_prompt(-1, pages, nums, 2);
 	CHECK(has(u, "every financial statement printed on the 2 pages"), "request for every statement");
 	CHECK(has(u, "\n<<<PAGE 3>>>\nBALANCE SHEET\nCash   1,234\n\n<<<PAGE 4>>>\n"),
@@ -1038,6 +1039,75 @@ test_anthropic(void)
 	free(err);
 }
 
+/* ---------- concepts ---------- */
+
+#define ITEMC(c) "[{\"label\":\"Total revenues\",\"indent\":0,\"is_total\":true," \
+	"\"values\":[5],\"concept\":" c "}]"
+
+/* an item's concept: one of finx.concepts, else NULL with one warning */
+static void
+concept_case(int line, const char *what, const char *concept, const char *want,
+			 const char *want_warning)
+{
+	fx_result  *res = expect(line, what, "1", "null", P1, concept, NULL);
+	const char *got;
+
+	if (res == NULL)
+		return;
+	got = res->statements[0].items[0].concept;
+	check(want ? same(got, want) : got == NULL, line, "%s: concept %s, want %s", what,
+		  got ? got : "NULL", want ? want : "NULL");
+	if (want_warning)
+		check(res->nwarnings == 1 && has(res->warnings[0], want_warning), line,
+			  "%s: expected one warning with \"%s\", got %d (%s)", what, want_warning,
+			  res->nwarnings, res->nwarnings ? res->warnings[0] : "");
+	else
+		check(res->nwarnings == 0, line, "%s: no warning, got %s", what,
+			  res->nwarnings ? res->warnings[0] : "");
+	fx_result_free(res);
+}
+
+static void
+test_concepts(void)
+{
+	char	   *schema = read_file("../../src/statement_schema.json");
+	json_object *o = json_tokener_parse(schema ? schema : "");
+	json_object *en = dig(o, "properties.statements.items.properties.items.items.properties.concept.enum");
+
+	concept_case(__LINE__, "known concept", ITEMC("\"revenue\""), "revenue", NULL);
+	concept_case(__LINE__, "null concept", ITEMC("null"), NULL, NULL);
+	concept_case(__LINE__, "no concept key", ITEM1("5"), NULL, NULL);
+	concept_case(__LINE__, "unknown concept", ITEMC("\"total_revenue_xyz\""), NULL,
+				 "items[0].concept: \"total_revenue_xyz\" is not a standard concept (finx.concepts); stored as none");
+	concept_case(__LINE__, "case matters", ITEMC("\"Revenue\""), NULL, "is not a standard concept");
+	concept_case(__LINE__, "number concept", ITEMC("3"), NULL,
+				 "items[0].concept: expected a concept or null, got int; stored as none");
+	/* every identifier of the schema's enum is accepted, and null ends it */
+	CHECK(en != NULL && json_object_array_length(en) > 80, "the schema has the concept enum");
+	for (size_t i = 0; en && i < json_object_array_length(en); i++)
+	{
+		json_object *v = json_object_array_get_idx(en, i);
+		char		item[256];
+		fx_result  *res;
+
+		if (v == NULL)
+		{
+			CHECK(i == json_object_array_length(en) - 1, "null is the enum's last member");
+			continue;
+		}
+		snprintf(item, sizeof(item), ITEMC("\"%s\""), json_object_get_string(v));
+		res = expect(__LINE__, "enum member", "1", "null", P1, item, NULL);
+		CHECK(res && same(res->statements[0].items[0].concept, json_object_get_string(v)) &&
+			  res->nwarnings == 0, "enum member %s accepted", json_object_get_string(v));
+		fx_result_free(res);
+	}
+	CHECK(json_object_array_length(dig(o, "properties.statements.items.properties.items.items.properties.concept.type")) == 2 &&
+		  json_object_array_length(dig(o, "properties.statements.items.properties.items.items.required")) == 5,
+		  "concept is nullable and required (strict mode)");
+	json_object_put(o);
+	free(schema);
+}
+
 int
 main(void)
 {
@@ -1052,6 +1122,7 @@ main(void)
 	test_split();
 	test_prompts();
 	test_anthropic();
+	test_concepts();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed > 0;
 }
