@@ -53,6 +53,7 @@ struct FxChild
 	bool		cancelled;
 	FxTimerId	timer;
 	int64		owner;			/* job the child works for (fairness) */
+	Oid			role;			/* role that submitted that job */
 	int64		queued_at;
 	int64		started_at;
 	FxChildResult res;
@@ -66,6 +67,7 @@ static dlist_head queued = DLIST_STATIC_INIT(queued);
 static dlist_head running = DLIST_STATIC_INIT(running);
 static int	nrunning = 0;
 static int	nqueued = 0;
+static Oid	last_role = InvalidOid;	/* role served last (round-robin) */
 
 static bool start_pending = false;
 
@@ -107,16 +109,18 @@ FxChild *
 fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 			 FxChildDone done, void *arg)
 {
-	return fx_child_run_for(0, 0, argv, timeout_ms, out_cap, done, arg);
+	return fx_child_run_for(0, InvalidOid, 0, argv, timeout_ms, out_cap,
+							done, arg);
 }
 
 /*
- * Queue a child working for owner (a job).  When slots free up, the owner
- * with the fewest running children goes first, so one job's hundred OCR
+ * Queue a child working for owner (a job) submitted by role.  Slots go to
+ * roles in turn, then to jobs in turn (see start_queued), so one role's
+ * hanging documents never starve another role, and one job's hundred OCR
  * pages never starve another job's single child.
  */
 FxChild *
-fx_child_run_for(int64 owner, int flags, char **argv, int timeout_ms,
+fx_child_run_for(int64 owner, Oid role, int flags, char **argv, int timeout_ms,
 				 size_t out_cap, FxChildDone done, void *arg)
 {
 	MemoryContext old = MemoryContextSwitchTo(child_cxt);
@@ -137,6 +141,7 @@ fx_child_run_for(int64 owner, int flags, char **argv, int timeout_ms,
 	c->owner_cxt = CurrentMemoryContext;
 	c->out_fd = c->err_fd = -1;
 	c->owner = owner;
+	c->role = role;
 	c->queued_at = fx_now_ms();
 	dlist_push_tail(&queued, &c->node);
 	nqueued++;
@@ -285,7 +290,7 @@ cleanup:
 		close(devnull);
 }
 
-/* Number of running children of an owner. */
+/* Number of running children of an owner (a job). */
 static int
 running_for(int64 owner)
 {
@@ -297,40 +302,89 @@ running_for(int64 owner)
 	return n;
 }
 
-/* The queued child whose owner has the fewest running children (oldest first). */
+/* Number of running children of a role. */
+static int
+running_for_role(Oid role)
+{
+	dlist_iter	it;
+	int			n = 0;
+
+	dlist_foreach(it, &running)
+		n += dlist_container(FxChild, node, it.cur)->role == role;
+	return n;
+}
+
+/* Does a (role, running, job running) go before b's?  Round-robin on ties. */
+static bool
+fairer(Oid a_role, int a_n, int a_job_n, Oid b_role, int b_n, int b_job_n)
+{
+	bool		a_after = a_role > last_role;
+	bool		b_after = b_role > last_role;
+
+	if (a_n != b_n)
+		return a_n < b_n;
+	if (a_role != b_role)
+	{
+		/* roles after the last one served come first, then wrap around */
+		if (a_after != b_after)
+			return a_after;
+		return a_role < b_role;
+	}
+	return a_job_n < b_job_n;
+}
+
+/*
+ * The queued child to start next: of the role running fewest children
+ * (ties: the next role after the one served last, cycling), of its job
+ * running fewest, oldest first.  *role_n gets its role's running count.
+ */
 static FxChild *
-next_fair(void)
+next_fair(int *role_n)
 {
 	dlist_iter	it;
 	FxChild    *best = NULL;
-	int			best_n = INT_MAX;
+	int			best_n = 0,
+				best_job_n = 0;
 
 	dlist_foreach(it, &queued)
 	{
 		FxChild    *c = dlist_container(FxChild, node, it.cur);
-		int			n = running_for(c->owner);
+		int			n = running_for_role(c->role);
+		int			job_n = running_for(c->owner);
 
-		if (n < best_n)
+		if (best == NULL ||
+			fairer(c->role, n, job_n, best->role, best_n, best_job_n))
 		{
 			best = c;
 			best_n = n;
-			if (n == 0)
-				break;
+			best_job_n = job_n;
 		}
 	}
+	*role_n = best_n;
 	return best;
 }
 
-/* Start queued children while slots are free. */
+/*
+ * Start queued children while slots are free.  When all
+ * finextract.max_local_procs slots are taken, one spare slot (at most one
+ * child beyond the setting) serves a role that has no child running: a role
+ * whose documents hang until finextract.local_timeout holds every slot only
+ * while no other role waits, and another role's child starts at once.
+ */
 static void
 start_queued(void)
 {
-	while (nqueued > 0 && nrunning < finx_max_local_procs)
+	while (nqueued > 0)
 	{
-		FxChild    *c = next_fair();
+		int			role_n;
+		FxChild    *c = next_fair(&role_n);
 
+		if (nrunning >= finx_max_local_procs &&
+			!(nrunning == finx_max_local_procs && role_n == 0))
+			break;
 		dlist_delete(&c->node);
 		nqueued--;
+		last_role = c->role;
 		dlist_push_tail(&running, &c->node);
 		nrunning++;
 		c->started_at = fx_now_ms();

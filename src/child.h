@@ -4,8 +4,10 @@
  *	  Child processes (pdftotext and friends) driven by the event loop.
  *
  * A request names a program and its arguments.  At most
- * finextract.max_local_procs children run at once; further requests wait
- * in FIFO order.  Each child gets /dev/null as stdin, non-blocking pipes
+ * finextract.max_local_procs children run at once, plus one spare slot for
+ * a role that has none running while other roles hold every slot; further
+ * requests wait, and free slots go to the roles that submitted the jobs in
+ * turn (fewest running first), then to their jobs in turn, oldest first.  Each child gets /dev/null as stdin, non-blocking pipes
  * for stdout and stderr, a time limit, an output cap and resource limits,
  * and runs in its own process group so that a kill reaches everything it
  * started.  When it has ended and both pipes are drained, the done callback
@@ -42,7 +44,7 @@ typedef void (*FxChildDone) (FxChildResult *res, void *arg);
 extern void fx_child_init(FxLoop *loop);
 extern FxChild *fx_child_run(char **argv, int timeout_ms, size_t out_cap,
 							 FxChildDone done, void *arg);
-extern FxChild *fx_child_run_for(int64 owner, int flags, char **argv,
+extern FxChild *fx_child_run_for(int64 owner, Oid role, int flags, char **argv,
 								 int timeout_ms, size_t out_cap,
 								 FxChildDone done, void *arg);
 extern void fx_child_cancel(FxChild *child);

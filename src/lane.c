@@ -36,6 +36,11 @@
  * lower the limit, transient ones are retried.  All state is per lane: one
  * lane's trouble never touches another.
  *
+ * When the worker stops gracefully the lanes drain: no attempt starts any
+ * more, and the worker waits a bounded time for the paid calls in flight
+ * (whisper submits and retrieves, whose lost answers would be paid again)
+ * so that their owners can commit what they bought.
+ *
  * Rate limits (src/rate.c) come on top: a call at the head of the queue
  * that its rate group's buckets cannot pay for yet waits there, and a timer
  * wakes the lane when they can (no polling).  A 429 whose x-ratelimit-*
@@ -109,6 +114,8 @@ static FxLoop *lane_loop = NULL;
 static MemoryContext lane_cxt = NULL;
 static dlist_head lanes = DLIST_STATIC_INIT(lanes);
 static List *trace = NIL;
+static bool draining = false;	/* stopping: no attempt starts any more */
+static int	paid_inflight = 0;	/* paid calls whose transfer runs */
 static MemoryContext trace_cxt = NULL;
 
 static void pump(FxLane *lane);
@@ -414,6 +421,33 @@ pause_lane(FxLane *lane, double ms)
 	lane->pause_timer = fx_loop_timer(lane_loop, (int64) ms, unpause, lane);
 }
 
+/* A paid call's transfer ended (answered, failed or dropped). */
+static void
+paid_answered(FxCall *call)
+{
+	if (!call->paid_inflight)
+		return;
+	call->paid_inflight = false;
+	paid_inflight--;
+}
+
+/*
+ * The worker is stopping: start no attempt any more (queued calls, retries
+ * and polls stay where they are), let the transfers in flight end.
+ */
+void
+fx_lanes_drain(void)
+{
+	draining = true;
+}
+
+/* Paid calls whose transfer runs: their answers are worth waiting for. */
+int
+fx_lanes_paid_inflight(void)
+{
+	return paid_inflight;
+}
+
 /* Start one attempt of a call. */
 static void
 start_attempt(FxLane *lane, FxCall *call)
@@ -423,6 +457,11 @@ start_attempt(FxLane *lane, FxCall *call)
 	call->req.done = on_http_done;
 	call->req.arg = call;
 	lane->inflight++;
+	if (call->paid)
+	{
+		call->paid_inflight = true;
+		paid_inflight++;
+	}
 	call->sent_inflight = lane->inflight;
 	call->sent_epoch = lane->epoch;
 	fx_http_start(&call->req);
@@ -495,7 +534,7 @@ rate_admits(FxLane *lane, FxCall *call)
 static void
 pump(FxLane *lane)
 {
-	if (fx_now_ms() < lane->paused_until)
+	if (draining || fx_now_ms() < lane->paused_until)
 		return;
 	while (lane->nqueued > 0 && lane->inflight < current_limit(lane))
 	{
@@ -645,6 +684,7 @@ on_http_done(FxHttpRequest *req)
 	bool		terminal,
 				overload;
 
+	paid_answered(call);
 	set_error(call, NULL);
 	if (req->curl_code == 0 && req->status >= 200 && req->status < 300)
 	{
@@ -742,6 +782,7 @@ fx_lane_cancel(FxCall *call)
 	if (call->retry_timer)
 		fx_loop_cancel_timer(lane_loop, call->retry_timer);
 	call->retry_timer = 0;
+	paid_answered(call);
 	if (call->running && call->req.active)
 	{
 		fx_http_cancel(&call->req);

@@ -54,6 +54,9 @@ struct FxCall
 	bool		hold_slot;		/* on success keep the lane slot until
 								 * fx_lane_release (work still running at the
 								 * server, e.g. a whisper being processed) */
+	bool		paid;			/* losing its answer costs a paid request or
+								 * the work (a whisper submit, a one-shot
+								 * retrieve): a graceful stop waits for it */
 	FxCallDone	done;
 	void	   *arg;
 
@@ -73,6 +76,7 @@ struct FxCall
 	bool		queued;
 	bool		running;
 	bool		holding;		/* owns a slot after a held success */
+	bool		paid_inflight;	/* counted in the paid requests in flight */
 	bool		rate_waited;	/* waited for a rate bucket (counted once) */
 	double		sent_seq[FX_RL_DIMS];	/* rate charges up to this call's */
 };
@@ -94,6 +98,8 @@ extern void fx_lane_flush_trace(void (*store) (List *rows));
 extern FxLoop *fx_lane_loop(void);
 extern char *fx_lanes_stats_json(size_t max_len);
 extern int	fx_lanes_count(void);
+extern void fx_lanes_drain(void);
+extern int	fx_lanes_paid_inflight(void);
 extern bool fx_lane_exists(const char *provider, const char *key, const char *model);
 
 /* one row of the request trace */

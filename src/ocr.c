@@ -129,7 +129,7 @@ page_done(FxChildResult *r, void *arg)
 
 /* Start OCR of one page. */
 static void
-start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
+start_page(FxOcrBatch *b, int64 owner, Oid role, const char *pdf_path, int i, int page)
 {
 	char	   *argv[12];
 
@@ -147,7 +147,7 @@ start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
 	argv[11] = NULL;
 	b->pages[i].batch = b;
 	b->pages[i].index = i;
-	b->pages[i].child = fx_child_run_for(owner, FX_CHILD_MAY_EXEC, argv,
+	b->pages[i].child = fx_child_run_for(owner, role, FX_CHILD_MAY_EXEC, argv,
 										 finx_local_timeout_ms,
 										 (size_t) finx_text_cap_kb * 1024,
 										 page_done, &b->pages[i]);
@@ -158,7 +158,7 @@ start_page(FxOcrBatch *b, int64 owner, const char *pdf_path, int i, int page)
  * Results are allocated in the current memory context.
  */
 FxOcrBatch *
-fx_ocr_start(int64 owner, const char *pdf_path, const int *pages, int npages,
+fx_ocr_start(int64 owner, Oid role, const char *pdf_path, const int *pages, int npages,
 			 FxOcrDone done, void *arg)
 {
 	FxOcrBatch *b = palloc0(sizeof(FxOcrBatch));
@@ -174,7 +174,7 @@ fx_ocr_start(int64 owner, const char *pdf_path, const int *pages, int npages,
 	b->done = done;
 	b->arg = arg;
 	for (int i = 0; i < npages; i++)
-		start_page(b, owner, pdf_path, i, pages[i]);
+		start_page(b, owner, role, pdf_path, i, pages[i]);
 	return b;
 }
 

@@ -25,7 +25,7 @@ typedef void (*FxOcrDone) (void *arg, char **texts, char **summaries,
 
 extern bool fx_ocr_local_enabled(void);
 extern char *fx_ocr_engine_key(void);
-extern FxOcrBatch *fx_ocr_start(int64 owner, const char *pdf_path,
+extern FxOcrBatch *fx_ocr_start(int64 owner, Oid role, const char *pdf_path,
 								const int *pages, int npages,
 								FxOcrDone done, void *arg);
 extern void fx_ocr_cancel(FxOcrBatch *batch);

@@ -477,7 +477,7 @@ start_ocr(FxJob *job, int *todo, int ntodo)
 	if (!fx_job_pdf_file(job))
 		return;
 	fx_store_set_stage(&job->claim, "ocr");
-	job->ocr = fx_ocr_start(job->claim.id, job->pdf_path, todo, n, ocr_done, job);
+	job->ocr = fx_ocr_start(job->claim.id, job->claim.role, job->pdf_path, todo, n, ocr_done, job);
 }
 
 /* The job's page ranges as the user wrote them (normalised): "2-3,9-". */
@@ -788,7 +788,7 @@ start_chunk(FxJob *job)
 	}
 	argv[n] = NULL;
 	job->chunks_running++;
-	ch->child = fx_child_run_for(job->claim.id, 0, argv, finx_local_timeout_ms,
+	ch->child = fx_child_run_for(job->claim.id, job->claim.role, 0, argv, finx_local_timeout_ms,
 								 (size_t) finx_text_cap_kb * 1024, text_done, ch);
 }
 

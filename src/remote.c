@@ -9,7 +9,9 @@
  * An extraction (document x pages x mode) is submitted once: its
  * whisper_hash is committed as soon as the 202 arrives, so a restarted
  * worker polls it instead of paying again; the one-shot retrieve's text is
- * committed to the text cache before anything uses it.  Polls start near
+ * committed to the text cache before anything uses it.  Both requests are
+ * "paid" calls (lane.h): a graceful stop waits a few seconds for their
+ * answers, so that it does not lose what it would pay for again.  Polls start near
  * the processing time observed so far (seconds per page) and back off to
  * finextract.llmwhisperer_poll_interval; they go through their own lane so
  * hundreds of pending extractions cannot flood the API.  An extraction the
@@ -421,6 +423,7 @@ whisper_submit(FxWhisper *w)
 	w->submit.req.body_len = w->body_len;
 	w->submit.units = w->npages;
 	w->submit.hold_slot = true;
+	w->submit.paid = true;		/* a lost answer would be paid again */
 	w->submit.done = whisper_submitted;
 	w->submit.arg = w;
 	fx_lane_submit(whisper_lane(), &w->submit);
@@ -483,7 +486,10 @@ send_poll(void *arg)
 			  w->phase == WH_RETRIEVE ? MAX_WHISPER_RESPONSE : MAX_SMALL_RESPONSE);
 	/* a retrieve is one-shot: retrying it after a lost answer cannot help */
 	if (w->phase == WH_RETRIEVE)
+	{
 		w->poll.max_attempts = 1;
+		w->poll.paid = true;	/* a lost text is submitted again */
+	}
 	w->poll.done = whisper_polled;
 	w->poll.arg = w;
 	fx_lane_submit(poll_lane(), &w->poll);

@@ -388,7 +388,8 @@ claim_body(void *arg)
 			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
 			 "started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
 			 "FROM c WHERE j.id = c.id "
-			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
+			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text, "
+			 "j.submitted_by::pg_catalog.int8",
 			 2, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
@@ -400,6 +401,7 @@ claim_body(void *arg)
 		c->document_id = col_int64(r, 4);
 		c->file_name = col_text(r, 5, a->cxt);
 		c->options = col_text(r, 6, a->cxt);
+		c->role = (Oid) col_int64(r, 7);
 		a->claims = list_append_in(a->cxt, a->claims, c);
 	}
 }

@@ -29,6 +29,7 @@ typedef struct FxClaim
 	int64		document_id;
 	char	   *file_name;
 	char	   *options;		/* JSON text */
+	Oid			role;			/* the submitting role (fair share) */
 } FxClaim;
 
 /* page texts an attempt extracted, to be cached with its outcome */

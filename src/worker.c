@@ -10,9 +10,12 @@
  * pipes and timers.  Submits set its latch at COMMIT; without them it polls
  * the queue once a second (for retry backoffs).  SIGTERM (server shutdown,
  * pg_terminate_backend) only sets a flag and the latch: at the top of the
- * loop, at most one wait away, the worker kills its children, puts its
- * running jobs back in the queue with their attempt given back (one short
- * transaction) and exits.  An abnormal stop (crash, SIGKILL) is recovered at
+ * loop, at most one wait away, the worker stops starting requests, waits a
+ * few seconds at most (STOP_GRACE_MS) for the paid ones in flight (whisper
+ * submits and retrieves, whose answers are committed as they come, so the
+ * resumed jobs do not pay again), kills its children, puts its running jobs
+ * back in the queue with their attempt given back (one short transaction)
+ * and exits.  An abnormal stop (crash, SIGKILL) is recovered at
  * the next start, where only the job named by the in-process note (see
  * inprocess.c) is charged.  Its connection resolves names only in
  * pg_catalog (search_path.c): it runs as the bootstrap superuser.
@@ -54,6 +57,12 @@
 #define CANCEL_CHECK_MS 100
 #define TRACE_FLUSH_MS 250
 #define TMPDIR_NAME "finextract_tmp"
+/*
+ * How long a graceful stop waits for the paid requests in flight (whisper
+ * submits and retrieves) to be answered: a few seconds, well below the 60 s
+ * pg_ctl waits for a shutdown.
+ */
+#define STOP_GRACE_MS 5000
 
 static FxLoop *loop = NULL;
 static MemoryContext tick_cxt = NULL;
@@ -129,17 +138,50 @@ prepare_tmpdir(void)
 }
 
 /*
- * A graceful stop: kill the children, give the running jobs back to the
- * queue without spending their attempt, and exit (code 1: the postmaster
- * starts a new worker unless the server is shutting down).
+ * Stop starting requests and wait (at most STOP_GRACE_MS) for the paid ones
+ * in flight: their owners commit each answer as it arrives (a whisper hash,
+ * a retrieved text), so the resumed job polls what was bought instead of
+ * paying for it again.  Other answers that arrive meanwhile are handled as
+ * usual; a job may even finish.
+ */
+static void
+drain_paid_requests(void)
+{
+	int64		start = fx_now_ms();
+	int64		now = start;
+	int			waiting = fx_lanes_paid_inflight();
+
+	fx_lanes_drain();
+	if (waiting == 0)
+		return;
+	while (fx_lanes_paid_inflight() > 0 && now - start < STOP_GRACE_MS)
+	{
+		CHECK_FOR_INTERRUPTS();
+		(void) fx_loop_wait(loop, STOP_GRACE_MS - (now - start));
+		now = fx_now_ms();
+	}
+	fx_remote_flush_trace();
+	ereport(LOG,
+			(errmsg("finextract worker is stopping: %d paid request(s) were in flight, %d answered within %d ms",
+					waiting, waiting - fx_lanes_paid_inflight(), (int) (now - start))));
+}
+
+/*
+ * A graceful stop: let the paid requests in flight end, kill the children,
+ * give the running jobs back to the queue without spending their attempt,
+ * and exit (code 1: the postmaster starts a new worker unless the server is
+ * shutting down).
  */
 static void
 stop_gracefully(void)
 {
-	List	   *claims = fx_pipeline_claims();
+	List	   *claims;
 	char	   *err;
 	int			n;
 
+	if (loop != NULL)
+		drain_paid_requests();
+	claims = fx_pipeline_claims();
 	fx_pipeline_shutdown();
 	n = fx_store_release(claims, &err);
 	if (claims != NIL)

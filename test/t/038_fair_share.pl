@@ -5,7 +5,11 @@
 # document, submitted while they run and retry, still finishes within twice
 # its idle time, measured first in the same test.  The worker claims
 # round-robin across roles (the role running fewest goes first) and never
-# gives one role every running slot.
+# gives one role every running slot.  Local child slots are shared the same
+# way: with finextract.max_local_procs = 2, mallory's hanging pdftotext
+# children take both slots, and alice's child still starts at once (the
+# spare slot of a role that has none running) instead of waiting for a
+# bomb's time limit.
 use strict;
 use warnings;
 
@@ -32,7 +36,7 @@ chmod 0755, $bomb_bin;
 my $node = finx_node('fair_share', conf => "finextract.text_extractor = 'local'\n"
 	  . "finextract.structurer = 'local'\n"
 	  . "finextract.max_running_jobs = 4\n"
-	  . "finextract.max_local_procs = 4\n"
+	  . "finextract.max_local_procs = 2\n"
 	  . "finextract.local_timeout = '3s'\n"
 	  . "finextract.pdftotext_path = '$bomb_bin'\n");
 $node->safe_psql('postgres', q{
