@@ -1006,6 +1006,37 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 	return true;
 }
 
+/*
+ * Does every value cluster of a block without headings fall on its own
+ * period anchor (of the first block)?  When not, the columns of the
+ * continuation page sit elsewhere than those of the first page.
+ */
+static bool
+clusters_fit_anchors(const fx_block *bl, int nperiods)
+{
+	bool		used[FX_MAX_COLS * 2] = {false};
+
+	for (int i = 0; i < bl->ncols; i++)
+	{
+		int			p = period_of(bl, bl->cols[i].start, bl->cols[i].end);
+
+		if (p < 0 || p >= nperiods || p >= FX_MAX_COLS * 2 || used[p])
+			return false;
+		used[p] = true;
+	}
+	return true;
+}
+
+/* does the block have a "Notes" column (an anchor without a period)? */
+static bool
+has_note_anchor(const fx_block *bl)
+{
+	for (int i = 0; i < bl->nanch; i++)
+		if (bl->anch[i].period < 0)
+			return true;
+	return false;
+}
+
 /* map the columns of a continuation block onto the statement's periods */
 static void
 map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
@@ -1031,6 +1062,9 @@ map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
 	}
 	bl->nanch = first->nanch;
 	memcpy(bl->anch, first->anch, sizeof(bl->anch));
+	if (!clusters_fit_anchors(bl, st->nperiods) &&
+		bl->ncols == st->nperiods && !has_note_anchor(first))
+		anchors_from_clusters(bl);	/* the page's columns moved */
 }
 
 /* append an item; takes ownership of label and values */

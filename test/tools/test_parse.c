@@ -587,6 +587,51 @@ test_column_periods(void)
 	fx_result_free(r);
 }
 
+/*
+ * Recasts that are not: column and row errors that make the same line of
+ * the same period differ between two filings.
+ */
+static void
+test_recast_errors(void)
+{
+	static const char *const moved[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2021\n",
+		"                 CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                        Year ended December 31,\n"
+		"                                  2021            2020            2019\n"
+		"Net income                     $   138       $     411       $  (7,622)\n"
+		"Depreciation                     3,403           3,469           3,233\n"
+		"Net cash provided by operating\n"
+		"  activities                     2,448         (19,047)          4,810\n"
+		"Capital expenditures            (7,689)         (7,690)         (6,313)\n"
+		"Net cash used in investing\n"
+		"  activities                    (7,050)         (7,748)         (6,378)\n"
+		"Borrowings                       9,730           8,554              -\n"
+		"                                    111\n",
+		"Short-term debt matured                               (1,450)        -          -\n"
+		"Repayment of long-term debt                              (59)      (100)        -\n"
+		"Other                                                     (1)       (42)       (8)\n"
+		"Net cash provided by financing activities               4,379    26,070     1,395\n"
+		"Net change in cash                                      (223)      (725)     (173)\n"
+		"Cash at January 1                                         404     1,129     1,302\n"
+		"Cash at December 31                              $        181 $     404 $   1,129\n"
+	};
+	fx_result  *r;
+	const fx_statement *st;
+
+	r = parse_pages(moved, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok(st && st->nperiods == 3, "moved columns: three periods", NULL);
+	ok_str(st ? val(st, "Net cash provided by financing activities", 0) : NULL,
+		   "4379", "moved columns: continuation's first column is 2021");
+	ok_str(st ? val(st, "Net cash provided by financing activities", 1) : NULL,
+		   "26070", "moved columns: second column is 2020");
+	ok_str(st ? val(st, "Net cash provided by financing activities", 2) : NULL,
+		   "1395", "moved columns: third column is 2019");
+	fx_result_free(r);
+}
+
 static const char *const doc_pages[] = {
 	/* 1: table of contents */
 	"                         INDEX TO FINANCIAL STATEMENTS\n"
@@ -1264,6 +1309,7 @@ main(void)
 	test_periods();
 	test_period_items();
 	test_column_periods();
+	test_recast_errors();
 	test_units();
 	test_labels();
 	test_document();
