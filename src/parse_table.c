@@ -908,9 +908,66 @@ period_cell_label(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 	return cell_text(doc, ln, c);
 }
 
+/* cells of a line that reach over the value area, into out[] */
+static int
+cells_over(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out)
+{
+	fx_cell		cells[MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+				m = 0;
+
+	for (int i = 0; i < n; i++)
+		if (cells[i].end > left)
+			out[m++] = cells[i];
+	return m;
+}
+
+/*
+ * Is line i a caption of a roll-forward rather than its column headings?
+ * One cell listing several periods ("For the Years Ended May 31, 2016,
+ * 2015 and 2014") above a line of two or more headings without dates
+ * ("Number of Shares  Amount  Retained Earnings ..."): the columns are the
+ * equity components, and the years are those of the rows' balances.
+ */
+static bool
+is_rollforward_caption(const fx_doc *doc, const fx_block *bl, int i,
+					   int left)
+{
+	fx_cell		c[MAX_CELLS];
+	char	   *t;
+	fx_pitem	it[FX_MAX_COLS];
+	int			ni;
+
+	if (cells_over(doc, &doc->lines[i], left, c) != 1)
+		return false;
+	t = cell_text(doc, &doc->lines[i], &c[0]);
+	ni = t ? fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS) : 0;
+	free(t);
+	if (ni < 2)
+		return false;
+	for (int k = i + 1; k < bl->body; k++)
+	{
+		int			n = cells_over(doc, &doc->lines[k], left, c),
+					dated = 0;
+
+		for (int j = 0; j < n; j++)
+		{
+			char	   *ct = cell_text(doc, &doc->lines[k], &c[j]);
+
+			if (ct == NULL || fx_text_has_date(ct, (int) strlen(ct)))
+				dated++;
+			free(ct);
+		}
+		if (n >= 2 && dated == 0)
+			return true;
+	}
+	return false;
+}
+
 /* find the period line of a block's header zone; -1 when none */
 static int
-find_period_line(const fx_doc *doc, const fx_block *bl, bool euro)
+find_period_line(const fx_doc *doc, const fx_block *bl, bool euro,
+				 bool equity)
 {
 	int			left = header_left(bl);
 
@@ -923,7 +980,8 @@ find_period_line(const fx_doc *doc, const fx_block *bl, bool euro)
 		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
 			break;
 		if (is_period_line(doc, &doc->lines[i], left, euro))
-			return i;
+			return equity && is_rollforward_caption(doc, bl, i, left) ?
+				-1 : i;
 	}
 	return -1;
 }
@@ -1589,7 +1647,8 @@ currency_from_values(const fx_doc *doc, int from, int to, fx_statement *st)
 
 /* lay out block bl starting at line from */
 static void
-setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro)
+setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro,
+			bool equity)
 {
 	bl->from = from;
 	bl->to = to;
@@ -1597,7 +1656,7 @@ setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro)
 	bl->body = first_data_row(doc, bl, from, to, euro);
 	bl->to = block_end(doc, bl->body, to, euro);
 	find_columns(doc, bl, euro);
-	bl->period_line = find_period_line(doc, bl, euro);
+	bl->period_line = find_period_line(doc, bl, euro, equity);
 	if (bl->period_line >= 0)
 		bl->body = bl->period_line + 1;
 	else
@@ -1676,7 +1735,7 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 	if (st->title == NULL)
 		return false;
 	setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
-				span->end_line, euro);
+				span->end_line, euro, st->type == FX_EQUITY);
 	caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
 				 &hint);
 	find_unit_currency(doc, span->title_line, first.body, st);
@@ -1695,7 +1754,7 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		int			to = doc->page_start[pg] < span->end_line ?
 			doc->page_start[pg] : span->end_line;
 
-		setup_block(doc, &bl, pg_end, to, euro);
+		setup_block(doc, &bl, pg_end, to, euro, st->type == FX_EQUITY);
 		ended = bl.to < to;
 		map_block(doc, &bl, &first, st);
 		read_rows(doc, &bl, &it, st->nperiods, euro);

@@ -617,8 +617,41 @@ test_recast_errors(void)
 		"Cash at January 1                                         404     1,129     1,302\n"
 		"Cash at December 31                              $        181 $     404 $   1,129\n"
 	};
+	static const char *const captioned[] = {
+		"SOFT CORP\nFor the fiscal year ended May 31, 2016\n",
+		"                       CONSOLIDATED STATEMENTS OF EQUITY\n"
+		"                For the Years Ended May 31, 2016, 2015 and 2014\n"
+		"\n"
+		"                              Number of                 Retained         Total\n"
+		"(in millions)                    Shares      Amount     Earnings        Equity\n"
+		"Balances as of May 31, 2013       4,646    $ 18,893     $ 25,854      $ 44,747\n"
+		"Repurchase of common stock         (280)     (1,160)      (8,638)       (9,798)\n"
+		"Net income                            -           -       10,955        10,955\n"
+		"Balances as of May 31, 2014       4,366      17,733       28,171        45,904\n"
+		"Net income                            -           -        9,938         9,938\n"
+		"Balances as of May 31, 2015       4,366      17,733       38,109        55,842\n"
+	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(captioned, 2);
+	st = stmt(r, FX_EQUITY);
+	ok(st && st->component_columns,
+	   "roll-forward caption: the columns are components", NULL);
+	ok(st && st->nperiods == 4, "roll-forward caption: four columns", NULL);
+	{
+		const fx_item *b = st ? find_item(st, "Balances as of May 31, 2014") :
+			NULL;
+
+		ok(b && b->row_period.end_year == 2014 && b->row_period.end_month == 5,
+		   "roll-forward caption: a balance keeps its own date", NULL);
+		ok(b && st->nperiods == 4 && b->values[3] &&
+		   strcmp(b->values[3], "45904") == 0,
+		   "roll-forward caption: the total column", NULL);
+	}
+	ok(st && strcmp(st->unit_scale, "1000000") == 0,
+	   "roll-forward caption: the unit under the caption", NULL);
+	fx_result_free(r);
 
 	r = parse_pages(moved, 3);
 	st = stmt(r, FX_CASH_FLOW);
