@@ -290,12 +290,62 @@ first_data_row(const fx_doc *doc, const fx_block *bl, int from, int to,
 	return to;
 }
 
+/*
+ * The footnote mark a line starts with ("(1)", "(a)", "*"), copied to
+ * mark, when the line is a footnote's text: the mark and three or more
+ * words; false otherwise.
+ */
+static bool
+footnote_mark(const fx_doc *doc, const fx_line *ln, char *mark)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	const char *t;
+	int			n;
+
+	if (ln->nwords < 4)
+		return false;
+	t = ln->s + w[0].off;
+	n = w[0].len;
+	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')' &&
+		isalnum((unsigned char) t[1]) &&
+		(n == 3 || isalnum((unsigned char) t[2])))
+		;
+	else if (n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n)
+		;
+	else
+		return false;
+	memcpy(mark, t, (size_t) n);
+	mark[n] = '\0';
+	return true;
+}
+
+/* does a line of [from, to) end a word of its label with mark? */
+static bool
+mark_used(const fx_doc *doc, int from, int to, const char *mark)
+{
+	int			ml = (int) strlen(mark);
+
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		const fx_word *w = fx_line_words(doc, ln);
+
+		for (int k = 1; k < ln->nwords; k++)
+			if (w[k].len >= ml &&
+				memcmp(ln->s + w[k].off + w[k].len - ml, mark, ml) == 0 &&
+				(w[k].len > ml || mark[0] == '('))
+				return true;
+	}
+	return false;
+}
+
 /* where the rows of a block stop: end marker, new title, new table */
 static int
 block_end(const fx_doc *doc, int body, int to, bool euro)
 {
 	int			left = -1,
 				rows = 0;
+	char		mark[8];
 
 	for (int i = body; i < to; i++)
 	{
@@ -319,6 +369,9 @@ block_end(const fx_doc *doc, int body, int to, bool euro)
 				if (row.vals[v].strong && (left < 0 || row.vals[v].start < left))
 					left = row.vals[v].start;
 		}
+		else if (rows > 2 && row.nvals == 0 && footnote_mark(doc, ln, mark) &&
+				 mark_used(doc, body, i, mark))
+			return i;			/* a footnote the rows refer to */
 		else if (rows > 2 && row.nvals == 0 &&
 				 ((left > 0 && is_new_table_header(doc, ln, left - 2)) ||
 				  count_cells(doc, ln) >= 3 || is_exhibit_line(ln)))
@@ -1738,7 +1791,10 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 				span->end_line, euro, st->type == FX_EQUITY);
 	caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
 				 &hint);
-	find_unit_currency(doc, span->title_line, first.body, st);
+	/* "(In millions)" may sit under the period line, above the first row */
+	find_unit_currency(doc, span->title_line,
+					   first_data_row(doc, &first, first.body, first.to, euro),
+					   st);
 	if (st->unit_scale == NULL)
 		return false;
 	if (st->currency[0] == '\0')

@@ -631,8 +631,39 @@ test_recast_errors(void)
 		"Net income                            -           -        9,938         9,938\n"
 		"Balances as of May 31, 2015       4,366      17,733       38,109        55,842\n"
 	};
+	static const char *const footnoted[] = {
+		"SHOP INC\nFor the quarterly period ended June 30, 2023\n",
+		"                     Condensed Consolidated Statement of Income\n"
+		"                                              Three Months Ended\n"
+		"                                                    June 30,\n"
+		"                                               2023           2022\n"
+		"                                (In millions, except per share amounts)\n"
+		"Net revenues                               $  2,540       $  2,422\n"
+		"Cost of net revenues (1)                        718            663\n"
+		"     Gross profit                             1,822          1,759\n"
+		"Sales and marketing (1)                         566            566\n"
+		"Income from operations                        1,256          1,193\n"
+		"Net income                                 $    171       $   (531)\n"
+		"\n"
+		"(1) Includes stock-based compensation as follows:\n"
+		"    Cost of net revenues                   $     14       $     13\n"
+		"    Sales and marketing                          25             20\n"
+		"                                           $     39       $     33\n"
+	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(footnoted, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok(st && strcmp(st->unit_scale, "1000000") == 0,
+	   "unit under the period line", st ? st->unit_scale : NULL);
+	ok(st && find_item(st, "Cost of net revenues") == NULL,
+	   "a footnote's table is not part of the statement", NULL);
+	ok_str(st ? val(st, "Cost of net revenues (1)", 0) : NULL, "718",
+		   "footnote: the statement's own row");
+	ok_str(st ? val(st, "Net income", 1) : NULL, "-531",
+		   "footnote: the rows above it are kept");
+	fx_result_free(r);
 
 	r = parse_pages(captioned, 2);
 	st = stmt(r, FX_EQUITY);
