@@ -47,6 +47,8 @@ typedef struct fx_block
 	int			nanch;
 	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
 	int			label_left;		/* leftmost start of the rows' labels */
+	bool		in_order;		/* a row with a value per period holds them
+								 * in order (columns moved on the page) */
 } fx_block;
 
 /* growing list of items */
@@ -1173,9 +1175,14 @@ map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
 	}
 	bl->nanch = first->nanch;
 	memcpy(bl->anch, first->anch, sizeof(bl->anch));
-	if (!clusters_fit_anchors(bl, st->nperiods) &&
-		bl->ncols == st->nperiods && !has_note_anchor(first))
-		anchors_from_clusters(bl);	/* the page's columns moved */
+	bl->in_order = false;
+	if (!clusters_fit_anchors(bl, st->nperiods) && !has_note_anchor(first))
+	{
+		/* the page's columns moved */
+		if (bl->ncols == st->nperiods)
+			anchors_from_clusters(bl);
+		bl->in_order = true;
+	}
 }
 
 /* append an item; takes ownership of label and values */
@@ -1450,6 +1457,12 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		year_label(bl, &row);
 		for (int v = 0; v < row.nvals; v++)
 		{
+			if (bl->in_order && row.nvals == nperiods)
+			{
+				col[v] = v;
+				nassigned++;
+				continue;
+			}
 			col[v] = period_of(bl, row.vals[v].start, row.vals[v].end);
 			if (col[v] >= nperiods)
 				col[v] = -1;
@@ -1704,6 +1717,7 @@ setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro,
 			bool equity)
 {
 	bl->from = from;
+	bl->in_order = false;
 	bl->to = to;
 	bl->label_left = label_margin(doc, from, to, euro);
 	bl->body = first_data_row(doc, bl, from, to, euro);

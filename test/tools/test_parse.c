@@ -617,6 +617,26 @@ test_recast_errors(void)
 		"Cash at January 1                                         404     1,129     1,302\n"
 		"Cash at December 31                              $        181 $     404 $   1,129\n"
 	};
+	static const char *const moved2[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2019\n",
+		"CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                                                    Year ended December 31,\n"
+		"                                                            2019          2018          2017\n"
+		"Net income (loss)                                       $ (7,622)     $ (6,818)     $  1,691\n"
+		"Depreciation                                               3,233         3,036         2,854\n"
+		"Net cash provided by operating activities                  4,810         4,709         5,977\n"
+		"Net cash used in investing activities                     (6,378)       (6,492)       (5,641)\n"
+		"Net cash provided by financing activities                  1,395         2,708           110\n"
+		"Cash and cash equivalents at December 31                $  1,122      $  1,295      $    447\n"
+		"                                    126\n",
+		"Supplemental disclosures of cash flow information\n"
+		" Cash received (paid) for:\n"
+		"    Interest, net of amounts capitalized                  $                 (7)   $   (773)   $   (781)\n"
+		"    Income taxes, net                                                       -          (59)        162\n"
+		" Capital expenditures financed through accounts payable   $             826       $   368     $   501\n"
+		" Operating lease liabilities arising from ROU assets                  2,807            -           -\n"
+	};
 	static const char *const captioned[] = {
 		"SOFT CORP\nFor the fiscal year ended May 31, 2016\n",
 		"                       CONSOLIDATED STATEMENTS OF EQUITY\n"
@@ -682,6 +702,16 @@ test_recast_errors(void)
 	}
 	ok(st && strcmp(st->unit_scale, "1000000") == 0,
 	   "roll-forward caption: the unit under the caption", NULL);
+	fx_result_free(r);
+
+	r = parse_pages(moved2, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok_str(st ? val(st, "Interest, net of amounts capitalized", 0) : NULL,
+		   "-7", "moved, ragged columns: a full row's first value is 2019");
+	ok_str(st ? val(st, "Interest, net of amounts capitalized", 1) : NULL,
+		   "-773", "moved, ragged columns: second value is 2018");
+	ok_str(st ? val(st, "Income taxes, net", 2) : NULL,
+		   "162", "moved, ragged columns: third value is 2017");
 	fx_result_free(r);
 
 	r = parse_pages(moved, 3);
