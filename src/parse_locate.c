@@ -315,7 +315,9 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 	{
 		int			from = doc->page_start[pg],
 					to = doc->page_start[pg + 1],
-					first = n;
+					first = n,
+					seen = 0,	/* title lines on the page, kept or not */
+					seen_rows = 0;
 
 		if (opts && opts->first_page > 0 && pg + 1 < opts->first_page)
 			continue;
@@ -325,17 +327,23 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 		{
 			bool		cont;
 			int			t = fx_title_type(doc, &doc->lines[i], &cont);
-			int			fd;
+			int			fd,
+						nd;
 
 			if (t < 0 || cont)
 				continue;
-			if (count_data(doc, i, to, &fd) < 3 || fd - i > 40)
+			nd = count_data(doc, i, to, &fd);
+			seen++;
+			seen_rows += nd;
+			if (nd < 3 || fd - i > 40)
 				continue;
 			lines[n] = i;
 			types[n] = t;
 			n++;
 		}
-		if (n - first >= 3)
+		if (n > first && seen >= 3 && seen_rows < 4 * seen)
+			n = first;			/* an index: titles with page numbers */
+		else if (n - first >= 3)
 		{
 			/* many titles with few rows each: a table of contents */
 			int			rows = 0,

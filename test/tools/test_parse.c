@@ -670,8 +670,22 @@ test_recast_errors(void)
 		"    Sales and marketing                          25             20\n"
 		"                                           $     39       $     33\n"
 	};
+	static const char *const index_page[] = {
+		"Index to Consolidated Financial Statements                                         Page\n"
+		"Consolidated Statements of Operations for the years ended September 28, 2019       29\n"
+		"Consolidated Balance Sheets as of September 28, 2019 and September 29, 2018         31\n"
+		"Consolidated Statements of Cash Flows for the years ended September 28, 2019       33\n"
+		"Notes to Consolidated Financial Statements                                          34\n"
+		"Selected Quarterly Financial Information (Unaudited)                                55\n"
+		"Reports of Independent Registered Public Accounting Firm                            56\n"
+	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(index_page, 1);
+	ok(r && r->nstatements == 0, "an index page with page numbers is no statement",
+	   NULL);
+	fx_result_free(r);
 
 	r = parse_pages(footnoted, 2);
 	st = stmt(r, FX_INCOME_STATEMENT);
