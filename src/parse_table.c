@@ -1429,6 +1429,17 @@ pending_append(fx_pending *pd, char *t)
 	pd->text = fx_buf_take(&b);
 }
 
+/* do two of a row's values fall on the same period? */
+static bool
+periods_collide(const int *col, int n)
+{
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++)
+			if (col[a] >= 0 && col[a] == col[b])
+				return true;
+	return false;
+}
+
 /* read the rows of one block into items */
 static void
 read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
@@ -1468,6 +1479,14 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				col[v] = -1;
 			if (col[v] >= 0)
 				nassigned++;
+		}
+		if (row.nvals == nperiods && !has_note_anchor(bl) &&
+			periods_collide(col, row.nvals))
+		{
+			/* one value per period, two on one heading: they are in order */
+			nassigned = row.nvals;
+			for (int v = 0; v < row.nvals; v++)
+				col[v] = v;
 		}
 		if (row.label_words == 0 && nassigned == 1)
 		{

@@ -670,6 +670,26 @@ test_recast_errors(void)
 		"    Sales and marketing                          25             20\n"
 		"                                           $     39       $     33\n"
 	};
+	static const char *const offset_heads[] = {
+		"SHOP INC\nFor the fiscal year ended December 31, 2016\n",
+		"                                           CONSOLIDATED STATEMENT OF STOCKHOLDERS' EQUITY\n"
+		"                                                                                                                Year Ended December 31,\n"
+		"                                                                                                2016                     2015                  2014\n"
+		"                                                                                                                      (In millions)\n"
+		"Common stock:\n"
+		"   Balance, beginning of year                                                            $                 2      $                   2    $              2\n"
+		"   Common stock issued                                                                                    -                           -                  -\n"
+		"   Common stock repurchased/forfeited                                                                     -                           -                  -\n"
+		"         Balance, end of year                                                                              2                          2                   2\n"
+		"Additional paid-in-capital:\n"
+		"   Balance, beginning of year                                                                      14,538                    13,887               13,031\n"
+		"   Common stock and stock-based awards issued and assumed                                               102                      230                   298\n"
+		"   Tax withholdings related to net share settlements of restricted stock awards and\n"
+		"   units                                                                                                (121)                    (245)                 (252)\n"
+		"   Stock-based compensation                                                                             416                      576                   693\n"
+		"   Stock-based awards tax impact                                                                           5                          90               117\n"
+		"   Other                                                                                                 (33)                         -                  -\n"
+	};
 	static const char *const index_page[] = {
 		"Index to Consolidated Financial Statements                                         Page\n"
 		"Consolidated Statements of Operations for the years ended September 28, 2019       29\n"
@@ -681,6 +701,16 @@ test_recast_errors(void)
 	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(offset_heads, 2);
+	st = stmt(r, FX_EQUITY);
+	ok_str(st ? val(st, "Stock-based awards tax impact", 1) : NULL, "90",
+		   "headings left of the values: a row's 2015 value");
+	ok_str(st ? val(st, "Stock-based awards tax impact", 2) : NULL, "117",
+		   "headings left of the values: a row's 2014 value");
+	ok_str(st ? val(st, "Stock-based compensation", 1) : NULL, "576",
+		   "headings left of the values: a wide row is unchanged");
+	fx_result_free(r);
 
 	r = parse_pages(index_page, 1);
 	ok(r && r->nstatements == 0, "an index page with page numbers is no statement",
