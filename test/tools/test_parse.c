@@ -670,6 +670,23 @@ test_recast_errors(void)
 		"    Sales and marketing                          25             20\n"
 		"                                           $     39       $     33\n"
 	};
+	static const char *const schedule[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2021\n",
+		"                 CONDENSED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                          2021            2020            2019\n"
+		"Net income                             $   138       $     411       $  (7,622)\n"
+		"Depreciation                             3,403           3,469           3,233\n"
+		"Net cash provided by operations          3,541           3,880          (4,389)\n",
+		"UTILITY CORP\n"
+		"SCHEDULE II - CONSOLIDATED VALUATION AND QUALIFYING ACCOUNTS\n"
+		"For the Years Ended December 31, 2021, 2020, and 2019\n"
+		"(in millions)                           Beginning     Charged       Deductions        End\n"
+		"  2021:\n"
+		"    Allowance for uncollectible accounts (1)   $ 146     $ 136        $ 111        $ 171\n"
+		"  2020:\n"
+		"    Allowance for uncollectible accounts (1)   $  43     $ 138        $  35        $ 146\n"
+	};
 	static const char *const offset_heads[] = {
 		"SHOP INC\nFor the fiscal year ended December 31, 2016\n",
 		"                                           CONSOLIDATED STATEMENT OF STOCKHOLDERS' EQUITY\n"
@@ -701,6 +718,14 @@ test_recast_errors(void)
 	};
 	fx_result  *r;
 	const fx_statement *st;
+
+	r = parse_pages(schedule, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok(st && find_item(st, "Net cash provided by operations") != NULL,
+	   "schedule after a statement: the statement is read", NULL);
+	ok(st && find_item(st, "Allowance for uncollectible accounts (1)") == NULL,
+	   "schedule after a statement: its rows are not the statement's", NULL);
+	fx_result_free(r);
 
 	r = parse_pages(offset_heads, 2);
 	st = stmt(r, FX_EQUITY);
