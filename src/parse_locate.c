@@ -21,6 +21,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define COMPACT_MAX 512
 
@@ -274,6 +275,33 @@ has_end_marker(const fx_doc *doc, int from, int to)
 	return false;
 }
 
+/*
+ * Is the line a schedule's heading ("SCHEDULE II - VALUATION AND
+ * QUALIFYING ACCOUNTS", "Schedule I")?  A schedule is a table of its own,
+ * never the rest of the statement before it.
+ */
+static bool
+is_schedule_heading(const fx_doc *doc, const fx_line *ln)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	const char *t;
+	int			n;
+
+	if (ln->nwords < 2 || w[0].len != 8 ||
+		strncasecmp(ln->s + w[0].off, "schedule", 8) != 0)
+		return false;
+	t = ln->s + w[1].off;
+	n = w[1].len;
+	if (n > 0 && (t[n - 1] == '.' || t[n - 1] == ':'))
+		n--;
+	if (n < 1 || n > 5)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (strchr("IVXivx0123456789ABCDEFGH", t[i]) == NULL)
+			return false;
+	return true;
+}
+
 /* does page pg (0-based) go on with rows of the statement before it? */
 static bool
 page_continues(const fx_doc *doc, int pg, int *title_cont)
@@ -291,6 +319,8 @@ page_continues(const fx_doc *doc, int pg, int *title_cont)
 		if (doc->lines[i].nwords == 0)
 			continue;
 		seen++;
+		if (is_schedule_heading(doc, &doc->lines[i]))
+			return false;
 		t = fx_title_type(doc, &doc->lines[i], &cont);
 		if (t >= 0)
 		{
@@ -315,7 +345,9 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 	{
 		int			from = doc->page_start[pg],
 					to = doc->page_start[pg + 1],
-					first = n;
+					first = n,
+					seen = 0,	/* title lines on the page, kept or not */
+					seen_rows = 0;
 
 		if (opts && opts->first_page > 0 && pg + 1 < opts->first_page)
 			continue;
@@ -325,17 +357,23 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 		{
 			bool		cont;
 			int			t = fx_title_type(doc, &doc->lines[i], &cont);
-			int			fd;
+			int			fd,
+						nd;
 
 			if (t < 0 || cont)
 				continue;
-			if (count_data(doc, i, to, &fd) < 3 || fd - i > 40)
+			nd = count_data(doc, i, to, &fd);
+			seen++;
+			seen_rows += nd;
+			if (nd < 3 || fd - i > 40)
 				continue;
 			lines[n] = i;
 			types[n] = t;
 			n++;
 		}
-		if (n - first >= 3)
+		if (n > first && seen >= 3 && seen_rows < 4 * seen)
+			n = first;			/* an index: titles with page numbers */
+		else if (n - first >= 3)
 		{
 			/* many titles with few rows each: a table of contents */
 			int			rows = 0,

@@ -47,6 +47,8 @@ typedef struct fx_block
 	int			nanch;
 	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
 	int			label_left;		/* leftmost start of the rows' labels */
+	bool		in_order;		/* a row with a value per period holds them
+								 * in order (columns moved on the page) */
 } fx_block;
 
 /* growing list of items */
@@ -290,12 +292,62 @@ first_data_row(const fx_doc *doc, const fx_block *bl, int from, int to,
 	return to;
 }
 
+/*
+ * The footnote mark a line starts with ("(1)", "(a)", "*"), copied to
+ * mark, when the line is a footnote's text: the mark and three or more
+ * words; false otherwise.
+ */
+static bool
+footnote_mark(const fx_doc *doc, const fx_line *ln, char *mark)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	const char *t;
+	int			n;
+
+	if (ln->nwords < 4)
+		return false;
+	t = ln->s + w[0].off;
+	n = w[0].len;
+	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')' &&
+		isalnum((unsigned char) t[1]) &&
+		(n == 3 || isalnum((unsigned char) t[2])))
+		;
+	else if (n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n)
+		;
+	else
+		return false;
+	memcpy(mark, t, (size_t) n);
+	mark[n] = '\0';
+	return true;
+}
+
+/* does a line of [from, to) end a word of its label with mark? */
+static bool
+mark_used(const fx_doc *doc, int from, int to, const char *mark)
+{
+	int			ml = (int) strlen(mark);
+
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		const fx_word *w = fx_line_words(doc, ln);
+
+		for (int k = 1; k < ln->nwords; k++)
+			if (w[k].len >= ml &&
+				memcmp(ln->s + w[k].off + w[k].len - ml, mark, ml) == 0 &&
+				(w[k].len > ml || mark[0] == '('))
+				return true;
+	}
+	return false;
+}
+
 /* where the rows of a block stop: end marker, new title, new table */
 static int
 block_end(const fx_doc *doc, int body, int to, bool euro)
 {
 	int			left = -1,
 				rows = 0;
+	char		mark[8];
 
 	for (int i = body; i < to; i++)
 	{
@@ -319,6 +371,9 @@ block_end(const fx_doc *doc, int body, int to, bool euro)
 				if (row.vals[v].strong && (left < 0 || row.vals[v].start < left))
 					left = row.vals[v].start;
 		}
+		else if (rows > 2 && row.nvals == 0 && footnote_mark(doc, ln, mark) &&
+				 mark_used(doc, body, i, mark))
+			return i;			/* a footnote the rows refer to */
 		else if (rows > 2 && row.nvals == 0 &&
 				 ((left > 0 && is_new_table_header(doc, ln, left - 2)) ||
 				  count_cells(doc, ln) >= 3 || is_exhibit_line(ln)))
@@ -908,9 +963,66 @@ period_cell_label(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 	return cell_text(doc, ln, c);
 }
 
+/* cells of a line that reach over the value area, into out[] */
+static int
+cells_over(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out)
+{
+	fx_cell		cells[MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+				m = 0;
+
+	for (int i = 0; i < n; i++)
+		if (cells[i].end > left)
+			out[m++] = cells[i];
+	return m;
+}
+
+/*
+ * Is line i a caption of a roll-forward rather than its column headings?
+ * One cell listing several periods ("For the Years Ended May 31, 2016,
+ * 2015 and 2014") above a line of two or more headings without dates
+ * ("Number of Shares  Amount  Retained Earnings ..."): the columns are the
+ * equity components, and the years are those of the rows' balances.
+ */
+static bool
+is_rollforward_caption(const fx_doc *doc, const fx_block *bl, int i,
+					   int left)
+{
+	fx_cell		c[MAX_CELLS];
+	char	   *t;
+	fx_pitem	it[FX_MAX_COLS];
+	int			ni;
+
+	if (cells_over(doc, &doc->lines[i], left, c) != 1)
+		return false;
+	t = cell_text(doc, &doc->lines[i], &c[0]);
+	ni = t ? fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS) : 0;
+	free(t);
+	if (ni < 2)
+		return false;
+	for (int k = i + 1; k < bl->body; k++)
+	{
+		int			n = cells_over(doc, &doc->lines[k], left, c),
+					dated = 0;
+
+		for (int j = 0; j < n; j++)
+		{
+			char	   *ct = cell_text(doc, &doc->lines[k], &c[j]);
+
+			if (ct == NULL || fx_text_has_date(ct, (int) strlen(ct)))
+				dated++;
+			free(ct);
+		}
+		if (n >= 2 && dated == 0)
+			return true;
+	}
+	return false;
+}
+
 /* find the period line of a block's header zone; -1 when none */
 static int
-find_period_line(const fx_doc *doc, const fx_block *bl, bool euro)
+find_period_line(const fx_doc *doc, const fx_block *bl, bool euro,
+				 bool equity)
 {
 	int			left = header_left(bl);
 
@@ -923,7 +1035,8 @@ find_period_line(const fx_doc *doc, const fx_block *bl, bool euro)
 		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
 			break;
 		if (is_period_line(doc, &doc->lines[i], left, euro))
-			return i;
+			return equity && is_rollforward_caption(doc, bl, i, left) ?
+				-1 : i;
 	}
 	return -1;
 }
@@ -1006,6 +1119,37 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 	return true;
 }
 
+/*
+ * Does every value cluster of a block without headings fall on its own
+ * period anchor (of the first block)?  When not, the columns of the
+ * continuation page sit elsewhere than those of the first page.
+ */
+static bool
+clusters_fit_anchors(const fx_block *bl, int nperiods)
+{
+	bool		used[FX_MAX_COLS * 2] = {false};
+
+	for (int i = 0; i < bl->ncols; i++)
+	{
+		int			p = period_of(bl, bl->cols[i].start, bl->cols[i].end);
+
+		if (p < 0 || p >= nperiods || p >= FX_MAX_COLS * 2 || used[p])
+			return false;
+		used[p] = true;
+	}
+	return true;
+}
+
+/* does the block have a "Notes" column (an anchor without a period)? */
+static bool
+has_note_anchor(const fx_block *bl)
+{
+	for (int i = 0; i < bl->nanch; i++)
+		if (bl->anch[i].period < 0)
+			return true;
+	return false;
+}
+
 /* map the columns of a continuation block onto the statement's periods */
 static void
 map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
@@ -1031,6 +1175,14 @@ map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
 	}
 	bl->nanch = first->nanch;
 	memcpy(bl->anch, first->anch, sizeof(bl->anch));
+	bl->in_order = false;
+	if (!clusters_fit_anchors(bl, st->nperiods) && !has_note_anchor(first))
+	{
+		/* the page's columns moved */
+		if (bl->ncols == st->nperiods)
+			anchors_from_clusters(bl);
+		bl->in_order = true;
+	}
 }
 
 /* append an item; takes ownership of label and values */
@@ -1277,6 +1429,17 @@ pending_append(fx_pending *pd, char *t)
 	pd->text = fx_buf_take(&b);
 }
 
+/* do two of a row's values fall on the same period? */
+static bool
+periods_collide(const int *col, int n)
+{
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++)
+			if (col[a] >= 0 && col[a] == col[b])
+				return true;
+	return false;
+}
+
 /* read the rows of one block into items */
 static void
 read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
@@ -1305,11 +1468,25 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		year_label(bl, &row);
 		for (int v = 0; v < row.nvals; v++)
 		{
+			if (bl->in_order && row.nvals == nperiods)
+			{
+				col[v] = v;
+				nassigned++;
+				continue;
+			}
 			col[v] = period_of(bl, row.vals[v].start, row.vals[v].end);
 			if (col[v] >= nperiods)
 				col[v] = -1;
 			if (col[v] >= 0)
 				nassigned++;
+		}
+		if (row.nvals == nperiods && !has_note_anchor(bl) &&
+			periods_collide(col, row.nvals))
+		{
+			/* one value per period, two on one heading: they are in order */
+			nassigned = row.nvals;
+			for (int v = 0; v < row.nvals; v++)
+				col[v] = v;
 		}
 		if (row.label_words == 0 && nassigned == 1)
 		{
@@ -1555,15 +1732,17 @@ currency_from_values(const fx_doc *doc, int from, int to, fx_statement *st)
 
 /* lay out block bl starting at line from */
 static void
-setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro)
+setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro,
+			bool equity)
 {
 	bl->from = from;
+	bl->in_order = false;
 	bl->to = to;
 	bl->label_left = label_margin(doc, from, to, euro);
 	bl->body = first_data_row(doc, bl, from, to, euro);
 	bl->to = block_end(doc, bl->body, to, euro);
 	find_columns(doc, bl, euro);
-	bl->period_line = find_period_line(doc, bl, euro);
+	bl->period_line = find_period_line(doc, bl, euro, equity);
 	if (bl->period_line >= 0)
 		bl->body = bl->period_line + 1;
 	else
@@ -1642,10 +1821,13 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 	if (st->title == NULL)
 		return false;
 	setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
-				span->end_line, euro);
+				span->end_line, euro, st->type == FX_EQUITY);
 	caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
 				 &hint);
-	find_unit_currency(doc, span->title_line, first.body, st);
+	/* "(In millions)" may sit under the period line, above the first row */
+	find_unit_currency(doc, span->title_line,
+					   first_data_row(doc, &first, first.body, first.to, euro),
+					   st);
 	if (st->unit_scale == NULL)
 		return false;
 	if (st->currency[0] == '\0')
@@ -1661,7 +1843,7 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		int			to = doc->page_start[pg] < span->end_line ?
 			doc->page_start[pg] : span->end_line;
 
-		setup_block(doc, &bl, pg_end, to, euro);
+		setup_block(doc, &bl, pg_end, to, euro, st->type == FX_EQUITY);
 		ended = bl.to < to;
 		map_block(doc, &bl, &first, st);
 		read_rows(doc, &bl, &it, st->nperiods, euro);

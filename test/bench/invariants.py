@@ -24,7 +24,11 @@ or an export of finx.facts, see below) and the corpus's MANIFEST.tsv
      subsidiary's statements: two filings agree when the values of the one
      with fewer are all among the other's); keys whose label or period
      label says "restated", "as adjusted", "as revised" or "recast" are
-     counted and listed;
+     counted and listed.  Two more figures are printed for (c), not
+     targets: the keys with a single value in every filing (no pairing
+     question), and values paired one to one across each two filings
+     (pairs that agree / values of the smaller set), so that a key holding
+     several distinct lines counts each line instead of all or nothing;
  (d) balance sheets that balance (per statement and period: a "Total
      assets" row equal to a "Total liabilities and ... equity/deficit/
      capital/investment..." row) and net income equal in the income
@@ -403,6 +407,29 @@ def measure(facts, filings):
                 k[0], k[1], k[2], k[3], k[4] if k[4] is not None else "-",
                 x, _fmt(docs[x]), y, _fmt(docs[y])))
     res["c"] = (num, den, fails)
+    # the same, told two more ways (informational, not a target): keys
+    # with one value in every filing (a label printed once per statement
+    # and one statement of the type: no pairing question), and values
+    # paired one to one across each two filings, so that a key holding
+    # several distinct lines ("Other" under several headings, a parent's
+    # and a subsidiary's statements) counts each line, not all or nothing
+    snum = sden = vnum = vden = 0
+    for k, docs in keyed.items():
+        if len(docs) < 2:
+            continue
+        if all(len(v) == 1 for v in docs.values()):
+            sden += 1
+            names = sorted(docs)
+            snum += all(_agree(docs[x], docs[y]) for i, x in enumerate(names)
+                        for y in names[i + 1:])
+        names = sorted(docs)
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                m, n = _matched(docs[x], docs[y])
+                vnum += m
+                vden += n
+    res["c_single"] = (snum, sden)
+    res["c_values"] = (vnum, vden)
     res["c_restated"] = sorted(
         "%s %s \"%s\" %s: %s" % (k[0], k[1], k[2], k[3],
                                  ", ".join(sorted(keyed[k])))
@@ -493,6 +520,21 @@ def _agree(xs, ys):
     return True
 
 
+def _matched(xs, ys):
+    """Values of two filings paired one to one (each within half of the
+    coarser unit): (pairs that agree, values of the smaller set)."""
+    small, large = (xs, ys) if len(xs) <= len(ys) else (ys, xs)
+    left = list(large)
+    m = 0
+    for v, s in small:
+        for j, (w, t) in enumerate(left):
+            if abs(v - w) <= max(s, t) / 2:
+                m += 1
+                del left[j]
+                break
+    return m, len(small)
+
+
 def _fmt(vals):
     return "/".join(format(v.normalize(), "f") for v, _ in vals)
 
@@ -531,6 +573,12 @@ def report(res, verbose, out=sys.stdout):
         print("%-56s %6d/%-6d = %5.1f %%   target %s %g %%   %s" % (
             NAMES[k], num, den, pct, op, lim, "PASS" if met else "MISS"),
             file=out)
+    for key, what in (("c_single", "(c) keys with one value per filing"),
+                      ("c_values", "(c) values paired one to one")):
+        if res.get(key) and res[key][1]:
+            num, den = res[key]
+            print("    %-52s %6d/%-6d = %5.1f %%   (information)" % (
+                what, num, den, 100.0 * num / den), file=out)
     if res.get("c_restated"):
         print("    restated/as adjusted keys compared: %d" %
               len(res["c_restated"]), file=out)
@@ -718,6 +766,10 @@ def selftest():
     ok(not _agree([(Decimal(233716000000), Decimal(1000))],
                   [(Decimal(233715000000), Decimal(1000000))]),
        "a value off by more than the coarser unit does not compare")
+    ok(_matched([(Decimal(5), Decimal(1)), (Decimal(5), Decimal(1))],
+                [(Decimal(5), Decimal(1)), (Decimal(6), Decimal(1)),
+                 (Decimal(7), Decimal(1))]) == (1, 2),
+       "one to one: a value pairs once")
     ok(_agree([(Decimal(5), Decimal(1))], [(Decimal(5), Decimal(1)),
                                          (Decimal(7), Decimal(1))]),
        "a parent's and a subsidiary's values: subset agrees")

@@ -587,6 +587,214 @@ test_column_periods(void)
 	fx_result_free(r);
 }
 
+/*
+ * Recasts that are not: column and row errors that make the same line of
+ * the same period differ between two filings.
+ */
+static void
+test_recast_errors(void)
+{
+	static const char *const moved[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2021\n",
+		"                 CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                        Year ended December 31,\n"
+		"                                  2021            2020            2019\n"
+		"Net income                     $   138       $     411       $  (7,622)\n"
+		"Depreciation                     3,403           3,469           3,233\n"
+		"Net cash provided by operating\n"
+		"  activities                     2,448         (19,047)          4,810\n"
+		"Capital expenditures            (7,689)         (7,690)         (6,313)\n"
+		"Net cash used in investing\n"
+		"  activities                    (7,050)         (7,748)         (6,378)\n"
+		"Borrowings                       9,730           8,554              -\n"
+		"                                    111\n",
+		"Short-term debt matured                               (1,450)        -          -\n"
+		"Repayment of long-term debt                              (59)      (100)        -\n"
+		"Other                                                     (1)       (42)       (8)\n"
+		"Net cash provided by financing activities               4,379    26,070     1,395\n"
+		"Net change in cash                                      (223)      (725)     (173)\n"
+		"Cash at January 1                                         404     1,129     1,302\n"
+		"Cash at December 31                              $        181 $     404 $   1,129\n"
+	};
+	static const char *const moved2[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2019\n",
+		"CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                                                    Year ended December 31,\n"
+		"                                                            2019          2018          2017\n"
+		"Net income (loss)                                       $ (7,622)     $ (6,818)     $  1,691\n"
+		"Depreciation                                               3,233         3,036         2,854\n"
+		"Net cash provided by operating activities                  4,810         4,709         5,977\n"
+		"Net cash used in investing activities                     (6,378)       (6,492)       (5,641)\n"
+		"Net cash provided by financing activities                  1,395         2,708           110\n"
+		"Cash and cash equivalents at December 31                $  1,122      $  1,295      $    447\n"
+		"                                    126\n",
+		"Supplemental disclosures of cash flow information\n"
+		" Cash received (paid) for:\n"
+		"    Interest, net of amounts capitalized                  $                 (7)   $   (773)   $   (781)\n"
+		"    Income taxes, net                                                       -          (59)        162\n"
+		" Capital expenditures financed through accounts payable   $             826       $   368     $   501\n"
+		" Operating lease liabilities arising from ROU assets                  2,807            -           -\n"
+	};
+	static const char *const captioned[] = {
+		"SOFT CORP\nFor the fiscal year ended May 31, 2016\n",
+		"                       CONSOLIDATED STATEMENTS OF EQUITY\n"
+		"                For the Years Ended May 31, 2016, 2015 and 2014\n"
+		"\n"
+		"                              Number of                 Retained         Total\n"
+		"(in millions)                    Shares      Amount     Earnings        Equity\n"
+		"Balances as of May 31, 2013       4,646    $ 18,893     $ 25,854      $ 44,747\n"
+		"Repurchase of common stock         (280)     (1,160)      (8,638)       (9,798)\n"
+		"Net income                            -           -       10,955        10,955\n"
+		"Balances as of May 31, 2014       4,366      17,733       28,171        45,904\n"
+		"Net income                            -           -        9,938         9,938\n"
+		"Balances as of May 31, 2015       4,366      17,733       38,109        55,842\n"
+	};
+	static const char *const footnoted[] = {
+		"SHOP INC\nFor the quarterly period ended June 30, 2023\n",
+		"                     Condensed Consolidated Statement of Income\n"
+		"                                              Three Months Ended\n"
+		"                                                    June 30,\n"
+		"                                               2023           2022\n"
+		"                                (In millions, except per share amounts)\n"
+		"Net revenues                               $  2,540       $  2,422\n"
+		"Cost of net revenues (1)                        718            663\n"
+		"     Gross profit                             1,822          1,759\n"
+		"Sales and marketing (1)                         566            566\n"
+		"Income from operations                        1,256          1,193\n"
+		"Net income                                 $    171       $   (531)\n"
+		"\n"
+		"(1) Includes stock-based compensation as follows:\n"
+		"    Cost of net revenues                   $     14       $     13\n"
+		"    Sales and marketing                          25             20\n"
+		"                                           $     39       $     33\n"
+	};
+	static const char *const schedule[] = {
+		"UTILITY CORP\nFor the fiscal year ended December 31, 2021\n",
+		"                 CONDENSED STATEMENTS OF CASH FLOWS\n"
+		"(in millions)\n"
+		"                                          2021            2020            2019\n"
+		"Net income                             $   138       $     411       $  (7,622)\n"
+		"Depreciation                             3,403           3,469           3,233\n"
+		"Net cash provided by operations          3,541           3,880          (4,389)\n",
+		"UTILITY CORP\n"
+		"SCHEDULE II - CONSOLIDATED VALUATION AND QUALIFYING ACCOUNTS\n"
+		"For the Years Ended December 31, 2021, 2020, and 2019\n"
+		"(in millions)                           Beginning     Charged       Deductions        End\n"
+		"  2021:\n"
+		"    Allowance for uncollectible accounts (1)   $ 146     $ 136        $ 111        $ 171\n"
+		"  2020:\n"
+		"    Allowance for uncollectible accounts (1)   $  43     $ 138        $  35        $ 146\n"
+	};
+	static const char *const offset_heads[] = {
+		"SHOP INC\nFor the fiscal year ended December 31, 2016\n",
+		"                                           CONSOLIDATED STATEMENT OF STOCKHOLDERS' EQUITY\n"
+		"                                                                                                                Year Ended December 31,\n"
+		"                                                                                                2016                     2015                  2014\n"
+		"                                                                                                                      (In millions)\n"
+		"Common stock:\n"
+		"   Balance, beginning of year                                                            $                 2      $                   2    $              2\n"
+		"   Common stock issued                                                                                    -                           -                  -\n"
+		"   Common stock repurchased/forfeited                                                                     -                           -                  -\n"
+		"         Balance, end of year                                                                              2                          2                   2\n"
+		"Additional paid-in-capital:\n"
+		"   Balance, beginning of year                                                                      14,538                    13,887               13,031\n"
+		"   Common stock and stock-based awards issued and assumed                                               102                      230                   298\n"
+		"   Tax withholdings related to net share settlements of restricted stock awards and\n"
+		"   units                                                                                                (121)                    (245)                 (252)\n"
+		"   Stock-based compensation                                                                             416                      576                   693\n"
+		"   Stock-based awards tax impact                                                                           5                          90               117\n"
+		"   Other                                                                                                 (33)                         -                  -\n"
+	};
+	static const char *const index_page[] = {
+		"Index to Consolidated Financial Statements                                         Page\n"
+		"Consolidated Statements of Operations for the years ended September 28, 2019       29\n"
+		"Consolidated Balance Sheets as of September 28, 2019 and September 29, 2018         31\n"
+		"Consolidated Statements of Cash Flows for the years ended September 28, 2019       33\n"
+		"Notes to Consolidated Financial Statements                                          34\n"
+		"Selected Quarterly Financial Information (Unaudited)                                55\n"
+		"Reports of Independent Registered Public Accounting Firm                            56\n"
+	};
+	fx_result  *r;
+	const fx_statement *st;
+
+	r = parse_pages(schedule, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok(st && find_item(st, "Net cash provided by operations") != NULL,
+	   "schedule after a statement: the statement is read", NULL);
+	ok(st && find_item(st, "Allowance for uncollectible accounts (1)") == NULL,
+	   "schedule after a statement: its rows are not the statement's", NULL);
+	fx_result_free(r);
+
+	r = parse_pages(offset_heads, 2);
+	st = stmt(r, FX_EQUITY);
+	ok_str(st ? val(st, "Stock-based awards tax impact", 1) : NULL, "90",
+		   "headings left of the values: a row's 2015 value");
+	ok_str(st ? val(st, "Stock-based awards tax impact", 2) : NULL, "117",
+		   "headings left of the values: a row's 2014 value");
+	ok_str(st ? val(st, "Stock-based compensation", 1) : NULL, "576",
+		   "headings left of the values: a wide row is unchanged");
+	fx_result_free(r);
+
+	r = parse_pages(index_page, 1);
+	ok(r && r->nstatements == 0, "an index page with page numbers is no statement",
+	   NULL);
+	fx_result_free(r);
+
+	r = parse_pages(footnoted, 2);
+	st = stmt(r, FX_INCOME_STATEMENT);
+	ok(st && strcmp(st->unit_scale, "1000000") == 0,
+	   "unit under the period line", st ? st->unit_scale : NULL);
+	ok(st && find_item(st, "Cost of net revenues") == NULL,
+	   "a footnote's table is not part of the statement", NULL);
+	ok_str(st ? val(st, "Cost of net revenues (1)", 0) : NULL, "718",
+		   "footnote: the statement's own row");
+	ok_str(st ? val(st, "Net income", 1) : NULL, "-531",
+		   "footnote: the rows above it are kept");
+	fx_result_free(r);
+
+	r = parse_pages(captioned, 2);
+	st = stmt(r, FX_EQUITY);
+	ok(st && st->component_columns,
+	   "roll-forward caption: the columns are components", NULL);
+	ok(st && st->nperiods == 4, "roll-forward caption: four columns", NULL);
+	{
+		const fx_item *b = st ? find_item(st, "Balances as of May 31, 2014") :
+			NULL;
+
+		ok(b && b->row_period.end_year == 2014 && b->row_period.end_month == 5,
+		   "roll-forward caption: a balance keeps its own date", NULL);
+		ok(b && st->nperiods == 4 && b->values[3] &&
+		   strcmp(b->values[3], "45904") == 0,
+		   "roll-forward caption: the total column", NULL);
+	}
+	ok(st && strcmp(st->unit_scale, "1000000") == 0,
+	   "roll-forward caption: the unit under the caption", NULL);
+	fx_result_free(r);
+
+	r = parse_pages(moved2, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok_str(st ? val(st, "Interest, net of amounts capitalized", 0) : NULL,
+		   "-7", "moved, ragged columns: a full row's first value is 2019");
+	ok_str(st ? val(st, "Interest, net of amounts capitalized", 1) : NULL,
+		   "-773", "moved, ragged columns: second value is 2018");
+	ok_str(st ? val(st, "Income taxes, net", 2) : NULL,
+		   "162", "moved, ragged columns: third value is 2017");
+	fx_result_free(r);
+
+	r = parse_pages(moved, 3);
+	st = stmt(r, FX_CASH_FLOW);
+	ok(st && st->nperiods == 3, "moved columns: three periods", NULL);
+	ok_str(st ? val(st, "Net cash provided by financing activities", 0) : NULL,
+		   "4379", "moved columns: continuation's first column is 2021");
+	ok_str(st ? val(st, "Net cash provided by financing activities", 1) : NULL,
+		   "26070", "moved columns: second column is 2020");
+	ok_str(st ? val(st, "Net cash provided by financing activities", 2) : NULL,
+		   "1395", "moved columns: third column is 2019");
+	fx_result_free(r);
+}
+
 static const char *const doc_pages[] = {
 	/* 1: table of contents */
 	"                         INDEX TO FINANCIAL STATEMENTS\n"
@@ -1264,6 +1472,7 @@ main(void)
 	test_periods();
 	test_period_items();
 	test_column_periods();
+	test_recast_errors();
 	test_units();
 	test_labels();
 	test_document();
