@@ -992,6 +992,54 @@ test_ocr(void)
 	fx_result_free(r);
 }
 
+/* OCR misreadings of letters in labels and titles, and marks for dashes */
+static void
+test_ocr_words(void)
+{
+	static const char *const pages[] = {
+		"ACME TRADING CORPORATION\n"
+		"Statements of Changes in Equity\n"
+		"For the year ended December 31, 2021\n"
+		"(Amounis in Philippine Peso)\n"
+		"2021               2020\n"
+		"CAPITAL STOCK (Note 8)                         P   3,062,500 P     312,500\n"
+		"\\ppropniated (Note 8)                                  :                 :\n"
+		"lransferred to appropriated\n"
+		"retained earings during the year                        -                 +\n"
+		"Loyalty programme reserve                           10,000            20,000\n"
+		"Reserve for figure                                   5,000             6,000\n"
+		"GROSS PROFTI                                     1,716,347           790,990\n"
+		"TOTAL EQUITY                                     4,793,847         1,129,490\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *st;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	st = r ? stmt(r, FX_EQUITY) : NULL;
+	ok(st != NULL, "ocr words: equity statement found", NULL);
+	if (st == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok_str(val(st, "Appropriated (Note 8)", 1), "0",
+		   "ocr words: backslash for A, n for r; ':' is a dash");
+	ok_str(val(st, "transferred to appropriated retained earnings during the year", 0),
+		   "0", "ocr words: l for T, a dropped letter");
+	ok_str(val(st, "transferred to appropriated retained earnings during the year", 1),
+		   "0", "ocr words: a lone '+' is a dash");
+	ok_str(val(st, "GROSS PROFIT", 0), "1716347", "ocr words: swapped letters");
+	ok_str(val(st, "Loyalty programme reserve", 0), "10000",
+		   "ocr words: an unknown word is not made a known one");
+	ok_str(val(st, "Reserve for figure", 1), "6000",
+		   "ocr words: a singular is not made a plural");
+	fx_result_free(r);
+}
+
 /* European format, range periods, Note column at the left of values */
 static void
 test_european(void)
@@ -1271,6 +1319,7 @@ main(void)
 	test_balance_mezzanine();
 	test_dec_format();
 	test_ocr();
+	test_ocr_words();
 	test_european();
 	test_blank_groups();
 	test_dot_groups();
