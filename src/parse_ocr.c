@@ -18,7 +18,9 @@
  *		letter dropped or added inside a long word) of exactly one word of
  *		a small vocabulary of statement words is spelt as that word
  *		('PROFTI', 'earings', 'lransferred', 'Liabilitites');
- *	  - amounts are repaired: '{1,234}' is '(1,234)', '1.769.455' and
+ *	  - amounts are repaired: '{1,234}' is '(1,234)', letters read for
+ *		digits inside a comma-grouped amount are digits ('1,2O0,000',
+ *		'l,234', '(5O0,000)'), '1.769.455' and
  *		'3:975;785' are '1,769,455', a separator before 1-2 final digits is
  *		the decimal point ('1,234,567.89'), '1 234' split by one blank is one
  *		amount, a '|' or ']' after a short last group is a '1', a lone ':',
@@ -246,6 +248,70 @@ numeric_shape(const char *s, int len, int *ndig)
 	}
 	*ndig = d;
 	return d > 0;
+}
+
+/* the digit a letter stands for inside an amount, or 0 */
+static char
+letter_digit(char c)
+{
+	switch (c)
+	{
+		case 'O':
+		case 'o':
+			return '0';
+		case 'l':
+		case 'I':
+			return '1';
+		case 'S':
+			return '5';
+		case 'B':
+			return '8';
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Turn letters misread inside a grouped amount back into digits
+ * ("1,2O0,000", "l,234", "(5O0,000)"): only when every group between the
+ * separators is then three digits (the first one to three), so a word is
+ * never made a number, and at least half the characters are real digits.
+ * A leading 'S' is left alone: it is as often a '$'.
+ */
+static void
+fix_amount_letters(ocr_tok *t)
+{
+	char		s[OCR_TOK_LEN];
+	int			b = 0,
+				e = t->len,
+				digits = 0,
+				letters = 0,
+				group = 0,
+				seps = 0;
+
+	if (b < e && t->s[b] == '(')
+		b++;
+	if (e > b && t->s[e - 1] == ')')
+		e--;
+	if (e - b < 5 || t->s[b] == 'S')
+		return;					/* "S1,234" is "$1,234" as often as "51,234" */
+	memcpy(s, t->s, (size_t) t->len + 1);
+	for (int i = b; i < e; i++)
+	{
+		char		d = letter_digit(s[i]);
+
+		if (is_digit((unsigned char) s[i]))
+			digits++, group++;
+		else if (d)
+			s[i] = d, letters++, group++;
+		else if (s[i] == ',' && group >= 1 && (seps == 0 ? group <= 3 : group == 3))
+			seps++, group = 0;
+		else
+			return;
+	}
+	if (letters == 0 || seps == 0 || group != 3 || digits < letters)
+		return;
+	memcpy(t->s, s, (size_t) t->len + 1);
 }
 
 /*
@@ -679,6 +745,7 @@ read_line(ocr_line *l)
 			line_del(l, i--);
 			continue;
 		}
+		fix_amount_letters(t);
 		fix_amount(t);
 		if (t->len == 0)
 		{

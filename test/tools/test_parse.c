@@ -1009,6 +1009,9 @@ test_ocr_words(void)
 		"Loyalty programme reserve                           10,000            20,000\n"
 		"Reserve for figure                                   5,000             6,000\n"
 		"GROSS PROFTI                                     1,716,347           790,990\n"
+		"Other reserves                                   1,2O0,000           l,234\n"
+		"Dividends                                        (5O0,000)               -\n"
+		"Share premium                                       12,345           S1,234\n"
 		"TOTAL EQUITY                                     4,793,847         1,129,490\n",
 	};
 	size_t		lens[1] = {strlen(pages[0])};
@@ -1033,6 +1036,12 @@ test_ocr_words(void)
 	ok_str(val(st, "transferred to appropriated retained earnings during the year", 1),
 		   "0", "ocr words: a lone '+' is a dash");
 	ok_str(val(st, "GROSS PROFIT", 0), "1716347", "ocr words: swapped letters");
+	ok_str(val(st, "Other reserves", 0), "1200000", "ocr words: O for 0 in an amount");
+	ok_str(val(st, "Other reserves", 1), "1234", "ocr words: l for 1 in an amount");
+	ok_str(val(st, "Dividends", 0), "-500000", "ocr words: O in a negative amount");
+	ok(val(st, "Share premium", 1) == NULL ||
+	   strcmp(val(st, "Share premium", 1), "51234") != 0,
+	   "ocr words: a leading S is not read as 5", NULL);
 	ok_str(val(st, "Loyalty programme reserve", 0), "10000",
 		   "ocr words: an unknown word is not made a known one");
 	ok_str(val(st, "Reserve for figure", 1), "6000",
