@@ -9,7 +9,8 @@
  * alone, so that "Incom e" or "Shee t" (split words in a PDF's text layer)
  * still match, and only when the words around it are the usual qualifiers
  * (consolidated, condensed, for the years ended ..., continued), also for
- * the German titles (Bilanz, Gewinn- und Verlustrechnung, ...): a sentence
+ * the German titles (Bilanz, Gewinn- und Verlustrechnung, ...) and a title
+ * given in two languages ("Konzernbilanz / Balance sheet"): a sentence
  * that mentions "the consolidated balance sheet" is not a title.  A title
  * must be followed by rows of amounts; a page with titles of three
  * statements or more is a table of contents.  A statement runs until the
@@ -217,9 +218,19 @@ fx_title_type(const fx_doc *doc, const fx_line *ln, bool *continued)
 	/* "Statements of Operations Data": a table of selected data */
 	if (strncmp(c + e, "data", 4) == 0 || strncmp(c + e, "sdata", 5) == 0)
 		return -1;
-	if (!segments_into(c, b, prefix_words) ||
-		!segments_into(c + e, n - e, suffix_words))
+	if (!segments_into(c, b, prefix_words))
 		return -1;
+	if (!segments_into(c + e, n - e, suffix_words))
+	{
+		/* a title in two languages: "Konzernbilanz / Balance sheet" */
+		int			b2 = 0,
+					e2 = 0;
+
+		if (match_name(c + e, n - e, &b2, &e2) != t ||
+			!segments_into(c + e, b2, prefix_words) ||
+			!segments_into(c + e + e2, n - e - e2, suffix_words))
+			return -1;
+	}
 	*continued = strstr(c + e, "cont") != NULL;
 	return t;
 }
