@@ -324,6 +324,12 @@ test_units(void)
 	t_unit("(Rs. in crores)", "10000000");
 	t_unit("millions of Swiss francs", "1000000");
 	t_unit("Summary of millstones", NULL);
+	t_unit("(R$ mil)", "1000");
+	t_unit("Em milhares de reais", "1000");
+	t_unit("En miles de pesos", "1000");
+	t_unit("En millones de pesos", "1000000");
+	t_unit("Em milh\xc3\xb5" "es de reais", "1000000");
+	t_unit("Military equipment", NULL);
 	t_cur("CHF'000", "CHF");
 	t_cur("TCHF", "CHF");
 	t_cur("T\xe2\x82\xac", "EUR");
@@ -1407,6 +1413,21 @@ test_tables(void)
 			{{"Rs. 1,234,567", "Rs. 1,000,000"}, {"Rs.100", "Rs.200"}, {"Rs. 1,234,667", "Rs. 1,000,200"}},
 			{{"1234567", "1000000"}, {"100", "200"}, {"1234667", "1000200"}},
 			NULL, "INR", {NULL, NULL}, -1},
+		{"yen", "ACME KK\nAnnual report for the fiscal year ended March 31, 2022\n",
+			"CONSOLIDATED BALANCE SHEET", "(Millions of yen)", NULL,
+			"March 31, 2022", "March 31, 2021", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"\xc2\xa5" "12,345", "\xc2\xa5" "11,000"}, {"1,000", "(200)"},
+			 {"\xc2\xa5" "13,345", "\xc2\xa5" "10,800"}},
+			{{"12345", "11000"}, {"1000", "-200"}, {"13345", "10800"}},
+			"1000000", "JPY", {"2022-03-31", "2021-03-31"}, 0},
+		{"R$ with decimal comma", COVER_DEC21, "BALANCE SHEET",
+			"(R$ mil)", NULL, "31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Caixa", "Clientes", "Total do ativo"},
+			{{"R$ 1.234,56", "R$ 1.000,00"}, {"R$ 100,00", "R$ 50,50"},
+			 {"R$ 1.334,56", "R$ 1.050,50"}},
+			{{"1234.56", "1000.00"}, {"100.00", "50.50"}, {"1334.56", "1050.50"}},
+			"1000", "BRL", {"2021-12-31", "2020-12-31"}, 0},
 		{"trailing minus, unicode minus, footnote marks", COVER_DEC21,
 			"INCOME STATEMENT", "in EUR thousand", NULL,
 			"2021", "2020", FX_INCOME_STATEMENT,
