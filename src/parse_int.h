@@ -190,6 +190,7 @@ extern void fx_prove_periods(fx_statement *st, const fx_fye *fye,
 /* parse_locate.c */
 extern int	fx_title_type(const fx_doc *doc, const fx_line *ln,
 						  bool *continued);
+extern bool fx_title_is_german(const fx_doc *doc, const fx_line *ln);
 extern bool fx_is_end_marker(const char *s, int len);
 extern int	fx_locate(const fx_doc *doc, const fx_parse_opts *opts,
 					  fx_span **spans_out);

@@ -8,7 +8,9 @@
  * OPERATIONS (Unaudited)").  A title is recognised on the line's letters
  * alone, so that "Incom e" or "Shee t" (split words in a PDF's text layer)
  * still match, and only when the words around it are the usual qualifiers
- * (consolidated, condensed, for the years ended ..., continued): a sentence
+ * (consolidated, condensed, for the years ended ..., continued), also for
+ * the German titles (Bilanz, Gewinn- und Verlustrechnung, ...) and a title
+ * given in two languages ("Konzernbilanz / Balance sheet"): a sentence
  * that mentions "the consolidated balance sheet" is not a title.  A title
  * must be followed by rows of amounts; a page with titles of three
  * statements or more is a table of contents.  A statement runs until the
@@ -32,7 +34,9 @@ static const char *const prefix_words[] = {
 	"summary", "summarised", "summarized", "standalone",
 	"individual", "and", "subsidiaries", "of", "comparative", "statutory",
 	"parentcompany", "parentonly", "companyonly", "quarterly", "annual",
-	"half", "year", "halfyear", "halfyearly", NULL
+	"half", "year", "halfyear", "halfyearly",
+	/* German: "Konzern-", "Verkürzte" (umlauts drop out of the letters) */
+	"konzern", "verkuerzte", "verkrzte", NULL
 };
 
 /* words that may come after a statement's name on its title line */
@@ -54,7 +58,11 @@ static const char *const suffix_words[] = {
 	"january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december", "jan", "feb",
 	"mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-	"a", "an", "ending", "parent", "separate", "with", "by", NULL
+	"a", "an", "ending", "parent", "separate", "with", "by",
+	/* German: "zum 31. Dezember", "für das Geschäftsjahr", "vom ... bis" */
+	"zum", "fuer", "fr", "das", "die", "geschaeftsjahr", "geschftsjahr",
+	"vom", "bis", "dezember", "juni", "maerz", "mrz", "teur", "tsd", "mio",
+	NULL
 };
 
 /* can s[0..n) be cut into words of the list?  (dynamic programming) */
@@ -121,6 +129,14 @@ static const struct
 	{"cashflowstatement", FX_CASH_FLOW},
 	{"profitandlossaccount", FX_INCOME_STATEMENT},
 	{"profitandlossstatement", FX_INCOME_STATEMENT},
+	/* German titles (HGB and IFRS reports); umlauts drop out */
+	{"bilanz", FX_BALANCE_SHEET},
+	{"gewinnundverlustrechnung", FX_INCOME_STATEMENT},
+	{"gesamtergebnisrechnung", FX_COMPREHENSIVE_INCOME},
+	{"kapitalflussrechnung", FX_CASH_FLOW},
+	{"eigenkapitalveraenderungsrechnung", FX_EQUITY},
+	{"eigenkapitalvernderungsrechnung", FX_EQUITY},
+	{"eigenkapitalspiegel", FX_EQUITY},
 	{NULL, 0}
 };
 
@@ -203,11 +219,40 @@ fx_title_type(const fx_doc *doc, const fx_line *ln, bool *continued)
 	/* "Statements of Operations Data": a table of selected data */
 	if (strncmp(c + e, "data", 4) == 0 || strncmp(c + e, "sdata", 5) == 0)
 		return -1;
-	if (!segments_into(c, b, prefix_words) ||
-		!segments_into(c + e, n - e, suffix_words))
+	if (!segments_into(c, b, prefix_words))
 		return -1;
+	if (!segments_into(c + e, n - e, suffix_words))
+	{
+		/* a title in two languages: "Konzernbilanz / Balance sheet" */
+		int			b2 = 0,
+					e2 = 0;
+
+		if (match_name(c + e, n - e, &b2, &e2) != t ||
+			!segments_into(c + e, b2, prefix_words) ||
+			!segments_into(c + e + e2, n - e - e2, suffix_words))
+			return -1;
+	}
 	*continued = strstr(c + e, "cont") != NULL;
 	return t;
+}
+
+/* is the title line German ("Konzernbilanz", "Gewinn- und Verlustrechnung")? */
+bool
+fx_title_is_german(const fx_doc *doc, const fx_line *ln)
+{
+	static const char *const names[] = {
+		"bilanz", "verlustrechnung", "kapitalflussrechnung",
+		"eigenkapitalver", "eigenkapitalspiegel", "gesamtergebnisrechnung",
+		NULL
+	};
+	char		c[COMPACT_MAX];
+
+	(void) doc;
+	fx_letters_lower(ln->s, ln->len > 400 ? 400 : ln->len, c, COMPACT_MAX);
+	for (int i = 0; names[i]; i++)
+		if (strstr(c, names[i]) != NULL)
+			return true;
+	return false;
 }
 
 /* is this line a "see accompanying notes" closing line? */

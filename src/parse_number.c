@@ -533,8 +533,9 @@ word_end(const char *s, int len, int i)
 
 /*
  * Find the unit scale a caption declares ("In millions", "in '000 EUR",
- * "(millions of Canadian dollars)", "in EUR thousand").  The first one
- * wins, so "(In millions, except ... in thousands)" gives millions.
+ * "(millions of Canadian dollars)", "in EUR thousand", "R$ mil").  The
+ * first one wins, so "(In millions, except ... in thousands)" gives
+ * millions.
  * Returns a static decimal string or NULL.
  */
 const char *
@@ -568,6 +569,10 @@ fx_find_unit_scale(const char *s, int len)
 		{"\xc2\xa3" "m", "1000000", true}, {"$m", "1000000", true},
 		{"mchf", "1000000", true}, {"chfm", "1000000", true},
 		{"crore", "10000000", false}, {"lakh", "100000", false},
+		/* Portuguese and Spanish: "R$ mil", "em milhares de reais", "en miles de pesos" */
+		{"mil", "1000", true}, {"milhares", "1000", false},
+		{"miles de", "1000", false}, {"millones", "1000000", false},
+		{"milh\xc3\xb5" "es", "1000000", false},
 		{NULL, NULL, false}
 	};
 

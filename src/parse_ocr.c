@@ -11,13 +11,20 @@
  *	  - stray marks go: rules ('——==[=', '|'), symbols, long garbage words,
  *		short junk and currency marks ('P', '₱', 'Php') between a label and
  *		its amounts;
- *	  - letter-spaced headings are joined ('A S S E T S' -> 'ASSETS'), and
- *		digits misread inside words are turned back into letters;
- *	  - amounts are repaired: '{1,234}' is '(1,234)', '1.769.455' and
+ *	  - letter-spaced headings are joined ('A S S E T S' -> 'ASSETS'),
+ *		digits misread inside words are turned back into letters, a '\'
+ *		opening a word is an 'A', and a word of a label or title that is a
+ *		plausible misreading (a confusable letter, two letters swapped, a
+ *		letter dropped or added inside a long word) of exactly one word of
+ *		a small vocabulary of statement words is spelt as that word
+ *		('PROFTI', 'earings', 'lransferred', 'Liabilitites');
+ *	  - amounts are repaired: '{1,234}' is '(1,234)', letters read for
+ *		digits inside a comma-grouped amount are digits ('1,2O0,000',
+ *		'l,234', '(5O0,000)'), '1.769.455' and
  *		'3:975;785' are '1,769,455', a separator before 1-2 final digits is
  *		the decimal point ('1,234,567.89'), '1 234' split by one blank is one
  *		amount, a '|' or ']' after a short last group is a '1', a lone ':',
- *		'=' or '.' where an amount belongs is a dash (zero);
+ *		'=', '+' or '.' where an amount belongs is a dash (zero);
  *	  - once a line of years ("2022    2021") has told how many value columns
  *		the page has, the amounts of every row are set right-aligned in
  *		fixed columns under the years; a row with fewer amounts than columns
@@ -56,6 +63,46 @@ typedef struct ocr_line
 	int			nvals;			/* amounts after the label */
 	int			nyears;			/* years ending a line of headings */
 } ocr_line;
+
+/*
+ * Words of financial statements, lower case and sorted.  An OCR word that
+ * is not one of them but one plausible misreading away from exactly one is
+ * read as that one (see fix_word_spelling).
+ */
+static const char *const ocr_vocab[] = {
+	"accounts", "accrued", "accumulated", "acquisition", "activities",
+	"additional", "adjustment", "adjustments", "administrative", "advances",
+	"advertising", "after", "allowance", "amortization", "amortisation",
+	"amounts", "annual", "applied", "appropriated", "appropriation",
+	"assets", "associates", "attributable", "available", "balance",
+	"balances", "bank", "before", "beginning", "benefit", "benefits",
+	"borrowings", "building", "buildings", "capital", "carried", "cash",
+	"changes", "charges", "closing", "commission", "commissions", "common",
+	"company", "comparative", "comprehensive", "consolidated", "contingent",
+	"contract", "contracts", "contributed", "contribution", "corporation",
+	"cost", "costs", "current", "customers", "decrease", "deferred",
+	"deficit", "depreciation", "derivative", "discontinued", "distribution",
+	"dividend", "dividends", "during", "earnings", "employee", "employees",
+	"ending", "equipment", "equity", "equivalents", "exchange", "expansion",
+	"expense", "expenses", "figures", "finance", "financial", "financing",
+	"fixed", "flows", "foreign", "from", "general", "goodwill", "gross",
+	"impairment", "income", "increase", "intangible", "interest",
+	"interests", "inventories", "inventory", "investing", "investment",
+	"investments", "issuance", "issued", "liabilities", "liability",
+	"loans", "long", "marketable", "merchandise", "minority", "month",
+	"months", "movement", "movements", "noncontrolling", "noncurrent",
+	"notes", "operating", "operations", "ordinary", "other", "outstanding",
+	"paid", "payable", "payables", "payment", "payments", "pension",
+	"period", "philippine", "position", "premium", "prepaid", "prepayments",
+	"previous", "principal", "prior", "proceeds", "profit", "property",
+	"provided", "provision", "provisions", "purchase", "purchases",
+	"receivable", "receivables", "reserve", "reserves", "retained",
+	"revaluation", "revenue", "revenues", "salaries", "sales", "securities",
+	"services", "share", "shareholders", "shares", "statement",
+	"statements", "stock", "stockholders", "subsidiaries", "supplies",
+	"taxes", "total", "trade", "transferred", "treasury", "unappropriated",
+	"unearned", "unrealized", "unrealised", "wages", "year", "years", NULL
+};
 
 /* is c an ASCII letter or digit? */
 static bool
@@ -143,7 +190,7 @@ static bool
 is_dash_mark(const ocr_tok *t)
 {
 	static const char *const marks[] = {
-		"-", "=", "_", "~", ".", ":", ",", "'", "\xe2\x80\x98",
+		"-", "=", "_", "~", ".", ":", ",", "'", "+", "\xe2\x80\x98",
 		"\xe2\x80\x99", "\xe2\x80\x94", "\xe2\x80\x93", "--", "==", NULL
 	};
 
@@ -174,6 +221,9 @@ fix_marks(ocr_tok *t)
 		else if (t->s[i] == '}')
 			t->s[i] = ')';
 	}
+	/* a backslash opening a word is the left stroke of an 'A' ("\\ssets") */
+	if (t->len > 1 && t->s[0] == '\\' && t->s[1] >= 'a' && t->s[1] <= 'z')
+		t->s[0] = 'A';
 	while (t->len > 0 && t->s[0] == '|')
 		tok_del(t, 0);
 	while (t->len > 0 && t->s[t->len - 1] == '|')
@@ -198,6 +248,70 @@ numeric_shape(const char *s, int len, int *ndig)
 	}
 	*ndig = d;
 	return d > 0;
+}
+
+/* the digit a letter stands for inside an amount, or 0 */
+static char
+letter_digit(char c)
+{
+	switch (c)
+	{
+		case 'O':
+		case 'o':
+			return '0';
+		case 'l':
+		case 'I':
+			return '1';
+		case 'S':
+			return '5';
+		case 'B':
+			return '8';
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Turn letters misread inside a grouped amount back into digits
+ * ("1,2O0,000", "l,234", "(5O0,000)"): only when every group between the
+ * separators is then three digits (the first one to three), so a word is
+ * never made a number, and at least half the characters are real digits.
+ * A leading 'S' is left alone: it is as often a '$'.
+ */
+static void
+fix_amount_letters(ocr_tok *t)
+{
+	char		s[OCR_TOK_LEN];
+	int			b = 0,
+				e = t->len,
+				digits = 0,
+				letters = 0,
+				group = 0,
+				seps = 0;
+
+	if (b < e && t->s[b] == '(')
+		b++;
+	if (e > b && t->s[e - 1] == ')')
+		e--;
+	if (e - b < 5 || t->s[b] == 'S')
+		return;					/* "S1,234" is "$1,234" as often as "51,234" */
+	memcpy(s, t->s, (size_t) t->len + 1);
+	for (int i = b; i < e; i++)
+	{
+		char		d = letter_digit(s[i]);
+
+		if (is_digit((unsigned char) s[i]))
+			digits++, group++;
+		else if (d)
+			s[i] = d, letters++, group++;
+		else if (s[i] == ',' && group >= 1 && (seps == 0 ? group <= 3 : group == 3))
+			seps++, group = 0;
+		else
+			return;
+	}
+	if (letters == 0 || seps == 0 || group != 3 || digits < letters)
+		return;
+	memcpy(t->s, s, (size_t) t->len + 1);
 }
 
 /*
@@ -376,6 +490,142 @@ fix_word_digits(ocr_tok *t)
 	}
 }
 
+/* are two letters (lower case) ones OCR takes for each other? */
+static bool
+confusable(char a, char b)
+{
+	static const char *const pairs[] = {
+		"rn", "rt", "lt", "li", "it", "il", "ft", "ec", "ao", "co", "hb",
+		"un", "vy", NULL
+	};
+
+	for (int i = 0; pairs[i]; i++)
+		if ((pairs[i][0] == a && pairs[i][1] == b) ||
+			(pairs[i][0] == b && pairs[i][1] == a))
+			return true;
+	return false;
+}
+
+/*
+ * Is w (lw letters) v with one letter dropped, not its last one?  A last
+ * letter more or less is an inflection ("figure", "figures"), not a misread.
+ */
+static bool
+one_dropped(const char *w, int lw, const char *v, int lv)
+{
+	int			i = 0;
+
+	if (lv != lw + 1)
+		return false;
+	while (i < lw && w[i] == v[i])
+		i++;
+	return i < lw && memcmp(w + i, v + i + 1, (size_t) (lw - i)) == 0;
+}
+
+/*
+ * Could OCR have read v as w: one confusable letter, two neighbours
+ * swapped, or (in a long word) one letter dropped or added?
+ */
+static bool
+plausible_misread(const char *w, int lw, const char *v, int lv)
+{
+	int			diff = 0,
+				at = -1;
+
+	if (lw == lv)
+	{
+		for (int i = 0; i < lw; i++)
+			if (w[i] != v[i])
+			{
+				if (diff++ == 0)
+					at = i;
+			}
+		if (diff == 1)
+			return confusable(w[at], v[at]);
+		return diff == 2 && at + 1 < lw && w[at] == v[at + 1] &&
+			w[at + 1] == v[at] && memcmp(w + at + 2, v + at + 2,
+										 (size_t) (lw - at - 2)) == 0;
+	}
+	if (lv < 7 && lw < 7)
+		return false;
+	return one_dropped(w, lw, v, lv) || one_dropped(v, lv, w, lw);
+}
+
+/* is the word (lower case) in the vocabulary, or a plural of a word in it? */
+static bool
+in_vocab(const char *w, int lw)
+{
+	for (int i = 0; ocr_vocab[i]; i++)
+	{
+		int			lv = (int) strlen(ocr_vocab[i]);
+
+		if (strncmp(w, ocr_vocab[i], (size_t) lv) == 0 &&
+			(lw == lv || (lw == lv + 1 && w[lv] == 's')))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Spell a misread word of a label or title right ("PROFTI", "earings",
+ * "lransferred", "Liabilitites"): a word of 5 or more letters that is not
+ * in the vocabulary but a plausible misreading of exactly one word in it
+ * becomes that word, in the case it was printed in.  Words with digits or
+ * inner marks are left alone, and so is every amount.
+ */
+static void
+fix_word_spelling(ocr_tok *t)
+{
+	int			b = 0,
+				e,
+				lw,
+				upper = 0,
+				found = -1;
+	char		low[OCR_TOK_LEN];
+	const char *v;
+	int			lv;
+
+	if (b < t->len && t->s[b] == '(')
+		b++;
+	e = b;
+	while (e < t->len && ((t->s[e] | 32) >= 'a' && (t->s[e] | 32) <= 'z'))
+		e++;
+	for (int i = e; i < t->len; i++)
+		if (strchr(",:;).", t->s[i]) == NULL)
+			return;
+	lw = e - b;
+	if (lw < 5)
+		return;
+	for (int i = 0; i < lw; i++)
+	{
+		char		c = t->s[b + i];
+
+		upper += c >= 'A' && c <= 'Z';
+		low[i] = (char) (c | 32);
+	}
+	low[lw] = '\0';
+	if (in_vocab(low, lw))
+		return;
+	for (int i = 0; ocr_vocab[i]; i++)
+		if (plausible_misread(low, lw, ocr_vocab[i], (int) strlen(ocr_vocab[i])))
+		{
+			if (found >= 0)
+				return;			/* two words fit: leave it */
+			found = i;
+		}
+	if (found < 0)
+		return;
+	v = ocr_vocab[found];
+	lv = (int) strlen(v);
+	if (t->len - lw + lv >= OCR_TOK_LEN)
+		return;
+	memmove(t->s + b + lv, t->s + e, (size_t) (t->len - e + 1));
+	for (int i = 0; i < lv; i++)
+		t->s[b + i] = (upper == lw || (upper > 0 && i == 0)) ?
+			(char) (v[i] - 'a' + 'A') : v[i];
+	t->len += lv - lw;
+}
+
 /* is the word one of the short words a label may end with? */
 static bool
 short_word(const char *s)
@@ -495,6 +745,7 @@ read_line(ocr_line *l)
 			line_del(l, i--);
 			continue;
 		}
+		fix_amount_letters(t);
 		fix_amount(t);
 		if (t->len == 0)
 		{
@@ -502,6 +753,7 @@ read_line(ocr_line *l)
 			continue;
 		}
 		fix_word_digits(t);
+		fix_word_spelling(t);
 	}
 	join_spaced_letters(l);
 	join_split_amounts(l);

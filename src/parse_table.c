@@ -1593,10 +1593,11 @@ read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 /*
  * Does the statement use European number format (1.234,5)?  Only the
  * amounts at the right end of rows vote: a "2,5%" rate or "0,5" inside a
- * label or caption must never turn every "89,063" into 89.063.
+ * label or caption must never turn every "89,063" into 89.063.  When no
+ * amount settles it, a German title does: German prints 1.234,5.
  */
 static bool
-vote_euro(const fx_doc *doc, int from, int to)
+vote_euro(const fx_doc *doc, int from, int to, bool german)
 {
 	int			vote = 0,
 				dot3 = 0,
@@ -1631,7 +1632,7 @@ vote_euro(const fx_doc *doc, int from, int to)
 	 * No word settles it, but every dotted amount has three digits after
 	 * its dot, and there are several: dots group digits (12.345).
 	 */
-	if (vote == 0 && dot3 >= 3 && other == 0)
+	if (vote == 0 && ((dot3 >= 3 && other == 0) || german))
 		return true;
 	return vote > 0;
 }
@@ -1805,7 +1806,8 @@ bool
 fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 {
 	const fx_line *tl = &doc->lines[span->title_line];
-	bool		euro = vote_euro(doc, span->title_line, span->end_line);
+	bool		euro = vote_euro(doc, span->title_line, span->end_line,
+								 fx_title_is_german(doc, tl));
 	fx_items	it = {NULL, 0, 0, false};
 	fx_block	first,
 				bl;

@@ -324,6 +324,12 @@ test_units(void)
 	t_unit("(Rs. in crores)", "10000000");
 	t_unit("millions of Swiss francs", "1000000");
 	t_unit("Summary of millstones", NULL);
+	t_unit("(R$ mil)", "1000");
+	t_unit("Em milhares de reais", "1000");
+	t_unit("En miles de pesos", "1000");
+	t_unit("En millones de pesos", "1000000");
+	t_unit("Em milh\xc3\xb5" "es de reais", "1000000");
+	t_unit("Military equipment", NULL);
 	t_cur("CHF'000", "CHF");
 	t_cur("TCHF", "CHF");
 	t_cur("T\xe2\x82\xac", "EUR");
@@ -1200,6 +1206,63 @@ test_ocr(void)
 	fx_result_free(r);
 }
 
+/* OCR misreadings of letters in labels and titles, and marks for dashes */
+static void
+test_ocr_words(void)
+{
+	static const char *const pages[] = {
+		"ACME TRADING CORPORATION\n"
+		"Statements of Changes in Equity\n"
+		"For the year ended December 31, 2021\n"
+		"(Amounis in Philippine Peso)\n"
+		"2021               2020\n"
+		"CAPITAL STOCK (Note 8)                         P   3,062,500 P     312,500\n"
+		"\\ppropniated (Note 8)                                  :                 :\n"
+		"lransferred to appropriated\n"
+		"retained earings during the year                        -                 +\n"
+		"Loyalty programme reserve                           10,000            20,000\n"
+		"Reserve for figure                                   5,000             6,000\n"
+		"GROSS PROFTI                                     1,716,347           790,990\n"
+		"Other reserves                                   1,2O0,000           l,234\n"
+		"Dividends                                        (5O0,000)               -\n"
+		"Share premium                                       12,345           S1,234\n"
+		"TOTAL EQUITY                                     4,793,847         1,129,490\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *st;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	st = r ? stmt(r, FX_EQUITY) : NULL;
+	ok(st != NULL, "ocr words: equity statement found", NULL);
+	if (st == NULL)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok_str(val(st, "Appropriated (Note 8)", 1), "0",
+		   "ocr words: backslash for A, n for r; ':' is a dash");
+	ok_str(val(st, "transferred to appropriated retained earnings during the year", 0),
+		   "0", "ocr words: l for T, a dropped letter");
+	ok_str(val(st, "transferred to appropriated retained earnings during the year", 1),
+		   "0", "ocr words: a lone '+' is a dash");
+	ok_str(val(st, "GROSS PROFIT", 0), "1716347", "ocr words: swapped letters");
+	ok_str(val(st, "Other reserves", 0), "1200000", "ocr words: O for 0 in an amount");
+	ok_str(val(st, "Other reserves", 1), "1234", "ocr words: l for 1 in an amount");
+	ok_str(val(st, "Dividends", 0), "-500000", "ocr words: O in a negative amount");
+	ok(val(st, "Share premium", 1) == NULL ||
+	   strcmp(val(st, "Share premium", 1), "51234") != 0,
+	   "ocr words: a leading S is not read as 5", NULL);
+	ok_str(val(st, "Loyalty programme reserve", 0), "10000",
+		   "ocr words: an unknown word is not made a known one");
+	ok_str(val(st, "Reserve for figure", 1), "6000",
+		   "ocr words: a singular is not made a plural");
+	fx_result_free(r);
+}
+
 /* European format, range periods, Note column at the left of values */
 static void
 test_european(void)
@@ -1335,6 +1398,325 @@ test_caps_labels(void)
 		ok_str(val(st, "GROSS PROFIT", 0), "23298", "short all-caps row");
 	}
 	fx_result_free(r);
+}
+
+/* one whole-table fixture: a statement as printed, and what must be read */
+typedef struct tbl_case
+{
+	const char *name;
+	const char *cover;			/* first page, or NULL */
+	const char *title;
+	const char *caption;		/* scale or currency line, or NULL */
+	const char *pre;			/* a heading line above the columns, or NULL */
+	const char *h0,
+			   *h1;				/* column headings, or NULL */
+	fx_stmt_type type;
+	const char *lab[3];
+	const char *v[3][2];		/* cells as printed */
+	const char *want[3][2];		/* values read; NULL = not checked */
+	const char *scale;			/* NULL = not checked; "" = unknown */
+	const char *cur;			/* NULL = not checked */
+	const char *end[2];			/* "Y-M-D"; "" = no period end; NULL = not
+								 * checked */
+	int			months0;		/* length of column 0; -1 = not checked */
+} tbl_case;
+
+/* append s right-aligned in w display columns */
+static void
+pad_right(char *out, size_t cap, const char *s, int w)
+{
+	int			dw = fx_utf8_len((const unsigned char *) s, (int) strlen(s));
+	size_t		n = strlen(out);
+
+	for (int i = dw; i < w && n + 1 < cap; i++)
+		out[n++] = ' ';
+	out[n] = '\0';
+	strncat(out, s, cap - strlen(out) - 1);
+}
+
+/* lay out a fixture as page text */
+static void
+tbl_page(const tbl_case *c, char *out, size_t cap)
+{
+	char		line[512];
+
+	snprintf(out, cap, "                    %s\n", c->title);
+	if (c->caption)
+	{
+		snprintf(line, sizeof(line), "                    %s\n", c->caption);
+		strncat(out, line, cap - strlen(out) - 1);
+	}
+	if (c->pre)
+	{
+		snprintf(line, sizeof(line), "                                          %s\n",
+				 c->pre);
+		strncat(out, line, cap - strlen(out) - 1);
+	}
+	if (c->h0)
+	{
+		snprintf(line, sizeof(line), "%-40s", "");
+		pad_right(line, sizeof(line), c->h0, 20);
+		pad_right(line, sizeof(line), c->h1 ? c->h1 : "", 20);
+		strncat(line, "\n", sizeof(line) - strlen(line) - 1);
+		strncat(out, line, cap - strlen(out) - 1);
+	}
+	for (int r = 0; r < 3; r++)
+	{
+		snprintf(line, sizeof(line), "%-40s", c->lab[r]);
+		pad_right(line, sizeof(line), c->v[r][0], 20);
+		pad_right(line, sizeof(line), c->v[r][1], 20);
+		strncat(line, "\n", sizeof(line) - strlen(line) - 1);
+		strncat(out, line, cap - strlen(out) - 1);
+	}
+}
+
+/* parse one fixture and check what it asks */
+static void
+t_table(const tbl_case *c)
+{
+	char		page[4096];
+	const char *pages[2];
+	int			np = 0;
+	fx_result  *r;
+	const fx_statement *st;
+	char		what[200];
+
+	tbl_page(c, page, sizeof(page));
+	if (c->cover)
+		pages[np++] = c->cover;
+	pages[np++] = page;
+	r = parse_pages(pages, np);
+	st = r ? stmt(r, c->type) : NULL;
+	snprintf(what, sizeof(what), "table %s: statement found", c->name);
+	ok(st != NULL && st->nperiods == 2, what, page);
+	if (st == NULL || st->nperiods != 2)
+	{
+		fx_result_free(r);
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			if (c->want[i][j])
+			{
+				snprintf(what, sizeof(what), "table %s: %s [%d] \"%s\"",
+						 c->name, c->lab[i], j, c->v[i][j]);
+				ok_str(val(st, c->lab[i], j), c->want[i][j], what);
+			}
+	if (c->scale)
+	{
+		snprintf(what, sizeof(what), "table %s: scale", c->name);
+		ok_str(st->unit_scale, c->scale[0] ? c->scale : NULL, what);
+	}
+	if (c->cur)
+	{
+		snprintf(what, sizeof(what), "table %s: currency", c->name);
+		ok_str(st->currency, c->cur, what);
+	}
+	for (int j = 0; j < 2; j++)
+		if (c->end[j])
+		{
+			snprintf(what, sizeof(what), "table %s: period_end of column %d",
+					 c->name, j);
+			ok_str(end_of(st, j), c->end[j], what);
+		}
+	if (c->months0 >= 0)
+	{
+		snprintf(what, sizeof(what), "table %s: months of column 0", c->name);
+		ok(st->periods[0].months == c->months0, what, NULL);
+	}
+	fx_result_free(r);
+}
+
+#define COVER_DEC21 "ACME GROUP\nAnnual report for the year ended 31 December 2021\n"
+
+/*
+ * Whole-table fixtures: every number format, scale header and period
+ * heading of issue 13 through the parser, in a small statement each.
+ */
+static void
+test_tables(void)
+{
+	static const tbl_case cases[] = {
+		/* number formats */
+		{"nbsp groups", COVER_DEC21, "BALANCE SHEET", "(in thousands of euros)", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"2\xc2\xa0" "492\xc2\xa0" "336", "1\xc2\xa0" "234\xc2\xa0" "567"},
+			 {"412\xc2\xa0" "005", "398\xc2\xa0" "100"},
+			 {"2\xc2\xa0" "904\xc2\xa0" "341", "1\xc2\xa0" "632\xc2\xa0" "667"}},
+			{{"2492336", "1234567"}, {"412005", "398100"}, {"2904341", "1632667"}},
+			"1000", "EUR", {"2021-12-31", "2020-12-31"}, 0},
+		{"thin-space groups", COVER_DEC21, "BALANCE SHEET", "(in thousands of euros)", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"2\xe2\x80\x89" "492\xe2\x80\x89" "336", "1\xe2\x80\xaf" "234\xe2\x80\xaf" "567"},
+			 {"412\xe2\x80\x89" "005", "398\xe2\x80\xaf" "100"},
+			 {"2\xe2\x80\x89" "904\xe2\x80\x89" "341", "1\xe2\x80\xaf" "632\xe2\x80\xaf" "667"}},
+			{{"2492336", "1234567"}, {"412005", "398100"}, {"2904341", "1632667"}},
+			"1000", NULL, {"2021-12-31", "2020-12-31"}, -1},
+		{"apostrophe groups, CHF'000", COVER_DEC21, "BALANCE SHEET", "CHF'000", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"4'134'018", "3'900'000"}, {"12'500", "(1'234)"}, {"4'146'518", "3'898'766"}},
+			{{"4134018", "3900000"}, {"12500", "-1234"}, {"4146518", "3898766"}},
+			"1000", "CHF", {"2021-12-31", "2020-12-31"}, -1},
+		{"right quote groups", COVER_DEC21, "BALANCE SHEET", "in CHF\xe2\x80\x99" "000", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"4\xe2\x80\x99" "134\xe2\x80\x99" "018", "3\xe2\x80\x99" "900\xe2\x80\x99" "000"},
+			 {"12\xe2\x80\x99" "500", "1\xe2\x80\x99" "000"},
+			 {"4\xe2\x80\x99" "146\xe2\x80\x99" "518", "3\xe2\x80\x99" "901\xe2\x80\x99" "000"}},
+			{{"4134018", "3900000"}, {"12500", "1000"}, {"4146518", "3901000"}},
+			"1000", "CHF", {NULL, NULL}, -1},
+		{"dot groups, decimal comma", COVER_DEC21, "Konzernbilanz zum 31. Dezember 2021", "in EUR", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1.234.567,89", "1.100.000,00"}, {"-5.000,10", "\xe2\x88\x92" "2.500,00"},
+			 {"1.229.567,79", "1.097.500,00"}},
+			{{"1234567.89", "1100000.00"}, {"-5000.10", "-2500.00"}, {"1229567.79", "1097500.00"}},
+			"1", "EUR", {"2021-12-31", "2020-12-31"}, -1},
+		{"currency marks glued and apart", COVER_DEC21, "CONSOLIDATED BALANCE SHEET", "(in thousands)", NULL,
+			"2021", "2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"US$2,492,336", "US$ 1,234,567"}, {"412,005", "398,100"},
+			 {"US$2,904,341", "US$ 1,632,667"}},
+			{{"2492336", "1234567"}, {"412005", "398100"}, {"2904341", "1632667"}},
+			"1000", "USD", {"2021-12-31", "2020-12-31"}, -1},
+		{"euro after", COVER_DEC21, "Balance sheet", NULL, NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1.234,50 \xe2\x82\xac", "1.000,00 \xe2\x82\xac"}, {"100,00 \xe2\x82\xac", "\xe2\x80\x94"},
+			 {"1.334,50 \xe2\x82\xac", "1.000,00 \xe2\x82\xac"}},
+			{{"1234.50", "1000.00"}, {"100.00", "0"}, {"1334.50", "1000.00"}},
+			NULL, "EUR", {"2021-12-31", "2020-12-31"}, -1},
+		{"EUR after", COVER_DEC21, "Balance sheet", NULL, NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1.234 EUR", "1.000 EUR"}, {"100 EUR", "-"}, {"1.334 EUR", "1.000 EUR"}},
+			{{"1234", "1000"}, {"100", "0"}, {"1334", "1000"}},
+			NULL, "EUR", {NULL, NULL}, -1},
+		{"pound and yen", COVER_DEC21, "BALANCE SHEET", "\xc2\xa3" "000", NULL,
+			"2021", "2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"\xc2\xa3" "1,000", "\xc2\xa3" "(500)"}, {"200", "700"}, {"\xc2\xa3" "1,200", "\xc2\xa3" "200"}},
+			{{"1000", "-500"}, {"200", "700"}, {"1200", "200"}},
+			"1000", "GBP", {NULL, NULL}, -1},
+		{"CHF before", COVER_DEC21, "BALANCE SHEET", NULL, NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"CHF 1'234", "CHF 1'000"}, {"100", "200"}, {"CHF 1'334", "CHF 1'200"}},
+			{{"1234", "1000"}, {"100", "200"}, {"1334", "1200"}},
+			NULL, "CHF", {NULL, NULL}, -1},
+		{"P/ and peso sign", "ACME TRADING CORPORATION\nFor the year ended December 31, 2021\n",
+			"STATEMENT OF FINANCIAL POSITION", "(Amounts in Philippine Peso)",
+			"As of December 31, 2021 & 2020", NULL, NULL, FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"P/ 2,557,457", "P/ 1,000,000"}, {"\xe2\x82\xb1" "100,000", "-"},
+			 {"P/ 2,657,457", "P/ 1,000,000"}},
+			{{"2557457", "1000000"}, {"100000", "0"}, {"2657457", "1000000"}},
+			"1", "PHP", {"2021-12-31", "2020-12-31"}, -1},
+		{"Rs. and R$", COVER_DEC21, "BALANCE SHEET", NULL, NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"Rs. 1,234,567", "Rs. 1,000,000"}, {"Rs.100", "Rs.200"}, {"Rs. 1,234,667", "Rs. 1,000,200"}},
+			{{"1234567", "1000000"}, {"100", "200"}, {"1234667", "1000200"}},
+			NULL, "INR", {NULL, NULL}, -1},
+		{"yen", "ACME KK\nAnnual report for the fiscal year ended March 31, 2022\n",
+			"CONSOLIDATED BALANCE SHEET", "(Millions of yen)", NULL,
+			"March 31, 2022", "March 31, 2021", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"\xc2\xa5" "12,345", "\xc2\xa5" "11,000"}, {"1,000", "(200)"},
+			 {"\xc2\xa5" "13,345", "\xc2\xa5" "10,800"}},
+			{{"12345", "11000"}, {"1000", "-200"}, {"13345", "10800"}},
+			"1000000", "JPY", {"2022-03-31", "2021-03-31"}, 0},
+		{"R$ with decimal comma", COVER_DEC21, "BALANCE SHEET",
+			"(R$ mil)", NULL, "31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Caixa", "Clientes", "Total do ativo"},
+			{{"R$ 1.234,56", "R$ 1.000,00"}, {"R$ 100,00", "R$ 50,50"},
+			 {"R$ 1.334,56", "R$ 1.050,50"}},
+			{{"1234.56", "1000.00"}, {"100.00", "50.50"}, {"1334.56", "1050.50"}},
+			"1000", "BRL", {"2021-12-31", "2020-12-31"}, 0},
+		{"trailing minus, unicode minus, footnote marks", COVER_DEC21,
+			"INCOME STATEMENT", "in EUR thousand", NULL,
+			"2021", "2020", FX_INCOME_STATEMENT,
+			{"Revenue", "Cost of sales", "Gross profit"},
+			{{"1 234\xc2\xb9", "1 000*"}, {"834-", "\xe2\x88\x92" "800"}, {"400", "200"}},
+			{{"1234", "1000"}, {"-834", "-800"}, {"400", "200"}},
+			"1000", "EUR", {"2021-12-31", "2020-12-31"}, 12},
+		/* scale headers */
+		{"$000", COVER_DEC21, "CONSOLIDATED BALANCE SHEET", "$000", NULL,
+			"2021", "2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1,000", "900"}, {"100", "100"}, {"1,100", "1,000"}},
+			{{"1000", "900"}, {NULL, NULL}, {"1100", "1000"}},
+			"1000", "USD", {NULL, NULL}, -1},
+		{"TEUR, title in two languages", COVER_DEC21,
+			"Konzernbilanz / Consolidated balance sheet", "TEUR", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1.000", "900"}, {"100", "100"}, {"1.100", "1.000"}},
+			{{"1000", "900"}, {NULL, NULL}, {"1100", "1000"}},
+			"1000", "EUR", {NULL, NULL}, -1},
+		{"Mio. EUR", COVER_DEC21, "Bilanz", "Mio. EUR", NULL,
+			"31.12.2021", "31.12.2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1.000,5", "900,0"}, {"100,0", "100,0"}, {"1.100,5", "1.000,0"}},
+			{{"1000.5", "900.0"}, {NULL, NULL}, {"1100.5", "1000.0"}},
+			"1000000", "EUR", {NULL, NULL}, -1},
+		{"in millions except per share data", COVER_DEC21, "CONSOLIDATED STATEMENTS OF OPERATIONS",
+			"(In millions, except per share data)", "Year Ended December 31,",
+			"2021", "2020", FX_INCOME_STATEMENT,
+			{"Revenue", "Costs", "Net income"},
+			{{"$ 1,000", "$ 900"}, {"(600)", "(500)"}, {"$ 400", "$ 400"}},
+			{{"1000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			"1000000", "USD", {"2021-12-31", "2020-12-31"}, 12},
+		/* period headings */
+		{"German quarter ranges", "ACME AG\nHalbjahresbericht zum 30. Juni 2012\n",
+			"Konzern-Gewinn- und Verlustrechnung / Consolidated income statement",
+			"in TEUR", NULL,
+			"1.4.-30.6.2012", "1.4.-30.6.2011", FX_INCOME_STATEMENT,
+			{"Umsatzerloese", "Materialaufwand", "Rohertrag"},
+			{{"1.000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			{{"1000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			"1000", "EUR", {"2012-06-30", "2011-06-30"}, 3},
+		{"year ranges with en dash", COVER_DEC21, "Konzern-Gewinn- und Verlustrechnung", "in TEUR", NULL,
+			"01.01.\xe2\x80\x93" "31.12.2021", "01.01.\xe2\x80\x93" "31.12.2020", FX_INCOME_STATEMENT,
+			{"Umsatzerloese", "Materialaufwand", "Rohertrag"},
+			{{"1.000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			{{"1000", "900"}, {NULL, NULL}, {NULL, NULL}},
+			"1000", NULL, {"2021-12-31", "2020-12-31"}, 12},
+		{"Sept. 30", "ACME INC\nAnnual report for the fiscal year ended September 30, 2023\n",
+			"CONSOLIDATED BALANCE SHEETS", "(in thousands)", NULL,
+			"Sept. 30, 2023", "Sept. 30, 2022", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1,000", "900"}, {"100", "100"}, {"1,100", "1,000"}},
+			{{"1000", "900"}, {NULL, NULL}, {NULL, NULL}},
+			"1000", NULL, {"2023-09-30", "2022-09-30"}, 0},
+		{"As of December 31, 2021 & 2020", "ACME TRADING CORPORATION\n",
+			"COMPARATIVE STATEMENT OF FINANCIAL POSITION", "(Amounts in Philippine Peso)",
+			"As of December 31, 2021 & 2020", "2021", "2020", FX_BALANCE_SHEET,
+			{"Cash", "Receivables", "Total assets"},
+			{{"1,000", "900"}, {"100", "100"}, {"1,100", "1,000"}},
+			{{"1000", "900"}, {NULL, NULL}, {"1100", "1000"}},
+			"1", "PHP", {"2021-12-31", "2020-12-31"}, 0},
+		{"FY2023", "ACME INC\nAnnual report for the fiscal year ended June 30, 2023\n",
+			"CONSOLIDATED STATEMENTS OF INCOME", "(in thousands)", NULL,
+			"FY2023", "FY2022", FX_INCOME_STATEMENT,
+			{"Revenue", "Costs", "Net income"},
+			{{"1,000", "900"}, {"(600)", "(500)"}, {"400", "400"}},
+			{{"1000", "900"}, {"-600", "-500"}, {NULL, NULL}},
+			"1000", NULL, {"2023-06-30", "2022-06-30"}, 12},
+		{"52 weeks ended", "ACME STORES\nAnnual report for the fiscal year ended January 28, 2023\n",
+			"CONSOLIDATED STATEMENTS OF INCOME", "(in thousands)", "52 Weeks Ended",
+			"January 28, 2023", "January 29, 2022", FX_INCOME_STATEMENT,
+			{"Net sales", "Cost of sales", "Gross profit"},
+			{{"1,000", "900"}, {"(600)", "(500)"}, {"400", "400"}},
+			{{"1000", "900"}, {NULL, NULL}, {NULL, NULL}},
+			"1000", NULL, {"2023-01-28", "2022-01-29"}, 12},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		t_table(&cases[i]);
 }
 
 /* tiny deterministic random generator */
@@ -1480,6 +1862,8 @@ main(void)
 	test_balance_mezzanine();
 	test_dec_format();
 	test_ocr();
+	test_ocr_words();
+	test_tables();
 	test_european();
 	test_blank_groups();
 	test_dot_groups();
