@@ -286,7 +286,7 @@ twin_body(void *arg)
 	vals[2] = Int64GetDatum(a->claim->id);
 	if (fx_spi_exec("SELECT id FROM finx.jobs WHERE document_id = $1 AND state = 'succeeded' "
 			 "AND reused_from IS NULL AND id <> $3 "
-			 "AND (options - 'max_attempts') = ($2::jsonb - 'max_attempts') "
+			 "AND finx.same_result_options(options, $2::jsonb) "
 			 "ORDER BY id DESC LIMIT 1",
 			 3, types, vals, NULL) > 0)
 		a->twin = fx_spi_int64(0, 1, NULL);

@@ -144,40 +144,167 @@ period_json(StringInfo b, const fx_period *p, int seq, int col)
 		appendStringInfoString(b, ",\"period_months\":null}");
 }
 
-/* Append one line item's row object; conf: its values' OCR confidences. */
-static void
-item_json(StringInfo b, const fx_item *it, int nperiods, int seq, int row,
-		  const int *conf)
+/* One line item as item_json() writes it. */
+typedef struct ItemRow
 {
-	appendStringInfo(b, "{\"seq\":%d,\"row_no\":%d,\"page\":%d,\"line_no\":%d,\"label\":",
-					 seq, row, it->page, it->line_no);
-	fx_store_json_str(b, it->label ? it->label : "");
-	appendStringInfo(b, ",\"indent\":%d,\"is_total\":%s,\"generated_label\":%s,\"values\":[",
-					 it->indent, it->is_total ? "true" : "false",
-					 it->generated_label ? "true" : "false");
-	for (int k = 0; k < nperiods; k++)
+	const fx_item *it;
+	int			nperiods;
+	int			row;			/* 1-based row number in its statement */
+	const int  *conf;			/* its values' OCR confidences, or NULL */
+} ItemRow;
+
+/* How a column's JSON value is written. */
+typedef enum ItemKind
+{
+	IK_INT,						/* int field of fx_item */
+	IK_BOOL,					/* bool field of fx_item */
+	IK_TEXT,					/* char * field of fx_item, NULL as null */
+	IK_LABEL,					/* char * field of fx_item, NULL as "" */
+	IK_CUSTOM					/* written by the column's function */
+} ItemKind;
+
+typedef void (*ItemJsonFn) (StringInfo b, const ItemRow *r);
+
+/* A column of finx.line_items that the worker writes. */
+typedef struct ItemColumn
+{
+	const char *name;			/* the column, and its key in the JSON */
+	const char *sqltype;		/* its type, as jsonb_to_recordset reads it */
+	ItemKind	kind;
+	size_t		offset;			/* of its fx_item field (all but IK_CUSTOM) */
+	ItemJsonFn	fn;				/* IK_CUSTOM only */
+} ItemColumn;
+
+#define ITEM_INT(f)		{#f, "int", IK_INT, offsetof(fx_item, f), NULL}
+#define ITEM_BOOL(f)	{#f, "bool", IK_BOOL, offsetof(fx_item, f), NULL}
+#define ITEM_TEXT(f)	{#f, "text", IK_TEXT, offsetof(fx_item, f), NULL}
+#define ITEM_LABEL(f)	{#f, "text", IK_LABEL, offsetof(fx_item, f), NULL}
+#define ITEM_CUSTOM(name, sqltype, fn)	{name, sqltype, IK_CUSTOM, 0, fn}
+
+static void item_row_no(StringInfo b, const ItemRow *r);
+static void item_values(StringInfo b, const ItemRow *r);
+static void item_conf(StringInfo b, const ItemRow *r);
+
+/*
+ * The line-item columns, listed once: they drive both the JSON of each item
+ * (item_json) and the INSERT that reads it (item_insert_sql).  A new column
+ * of finx.line_items filled from a field of fx_item is one line here, e.g.
+ * ITEM_TEXT(concept) for a char * field (NULL stored as NULL).
+ */
+static const ItemColumn item_columns[] = {
+	ITEM_CUSTOM("row_no", "int", item_row_no),
+	ITEM_INT(page),
+	ITEM_INT(line_no),
+	ITEM_LABEL(label),
+	ITEM_INT(indent),
+	ITEM_BOOL(is_total),
+	ITEM_BOOL(generated_label),
+	ITEM_CUSTOM("values", "numeric[]", item_values),
+	ITEM_CUSTOM("ocr_confidence", "smallint[]", item_conf),
+};
+
+/* row_no: the item's position in its statement. */
+static void
+item_row_no(StringInfo b, const ItemRow *r)
+{
+	appendStringInfo(b, "%d", r->row);
+}
+
+/* values: one plain decimal (or null) per period. */
+static void
+item_values(StringInfo b, const ItemRow *r)
+{
+	appendStringInfoChar(b, '[');
+	for (int k = 0; k < r->nperiods; k++)
 	{
-		const char *v = it->values ? it->values[k] : NULL;
+		const char *v = r->it->values ? r->it->values[k] : NULL;
 
 		if (k)
 			appendStringInfoChar(b, ',');
 		fx_store_json_str(b, valid_decimal(v) ? v : NULL);
 	}
-	appendStringInfoString(b, "],\"ocr_confidence\":");
-	if (conf == NULL || nperiods == 0)
+	appendStringInfoChar(b, ']');
+}
+
+/* ocr_confidence: per value read by OCR, else null. */
+static void
+item_conf(StringInfo b, const ItemRow *r)
+{
+	if (r->conf == NULL || r->nperiods == 0)
 	{
-		appendStringInfoString(b, "null}");
+		appendStringInfoString(b, "null");
 		return;
 	}
-	for (int k = 0; k < nperiods; k++)
+	for (int k = 0; k < r->nperiods; k++)
 	{
 		appendStringInfoChar(b, k ? ',' : '[');
-		if (conf[k] >= 0 && it->values && valid_decimal(it->values[k]))
-			appendStringInfo(b, "%d", conf[k]);
+		if (r->conf[k] >= 0 && r->it->values && valid_decimal(r->it->values[k]))
+			appendStringInfo(b, "%d", r->conf[k]);
 		else
 			appendStringInfoString(b, "null");
 	}
-	appendStringInfoString(b, "]}");
+	appendStringInfoChar(b, ']');
+}
+
+/* Append one line item's row object: seq, then item_columns[]. */
+static void
+item_json(StringInfo b, const ItemRow *r, int seq)
+{
+	appendStringInfo(b, "{\"seq\":%d", seq);
+	for (size_t c = 0; c < lengthof(item_columns); c++)
+	{
+		const ItemColumn *col = &item_columns[c];
+		const char *field = (const char *) r->it + col->offset;
+
+		appendStringInfo(b, ",\"%s\":", col->name);
+		if (col->kind == IK_INT)
+			appendStringInfo(b, "%d", *(const int *) field);
+		else if (col->kind == IK_BOOL)
+			appendStringInfoString(b, *(const bool *) field ? "true" : "false");
+		else if (col->kind == IK_TEXT)
+			fx_store_json_str(b, *(char *const *) field);
+		else if (col->kind == IK_LABEL)
+			fx_store_json_str(b, *(char *const *) field ? *(char *const *) field : "");
+		else
+			col->fn(b, r);
+	}
+	appendStringInfoChar(b, '}');
+}
+
+/*
+ * The INSERT of line items from their JSON, built once from item_columns[]
+ * (kept for the process: the saved plan is keyed by this pointer).
+ */
+static const char *
+item_insert_sql(void)
+{
+	static char *sql = NULL;
+	StringInfoData cols,
+				sel,
+				defs,
+				b;
+
+	if (sql)
+		return sql;
+	initStringInfo(&cols);
+	initStringInfo(&sel);
+	initStringInfo(&defs);
+	for (size_t c = 0; c < lengthof(item_columns); c++)
+	{
+		const char *name = quote_identifier(item_columns[c].name);
+
+		appendStringInfo(&cols, ", %s", name);
+		appendStringInfo(&sel, ", i.%s", name);
+		appendStringInfo(&defs, ", %s %s", name, item_columns[c].sqltype);
+	}
+	initStringInfo(&b);
+	appendStringInfo(&b, "INSERT INTO finx.line_items (statement_id%s) SELECT s.id%s "
+					 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int%s) "
+					 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq "
+					 "WHERE $2 IS NOT NULL",
+					 cols.data, sel.data, defs.data);
+	sql = MemoryContextStrdup(TopMemoryContext, b.data);
+	return sql;
 }
 
 /* The three JSON arrays that carry a parse result (and ocr) into SQL. */
@@ -207,10 +334,12 @@ result_json(const fx_result *res, const FxOcrNotes *ocr, StringInfo sts,
 		}
 		for (int i = 0; i < st->nitems; i++, first_i = false)
 		{
+			ItemRow		r = {&st->items[i], st->nperiods, i + 1,
+			by_ocr ? ocr->conf[s] + i * st->nperiods : NULL};
+
 			if (!first_i)
 				appendStringInfoChar(items, ',');
-			item_json(items, &st->items[i], st->nperiods, s + 1, i + 1,
-					  by_ocr ? ocr->conf[s] + i * st->nperiods : NULL);
+			item_json(items, &r, s + 1);
 		}
 	}
 	appendStringInfoChar(sts, ']');
@@ -253,13 +382,5 @@ fx_store_result_rows(int64 job_id, int64 document_id, const fx_result *res,
 		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
 		 3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(items.data);
-	fx_spi_exec("INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent, "
-		 "is_total, generated_label, \"values\", ocr_confidence) "
-		 "SELECT s.id, i.row_no, i.page, i.line_no, i.label, i.indent, i.is_total, "
-		 "i.generated_label, i.\"values\", i.ocr_confidence "
-		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int, row_no int, page int, line_no int, "
-		 "label text, indent int, is_total bool, generated_label bool, \"values\" numeric[], "
-		 "ocr_confidence smallint[]) "
-		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL",
-		 3, types, vals, NULL);
+	fx_spi_exec(item_insert_sql(), 3, types, vals, NULL);
 }
