@@ -89,17 +89,17 @@ recover_body(void *arg)
 	 * its crash budget (max_attempts crashes) and waits a little.
 	 */
 	n = fx_spi_exec("UPDATE finx.jobs SET "
-			 "crashes = crashes + (id = $1)::int, "
-			 "state = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN 'failed' ELSE 'queued' END, "
-			 "attempt = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN attempt ELSE attempt - 1 END, "
-			 "finished_at = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN pg_catalog.now() END, "
-			 "run_after = pg_catalog.now() + CASE WHEN id = $1 THEN pg_catalog.make_interval(secs => 2 ^ crashes) "
-			 "ELSE interval '0' END, "
-			 "last_error = CASE WHEN id = $1 THEN pg_catalog.format('the worker stopped abnormally while it "
-			 "processed this job in its own process (%s of %s such stops allowed)', "
-			 "crashes + 1, max_attempts) ELSE last_error END "
-			 "WHERE state = 'running' RETURNING id, state, last_error",
-			 1, types, vals, NULL);
+					"crashes = crashes + (id = $1)::int, "
+					"state = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN 'failed' ELSE 'queued' END, "
+					"attempt = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN attempt ELSE attempt - 1 END, "
+					"finished_at = CASE WHEN id = $1 AND crashes + 1 >= max_attempts THEN pg_catalog.now() END, "
+					"run_after = pg_catalog.now() + CASE WHEN id = $1 THEN pg_catalog.make_interval(secs => 2 ^ crashes) "
+					"ELSE interval '0' END, "
+					"last_error = CASE WHEN id = $1 THEN pg_catalog.format('the worker stopped abnormally while it "
+					"processed this job in its own process (%s of %s such stops allowed)', "
+					"crashes + 1, max_attempts) ELSE last_error END "
+					"WHERE state = 'running' RETURNING id, state, last_error",
+					1, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		char	   *state = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
@@ -163,10 +163,10 @@ release_body(void *arg)
 											  TYPALIGN_INT));
 	/* fenced: only attempts this worker still holds */
 	a->released = (int) fx_spi_exec("UPDATE finx.jobs j SET state = 'queued', attempt = j.attempt - 1, "
-							 "run_after = now() "
-							 "FROM unnest($1, $2) AS u(id, attempt) "
-							 "WHERE j.id = u.id AND j.attempt = u.attempt AND j.state = 'running'",
-							 2, types, vals, NULL);
+									"run_after = now() "
+									"FROM unnest($1, $2) AS u(id, attempt) "
+									"WHERE j.id = u.id AND j.attempt = u.attempt AND j.state = 'running'",
+									2, types, vals, NULL);
 }
 
 /*
@@ -211,22 +211,22 @@ claim_body(void *arg)
 	 * can always start at once.
 	 */
 	n = fx_spi_exec("WITH RECURSIVE roles(r) AS ("
-			 "(SELECT submitted_by FROM finx.jobs WHERE state = 'queued' ORDER BY submitted_by LIMIT 1) "
-			 "UNION ALL SELECT (SELECT q.submitted_by FROM finx.jobs q WHERE q.state = 'queued' "
-			 "AND q.submitted_by > roles.r ORDER BY q.submitted_by LIMIT 1) FROM roles WHERE roles.r IS NOT NULL), "
-			 "offers AS (SELECT o.id, o.run_after, "
-			 "(SELECT pg_catalog.count(*) FROM finx.jobs x WHERE x.state = 'running' AND x.submitted_by = roles.r) "
-			 "+ pg_catalog.row_number() OVER (PARTITION BY roles.r ORDER BY o.run_after, o.id) AS rank "
-			 "FROM roles, LATERAL (SELECT j.id, j.run_after FROM finx.jobs j WHERE j.state = 'queued' "
-			 "AND j.submitted_by = roles.r AND j.run_after <= pg_catalog.now() "
-			 "ORDER BY j.run_after, j.id LIMIT $1 FOR UPDATE SKIP LOCKED) o "
-			 "WHERE roles.r IS NOT NULL), "
-			 "c AS (SELECT id FROM offers WHERE rank <= $2 ORDER BY rank, run_after, id LIMIT $1) "
-			 "UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
-			 "started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
-			 "FROM c WHERE j.id = c.id "
-			 "RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
-			 2, types, vals, NULL);
+					"(SELECT submitted_by FROM finx.jobs WHERE state = 'queued' ORDER BY submitted_by LIMIT 1) "
+					"UNION ALL SELECT (SELECT q.submitted_by FROM finx.jobs q WHERE q.state = 'queued' "
+					"AND q.submitted_by > roles.r ORDER BY q.submitted_by LIMIT 1) FROM roles WHERE roles.r IS NOT NULL), "
+					"offers AS (SELECT o.id, o.run_after, "
+					"(SELECT pg_catalog.count(*) FROM finx.jobs x WHERE x.state = 'running' AND x.submitted_by = roles.r) "
+					"+ pg_catalog.row_number() OVER (PARTITION BY roles.r ORDER BY o.run_after, o.id) AS rank "
+					"FROM roles, LATERAL (SELECT j.id, j.run_after FROM finx.jobs j WHERE j.state = 'queued' "
+					"AND j.submitted_by = roles.r AND j.run_after <= pg_catalog.now() "
+					"ORDER BY j.run_after, j.id LIMIT $1 FOR UPDATE SKIP LOCKED) o "
+					"WHERE roles.r IS NOT NULL), "
+					"c AS (SELECT id FROM offers WHERE rank <= $2 ORDER BY rank, run_after, id LIMIT $1) "
+					"UPDATE finx.jobs j SET state = 'running', attempt = j.attempt + 1, "
+					"started_at = pg_catalog.now(), finished_at = NULL, stage = 'text' "
+					"FROM c WHERE j.id = c.id "
+					"RETURNING j.id, j.attempt, j.max_attempts, j.document_id, j.file_name, j.options::text",
+					2, types, vals, NULL);
 	for (uint64 r = 0; r < n; r++)
 	{
 		FxClaim    *c = MemoryContextAllocZero(a->cxt, sizeof(FxClaim));
@@ -285,10 +285,10 @@ twin_body(void *arg)
 	vals[1] = CStringGetTextDatum(a->claim->options);
 	vals[2] = Int64GetDatum(a->claim->id);
 	if (fx_spi_exec("SELECT id FROM finx.jobs WHERE document_id = $1 AND state = 'succeeded' "
-			 "AND reused_from IS NULL AND id <> $3 "
-			 "AND finx.same_result_options(options, $2::jsonb) "
-			 "ORDER BY id DESC LIMIT 1",
-			 3, types, vals, NULL) > 0)
+					"AND reused_from IS NULL AND id <> $3 "
+					"AND finx.same_result_options(options, $2::jsonb) "
+					"ORDER BY id DESC LIMIT 1",
+					3, types, vals, NULL) > 0)
 		a->twin = fx_spi_int64(0, 1, NULL);
 }
 
@@ -326,16 +326,16 @@ reused_body(void *arg)
 	vals[2] = Int64GetDatum(a->twin);
 	/* reused_from only names a job of the same role (owner isolation) */
 	a->done = fx_spi_exec("UPDATE finx.jobs j SET state = 'succeeded', stage = 'done', "
-				   "finished_at = pg_catalog.now(), last_error = NULL, "
-				   "reused_from = CASE WHEN t.submitted_by = j.submitted_by THEN t.id END "
-				   "FROM finx.jobs t "
-				   "WHERE j.id = $1 AND j.attempt = $2 AND j.state = 'running' AND t.id = $3",
-				   3, types, vals, NULL) > 0;
+						  "finished_at = pg_catalog.now(), last_error = NULL, "
+						  "reused_from = CASE WHEN t.submitted_by = j.submitted_by THEN t.id END "
+						  "FROM finx.jobs t "
+						  "WHERE j.id = $1 AND j.attempt = $2 AND j.state = 'running' AND t.id = $3",
+						  3, types, vals, NULL) > 0;
 	/* another role's result: the job gets a copy of its own */
 	if (a->done)
 		fx_spi_exec("SELECT finx.copy_job_results(j.id, $3) FROM finx.jobs j "
-			 "WHERE j.id = $1 AND j.attempt = $2 AND j.reused_from IS NULL",
-			 3, types, vals, NULL);
+					"WHERE j.id = $1 AND j.attempt = $2 AND j.reused_from IS NULL",
+					3, types, vals, NULL);
 	if (a->done)
 		notify_job(a->claim->id, "succeeded");
 }
@@ -372,9 +372,9 @@ complete_body(void *arg)
 	vals[2] = fx_spi_text_array_list(o->warnings);
 	/* the fence: only the holder of this attempt may finish the job */
 	a->done = fx_spi_exec("UPDATE finx.jobs SET state = 'succeeded', stage = 'done', "
-				   "finished_at = pg_catalog.now(), last_error = NULL, warnings = $3 "
-				   "WHERE id = $1 AND attempt = $2 AND state = 'running'",
-				   3, types, vals, NULL) > 0;
+						  "finished_at = pg_catalog.now(), last_error = NULL, warnings = $3 "
+						  "WHERE id = $1 AND attempt = $2 AND state = 'running'",
+						  3, types, vals, NULL) > 0;
 	if (!a->done)
 		return;
 	fx_store_pages(o->claim->document_id, &o->texts);
@@ -422,11 +422,11 @@ fail_body(void *arg)
 	vals[3] = Float8GetDatum(a->backoff_s);
 	vals[4] = CStringGetTextDatum(a->error);
 	n = fx_spi_exec("UPDATE finx.jobs SET "
-			 "state = CASE WHEN $3 AND attempt < max_attempts THEN 'queued' ELSE 'failed' END, "
-			 "finished_at = CASE WHEN $3 AND attempt < max_attempts THEN NULL ELSE pg_catalog.now() END, "
-			 "run_after = pg_catalog.now() + pg_catalog.make_interval(secs => $4), last_error = $5 "
-			 "WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING state",
-			 5, types, vals, NULL);
+					"state = CASE WHEN $3 AND attempt < max_attempts THEN 'queued' ELSE 'failed' END, "
+					"finished_at = CASE WHEN $3 AND attempt < max_attempts THEN NULL ELSE pg_catalog.now() END, "
+					"run_after = pg_catalog.now() + pg_catalog.make_interval(secs => $4), last_error = $5 "
+					"WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING state",
+					5, types, vals, NULL);
 	a->done = n > 0;
 	if (!a->done)
 		return;
@@ -475,7 +475,7 @@ not_running_body(void *arg)
 		d[i++] = Int64GetDatum(*(int64 *) lfirst(lc));
 	vals[0] = PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	rows = fx_spi_exec("SELECT id FROM finx.jobs WHERE id = ANY($1) AND state <> 'running'",
-				1, types, vals, NULL);
+					   1, types, vals, NULL);
 	for (uint64 r = 0; r < rows; r++)
 	{
 		int64	   *id = MemoryContextAlloc(a->cxt, sizeof(int64));
@@ -516,8 +516,8 @@ stage_body(void *arg)
 	vals[1] = Int32GetDatum(a->claim->attempt);
 	vals[2] = CStringGetTextDatum(a->stage);
 	fx_spi_exec("UPDATE finx.jobs SET stage = $3 WHERE id = $1 AND attempt = $2 "
-		 "AND state = 'running' AND stage IS DISTINCT FROM $3",
-		 3, types, vals, NULL);
+				"AND state = 'running' AND stage IS DISTINCT FROM $3",
+				3, types, vals, NULL);
 }
 
 /* Show where a running job is (finx.jobs.stage); failures only logged. */
@@ -572,14 +572,14 @@ trace_body(void *arg)
 	appendStringInfoChar(&b, ']');
 	vals[0] = CStringGetTextDatum(b.data);
 	fx_spi_exec("INSERT INTO finx.requests (job_id, statement, provider, endpoint, attempt, queued_at, "
-		 "started_at, finished_at, http_status, bytes_out, bytes_in, error, request_id) "
-		 "SELECT r.job_id, nullif(r.statement, 0), r.provider, r.endpoint, r.attempt, r.queued_at, "
-		 "r.started_at, r.finished_at, nullif(r.http_status, 0), r.bytes_out, r.bytes_in, r.error, "
-		 "r.request_id FROM pg_catalog.jsonb_to_recordset($1::jsonb) AS r(job_id bigint, statement int, "
-		 "provider text, endpoint text, attempt int, queued_at timestamptz, started_at timestamptz, "
-		 "finished_at timestamptz, http_status int, bytes_out bigint, bytes_in bigint, error text, "
-		 "request_id text) WHERE EXISTS (SELECT 1 FROM finx.jobs j WHERE j.id = r.job_id)",
-		 1, types, vals, NULL);
+				"started_at, finished_at, http_status, bytes_out, bytes_in, error, request_id) "
+				"SELECT r.job_id, nullif(r.statement, 0), r.provider, r.endpoint, r.attempt, r.queued_at, "
+				"r.started_at, r.finished_at, nullif(r.http_status, 0), r.bytes_out, r.bytes_in, r.error, "
+				"r.request_id FROM pg_catalog.jsonb_to_recordset($1::jsonb) AS r(job_id bigint, statement int, "
+				"provider text, endpoint text, attempt int, queued_at timestamptz, started_at timestamptz, "
+				"finished_at timestamptz, http_status int, bytes_out bigint, bytes_in bigint, error text, "
+				"request_id text) WHERE EXISTS (SELECT 1 FROM finx.jobs j WHERE j.id = r.job_id)",
+				1, types, vals, NULL);
 }
 
 /* Store trace rows of finished remote requests (one short transaction). */

@@ -351,7 +351,7 @@ result_json(const fx_result *res, const FxOcrNotes *ocr, StringInfo sts,
 /* Insert statements, periods and items of a result for a job. */
 void
 fx_store_result_rows(int64 job_id, int64 document_id, const fx_result *res,
-			 const FxOcrNotes *ocr)
+					 const FxOcrNotes *ocr)
 {
 	StringInfoData sts,
 				pers,
@@ -367,20 +367,20 @@ fx_store_result_rows(int64 job_id, int64 document_id, const fx_result *res,
 	vals[1] = Int64GetDatum(document_id);
 	vals[2] = CStringGetTextDatum(sts.data);
 	fx_spi_exec("INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title, "
-		 "first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed) "
-		 "SELECT $1, $2, x.seq, x.statement_type, x.title, x.first_page, x.last_page, "
-		 "x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed "
-		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
-		 "first_page int, last_page int, unit_scale numeric, currency text, checks jsonb, "
-		 "checks_passed int, checks_failed int)",
-		 3, types, vals, NULL);
+				"first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed) "
+				"SELECT $1, $2, x.seq, x.statement_type, x.title, x.first_page, x.last_page, "
+				"x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed "
+				"FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
+				"first_page int, last_page int, unit_scale numeric, currency text, checks jsonb, "
+				"checks_passed int, checks_failed int)",
+				3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(pers.data);
 	fx_spi_exec("INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months) "
-		 "SELECT s.id, p.col, p.label, p.period_end, p.period_months "
-		 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS p(seq int, col int, label text, "
-		 "period_end date, period_months int) "
-		 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
-		 3, types, vals, NULL);
+				"SELECT s.id, p.col, p.label, p.period_end, p.period_months "
+				"FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS p(seq int, col int, label text, "
+				"period_end date, period_months int) "
+				"JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
+				3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(items.data);
 	fx_spi_exec(item_insert_sql(), 3, types, vals, NULL);
 }

@@ -47,9 +47,9 @@ pages_body(void *arg)
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
 	n = fx_spi_exec("SELECT t.page, t.text, coalesce(d.pages, pg_catalog.max(t.page) OVER ()) FROM finx.page_texts t "
-			 "JOIN finx.documents d ON d.id = t.document_id "
-			 "WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
-			 2, types, vals, NULL);
+					"JOIN finx.documents d ON d.id = t.document_id "
+					"WHERE t.document_id = $1 AND t.engine = $2 ORDER BY t.page",
+					2, types, vals, NULL);
 	if (n == 0)
 		return;
 	total = fx_spi_int32(0, 3);
@@ -129,10 +129,10 @@ conf_body(void *arg)
 	vals[0] = Int64GetDatum(a->document_id);
 	vals[1] = CStringGetTextDatum(a->engine);
 	n = fx_spi_exec("SELECT t.page, t.ocr_confidence, w.line, w.conf, w.word FROM finx.page_texts t "
-			 "LEFT JOIN LATERAL pg_catalog.jsonb_to_recordset(t.ocr_words) AS w(line int, conf int, word text) "
-			 "ON true WHERE t.document_id = $1 AND t.engine = $2 AND t.ocr_words IS NOT NULL "
-			 "ORDER BY t.page",
-			 2, types, vals, NULL);
+					"LEFT JOIN LATERAL pg_catalog.jsonb_to_recordset(t.ocr_words) AS w(line int, conf int, word text) "
+					"ON true WHERE t.document_id = $1 AND t.engine = $2 AND t.ocr_words IS NOT NULL "
+					"ORDER BY t.page",
+					2, types, vals, NULL);
 	a->conf = MemoryContextAllocZero(a->cxt, sizeof(FxOcrConf *) * Max(a->npages, 1));
 	for (uint64 r = 0; r < n;)
 	{
@@ -181,7 +181,7 @@ content_body(void *arg)
 				done = 0;
 
 	if (fx_spi_exec("SELECT content FROM finx.document_content WHERE document_id = $1",
-			 1, types, vals, NULL) == 0)
+					1, types, vals, NULL) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("the content of document %lld is missing", (long long) a->document_id)));
@@ -229,9 +229,9 @@ fx_store_cache_texts(int64 document_id, const char *engine, int npages, char **p
 	vals[1] = CStringGetTextDatum(engine);
 	vals[2] = fx_spi_text_array(pages, npages);
 	fx_spi_exec("INSERT INTO finx.page_texts (document_id, engine, page, text) "
-		 "SELECT $1, $2, u.ord, u.t FROM pg_catalog.unnest($3) WITH ORDINALITY AS u(t, ord) "
-		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
-		 3, types, vals, NULL);
+				"SELECT $1, $2, u.ord, u.t FROM pg_catalog.unnest($3) WITH ORDINALITY AS u(t, ord) "
+				"WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
+				3, types, vals, NULL);
 }
 
 /*
@@ -261,11 +261,11 @@ cache_ocr_texts(int64 document_id, const char *engine, int npages, char **pages,
 	vals[3] = fx_spi_text_array(means, npages);
 	vals[4] = fx_spi_text_array(words, npages);
 	fx_spi_exec("INSERT INTO finx.page_texts (document_id, engine, page, text, ocr_confidence, ocr_words) "
-		 "SELECT $1, $2, u.ord, u.t, u.m::real, u.w::jsonb "
-		 "FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)) "
-		 "WITH ORDINALITY AS u(t, m, w, ord) "
-		 "WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
-		 5, types, vals, NULL);
+				"SELECT $1, $2, u.ord, u.t, u.m::real, u.w::jsonb "
+				"FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)) "
+				"WITH ORDINALITY AS u(t, m, w, ord) "
+				"WHERE u.t IS NOT NULL ON CONFLICT DO NOTHING",
+				5, types, vals, NULL);
 }
 
 /* Record the page count and cache the texts of an attempt. */
@@ -280,7 +280,7 @@ fx_store_pages(int64 document_id, const FxTexts *t)
 	vals[0] = Int64GetDatum(document_id);
 	vals[1] = Int32GetDatum(t->npages);
 	fx_spi_exec("UPDATE finx.documents SET pages = $2 WHERE id = $1 AND pages IS DISTINCT FROM $2",
-		 2, types, vals, NULL);
+				2, types, vals, NULL);
 	if (t->pages)
 		fx_store_cache_texts(document_id, t->engine, t->npages, t->pages);
 	if (t->ocr_pages)
@@ -323,17 +323,17 @@ whisper_body(void *arg)
 	if (a->op == WH_GET)
 	{
 		if (fx_spi_exec("SELECT whisper_hash FROM finx.whisper_extractions WHERE document_id = $1 "
-				 "AND pages = $2 AND mode = $3 AND state = 'submitted'", 3, types, vals, NULL) > 0)
+						"AND pages = $2 AND mode = $3 AND state = 'submitted'", 3, types, vals, NULL) > 0)
 			a->hash = fx_spi_text(0, 1, a->cxt);
 	}
 	else if (a->op == WH_SAVE)
 		fx_spi_exec("INSERT INTO finx.whisper_extractions (document_id, pages, mode, whisper_hash, state, submitted_at) "
-			 "VALUES ($1, $2, $3, $4, 'submitted', pg_catalog.now()) ON CONFLICT (document_id, pages, mode) "
-			 "DO UPDATE SET whisper_hash = $4, state = 'submitted', submitted_at = pg_catalog.now(), retrieved_at = NULL",
-			 4, types, vals, NULL);
+					"VALUES ($1, $2, $3, $4, 'submitted', pg_catalog.now()) ON CONFLICT (document_id, pages, mode) "
+					"DO UPDATE SET whisper_hash = $4, state = 'submitted', submitted_at = pg_catalog.now(), retrieved_at = NULL",
+					4, types, vals, NULL);
 	else if (a->op == WH_FORGET)
 		fx_spi_exec("DELETE FROM finx.whisper_extractions WHERE document_id = $1 AND pages = $2 AND mode = $3",
-			 3, types, vals, NULL);
+					3, types, vals, NULL);
 	else
 	{
 		char	  **all = palloc0(sizeof(char *) * (a->pages[a->n - 1]));
@@ -342,7 +342,7 @@ whisper_body(void *arg)
 			all[a->pages[i] - 1] = a->texts[i];
 		fx_store_cache_texts(a->document_id, a->engine, a->pages[a->n - 1], all);
 		fx_spi_exec("UPDATE finx.whisper_extractions SET state = 'retrieved', retrieved_at = pg_catalog.now() "
-			 "WHERE document_id = $1 AND pages = $2 AND mode = $3", 3, types, vals, NULL);
+					"WHERE document_id = $1 AND pages = $2 AND mode = $3", 3, types, vals, NULL);
 	}
 }
 
