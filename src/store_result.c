@@ -175,10 +175,18 @@ typedef struct ItemColumn
 	ItemJsonFn	fn;				/* IK_CUSTOM only */
 } ItemColumn;
 
-#define ITEM_INT(f)		{#f, "int", IK_INT, offsetof(fx_item, f), NULL}
-#define ITEM_BOOL(f)	{#f, "bool", IK_BOOL, offsetof(fx_item, f), NULL}
-#define ITEM_TEXT(f)	{#f, "text", IK_TEXT, offsetof(fx_item, f), NULL}
-#define ITEM_LABEL(f)	{#f, "text", IK_LABEL, offsetof(fx_item, f), NULL}
+/* offset of fx_item field f, which must be of type t (checked at compile time) */
+#ifdef HAVE__BUILTIN_TYPES_COMPATIBLE_P
+#define ITEM_OFFSET(f, t) (offsetof(fx_item, f) + 0 * sizeof(char[ \
+	__builtin_types_compatible_p(__typeof__(((fx_item *) 0)->f), t) ? 1 : -1]))
+#else
+#define ITEM_OFFSET(f, t) offsetof(fx_item, f)
+#endif
+
+#define ITEM_INT(f)		{#f, "int", IK_INT, ITEM_OFFSET(f, int), NULL}
+#define ITEM_BOOL(f)	{#f, "bool", IK_BOOL, ITEM_OFFSET(f, bool), NULL}
+#define ITEM_TEXT(f)	{#f, "text", IK_TEXT, ITEM_OFFSET(f, char *), NULL}
+#define ITEM_LABEL(f)	{#f, "text", IK_LABEL, ITEM_OFFSET(f, char *), NULL}
 #define ITEM_CUSTOM(name, sqltype, fn)	{name, sqltype, IK_CUSTOM, 0, fn}
 
 static void item_row_no(StringInfo b, const ItemRow *r);
