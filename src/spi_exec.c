@@ -9,7 +9,8 @@
  * transaction that turns an error into a message for the caller instead of
  * killing the worker (no transaction is ever held across I/O).  The SQL
  * functions (api.c, submit_dir.c) run inside the caller's transaction and
- * only use fx_spi_exec() between their own SPI_connect and SPI_finish.
+ * run their statements with fx_spi_exec inside their own SPI_connect and
+ * SPI_finish.
  * Plans are parsed and planned once per process; the plan cache replans
  * them when the tables change.
  *

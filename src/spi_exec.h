@@ -6,7 +6,7 @@
  *	  and the error context of a failed statement.
  *
  * Every SQL statement of the extension's C code (worker, submit functions,
- * inbox) runs through fx_spi_exec(): its plan is prepared once per process
+ * inbox) runs through fx_spi_exec: its plan is prepared once per process
  * and kept.  Statements must be string constants (or live as long as the
  * process): the pointer identifies the statement.  The SQL itself must
  * schema-qualify every object and builtin it names, as the callers run it

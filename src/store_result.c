@@ -165,17 +165,16 @@ typedef enum ItemKind
 
 typedef void (*ItemJsonFn) (StringInfo b, const ItemRow *r);
 
-/* A column of finx.line_items that the worker writes. */
+/* How item_json() writes a column of finx.line_items. */
 typedef struct ItemColumn
 {
-	const char *name;			/* the column, and its key in the JSON */
-	const char *sqltype;		/* its type, as jsonb_to_recordset reads it */
+	const char *name;			/* its key in the JSON */
 	ItemKind	kind;
 	size_t		offset;			/* of its fx_item field (all but IK_CUSTOM) */
 	ItemJsonFn	fn;				/* IK_CUSTOM only */
 } ItemColumn;
 
-/* offset of fx_item field f, which must be of type t (checked at compile time) */
+/* offset of fx_item field f, of type t (checked at compile time) */
 #ifdef HAVE__BUILTIN_TYPES_COMPATIBLE_P
 #define ITEM_OFFSET(f, t) (offsetof(fx_item, f) + 0 * sizeof(char[ \
 	__builtin_types_compatible_p(__typeof__(((fx_item *) 0)->f), t) ? 1 : -1]))
@@ -183,33 +182,50 @@ typedef struct ItemColumn
 #define ITEM_OFFSET(f, t) offsetof(fx_item, f)
 #endif
 
-#define ITEM_INT(f)		{#f, "int", IK_INT, ITEM_OFFSET(f, int), NULL}
-#define ITEM_BOOL(f)	{#f, "bool", IK_BOOL, ITEM_OFFSET(f, bool), NULL}
-#define ITEM_TEXT(f)	{#f, "text", IK_TEXT, ITEM_OFFSET(f, char *), NULL}
-#define ITEM_LABEL(f)	{#f, "text", IK_LABEL, ITEM_OFFSET(f, char *), NULL}
-#define ITEM_CUSTOM(name, sqltype, fn)	{name, sqltype, IK_CUSTOM, 0, fn}
-
 static void item_row_no(StringInfo b, const ItemRow *r);
 static void item_values(StringInfo b, const ItemRow *r);
 static void item_conf(StringInfo b, const ItemRow *r);
 
 /*
- * The line-item columns, listed once: they drive both the JSON of each item
- * (item_json) and the INSERT that reads it (item_insert_sql).  A new column
- * of finx.line_items filled from a field of fx_item is one line here, e.g.
- * ITEM_TEXT(concept) for a char * field (NULL stored as NULL).
+ * The line-item columns, listed once: each expansion of this list makes
+ * the table item_json() walks and the parts of the INSERT that reads the
+ * items' JSON back (a string constant, built by the compiler).  A new
+ * column of finx.line_items filled from a field of fx_item is one line
+ * here, e.g. ITEM_TEXT(C, concept) for a char * field (NULL stored as
+ * NULL).  C is the expansion: C(field, SQL name, SQL type, kind, offset,
+ * function).
  */
-static const ItemColumn item_columns[] = {
-	ITEM_CUSTOM("row_no", "int", item_row_no),
-	ITEM_INT(page),
-	ITEM_INT(line_no),
-	ITEM_LABEL(label),
-	ITEM_INT(indent),
-	ITEM_BOOL(is_total),
-	ITEM_BOOL(generated_label),
-	ITEM_CUSTOM("values", "numeric[]", item_values),
-	ITEM_CUSTOM("ocr_confidence", "smallint[]", item_conf),
-};
+#define ITEM_COLUMNS(C) \
+	ITEM_CUSTOM(C, row_no, "row_no", "int", item_row_no) \
+	ITEM_INT(C, page) \
+	ITEM_INT(C, line_no) \
+	ITEM_LABEL(C, label) \
+	ITEM_INT(C, indent) \
+	ITEM_BOOL(C, is_total) \
+	ITEM_BOOL(C, generated_label) \
+	ITEM_CUSTOM(C, values, "\"values\"", "numeric[]", item_values) \
+	ITEM_CUSTOM(C, ocr_confidence, "ocr_confidence", "smallint[]", item_conf)
+
+#define ITEM_INT(C, f)		C(f, #f, "int", IK_INT, ITEM_OFFSET(f, int), NULL)
+#define ITEM_BOOL(C, f)		C(f, #f, "bool", IK_BOOL, ITEM_OFFSET(f, bool), NULL)
+#define ITEM_TEXT(C, f)		C(f, #f, "text", IK_TEXT, ITEM_OFFSET(f, char *), NULL)
+#define ITEM_LABEL(C, f)	C(f, #f, "text", IK_LABEL, ITEM_OFFSET(f, char *), NULL)
+#define ITEM_CUSTOM(C, f, sqlname, sqltype, fn) \
+	C(f, sqlname, sqltype, IK_CUSTOM, 0, fn)
+
+/* the expansions: the table, and the INSERT's columns, values and types */
+#define ITEM_ENTRY(f, q, t, kind, offset, fn)	{#f, kind, offset, fn},
+#define ITEM_SQL_NAME(f, q, t, kind, offset, fn)	", " q
+#define ITEM_SQL_VALUE(f, q, t, kind, offset, fn)	", i." q
+#define ITEM_SQL_DEF(f, q, t, kind, offset, fn)	", " q " " t
+
+static const ItemColumn item_columns[] = {ITEM_COLUMNS(ITEM_ENTRY)};
+
+static const char item_insert_sql[] =
+"INSERT INTO finx.line_items (statement_id" ITEM_COLUMNS(ITEM_SQL_NAME) ") "
+"SELECT s.id" ITEM_COLUMNS(ITEM_SQL_VALUE) " "
+"FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int" ITEM_COLUMNS(ITEM_SQL_DEF) ") "
+"JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq WHERE $2 IS NOT NULL";
 
 /* row_no: the item's position in its statement. */
 static void
@@ -277,42 +293,6 @@ item_json(StringInfo b, const ItemRow *r, int seq)
 			col->fn(b, r);
 	}
 	appendStringInfoChar(b, '}');
-}
-
-/*
- * The INSERT of line items from their JSON, built once from item_columns[]
- * (kept for the process: the saved plan is keyed by this pointer).
- */
-static const char *
-item_insert_sql(void)
-{
-	static char *sql = NULL;
-	StringInfoData cols,
-				sel,
-				defs,
-				b;
-
-	if (sql)
-		return sql;
-	initStringInfo(&cols);
-	initStringInfo(&sel);
-	initStringInfo(&defs);
-	for (size_t c = 0; c < lengthof(item_columns); c++)
-	{
-		const char *name = quote_identifier(item_columns[c].name);
-
-		appendStringInfo(&cols, ", %s", name);
-		appendStringInfo(&sel, ", i.%s", name);
-		appendStringInfo(&defs, ", %s %s", name, item_columns[c].sqltype);
-	}
-	initStringInfo(&b);
-	appendStringInfo(&b, "INSERT INTO finx.line_items (statement_id%s) SELECT s.id%s "
-					 "FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS i(seq int%s) "
-					 "JOIN finx.statements s ON s.job_id = $1 AND s.seq = i.seq "
-					 "WHERE $2 IS NOT NULL",
-					 cols.data, sel.data, defs.data);
-	sql = MemoryContextStrdup(TopMemoryContext, b.data);
-	return sql;
 }
 
 /* The three JSON arrays that carry a parse result (and ocr) into SQL. */
@@ -390,5 +370,5 @@ fx_store_result_rows(int64 job_id, int64 document_id, const fx_result *res,
 				"JOIN finx.statements s ON s.job_id = $1 AND s.seq = p.seq WHERE $2 IS NOT NULL",
 				3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(items.data);
-	fx_spi_exec(item_insert_sql(), 3, types, vals, NULL);
+	fx_spi_exec(item_insert_sql, 3, types, vals, NULL);
 }
