@@ -10,9 +10,8 @@
  * killing the worker (no transaction is ever held across I/O).  The SQL
  * functions (api.c, submit_dir.c) run inside the caller's transaction and
  * run their statements with fx_spi_exec inside their own SPI_connect and
- * SPI_finish.
- * Plans are parsed and planned once per process; the plan cache replans
- * them when the tables change.
+ * SPI_finish.  Plans are parsed and planned once per process; the plan
+ * cache replans them when the tables change.
  *
  *-------------------------------------------------------------------------
  */
