@@ -20,7 +20,10 @@ OBJS = \
 	src/inprocess.o \
 	src/progress.o \
 	src/visibility.o \
+	src/spi_exec.o \
 	src/store.o \
+	src/store_result.o \
+	src/store_text.o \
 	src/notify.o \
 	src/search_path.o \
 	src/options.o \

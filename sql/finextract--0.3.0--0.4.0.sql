@@ -1429,3 +1429,20 @@ BEGIN
 				 WHERE s.job_id = result_job), '[]')));
 END
 $$;
+
+-- Section: one SPI layer ----------------------------------------------------
+
+-- The one rule for "the same result": two jobs on the same document whose
+-- options differ only in max_attempts give the same result.  The worker
+-- uses it to reuse an earlier job's result and finx_submit_dir to skip a
+-- file already queued with these options.
+CREATE FUNCTION finx.same_result_options(a jsonb, b jsonb)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT (a OPERATOR(pg_catalog.-) 'max_attempts'::pg_catalog.text)
+		   OPERATOR(pg_catalog.=) (b OPERATOR(pg_catalog.-) 'max_attempts'::pg_catalog.text);
+$$;
+COMMENT ON FUNCTION finx.same_result_options(jsonb, jsonb) IS
+'Do job options a and b give the same result (equal but for max_attempts)? Used by the worker to reuse a result and by finx_submit_dir';

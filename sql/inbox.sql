@@ -93,3 +93,7 @@ DROP OWNED BY finx_regress_inbox_both;
 DROP ROLE finx_regress_inbox_nobody, finx_regress_inbox_user, finx_regress_inbox_reader,
 	finx_regress_inbox_both;
 \! rm -rf /tmp/finx_regress_inbox
+-- the one rule behind "same options" here and in the worker's reuse:
+-- options equal but for max_attempts
+SELECT finx.same_result_options('{"max_attempts": 1, "ocr": "auto"}', '{"ocr": "auto"}') AS same,
+	   finx.same_result_options('{"ocr": "auto"}', '{"ocr": "never"}') AS other;

@@ -43,6 +43,7 @@
 #include "options.h"
 #include "pdfcheck.h"
 #include "search_path.h"
+#include "spi_exec.h"
 #include "visibility.h"
 
 PG_FUNCTION_INFO_V1(finx_submit_path);
@@ -122,66 +123,34 @@ fx_sha256_hex(const char *data, size_t len, char *hex)
 	hex[64] = '\0';
 }
 
-/* Saved plans of the submit path, prepared on first use in each backend. */
-typedef enum SubmitPlan
-{
-	PLAN_FIND_DOCUMENT,
-	PLAN_INSERT_DOCUMENT,
-	PLAN_INSERT_JOB,
-	NUM_SUBMIT_PLANS
-} SubmitPlan;
+/* The submit path's statements (saved plans of spi_exec.c). */
+static const char *const find_document_sql =
+"SELECT id FROM finx.documents WHERE sha256 = $1";
+static const char *const insert_document_sql =
+"WITH d AS (INSERT INTO finx.documents (file_name, sha256, bytes) "
+"VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING id), "
+"c AS (INSERT INTO finx.document_content (document_id, content) "
+"SELECT id, $4 FROM d) SELECT id FROM d";
+static const char *const insert_job_sql =
+"INSERT INTO finx.jobs (document_id, file_name, options, max_attempts, submitted_by) "
+"VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
-static SPIPlanPtr submit_plans[NUM_SUBMIT_PLANS];
-
-/* Prepare (once) and return one of the submit plans. */
-static SPIPlanPtr
-submit_plan(SubmitPlan which)
-{
-	static const char *const sql[NUM_SUBMIT_PLANS] = {
-		"SELECT id FROM finx.documents WHERE sha256 = $1",
-		"WITH d AS (INSERT INTO finx.documents (file_name, sha256, bytes) "
-		"VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING id), "
-		"c AS (INSERT INTO finx.document_content (document_id, content) "
-		"SELECT id, $4 FROM d) SELECT id FROM d",
-		"INSERT INTO finx.jobs (document_id, file_name, options, max_attempts, submitted_by) "
-		"VALUES ($1, $2, $3, $4, $5) RETURNING id"
-	};
-	static Oid	find_types[] = {TEXTOID};
-	static Oid	doc_types[] = {TEXTOID, TEXTOID, INT8OID, BYTEAOID};
-	static Oid	job_types[] = {INT8OID, TEXTOID, JSONBOID, INT4OID, OIDOID};
-	static Oid *const types[NUM_SUBMIT_PLANS] = {find_types, doc_types, job_types};
-	static const int nargs[NUM_SUBMIT_PLANS] = {1, 4, 5};
-	SPIPlanPtr	plan;
-
-	if (submit_plans[which])
-		return submit_plans[which];
-	plan = SPI_prepare(sql[which], nargs[which], types[which]);
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "could not prepare finextract statement: %s",
-			 SPI_result_code_string(SPI_result));
-	submit_plans[which] = plan;
-	return plan;
-}
-
-/* Run a saved plan that returns at most one bigint. */
+/* Run a statement that returns at most one bigint. */
 static int64
-plan_bigint(SubmitPlan which, Datum *values, bool *isnull)
+plan_bigint(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
 {
-	int			ret;
-	bool		null = true;
-	Datum		d = (Datum) 0;
-
-	ret = SPI_execute_plan(submit_plan(which), values, NULL, false, 1);
-	if (ret >= 0 && SPI_processed > 0)
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &null);
-	*isnull = null;
-	return null ? 0 : DatumGetInt64(d);
+	*isnull = true;
+	if (fx_spi_exec_count(sql, nargs, types, values, NULL, 1) == 0)
+		return 0;
+	return fx_spi_int64(0, 1, isnull);
 }
 
 /* Find or insert the document row (and its content); returns its id. */
 static int64
 upsert_document(const char *file_name, const char *sha, bytea *content)
 {
+	Oid			find_types[1] = {TEXTOID};
+	Oid			doc_types[4] = {TEXTOID, TEXTOID, INT8OID, BYTEAOID};
 	Datum		vals[4];
 	bool		isnull;
 	int64		id;
@@ -190,14 +159,14 @@ upsert_document(const char *file_name, const char *sha, bytea *content)
 	vals[1] = CStringGetTextDatum(sha);
 	vals[2] = Int64GetDatum((int64) VARSIZE_ANY_EXHDR(content));
 	vals[3] = PointerGetDatum(content);
-	id = plan_bigint(PLAN_FIND_DOCUMENT, vals + 1, &isnull);
+	id = plan_bigint(find_document_sql, 1, find_types, vals + 1, &isnull);
 	if (!isnull)
 		return id;
-	id = plan_bigint(PLAN_INSERT_DOCUMENT, vals, &isnull);
+	id = plan_bigint(insert_document_sql, 4, doc_types, vals, &isnull);
 	if (!isnull)
 		return id;
 	/* inserted meanwhile by a transaction that has now committed */
-	id = plan_bigint(PLAN_FIND_DOCUMENT, vals + 1, &isnull);
+	id = plan_bigint(find_document_sql, 1, find_types, vals + 1, &isnull);
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
@@ -211,6 +180,7 @@ static int64
 insert_job(int64 document_id, const char *file_name, Jsonb *options,
 		   int max_attempts)
 {
+	Oid			types[5] = {INT8OID, TEXTOID, JSONBOID, INT4OID, OIDOID};
 	Datum		vals[5];
 	bool		isnull;
 
@@ -219,7 +189,7 @@ insert_job(int64 document_id, const char *file_name, Jsonb *options,
 	vals[2] = JsonbPGetDatum(options);
 	vals[3] = Int32GetDatum(max_attempts);
 	vals[4] = ObjectIdGetDatum(GetOuterUserId());
-	return plan_bigint(PLAN_INSERT_JOB, vals, &isnull);
+	return plan_bigint(insert_job_sql, 5, types, vals, &isnull);
 }
 
 /*
@@ -320,10 +290,8 @@ job_state(int64 job_id, Oid *owner, bool *mine_uncommitted)
 	char	   *state;
 	TransactionId xmin;
 
-	if (SPI_execute_with_args("SELECT state, submitted_by, xmin::text FROM finx.jobs WHERE id = $1",
-							  1, types, vals, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read job %lld", (long long) job_id);
-	if (SPI_processed == 0)
+	if (fx_spi_exec_count("SELECT state, submitted_by, xmin::text FROM finx.jobs WHERE id = $1",
+						  1, types, vals, NULL, 1) == 0)
 		job_missing(job_id);
 	state = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	*owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
@@ -449,9 +417,7 @@ update_job(int64 job_id, const char *sql, const char *notify_state)
 		elog(ERROR, "SPI_connect failed");
 	(void) job_state(job_id, &owner, &uncommitted);
 	check_job_owner(job_id, owner);
-	if (SPI_execute_with_args(sql, 1, types, vals, NULL, false, 0) < 0)
-		elog(ERROR, "could not update job %lld", (long long) job_id);
-	changed = SPI_processed > 0;
+	changed = fx_spi_exec(sql, 1, types, vals, NULL) > 0;
 	SPI_finish();
 	fx_search_path_pop(nestlevel);
 	if (changed && notify_state)

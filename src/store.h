@@ -2,7 +2,8 @@
  *
  * store.h
  *	  Every SQL statement the worker runs, each in its own short
- *	  transaction.
+ *	  transaction (spi_exec.c): the job lifecycle in store.c, page texts
+ *	  and content in store_text.c, result rows in store_result.c.
  *
  * Functions return false (or NULL) and set *err to a message when their
  * transaction failed; the transaction has then been rolled back and the

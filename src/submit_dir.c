@@ -49,6 +49,7 @@
 #include "options.h"
 #include "pdfcheck.h"
 #include "search_path.h"
+#include "spi_exec.h"
 
 PG_FUNCTION_INFO_V1(finx_submit_dir);
 
@@ -200,9 +201,8 @@ lock_dir(const char *dir)
 
 	vals[0] = Int32GetDatum(INBOX_LOCK_KEY);
 	vals[1] = CStringGetTextDatum(dir);
-	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))",
-							  2, types, vals, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not lock directory \"%s\"", dir);
+	(void) fx_spi_exec_count("SELECT pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))",
+							 2, types, vals, NULL, 1);
 }
 
 /* The cache rows of dir and options, sorted by name like the listing. */
@@ -217,12 +217,10 @@ load_known(const char *dir, Jsonb *options, int *nknown)
 	vals[0] = CStringGetTextDatum(dir);
 	vals[1] = JsonbPGetDatum(options);
 	vals[2] = ObjectIdGetDatum(GetOuterUserId());
-	if (SPI_execute_with_args("SELECT name, size, mtime FROM finx.inbox_files "
-							  "WHERE dir = $1 AND options = $2 AND submitted_by = $3 "
-							  "ORDER BY name COLLATE pg_catalog.\"C\"",
-							  3, types, vals, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read finx.inbox_files");
-	n = SPI_processed;
+	n = fx_spi_exec("SELECT name, size, mtime FROM finx.inbox_files "
+					"WHERE dir = $1 AND options = $2 AND submitted_by = $3 "
+					"ORDER BY name COLLATE pg_catalog.\"C\"",
+					3, types, vals, NULL);
 	known = palloc(sizeof(InboxFile) * Max(n, 1));
 	for (uint64 r = 0; r < n; r++)
 	{
@@ -244,22 +242,18 @@ earlier_job(const char *sha, Jsonb *options)
 {
 	Oid			types[3] = {TEXTOID, JSONBOID, OIDOID};
 	Datum		vals[3];
-	bool		isnull;
 
 	vals[0] = CStringGetTextDatum(sha);
 	vals[1] = JsonbPGetDatum(options);
 	vals[2] = ObjectIdGetDatum(GetOuterUserId());
-	if (SPI_execute_with_args("SELECT j.id FROM finx.jobs j "
-							  "JOIN finx.documents d ON d.id = j.document_id "
-							  "WHERE d.sha256 = $1 AND j.submitted_by = $3 "
-							  "AND (j.options - 'max_attempts') = ($2 - 'max_attempts') "
-							  "ORDER BY j.id DESC LIMIT 1",
-							  3, types, vals, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not look for earlier jobs");
-	if (SPI_processed == 0)
+	if (fx_spi_exec_count("SELECT j.id FROM finx.jobs j "
+						  "JOIN finx.documents d ON d.id = j.document_id "
+						  "WHERE d.sha256 = $1 AND j.submitted_by = $3 "
+						  "AND finx.same_result_options(j.options, $2) "
+						  "ORDER BY j.id DESC LIMIT 1",
+						  3, types, vals, NULL, 1) == 0)
 		return 0;
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-									   1, &isnull));
+	return fx_spi_int64(0, 1, NULL);
 }
 
 /* Read, hash and queue one file unless its content was queued before. */
@@ -357,15 +351,14 @@ record_file(const char *dir, const InboxFile *f, Jsonb *options,
 	vals[7] = out->error ? CStringGetTextDatum(out->error) : (Datum) 0;
 	vals[8] = out->sqlstate ? CStringGetTextDatum(out->sqlstate) : (Datum) 0;
 	vals[9] = ObjectIdGetDatum(GetOuterUserId());
-	if (SPI_execute_with_args("INSERT INTO finx.inbox_files AS f (dir, name, options, size, mtime, "
-							  "sha256, job_id, error, sqlstate, submitted_by) "
-							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-							  "ON CONFLICT (dir, name, options, submitted_by) DO UPDATE SET "
-							  "size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
-							  "job_id = excluded.job_id, error = excluded.error, "
-							  "sqlstate = excluded.sqlstate, checked_at = pg_catalog.now()",
-							  10, types, vals, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not record file \"%s\" in finx.inbox_files", f->name);
+	(void) fx_spi_exec("INSERT INTO finx.inbox_files AS f (dir, name, options, size, mtime, "
+					   "sha256, job_id, error, sqlstate, submitted_by) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+					   "ON CONFLICT (dir, name, options, submitted_by) DO UPDATE SET "
+					   "size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
+					   "job_id = excluded.job_id, error = excluded.error, "
+					   "sqlstate = excluded.sqlstate, checked_at = pg_catalog.now()",
+					   10, types, vals, nulls);
 }
 
 /* Forget cache rows of files that matched the pattern and are gone. */
@@ -387,10 +380,9 @@ forget_files(const char *dir, Jsonb *options, List *names)
 	vals[1] = JsonbPGetDatum(options);
 	vals[2] = PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 	vals[3] = ObjectIdGetDatum(GetOuterUserId());
-	if (SPI_execute_with_args("DELETE FROM finx.inbox_files WHERE dir = $1 AND options = $2 "
-							  "AND name = ANY ($3) AND submitted_by = $4",
-							  4, types, vals, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not update finx.inbox_files");
+	(void) fx_spi_exec("DELETE FROM finx.inbox_files WHERE dir = $1 AND options = $2 "
+					   "AND name = ANY ($3) AND submitted_by = $4",
+					   4, types, vals, NULL);
 }
 
 /* Handle a listed file that is new or changed; returns 1 if it was queued. */

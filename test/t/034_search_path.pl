@@ -92,7 +92,7 @@ bk(q{
 
 # Identifiers followed by "(" in the SQL string literals of the C sources.
 my %names;
-for my $f (qw(store.c api.c submit_dir.c progress.c))
+for my $f (qw(store.c store_result.c store_text.c spi_exec.c api.c submit_dir.c progress.c))
 {
 	my $src = slurp_file(repo_dir() . "/src/$f");
 	while ($src =~ /"((?:[^"\\\n]|\\.)*)"/g)
