@@ -40,10 +40,14 @@ tar --exclude=.git -cf - . | tar -C "$work" -xf -
 status=0
 echo "== pg_regress and TAP (as $runner)"
 run_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
+# the public filings beside the repository (../shared/corpus), for the
+# tests that read them (041_answers.pl); they skip without it
+corpus=${FINX_CORPUS:-$top/../shared/corpus}
+[ -e "$corpus/gt.tsv" ] && corpus=$(cd "$corpus" && pwd) || corpus=
 run_as env PATH="/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin" \
 	make -C "$work" installcheck || status=$?
 [ $status -ne 0 ] || run_as env PATH="/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin" \
-	make -C "$work" tapcheck PROVE_FLAGS="-I ./test/perl --timer" || status=$?
+	${corpus:+FINX_CORPUS="$corpus"} make -C "$work" tapcheck PROVE_FLAGS="-I ./test/perl --timer" || status=$?
 if [ $status -ne 0 ]; then
 	for f in "$work"/regression.diffs "$work"/tmp_check/log/regress_log_*; do
 		[ -f "$f" ] && { echo "---- $f"; tail -n 80 "$f"; }
