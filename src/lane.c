@@ -16,7 +16,9 @@
  * demand is below it).  Latency per unit of work (pages, tokens) against the
  * least seen, smoothed over a few answers (a single slow one may be the
  * worker's own CPU), drives a Vegas-style control: a ratio above 1.6 means
- * the server queues silently, and the limit comes down in proportion;
+ * the server queues silently, and the limit comes down in proportion
+ * (only on calls sent while the lane used more than half its limit: a slow
+ * answer to a lane far below it is not queueing it caused);
  * between 1.25 and 1.6 it holds.  On a queueing server that settles the
  * limit near 1.25-1.6 x its capacity, which keeps every server slot busy.
  * A 429/503 is an explicit signal: the lane sends
@@ -341,13 +343,18 @@ adapt_on_success(FxLane *lane, FxCall *call)
 	/*
 	 * One slow answer proves nothing (the worker's own loop, a busy CPU):
 	 * the control follows the smoothed ratio, which queueing at the server
-	 * raises answer after answer.
+	 * raises answer after answer.  Only a call sent while the lane used
+	 * more than half its limit can show that the limit is too high: slow
+	 * answers to a lane far below its limit come from elsewhere (a busy
+	 * database server, a slow network), and lowering the limit would not
+	 * make them faster, only make the lane sequential.
 	 */
 	ratio = per_unit / lane->min_unit_ms;
 	lane->ratio_avg = lane->ratio_avg > 0 ?
 		(1.0 - RATIO_WEIGHT) * lane->ratio_avg + RATIO_WEIGHT * ratio : ratio;
 	ratio = lane->ratio_avg;
-	if (ratio > VEGAS_SHRINK && call->sent_epoch == lane->epoch)
+	if (ratio > VEGAS_SHRINK && call->sent_epoch == lane->epoch &&
+		call->sent_inflight * 2 > (int) lane->limit)
 	{
 		/* queueing at the server: come down towards the uncongested limit */
 		lane->limit = Max(1.0, Min(lane->limit - 1.0,

@@ -85,8 +85,11 @@ mock_config($mock, { whisper_capacity => $cap, whisper_over_capacity => 'queue',
 	whisper_page_seconds => 3 });
 my @ids = submit_copies('us_10k.pdf', 'conv', 60, $whisper_only);
 ok(all_succeed(@ids), 'every job over a queueing server succeeded');
+# The limit settles near 1.25-1.6 x the capacity and moves with every
+# answer: read at one moment it may sit one decrease step (x 1.25/1.6)
+# below the capacity, never far below it.
 my $limit = lane_stat('llmwhisperer', 'limit');
-cmp_ok($limit, '>=', $cap, "the whisper limit ($limit) reached the capacity $cap");
+cmp_ok($limit, '>=', 0.75 * $cap, "the whisper limit ($limit) is near the capacity $cap or above");
 cmp_ok($limit, '<=', 2 * $cap, "the whisper limit ($limit) stays within twice the capacity");
 is(mock_stats($mock)->{whisper}{peak_processing}, $cap, 'the server ran at its capacity');
 # slow start may overshoot for a round trip before the latency shows the
