@@ -11,6 +11,7 @@
  *	  parse_text.c    lines, words, cells, UTF-8 columns, string buffers
  *	  parse_number.c  amounts, unit scale, currency
  *	  parse_period.c  period headings: end date and length
+ *	  parse_row.c     one line split into its label and its values
  *	  parse_locate.c  which lines open which statements
  *	  parse_table.c   columns, header, rows of one statement
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
@@ -195,9 +196,13 @@ extern bool fx_is_end_marker(const char *s, int len);
 extern int	fx_locate(const fx_doc *doc, const fx_parse_opts *opts,
 					  fx_span **spans_out);
 
-/* parse_table.c */
+/* parse_row.c */
 extern void fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro,
 						   fx_row *row);
+extern bool fx_row_is_data(const fx_row *row);
+extern void fx_row_year_label(fx_row *row, int label_left);
+
+/* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
 						 fx_statement *st);
 
