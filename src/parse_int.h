@@ -13,6 +13,7 @@
  *	  parse_period.c  period headings: end date and length
  *	  parse_row.c     one line split into its label and its values
  *	  parse_locate.c  which lines open which statements
+ *	  parse_heading.c the text over the value columns: their headings
  *	  parse_table.c   columns, header, rows of one statement
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
@@ -30,6 +31,7 @@
 #define FX_MAX_COLS		16		/* value columns per statement */
 #define FX_NUM_LEN		40		/* longest normalised amount + NUL */
 #define FX_MAX_LABEL	600		/* bytes kept of a label */
+#define FX_MAX_CELLS	32		/* cells read of a line */
 
 /* a run of non-blank characters on a line */
 typedef struct fx_word
@@ -201,6 +203,15 @@ extern void fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro,
 						   fx_row *row);
 extern bool fx_row_is_data(const fx_row *row);
 extern void fx_row_year_label(fx_row *row, int label_left);
+
+/* parse_heading.c */
+extern char *fx_cell_text(const fx_doc *doc, const fx_line *ln,
+						  const fx_cell *c);
+extern bool fx_column_headings(const fx_doc *doc, int from, int to,
+							   const int *xs, int n, int left, int spacing,
+							   char **labels);
+extern void fx_caption_hint(const fx_doc *doc, int from, int to, int left,
+							fx_period *hint);
 
 /* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,

@@ -11,8 +11,9 @@
  *		the block's rows (percent values are left out, so a "% of sales"
  *		column is never a period; a column whose heading is not a period,
  *		such as "Notes", gets no period and its values are dropped);
- *	  - the column headings are the text cells above the columns, the
- *		lowest line with dates or years giving the periods;
+ *	  - the column headings are the text cells above the columns
+ *		(parse_heading.c), the lowest line with dates or years giving the
+ *		periods;
  *	  - rows become items: wrapped labels are joined, a row of values with
  *		no label gets a generated "Total ..." label.
  *
@@ -24,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define MAX_CELLS	32
 
 /* a value column of a block */
 typedef struct fx_colspan
@@ -61,35 +60,6 @@ typedef struct fx_items
 	bool		failed;
 } fx_items;
 
-/* the text of a cell as a new string */
-static char *
-cell_text(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
-{
-	return fx_words_text(doc, ln, c->w0, c->w1);
-}
-
-/* is the cell text a caption that is never part of a period heading? */
-static bool
-is_noise_heading(const char *t)
-{
-	int			n = (int) strlen(t);
-
-	if (fx_has_word(t, n, "unaudited") || fx_has_word(t, n, "audited") ||
-		fx_has_word(t, n, "restated") || fx_has_word(t, n, "note") ||
-		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
-		fx_find_unit_scale(t, n) != NULL)
-		return true;
-	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
-	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
-		!fx_text_has_date(t, n))
-	{
-		char		cur[4];
-
-		return fx_find_currency(t, n, cur);
-	}
-	return false;
-}
-
 /* is the text only "(Unaudited)" captions, one per column? */
 static bool
 is_audit_caption(const char *t)
@@ -107,8 +77,8 @@ is_audit_caption(const char *t)
 static bool
 is_new_table_header(const fx_doc *doc, const fx_line *ln, int left)
 {
-	fx_cell		cells[MAX_CELLS];
-	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
+	fx_cell		cells[FX_MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS);
 	int			over = 0;
 
 	for (int i = 0; i < n; i++)
@@ -121,9 +91,9 @@ is_new_table_header(const fx_doc *doc, const fx_line *ln, int left)
 static int
 count_cells(const fx_doc *doc, const fx_line *ln)
 {
-	fx_cell		cells[MAX_CELLS];
+	fx_cell		cells[FX_MAX_CELLS];
 
-	return fx_line_cells(doc, ln, cells, MAX_CELLS);
+	return fx_line_cells(doc, ln, cells, FX_MAX_CELLS);
 }
 
 /* is the line an "Exhibit 5" / "Appendix" caption opening a new part? */
@@ -414,8 +384,8 @@ header_left(const fx_block *bl)
 static bool
 is_period_line(const fx_doc *doc, const fx_line *ln, int left, bool euro)
 {
-	fx_cell		cells[MAX_CELLS];
-	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
+	fx_cell		cells[FX_MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS);
 	fx_row		row;
 
 	fx_analyze_row(doc, ln, euro, &row);
@@ -441,9 +411,9 @@ static int
 period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 			 int max)
 {
-	fx_cell		cells[MAX_CELLS];
+	fx_cell		cells[FX_MAX_CELLS];
 	const fx_word *w = fx_line_words(doc, ln);
-	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				m = 0;
 
 	for (int i = 0; i < n && m < max; i++)
@@ -465,7 +435,7 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 		if (!years && m < max)
 		{
 			/* "September 30, 2022 December 31, 2021": one cell per period */
-			char	   *t = cell_text(doc, ln, &cells[i]);
+			char	   *t = fx_cell_text(doc, ln, &cells[i]);
 			fx_pitem	it[FX_MAX_COLS];
 			int			ni = t ? fx_period_items(t, (int) strlen(t), it,
 												 FX_MAX_COLS) : 0;
@@ -625,212 +595,19 @@ period_of(const fx_block *bl, int start, int end)
 	return bl->anch[best].period;
 }
 
-/* append text to a column's heading */
-static void
-heading_add(fx_buf *b, const char *t, size_t n)
-{
-	while (n > 0 && t[n - 1] == ' ')
-		n--;
-	while (n > 0 && (*t == ' ' || *t == ','))
-		t++, n--;
-	if (n == 0)
-		return;
-	if (b->len > 0)
-		fx_buf_add(b, " ", 1);
-	fx_buf_add(b, t, n);
-}
-
-/*
- * Split a heading that lists one period per column ("December 31, 2022,
- * December 25, 2021 and December 26, 2020", "May 31, 2019, 2018 and 2017",
- * "2023 2022") over columns cols[0..k): the text before the first period
- * heads each; a bare year takes the month and day of the first date.
- */
-static void
-heading_split(const char *t, const fx_pitem *items, int k, const int *cols,
-			  fx_buf *bufs)
-{
-	for (int i = 0; i < k; i++)
-	{
-		fx_buf	   *b = &bufs[cols[i]];
-
-		heading_add(b, t, (size_t) items[0].off);
-		if (!items[i].has_month && items[0].has_month &&
-			items[0].year_off > items[0].off)
-			heading_add(b, t + items[0].off,
-						(size_t) (items[0].year_off - items[0].off));
-		heading_add(b, t + items[i].off, (size_t) (items[i].end - items[i].off));
-	}
-}
-
-/*
- * A span heading with one full date over several columns ("Nine Months
- * Ended September 30, 2022" above "2022  2021"): its year can belong to one
- * column only, so each column takes the words and the month and day, and
- * its year must come from its own cells; a column without one stays
- * without a year (and so without a period end).
- */
-static void
-heading_span_date(const char *t, const fx_pitem *item, int k, const int *cols,
-				  fx_buf *bufs)
-{
-	for (int i = 0; i < k; i++)
-	{
-		fx_buf	   *b = &bufs[cols[i]];
-
-		heading_add(b, t, (size_t) item->off);
-		heading_add(b, t + item->off, (size_t) (item->year_off - item->off));
-	}
-}
-
-/*
- * Assign the heading cells of one line to the columns at centres xs[0..n):
- * as many cells as columns go in order; otherwise each column takes the
- * nearest cell (farther when the line has fewer cells than columns: a span
- * heading such as "Years Ended December 31," heads each column it covers).
- * A cell that lists one period per column it heads is split among them; a
- * cell that lists periods otherwise is not used, so that no column takes a
- * date of another.
- */
-static void
-heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
-			 int left, int tol, fx_buf *bufs)
-{
-	fx_cell		cells[MAX_CELLS],
-				over[MAX_CELLS];
-	char	   *txt[MAX_CELLS];
-	int			nc = fx_line_cells(doc, ln, cells, MAX_CELLS),
-				nv = 0,
-				owner[FX_MAX_COLS * 2];
-
-	for (int k = 0; k < nc; k++)
-	{
-		char	   *t;
-
-		if (cells[k].end <= left)
-			continue;
-		t = cell_text(doc, ln, &cells[k]);
-		if (t == NULL || t[0] == '\0' || is_noise_heading(t))
-		{
-			free(t);
-			continue;
-		}
-		over[nv] = cells[k];
-		txt[nv++] = t;
-	}
-	for (int j = 0; j < n; j++)
-	{
-		int			bestd;
-
-		owner[j] = -1;
-		if (nv == n)
-		{
-			owner[j] = j;
-			continue;
-		}
-		for (int k = 0; k < nv; k++)
-		{
-			int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
-				xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
-
-			/* a span heading owns the columns up to halfway to the next */
-			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
-						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
-				continue;
-			/* beside other cells, one narrower than a column heads one */
-			bestd = nv < n && (nv == 1 ||
-							   (over[k].end - over[k].start) * 6 >= tol * 10) ?
-				3 * tol + 1 : tol + 1;
-			if (owner[j] >= 0)
-			{
-				int			o = owner[j],
-							od = xs[j] < over[o].start ? over[o].start - xs[j] :
-					xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
-
-				if (od <= d)
-					continue;
-			}
-			if (d < bestd)
-				owner[j] = k;
-		}
-	}
-	for (int k = 0; k < nv; k++)
-	{
-		fx_pitem	items[FX_MAX_COLS * 2];
-		int			cols[FX_MAX_COLS * 2],
-					ncols = 0,
-					ni = fx_period_items(txt[k], (int) strlen(txt[k]), items,
-										 FX_MAX_COLS * 2);
-
-		/* one cell alone on its line listing every column's period */
-		if (nv == 1 && ni == n && n > 1)
-			for (int j = 0; j < n; j++)
-				owner[j] = k;
-		for (int j = 0; j < n; j++)
-			if (owner[j] == k)
-				cols[ncols++] = j;
-		if (ncols == 0)
-			;
-		else if (ni <= 1 && !(ni == 1 && ncols > 1))
-			for (int i = 0; i < ncols; i++)
-				heading_add(&bufs[cols[i]], txt[k], strlen(txt[k]));
-		else if (ni == ncols)
-			heading_split(txt[k], items, ncols, cols, bufs);
-		else if (ni == 1 && items[0].has_month &&
-				 items[0].year_off > items[0].off)
-			heading_span_date(txt[k], &items[0], ncols, cols, bufs);
-		free(txt[k]);
-	}
-}
-
-/* build every column's heading from the header lines [from, to] */
-static bool
-column_headings(const fx_doc *doc, int from, int to, const int *xs, int n,
-				int left, int spacing, char **labels)
-{
-	fx_buf		bufs[FX_MAX_COLS * 2];
-	int			tol = spacing * 6 / 10;
-	bool		ok = true;
-
-	if (tol < 6)
-		tol = 6;
-	for (int j = 0; j < n; j++)
-		fx_buf_init(&bufs[j]);
-	for (int i = from; i <= to; i++)
-	{
-		bool		cont;
-
-		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
-			continue;
-		heading_line(doc, &doc->lines[i], xs, n, left, tol, bufs);
-	}
-	for (int j = 0; j < n; j++)
-	{
-		if (bufs[j].len == 0)
-			fx_buf_add(&bufs[j], "", 0);
-		labels[j] = fx_buf_take(&bufs[j]);
-		if (labels[j] == NULL)
-		{
-			labels[j] = fx_strndup("", 0);
-			ok = ok && labels[j] != NULL;
-		}
-	}
-	return ok;
-}
-
 /* the heading text cell of column x on the period line (split years) */
 static char *
 period_cell_label(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 {
-	return cell_text(doc, ln, c);
+	return fx_cell_text(doc, ln, c);
 }
 
 /* cells of a line that reach over the value area, into out[] */
 static int
 cells_over(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out)
 {
-	fx_cell		cells[MAX_CELLS];
-	int			n = fx_line_cells(doc, ln, cells, MAX_CELLS),
+	fx_cell		cells[FX_MAX_CELLS];
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				m = 0;
 
 	for (int i = 0; i < n; i++)
@@ -850,14 +627,14 @@ static bool
 is_rollforward_caption(const fx_doc *doc, const fx_block *bl, int i,
 					   int left)
 {
-	fx_cell		c[MAX_CELLS];
+	fx_cell		c[FX_MAX_CELLS];
 	char	   *t;
 	fx_pitem	it[FX_MAX_COLS];
 	int			ni;
 
 	if (cells_over(doc, &doc->lines[i], left, c) != 1)
 		return false;
-	t = cell_text(doc, &doc->lines[i], &c[0]);
+	t = fx_cell_text(doc, &doc->lines[i], &c[0]);
 	ni = t ? fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS) : 0;
 	free(t);
 	if (ni < 2)
@@ -869,7 +646,7 @@ is_rollforward_caption(const fx_doc *doc, const fx_block *bl, int i,
 
 		for (int j = 0; j < n; j++)
 		{
-			char	   *ct = cell_text(doc, &doc->lines[k], &c[j]);
+			char	   *ct = fx_cell_text(doc, &doc->lines[k], &c[j]);
 
 			if (ct == NULL || fx_text_has_date(ct, (int) strlen(ct)))
 				dated++;
@@ -947,9 +724,9 @@ make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		for (int j = 0; j < npc; j++)
 			xs[j] = bl->period_line >= 0 ? (pc[j].start + pc[j].end) / 2 :
 				col_center(&bl->anch[j]);
-		if (!column_headings(doc, hfrom, bl->period_line >= 0 ?
-							 bl->period_line : bl->body - 1, xs, npc, left,
-							 spacing, labels))
+		if (!fx_column_headings(doc, hfrom, bl->period_line >= 0 ?
+								bl->period_line : bl->body - 1, xs, npc, left,
+								spacing, labels))
 		{
 			for (int j = 0; j < npc; j++)
 				st->periods[j].label = labels[j];
@@ -1514,45 +1291,6 @@ lines_text(const fx_doc *doc, int from, int to)
 	return fx_buf_take(&b);
 }
 
-/* the caption lines left of the columns ("Years ended December 31") */
-static void
-caption_hint(const fx_doc *doc, int from, int to, int left, fx_period *hint)
-{
-	fx_buf		b;
-
-	fx_buf_init(&b);
-	for (int i = from; i < to; i++)
-	{
-		const fx_line *ln = &doc->lines[i];
-		fx_cell		cells[MAX_CELLS];
-		int			n = fx_line_cells(doc, ln, cells, MAX_CELLS);
-
-		for (int k = 0; k < n; k++)
-		{
-			if (cells[k].end > left && i != from - 1)
-				continue;
-			{
-				char	   *t = cell_text(doc, ln, &cells[k]);
-
-				if (t)
-				{
-					fx_buf_adds(&b, t);
-					fx_buf_add(&b, " ", 1);
-				}
-				free(t);
-			}
-		}
-	}
-	memset(hint, 0, sizeof(*hint));
-	if (b.data)
-	{
-		fx_period_parse(b.data, (int) b.len, hint);
-		if (hint->end_day == 0)
-			hint->end_month = 0;
-	}
-	free(b.data);
-}
-
 /* unit scale and currency from the title and header lines */
 static void
 find_unit_currency(const fx_doc *doc, int from, int to, fx_statement *st)
@@ -1686,8 +1424,8 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		return false;
 	setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
 				span->end_line, euro, st->type == FX_EQUITY);
-	caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
-				 &hint);
+	fx_caption_hint(doc, span->title_line + 1, first.body, value_left(&first),
+					&hint);
 	/* "(In millions)" may sit under the period line, above the first row */
 	find_unit_currency(doc, span->title_line,
 					   first_data_row(doc, &first, first.body, first.to, euro),
