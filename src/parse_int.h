@@ -14,7 +14,8 @@
  *	  parse_row.c     one line split into its label and its values
  *	  parse_locate.c  which lines open which statements
  *	  parse_heading.c the text over the value columns: their headings
- *	  parse_table.c   columns, header, rows of one statement
+ *	  parse_columns.c value columns of a block and their periods
+ *	  parse_table.c   blocks, rows of one statement
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
  *	  parse.c         entry point, statement assembly, freeing
@@ -212,6 +213,42 @@ extern bool fx_column_headings(const fx_doc *doc, int from, int to,
 							   char **labels);
 extern void fx_caption_hint(const fx_doc *doc, int from, int to, int left,
 							fx_period *hint);
+
+/* parse_columns.c: a value column of a block (one page of a statement) */
+typedef struct fx_colspan
+{
+	int			start;
+	int			end;
+	int			count;			/* values seen in it */
+	int			period;			/* statement period, -1 = none */
+} fx_colspan;
+
+/* state of one block while it is read */
+typedef struct fx_block
+{
+	int			from;			/* first line after the title */
+	int			to;				/* one past the last line */
+	int			body;			/* first line of rows */
+	int			period_line;	/* -1 = none */
+	int			ncols;
+	fx_colspan	cols[FX_MAX_COLS];	/* clusters of values */
+	int			nanch;
+	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
+	int			label_left;		/* leftmost start of the rows' labels */
+	bool		in_order;		/* a row with a value per period holds them
+								 * in order (columns moved on the page) */
+} fx_block;
+
+extern void fx_find_columns(const fx_doc *doc, fx_block *bl, bool euro);
+extern int	fx_value_left(const fx_block *bl);
+extern int	fx_find_period_line(const fx_doc *doc, const fx_block *bl,
+								bool euro, bool equity);
+extern bool fx_make_periods(const fx_doc *doc, fx_block *bl,
+							fx_statement *st, const fx_period *hint);
+extern void fx_map_block(const fx_doc *doc, fx_block *bl,
+						 const fx_block *first, const fx_statement *st);
+extern int	fx_period_of(const fx_block *bl, int start, int end);
+extern bool fx_has_note_anchor(const fx_block *bl);
 
 /* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
