@@ -15,7 +15,8 @@
  *	  parse_locate.c  which lines open which statements
  *	  parse_heading.c the text over the value columns: their headings
  *	  parse_columns.c value columns of a block and their periods
- *	  parse_table.c   blocks, rows of one statement
+ *	  parse_items.c   rows of a block read into items
+ *	  parse_table.c   blocks of one statement and its assembly
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
  *	  parse.c         entry point, statement assembly, freeing
@@ -249,6 +250,18 @@ extern void fx_map_block(const fx_doc *doc, fx_block *bl,
 						 const fx_block *first, const fx_statement *st);
 extern int	fx_period_of(const fx_block *bl, int start, int end);
 extern bool fx_has_note_anchor(const fx_block *bl);
+
+/* parse_items.c: the growing list of items of a statement */
+typedef struct fx_items
+{
+	fx_item    *items;
+	int			n;
+	int			cap;
+	bool		failed;
+} fx_items;
+
+extern void fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
+						 int nperiods, bool euro);
 
 /* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
