@@ -35,6 +35,7 @@ OBJS = \
 	src/lane.o \
 	src/rate.o \
 	src/json.o \
+	src/json_whisper.o \
 	src/prompt.o \
 	src/remote.o \
 	src/provider.o \
