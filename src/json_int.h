@@ -2,8 +2,8 @@
  *
  * json_int.h
  *	  Private declarations shared by the JSON files (json*.c): strict
- *	  parsing, error messages and bounded copies of strings, all defined
- *	  in json.c.
+ *	  parsing, error messages and bounded copies of strings (json.c), and
+ *	  the conversion of the statement JSON (json_statement.c).
  *
  * These files include json-c and no PostgreSQL header; this header must
  * never be included by a file that does.  Everything returned is malloc'd.
@@ -32,5 +32,9 @@ extern const char *fx_json_str_of(json_object *o, size_t *n);
 extern json_object *fx_json_string_member(json_object *o, const char *key);
 extern json_object *fx_json_parse_object(const char *text, size_t len,
 										 const char *what, char **err);
+
+/* json_statement.c: the parsed statement JSON as a result, or NULL */
+extern fx_result *fx_json_convert_content(json_object *doc, int first_page,
+										  int last_page, char **err);
 
 #endif							/* FX_JSON_INT_H */
