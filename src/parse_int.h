@@ -19,6 +19,7 @@
  *	  parse_table.c   blocks of one statement and its assembly
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
+ *	  parse_proof.c   the fiscal year end and the proofs of each period
  *	  parse.c         entry point, statement assembly, freeing
  *	  check.c         arithmetic checks
  *
