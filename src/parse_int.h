@@ -17,6 +17,7 @@
  *	  parse_columns.c value columns of a block and their periods
  *	  parse_items.c   rows of a block read into items
  *	  parse_table.c   blocks of one statement and its assembly
+ *	  parse_ocr_token.c one OCR word repaired: marks, amounts, spelling
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
  *	  parse_proof.c   the fiscal year end and the proofs of each period
@@ -267,6 +268,28 @@ extern void fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 /* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
 						 fx_statement *st);
+
+/* parse_ocr_token.c: one word (token) of an OCR line */
+#define FX_OCR_TOK_LEN	48		/* bytes kept per token */
+
+typedef struct fx_ocr_tok
+{
+	char		s[FX_OCR_TOK_LEN];
+	int			len;
+	int			start;			/* display column in the OCR text */
+	int			end;
+	bool		amount;			/* an amount or a dash */
+	bool		year;
+} fx_ocr_tok;
+
+extern bool fx_ocr_clean_token(fx_ocr_tok *t);
+extern void fx_ocr_fix_amount(fx_ocr_tok *t);
+extern bool fx_ocr_is_dash_mark(const fx_ocr_tok *t);
+extern bool fx_ocr_tok_is_amount(const fx_ocr_tok *t);
+extern bool fx_ocr_tok_is_year(const fx_ocr_tok *t);
+extern bool fx_ocr_is_short_junk(const fx_ocr_tok *t);
+extern bool fx_ocr_numeric_shape(const char *s, int len, int *ndig);
+extern bool fx_ocr_is_digit(unsigned char c);
 
 /* parse_ocr.c */
 extern char *fx_ocr_layout_page(const char *page, size_t len,
