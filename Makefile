@@ -35,6 +35,8 @@ OBJS = \
 	src/lane.o \
 	src/rate.o \
 	src/json.o \
+	src/json_statement.o \
+	src/json_whisper.o \
 	src/prompt.o \
 	src/remote.o \
 	src/provider.o \
@@ -60,7 +62,7 @@ SHLIB_LINK = -lcurl -ljson-c
 
 # The standard concept identifiers have one source: the finx.concepts rows
 # of the SQL scripts.  src/concepts.inc (the answer parser's list, kept in
-# git for the unit tests and fuzzers that compile src/json.c alone) is made
+# git for the unit tests and fuzzers that compile src/json*.c alone) is made
 # from them, and the build stops when the statement schema's concept enum
 # differs from them.
 CONCEPT_SQL = $(sort $(wildcard sql/finextract--*.sql))
@@ -74,7 +76,7 @@ src/statement_schema.inc: src/statement_schema.json src/concepts.inc src/concept
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
 src/remote.o: src/statement_schema.inc
-src/json.o: src/concepts.inc
+src/json_statement.o: src/concepts.inc
 
 # PGXS tracks no header dependencies: rebuild every object when a header changes.
 $(OBJS): $(wildcard src/*.h)

@@ -1,72 +1,39 @@
 /*-------------------------------------------------------------------------
  *
  * json.c
- *	  Owns every JSON body the extension sends to or reads from the remote
- *	  APIs: the chat completions request, the chat answer (turned into
- *	  fx_result statements), API error bodies, and LLMWhisperer's submit,
- *	  status and retrieve answers plus the split of its text into pages.
+ *	  The JSON bodies of the chat completions API: the request, the chat
+ *	  answer (its envelope: usage, finish_reason, refusal, content) and API
+ *	  error bodies; and the helpers every JSON file shares (json_int.h):
+ *	  strict parsing, error messages, bounded single-line copies.
  *
- * This is the only file that includes json-c, and it must never include a
- * PostgreSQL header (utils/builtins.h declares a function json_object).
- * Every json-c tree made here is owned by the function that made it and
- * released with json_object_put() on every path; strings taken from a tree
- * are copied before the tree goes.  Numbers are converted from json-c's
- * copy of the number as it was written, never through a double, so a
- * value keeps every printed digit.
+ * The json*.c files (and provider_anthropic_json.c) are the only ones that
+ * include json-c, and they must never include a PostgreSQL header
+ * (utils/builtins.h declares a function json_object).  Every json-c tree
+ * made here is owned by the function that made it and released with
+ * json_object_put() on every path; strings taken from a tree are copied
+ * before the tree goes.  The statement JSON inside an answer is validated
+ * and converted by json_statement.c; LLMWhisperer's answers are read in
+ * json_whisper.c.
  *
  *-------------------------------------------------------------------------
  */
-#include "json.h"
+#include "json_int.h"
 
 #include <ctype.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #define SCHEMA_NAME		"financial_statements"
-#define MAX_MESSAGE		300		/* bytes of an API or refusal message */
-#define MAX_LEXEME		64		/* characters of one JSON number */
-#define MAX_HASH		256		/* bytes of a whisper_hash */
-#define MAX_STATUS		64		/* bytes of a whisper status */
-#define DEFAULT_SEP		"<<<"
-#define PATH_LEN		128		/* a path like statements[1].items[20].label */
-
-static const char *const root_keys[] = {"statements"};
-static const char *const statement_keys[] = {"statement_type", "title",
-"unit_scale", "currency", "periods", "items"};
-static const char *const period_keys[] = {"label", "end_date", "months"};
-/* the last, concept, may be absent (a server that ignored it in the schema) */
-static const char *const item_keys[] = {"label", "indent", "is_total",
-"values", "concept"};
-#define ITEM_REQUIRED_KEYS 4
-
-/*
- * The finx.concepts identifiers, generated from the SQL scripts by
- * src/concepts.sh (the Makefile also checks that src/statement_schema.json's
- * enum holds the same list).
- */
-static const char *const concept_ids[] = {
-#include "concepts.inc"
-};
-
-#define lengthof(a) ((int) (sizeof(a) / sizeof((a)[0])))
-
-#if defined(__GNUC__) || defined(__clang__)
-static void set_err(char **err, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-#endif
 
 /* ---------- small helpers ---------- */
 
 /* a malloc'd copy of s[0..n) with a terminating NUL */
-static char *
-dup_n(const char *s, size_t n)
+char *
+fx_json_dup(const char *s, size_t n)
 {
 	char	   *r = malloc(n + 1);
 
@@ -78,8 +45,8 @@ dup_n(const char *s, size_t n)
 }
 
 /* replace control characters by spaces, in place */
-static void
-blank_controls(char *s)
+void
+fx_json_blank_controls(char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char) *s < 0x20 || *s == 0x7f)
@@ -87,8 +54,8 @@ blank_controls(char *s)
 }
 
 /* set *err to a malloc'd, single-line, printf-formatted message */
-static void
-set_err(char **err, const char *fmt,...)
+void
+fx_json_set_err(char **err, const char *fmt,...)
 {
 	va_list		ap;
 	char		buf[1024];
@@ -98,48 +65,14 @@ set_err(char **err, const char *fmt,...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	blank_controls(buf);
+	fx_json_blank_controls(buf);
 	free(*err);
 	*err = strdup(buf);
 }
 
-#define MAX_FIELD_WARNINGS 20
-
-#if defined(__GNUC__) || defined(__clang__)
-static bool add_warning(fx_result *res, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-#endif
-
-/*
- * Note on res a field of the answer that broke its constraint and was
- * stored as unknown (at most MAX_FIELD_WARNINGS; false when out of memory).
- */
-static bool
-add_warning(fx_result *res, const char *fmt,...)
-{
-	va_list		ap;
-	char		buf[512];
-	char	  **w;
-
-	if (res->nwarnings >= MAX_FIELD_WARNINGS)
-		return true;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	blank_controls(buf);
-	w = realloc(res->warnings, sizeof(char *) * (res->nwarnings + 1));
-	if (w == NULL)
-		return false;
-	res->warnings = w;
-	if ((w[res->nwarnings] = strdup(buf)) == NULL)
-		return false;
-	res->nwarnings++;
-	return true;
-}
-
 /* length of s cut to at most max bytes, not inside a UTF-8 sequence */
-static size_t
-utf8_cut(const char *s, size_t n, size_t max)
+size_t
+fx_json_utf8_cut(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
 		return n;
@@ -152,15 +85,15 @@ utf8_cut(const char *s, size_t n, size_t max)
  * A malloc'd single-line copy of s[0..n): controls (NUL included) become
  * spaces, blanks at both ends go, and at most max bytes are kept.
  */
-static char *
-clean_text(const char *s, size_t n, size_t max)
+char *
+fx_json_clean_text(const char *s, size_t n, size_t max)
 {
 	char	   *r;
 	size_t		a = 0,
 				b;
 
-	n = utf8_cut(s, n, max);
-	r = dup_n(s, n);
+	n = fx_json_utf8_cut(s, n, max);
+	r = fx_json_dup(s, n);
 	if (r == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -177,16 +110,16 @@ clean_text(const char *s, size_t n, size_t max)
 }
 
 /* a json-c string's bytes and length (json-c strings may hold NULs) */
-static const char *
-str_of(json_object *o, size_t *n)
+const char *
+fx_json_str_of(json_object *o, size_t *n)
 {
 	*n = (size_t) json_object_get_string_len(o);
 	return json_object_get_string(o);
 }
 
 /* the member key of o if it is a string, else NULL */
-static json_object *
-get_string_member(json_object *o, const char *key)
+json_object *
+fx_json_string_member(json_object *o, const char *key)
 {
 	json_object *v;
 
@@ -201,8 +134,9 @@ get_string_member(json_object *o, const char *key)
  * Parse text[0..len) as one JSON object, strictly (valid UTF-8, nothing
  * after it but blanks).  Returns NULL with *err naming what was parsed.
  */
-static json_object *
-parse_object(const char *text, size_t len, const char *what, char **err)
+json_object *
+fx_json_parse_object(const char *text, size_t len, const char *what,
+					 char **err)
 {
 	json_tokener *tok;
 	json_object *o;
@@ -210,9 +144,9 @@ parse_object(const char *text, size_t len, const char *what, char **err)
 	size_t		end;
 
 	if (text == NULL || len == 0)
-		return set_err(err, "%s is empty", what), NULL;
+		return fx_json_set_err(err, "%s is empty", what), NULL;
 	if (len >= INT_MAX)
-		return set_err(err, "%s is too large", what), NULL;
+		return fx_json_set_err(err, "%s is too large", what), NULL;
 	tok = json_tokener_new();
 	if (tok == NULL)
 		return NULL;
@@ -225,160 +159,20 @@ parse_object(const char *text, size_t len, const char *what, char **err)
 		end++;
 	if (o == NULL || e != json_tokener_success || end != len)
 	{
-		set_err(err, "%s is not valid JSON: %s at offset %zu", what,
-				o != NULL ? "text after the value" :
-				e == json_tokener_continue ? "it ends too early" :
-				json_tokener_error_desc(e), end);
+		fx_json_set_err(err, "%s is not valid JSON: %s at offset %zu", what,
+						o != NULL ? "text after the value" :
+						e == json_tokener_continue ? "it ends too early" :
+						json_tokener_error_desc(e), end);
 		json_object_put(o);
 		return NULL;
 	}
 	if (!json_object_is_type(o, json_type_object))
 	{
-		set_err(err, "%s is not a JSON object", what);
+		fx_json_set_err(err, "%s is not a JSON object", what);
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
-}
-
-/* ---------- numbers ---------- */
-
-typedef enum
-{
-	NUM_OK,
-	NUM_BAD,					/* not a JSON number: NaN, Infinity, 01 */
-	NUM_RANGE					/* too many digits */
-} num_status;
-
-/* write digits d[0..nd) with nd - point fraction digits into out */
-static void
-place_point(char *out, bool neg, const char *d, int nd, int point)
-{
-	if (neg)
-		*out++ = '-';
-	if (point <= 0)
-	{
-		*out++ = '0';
-		*out++ = '.';
-		for (int i = 0; i < -point; i++)
-			*out++ = '0';
-		memcpy(out, d, nd);
-		out += nd;
-	}
-	else if (point >= nd)
-	{
-		memcpy(out, d, nd);
-		out += nd;
-		for (int i = nd; i < point; i++)
-			*out++ = '0';
-	}
-	else
-	{
-		memcpy(out, d, point);
-		out += point;
-		*out++ = '.';
-		memcpy(out, d + point, nd - point);
-		out += nd - point;
-	}
-	*out = '\0';
-}
-
-/*
- * The JSON number lexeme s as a plain decimal string ("1.0" -> "1",
- * "1.5E-2" -> "0.015", "-0" -> "0"), by moving the point in the digit
- * string: no floating point, so no rounding.  out needs 64 bytes.
- */
-static num_status
-decimal_from_lexeme(const char *s, char *out)
-{
-	char		d[MAX_LEXEME + 1];
-	int			nd = 0,
-				intd = 0,
-				lz = 0;
-	long		exp = 0;
-	bool		neg = (*s == '-'),
-				eneg = false;
-
-	if (strlen(s) > MAX_LEXEME)
-		return NUM_RANGE;
-	s += neg;
-	if (!isdigit((unsigned char) *s) || (s[0] == '0' && isdigit((unsigned char) s[1])))
-		return NUM_BAD;
-	while (isdigit((unsigned char) *s))
-		d[nd++] = *s++, intd++;
-	if (*s == '.')
-		for (s++; isdigit((unsigned char) *s);)
-			d[nd++] = *s++;
-	if (*s == 'e' || *s == 'E')
-	{
-		s++;
-		if (*s == '+' || *s == '-')
-			eneg = (*s++ == '-');
-		if (!isdigit((unsigned char) *s))
-			return NUM_BAD;
-		for (; isdigit((unsigned char) *s); s++)
-			exp = exp < 100000 ? exp * 10 + (*s - '0') : exp;
-	}
-	if (*s != '\0')
-		return NUM_BAD;
-	while (lz < nd && d[lz] == '0')
-		lz++;
-	while (nd > lz && d[nd - 1] == '0')
-		nd--;
-	if (nd == lz)
-		return strcpy(out, "0"), NUM_OK;
-	exp = intd + (eneg ? -exp : exp) - lz;	/* digits before the point */
-	if (exp > FX_JSON_MAX_INT_DIGITS || nd - lz - exp > FX_JSON_MAX_FRAC_DIGITS)
-		return NUM_RANGE;
-	place_point(out, neg, d + lz, nd - lz, (int) exp);
-	return NUM_OK;
-}
-
-/* a JSON number as a malloc'd plain decimal string; false with *err */
-static bool
-number_field(json_object *v, const char *path, char **out, char **err)
-{
-	char		buf[MAX_LEXEME];
-	num_status	st;
-
-	if (!json_object_is_type(v, json_type_int) &&
-		!json_object_is_type(v, json_type_double))
-		return set_err(err, "%s: expected a number, got %s", path,
-					   json_type_to_name(json_object_get_type(v))), false;
-	if (json_object_is_type(v, json_type_double) &&
-		!isfinite(json_object_get_double(v)))
-		return set_err(err, "%s: not a finite number", path), false;
-	st = decimal_from_lexeme(json_object_get_string(v), buf);
-	if (st == NUM_BAD)
-		return set_err(err, "%s: not a finite JSON number", path), false;
-	if (st == NUM_RANGE)
-		return set_err(err, "%s: number out of range (at most %d integer and %d fraction digits)",
-					   path, FX_JSON_MAX_INT_DIGITS, FX_JSON_MAX_FRAC_DIGITS), false;
-	*out = strdup(buf);
-	return *out != NULL;
-}
-
-/* a JSON integer (12 or 12.0) within lo..hi; false with *err */
-static bool
-int_field(json_object *v, const char *path, int lo, int hi, int *out,
-		  char **err)
-{
-	char	   *s = NULL;
-	long		n;
-
-	if (!number_field(v, path, &s, err))
-		return false;
-	if (strchr(s, '.') != NULL)
-	{
-		free(s);
-		return set_err(err, "%s: expected an integer", path), false;
-	}
-	n = strtol(s, NULL, 10);
-	free(s);
-	if (n < lo || n > hi)
-		return set_err(err, "%s: %ld is out of range %d..%d", path, n, lo, hi), false;
-	*out = (int) n;
-	return true;
 }
 
 /* ---------- the chat request ---------- */
@@ -421,8 +215,9 @@ fx_json_chat_request(const char *model, const char *system_prompt,
 	const char *s;
 	char	   *r;
 
-	schema = parse_object(schema_json, schema_json ? strlen(schema_json) : 0,
-						  "the response schema", err);
+	schema = fx_json_parse_object(schema_json,
+								  schema_json ? strlen(schema_json) : 0,
+								  "the response schema", err);
 	if (schema == NULL)
 		return NULL;
 	root = json_object_new_object();
@@ -459,10 +254,10 @@ copy_code(json_object *v, char *out, size_t outlen)
 		!json_object_is_type(v, json_type_int))
 		return;
 	s = json_object_get_string(v);
-	n = utf8_cut(s, strlen(s), outlen - 1);
+	n = fx_json_utf8_cut(s, strlen(s), outlen - 1);
 	memcpy(out, s, n);
 	out[n] = '\0';
-	blank_controls(out);
+	fx_json_blank_controls(out);
 }
 
 /* the message, type and code holder of an error body, or NULL */
@@ -475,12 +270,12 @@ error_holder(json_object *root, json_object **msg)
 	{
 		if (json_object_is_type(e, json_type_string))
 			return *msg = e, root;	/* Ollama: {"error": "..."} */
-		if ((*msg = get_string_member(e, "message")) != NULL)
+		if ((*msg = fx_json_string_member(e, "message")) != NULL)
 			return e;
 	}
-	if ((*msg = get_string_member(root, "message")) != NULL)
+	if ((*msg = fx_json_string_member(root, "message")) != NULL)
 		return root;			/* old vLLM, LLMWhisperer */
-	if ((*msg = get_string_member(root, "detail")) != NULL)
+	if ((*msg = fx_json_string_member(root, "detail")) != NULL)
 		return root;			/* FastAPI servers */
 	return json_object_is_type(e, json_type_object) ? e : NULL;
 }
@@ -502,8 +297,8 @@ error_text(json_object *root, char *code_out, size_t code_len,
 		copy_code(v, type_out, type_len);
 	if (msg == NULL)
 		return NULL;
-	s = str_of(msg, &n);
-	return clean_text(s, n, MAX_MESSAGE);
+	s = fx_json_str_of(msg, &n);
+	return fx_json_clean_text(s, n, FX_JSON_MAX_MESSAGE);
 }
 
 /* a short message from an API error body; see json.h */
@@ -518,7 +313,7 @@ fx_json_error_message(const char *body, size_t len, char *code_out,
 		code_out[0] = '\0';
 	if (type_out && type_len > 0)
 		type_out[0] = '\0';
-	root = parse_object(body, len, "error body", NULL);
+	root = fx_json_parse_object(body, len, "error body", NULL);
 	if (root == NULL)
 		return NULL;
 	r = error_text(root, code_out, code_len, type_out, type_len);
@@ -528,7 +323,6 @@ fx_json_error_message(const char *body, size_t len, char *code_out,
 
 /* ---------- the chat answer ---------- */
 
-/* usage and model of the answer into info */
 /* A token count from the answer: non-negative and never overflowing. */
 static int
 token_count(json_object *v)
@@ -538,13 +332,14 @@ token_count(json_object *v)
 	return (int) (n < 0 ? 0 : (n > INT_MAX ? INT_MAX : n));
 }
 
+/* usage and model of the answer into info */
 static void
 read_info(json_object *root, fx_chat_info *info)
 {
 	json_object *u;
 	json_object *v;
 
-	if ((v = get_string_member(root, "model")) != NULL)
+	if ((v = fx_json_string_member(root, "model")) != NULL)
 		copy_code(v, info->model, sizeof(info->model));
 	if (!json_object_object_get_ex(root, "usage", &u) ||
 		!json_object_is_type(u, json_type_object))
@@ -574,19 +369,21 @@ first_message(json_object *root, json_object **choice, char **err)
 	if (!json_object_object_get_ex(root, "choices", &choices))
 	{
 		emsg = error_text(root, NULL, 0, NULL, 0);
-		set_err(err, emsg ? "the answer is an error: %s" : "the answer has no choices%s",
-				emsg ? emsg : "");
+		fx_json_set_err(err, emsg ? "the answer is an error: %s" : "the answer has no choices%s",
+						emsg ? emsg : "");
 		free(emsg);
 		return NULL;
 	}
 	if (!json_object_is_type(choices, json_type_array) ||
 		json_object_array_length(choices) == 0)
-		return set_err(err, "the answer has no choices"), NULL;
+		return fx_json_set_err(err, "the answer has no choices"), NULL;
 	*choice = json_object_array_get_idx(choices, 0);
 	if (!json_object_is_type(*choice, json_type_object) ||
 		!json_object_object_get_ex(*choice, "message", &m) ||
 		!json_object_is_type(m, json_type_object))
-		return set_err(err, "the answer's first choice has no message"), NULL;
+		return fx_json_set_err(err,
+							   "the answer's first choice has no message"),
+			NULL;
 	return m;
 }
 
@@ -604,28 +401,28 @@ answer_content(json_object *root, fx_chat_info *info, size_t *len, char **err)
 
 	if (m == NULL)
 		return NULL;
-	if ((v = get_string_member(choice, "finish_reason")) != NULL)
+	if ((v = fx_json_string_member(choice, "finish_reason")) != NULL)
 		copy_code(v, info->finish_reason, sizeof(info->finish_reason));
 	fr = info->finish_reason;
 	if (strcmp(fr, "length") == 0)
-		return set_err(err, "the answer was cut off at the token limit (finish_reason \"length\"), so its JSON is incomplete"), NULL;
+		return fx_json_set_err(err, "the answer was cut off at the token limit (finish_reason \"length\"), so its JSON is incomplete"), NULL;
 	if (strcmp(fr, "content_filter") == 0)
-		return set_err(err, "the answer was withheld by the provider's content filter (finish_reason \"content_filter\")"), NULL;
+		return fx_json_set_err(err, "the answer was withheld by the provider's content filter (finish_reason \"content_filter\")"), NULL;
 	if (strcmp(fr, "tool_calls") == 0 || strcmp(fr, "function_call") == 0)
-		return set_err(err, "the model called a tool instead of answering (finish_reason \"%s\")", fr), NULL;
-	if ((v = get_string_member(m, "refusal")) != NULL &&
+		return fx_json_set_err(err, "the model called a tool instead of answering (finish_reason \"%s\")", fr), NULL;
+	if ((v = fx_json_string_member(m, "refusal")) != NULL &&
 		json_object_get_string_len(v) > 0)
 	{
-		char	   *r = clean_text(json_object_get_string(v),
-								   (size_t) json_object_get_string_len(v), MAX_MESSAGE);
+		char	   *r = fx_json_clean_text(json_object_get_string(v),
+										   (size_t) json_object_get_string_len(v), FX_JSON_MAX_MESSAGE);
 
-		set_err(err, "the model refused: %s", r ? r : "");
+		fx_json_set_err(err, "the model refused: %s", r ? r : "");
 		free(r);
 		return NULL;
 	}
-	if ((v = get_string_member(m, "content")) == NULL)
-		return set_err(err, "the answer has no content"), NULL;
-	return str_of(v, len);
+	if ((v = fx_json_string_member(m, "content")) == NULL)
+		return fx_json_set_err(err, "the answer has no content"), NULL;
+	return fx_json_str_of(v, len);
 }
 
 /* drop blanks and a ```json ... ``` fence around s[0..*len) */
@@ -649,403 +446,6 @@ strip_fence(const char *s, size_t *len)
 	return s;
 }
 
-/* the first key of o that is not in keys, or NULL */
-static const char *
-unexpected_key(json_object *o, const char *const *keys, int nkeys)
-{
-	json_object_object_foreach(o, key, val)
-	{
-		int			i;
-
-		(void) val;
-		for (i = 0; i < nkeys && strcmp(key, keys[i]) != 0; i++)
-			;
-		if (i == nkeys)
-			return key;
-	}
-	return NULL;
-}
-
-/*
- * o has the first nrequired of keys and no key outside all nkeys; false with
- * *err naming the first misfit
- */
-static bool
-check_keys_opt(json_object *o, const char *const *keys, int nrequired,
-			   int nkeys, const char *path, char **err)
-{
-	const char *extra;
-
-	if (!json_object_is_type(o, json_type_object))
-		return set_err(err, "%s: expected an object, got %s", path,
-					   json_type_to_name(json_object_get_type(o))), false;
-	for (int i = 0; i < nrequired; i++)
-		if (!json_object_object_get_ex(o, keys[i], NULL))
-			return set_err(err, "%s: missing key \"%s\"", path, keys[i]), false;
-	extra = unexpected_key(o, keys, nkeys);
-	if (extra != NULL)
-		return set_err(err, "%s: unexpected key \"%.64s\"", path, extra), false;
-	return true;
-}
-
-/* o has exactly the given keys; false with *err naming the first misfit */
-static bool
-check_keys(json_object *o, const char *const *keys, int nkeys,
-		   const char *path, char **err)
-{
-	return check_keys_opt(o, keys, nkeys, nkeys, path, err);
-}
-
-/* member key of o (known to exist) */
-static json_object *
-member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-/* a bounded string member as a malloc'd single line; NULL stays NULL */
-static bool
-text_field(json_object *v, bool nullable, const char *path, char **out,
-		   char **err)
-{
-	size_t		n;
-	const char *s;
-
-	*out = NULL;
-	if (v == NULL && nullable)
-		return true;
-	if (!json_object_is_type(v, json_type_string))
-		return set_err(err, "%s: expected a string%s, got %s", path,
-					   nullable ? " or null" : "",
-					   json_type_to_name(json_object_get_type(v))), false;
-	s = str_of(v, &n);
-	if (n > FX_JSON_MAX_LABEL)
-		return set_err(err, "%s: longer than %d bytes", path, FX_JSON_MAX_LABEL), false;
-	*out = clean_text(s, n, FX_JSON_MAX_LABEL);
-	return *out != NULL;
-}
-
-/* an array member with at most max elements; false with *err */
-static bool
-array_field(json_object *v, int max, const char *path, int *n, char **err)
-{
-	if (!json_object_is_type(v, json_type_array))
-		return set_err(err, "%s: expected an array, got %s", path,
-					   json_type_to_name(json_object_get_type(v))), false;
-	*n = (int) json_object_array_length(v);
-	if (*n > max)
-		return set_err(err, "%s: %d entries, at most %d allowed", path, *n, max), false;
-	return true;
-}
-
-/* "YYYY-MM-DD" of a real calendar date into y, m, d */
-static bool
-parse_date(const char *s, int *y, int *m, int *d)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char) s[i]))
-			return false;
-	*y = atoi(s);
-	*m = atoi(s + 5);
-	*d = atoi(s + 8);
-	if (*y < 1000 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
-		return false;
-	return !(*m == 2 && *d == 29) ||
-		((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0);
-}
-
-/* statement_type string into *t */
-static bool
-type_field(json_object *v, const char *path, fx_stmt_type *t, char **err)
-{
-	const char *s = json_object_get_string(v);
-
-	if (!json_object_is_type(v, json_type_string))
-		return set_err(err, "%s: expected a string, got %s", path,
-					   json_type_to_name(json_object_get_type(v))), false;
-	for (int i = 0; i < FX_NUM_STMT_TYPES; i++)
-		if (strcmp(s, fx_stmt_type_name((fx_stmt_type) i)) == 0)
-			return *t = (fx_stmt_type) i, true;
-	return set_err(err, "%s: \"%.40s\" is not a statement type", path, s), false;
-}
-
-/*
- * currency: three letters, upper-cased (an ISO 4217 code); null is "";
- * anything else is "" too, with a warning on res
- */
-static bool
-currency_field(json_object *v, const char *path, char *out, fx_result *res,
-			   char **err)
-{
-	char	   *s = NULL;
-	bool		ok = true;
-
-	out[0] = '\0';
-	if (!text_field(v, true, path, &s, err))
-		return false;
-	if (s && strlen(s) == 3 && isalpha((unsigned char) s[0]) &&
-		isalpha((unsigned char) s[1]) && isalpha((unsigned char) s[2]))
-		for (int i = 0; i < 4; i++)
-			out[i] = (char) toupper((unsigned char) s[i]);
-	else if (s)
-		ok = add_warning(res, "%s: \"%.*s\" is not an ISO 4217 currency code; stored as unknown",
-						 path, (int) utf8_cut(s, strlen(s), 40), s);
-	free(s);
-	return ok;
-}
-
-/* unit_scale: a positive number or null */
-static bool
-scale_field(json_object *v, const char *path, char **out, char **err)
-{
-	*out = NULL;
-	if (v == NULL)
-		return true;
-	if (!number_field(v, path, out, err))
-		return false;
-	if ((*out)[0] == '-' || strcmp(*out, "0") == 0)
-		return set_err(err, "%s: must be positive", path), false;
-	return true;
-}
-
-/* one period {label, end_date, months} */
-static bool
-convert_period(json_object *o, fx_period *p, const char *path, fx_result *res,
-			   char **err)
-{
-	char		sub[PATH_LEN];
-	char	   *date = NULL;
-	json_object *v;
-
-	if (!check_keys(o, period_keys, lengthof(period_keys), path, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.label", path);
-	if (!text_field(member(o, "label"), false, sub, &p->label, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.end_date", path);
-	if (!text_field(member(o, "end_date"), true, sub, &date, err))
-		return false;
-	if (date && !parse_date(date, &p->end_year, &p->end_month, &p->end_day))
-	{
-		/* keep the statement: this column's end is unknown */
-		bool		ok = add_warning(res, "%s: \"%.*s\" is not a date YYYY-MM-DD; stored as unknown",
-									 sub, (int) utf8_cut(date, strlen(date), 40), date);
-
-		p->end_year = p->end_month = p->end_day = 0;
-		if (!ok)
-		{
-			free(date);
-			return false;
-		}
-	}
-	free(date);
-	snprintf(sub, sizeof(sub), "%.96s.months", path);
-	v = member(o, "months");
-	return v == NULL || int_field(v, sub, 1, 12, &p->months, err);
-}
-
-/* the values array of an item: one number or null per period */
-static bool
-convert_values(json_object *arr, char **values, int nperiods,
-			   const char *path, char **err)
-{
-	char		sub[PATH_LEN];
-	int			n;
-
-	if (!array_field(arr, FX_JSON_MAX_PERIODS, path, &n, err))
-		return false;
-	if (n != nperiods)
-		return set_err(err, "%s: %d values for %d periods", path, n, nperiods), false;
-	for (int j = 0; j < n; j++)
-	{
-		json_object *v = json_object_array_get_idx(arr, j);
-
-		snprintf(sub, sizeof(sub), "%.96s[%d]", path, j);
-		if (v != NULL && !number_field(v, sub, &values[j], err))
-			return false;
-	}
-	return true;
-}
-
-/*
- * concept: a finx.concepts identifier (it->concept points into concept_ids),
- * else NULL; an unknown value or type is NULL too, with a warning on res:
- * a wrong concept never fails the job
- */
-static bool
-concept_field(json_object *v, const char *path, fx_item *it, fx_result *res)
-{
-	const char *s;
-
-	it->concept = NULL;
-	if (v == NULL)
-		return true;
-	if (!json_object_is_type(v, json_type_string))
-		return add_warning(res, "%s: expected a concept or null, got %s; stored as none",
-						   path, json_type_to_name(json_object_get_type(v)));
-	s = json_object_get_string(v);
-	for (int i = 0; i < lengthof(concept_ids); i++)
-		if (strcmp(s, concept_ids[i]) == 0)
-			return it->concept = concept_ids[i], true;
-	return add_warning(res, "%s: \"%.*s\" is not a standard concept (finx.concepts); stored as none",
-					   path, (int) utf8_cut(s, strlen(s), 40), s);
-}
-
-/* one item {label, indent, is_total, values[, concept]}; it->values is set first */
-static bool
-convert_item(json_object *o, fx_item *it, int nperiods, int row,
-			 int page, const char *path, fx_result *res, char **err)
-{
-	char		sub[PATH_LEN];
-	json_object *v;
-
-	it->values = calloc(nperiods > 0 ? nperiods : 1, sizeof(char *));
-	if (it->values == NULL)
-		return false;
-	it->page = page;
-	it->line_no = row;
-	if (!check_keys_opt(o, item_keys, ITEM_REQUIRED_KEYS, lengthof(item_keys),
-						path, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.label", path);
-	if (!text_field(member(o, "label"), false, sub, &it->label, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.indent", path);
-	if (!int_field(member(o, "indent"), sub, 0, FX_JSON_MAX_INDENT, &it->indent, err))
-		return false;
-	v = member(o, "is_total");
-	if (!json_object_is_type(v, json_type_boolean))
-		return set_err(err, "%s.is_total: expected a boolean, got %s", path,
-					   json_type_to_name(json_object_get_type(v))), false;
-	it->is_total = json_object_get_boolean(v);
-	snprintf(sub, sizeof(sub), "%.96s.concept", path);
-	if (!concept_field(member(o, "concept"), sub, it, res))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.values", path);
-	return convert_values(member(o, "values"), it->values, nperiods, sub, err);
-}
-
-/* the periods array of a statement into st */
-static bool
-convert_periods(json_object *arr, fx_statement *st, const char *path,
-				fx_result *res, char **err)
-{
-	char		sub[PATH_LEN];
-	int			n;
-
-	if (!array_field(arr, FX_JSON_MAX_PERIODS, path, &n, err))
-		return false;
-	if (n == 0)
-		return set_err(err, "%s: a statement needs at least one period", path), false;
-	st->periods = calloc(n, sizeof(fx_period));
-	if (st->periods == NULL)
-		return false;
-	st->nperiods = n;
-	for (int j = 0; j < n; j++)
-	{
-		snprintf(sub, sizeof(sub), "%.96s[%d]", path, j);
-		if (!convert_period(json_object_array_get_idx(arr, j), &st->periods[j],
-							sub, res, err))
-			return false;
-	}
-	return true;
-}
-
-/* the items array of a statement into st; st->nitems counts what to free */
-static bool
-convert_items(json_object *arr, fx_statement *st, const char *path,
-			  fx_result *res, char **err)
-{
-	char		sub[PATH_LEN];
-	int			n;
-
-	if (!array_field(arr, FX_JSON_MAX_ITEMS, path, &n, err))
-		return false;
-	st->items = calloc(n > 0 ? n : 1, sizeof(fx_item));
-	if (st->items == NULL)
-		return false;
-	for (int i = 0; i < n; i++)
-	{
-		bool		ok;
-
-		snprintf(sub, sizeof(sub), "%.96s[%d]", path, i);
-		ok = convert_item(json_object_array_get_idx(arr, i), &st->items[i],
-						  st->nperiods, i + 1, st->first_page, sub, res, err);
-		if (st->items[i].values != NULL)
-			st->nitems = i + 1;
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-/* one statement object into st (zeroed; freed by the caller on failure) */
-static bool
-convert_statement(json_object *o, fx_statement *st, int si, fx_result *res,
-				  char **err)
-{
-	char		path[PATH_LEN];
-	char		sub[PATH_LEN];
-
-	snprintf(path, sizeof(path), "statements[%d]", si);
-	if (!check_keys(o, statement_keys, lengthof(statement_keys), path, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.statement_type", path);
-	if (!type_field(member(o, "statement_type"), sub, &st->type, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.title", path);
-	if (!text_field(member(o, "title"), false, sub, &st->title, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.unit_scale", path);
-	if (!scale_field(member(o, "unit_scale"), sub, &st->unit_scale, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.currency", path);
-	if (!currency_field(member(o, "currency"), sub, st->currency, res, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.periods", path);
-	if (!convert_periods(member(o, "periods"), st, sub, res, err))
-		return false;
-	snprintf(sub, sizeof(sub), "%.96s.items", path);
-	return convert_items(member(o, "items"), st, sub, res, err);
-}
-
-/* the parsed content {"statements": [...]} as a result */
-static fx_result *
-convert_content(json_object *doc, int first_page, int last_page, char **err)
-{
-	json_object *arr;
-	fx_result  *res;
-	int			n;
-
-	if (!check_keys(doc, root_keys, lengthof(root_keys), "content", err))
-		return NULL;
-	arr = member(doc, "statements");
-	if (!array_field(arr, FX_JSON_MAX_STATEMENTS, "statements", &n, err))
-		return NULL;
-	res = calloc(1, sizeof(fx_result));
-	if (res == NULL || (res->statements = calloc(n > 0 ? n : 1, sizeof(fx_statement))) == NULL)
-		return fx_result_free(res), NULL;
-	res->npages = last_page >= first_page ? last_page - first_page + 1 : 0;
-	for (int i = 0; i < n; i++)
-	{
-		fx_statement *st = &res->statements[i];
-
-		res->nstatements = i + 1;
-		st->first_page = first_page;
-		st->last_page = last_page;
-		if (!convert_statement(json_object_array_get_idx(arr, i), st, i, res, err))
-			return fx_result_free(res), NULL;
-	}
-	return res;
-}
-
 /* parse a 200 chat completions body into statements; see json.h */
 fx_result *
 fx_json_chat_response(const char *body, size_t len, int first_page,
@@ -1061,7 +461,7 @@ fx_json_chat_response(const char *body, size_t len, int first_page,
 	if (info == NULL)
 		info = &dummy;
 	memset(info, 0, sizeof(*info));
-	root = parse_object(body, len, "the answer", err);
+	root = fx_json_parse_object(body, len, "the answer", err);
 	if (root == NULL)
 	{
 		info->unreadable = 1;
@@ -1072,9 +472,9 @@ fx_json_chat_response(const char *body, size_t len, int first_page,
 	if (content != NULL)
 	{
 		content = strip_fence(content, &clen);
-		doc = parse_object(content, clen, "the answer's content", err);
+		doc = fx_json_parse_object(content, clen, "the answer's content", err);
 		if (doc != NULL)
-			res = convert_content(doc, first_page, last_page, err);
+			res = fx_json_convert_content(doc, first_page, last_page, err);
 		json_object_put(doc);
 	}
 	json_object_put(root);
@@ -1090,216 +490,9 @@ fx_json_statements(const char *text, size_t len, int first_page,
 	fx_result  *res = NULL;
 
 	text = strip_fence(text, &len);
-	doc = parse_object(text, len, "the answer's content", err);
+	doc = fx_json_parse_object(text, len, "the answer's content", err);
 	if (doc != NULL)
-		res = convert_content(doc, first_page, last_page, err);
+		res = fx_json_convert_content(doc, first_page, last_page, err);
 	json_object_put(doc);
 	return res;
-}
-
-/* ---------- LLMWhisperer ---------- */
-
-/* a non-empty, bounded string member as a malloc'd copy; NULL with *err */
-static char *
-required_string(json_object *root, const char *key, size_t max,
-				const char *what, char **err)
-{
-	json_object *v = get_string_member(root, key);
-	char	   *msg;
-
-	if (v != NULL && json_object_get_string_len(v) > 0 &&
-		(size_t) json_object_get_string_len(v) <= max)
-		return dup_n(json_object_get_string(v), (size_t) json_object_get_string_len(v));
-	v = get_string_member(root, "message");
-	msg = v ? clean_text(json_object_get_string(v),
-						 (size_t) json_object_get_string_len(v), MAX_MESSAGE) : NULL;
-	set_err(err, "%s has no usable \"%s\"%s%s", what, key,
-			msg ? ": " : "", msg ? msg : "");
-	free(msg);
-	return NULL;
-}
-
-/* the whisper_hash of a 202 submit answer; see json.h */
-int
-fx_json_whisper_submit(const char *body, size_t len, char **hash, char **err)
-{
-	json_object *root = parse_object(body, len, "the submit answer", err);
-
-	*hash = NULL;
-	if (root == NULL)
-		return -1;
-	*hash = required_string(root, "whisper_hash", MAX_HASH, "the submit answer", err);
-	json_object_put(root);
-	for (char *p = *hash; p && *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-		{
-			set_err(err, "the submit answer's whisper_hash holds blanks or controls");
-			free(*hash);
-			*hash = NULL;
-			break;
-		}
-	return *hash ? 0 : -1;
-}
-
-/* status and message of a status answer; see json.h */
-int
-fx_json_whisper_status(const char *body, size_t len, char **status,
-					   char **message, char **err)
-{
-	json_object *root = parse_object(body, len, "the status answer", err);
-	json_object *v;
-
-	*status = NULL;
-	*message = NULL;
-	if (root == NULL)
-		return -1;
-	*status = required_string(root, "status", MAX_STATUS, "the status answer", err);
-	if (*status != NULL)
-		blank_controls(*status);
-	if (*status != NULL && (v = get_string_member(root, "message")) != NULL)
-		*message = clean_text(json_object_get_string(v),
-							  (size_t) json_object_get_string_len(v), MAX_MESSAGE);
-	json_object_put(root);
-	return *status ? 0 : -1;
-}
-
-/* what a poller does with a status string; see json.h */
-fx_whisper_state
-fx_whisper_state_of(const char *status)
-{
-	if (status == NULL)
-		return FX_WHISPER_OTHER;
-	if (strcmp(status, "accepted") == 0 || strcmp(status, "processing") == 0 ||
-		strncmp(status, "stage_", 6) == 0)
-		return FX_WHISPER_PENDING;
-	if (strcmp(status, "processed") == 0 || strcmp(status, "delivered") == 0)
-		return FX_WHISPER_READY;
-	if (strcmp(status, "retrieved") == 0)
-		return FX_WHISPER_RETRIEVED;
-	if (strncmp(status, "error", 5) == 0 || strcmp(status, "failed") == 0)
-		return FX_WHISPER_FAILED;
-	return FX_WHISPER_OTHER;
-}
-
-/* result_text of a retrieve answer; see json.h */
-int
-fx_json_whisper_retrieve(const char *body, size_t len, char **text,
-						 char **err)
-{
-	json_object *root = parse_object(body, len, "the retrieve answer", err);
-	json_object *v;
-	size_t		n;
-
-	*text = NULL;
-	if (root == NULL)
-		return -1;
-	v = get_string_member(root, "result_text");
-	if (v == NULL)
-		set_err(err, "the retrieve answer has no string \"result_text\"");
-	else if ((*text = dup_n(json_object_get_string(v),
-							n = (size_t) json_object_get_string_len(v))) != NULL)
-	{
-		for (size_t i = 0; i < n; i++)
-			if ((*text)[i] == '\0')
-				(*text)[i] = ' ';
-	}
-	json_object_put(root);
-	return *text ? 0 : -1;
-}
-
-/* is line[0..n) the separator, followed only by blanks and CR? */
-static bool
-is_separator_line(const char *line, size_t n, const char *sep, size_t seplen)
-{
-	if (n < seplen || memcmp(line, sep, seplen) != 0)
-		return false;
-	for (size_t i = seplen; i < n; i++)
-		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
-			return false;
-	return true;
-}
-
-/* does s[0..n) hold anything but white space? */
-static bool
-has_text(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!isspace((unsigned char) s[i]))
-			return true;
-	return false;
-}
-
-/*
- * Walk text's separator lines; with out == NULL only count the pages.
- * Returns the page count, or -1 when out of memory.
- */
-static int
-walk_pages(const char *text, const char *sep, char **out)
-{
-	size_t		seplen = strlen(sep);
-	const char *end = text + strlen(text);
-	const char *start = text;
-	int			n = 0;
-
-	for (const char *p = text; seplen > 0 && p < end;)
-	{
-		const char *nl = memchr(p, '\n', (size_t) (end - p));
-		const char *next = nl ? nl + 1 : end;
-
-		if (is_separator_line(p, (size_t) ((nl ? nl : end) - p), sep, seplen))
-		{
-			const char *stop = (p > start && p[-1] == '\n') ? p - 1 : p;
-
-			if (stop > start && stop < p && stop[-1] == '\r')
-				stop--;			/* the CR of a CRLF before the separator */
-
-			if (out && (out[n] = dup_n(start, (size_t) (stop - start))) == NULL)
-				return -1;
-			n++;
-			start = next;
-		}
-		p = next;
-	}
-	if (has_text(start, (size_t) (end - start)))
-	{
-		if (out && (out[n] = dup_n(start, (size_t) (end - start))) == NULL)
-			return -1;
-		n++;
-	}
-	return n;
-}
-
-/* split result_text into pages; see json.h */
-int
-fx_split_whisper_pages(const char *text, const char *separator, char ***pages)
-{
-	int			n;
-
-	*pages = NULL;
-	if (text == NULL || text[0] == '\0')
-		return 0;
-	if (separator == NULL)
-		separator = DEFAULT_SEP;
-	n = walk_pages(text, separator, NULL);
-	*pages = calloc(n > 0 ? n : 1, sizeof(char *));
-	if (*pages == NULL)
-		return -1;
-	if (walk_pages(text, separator, *pages) < 0)
-	{
-		fx_free_pages(*pages, n);
-		*pages = NULL;
-		return -1;
-	}
-	return n;
-}
-
-/* free what fx_split_whisper_pages returned */
-void
-fx_free_pages(char **pages, int n)
-{
-	if (pages == NULL)
-		return;
-	for (int i = 0; i < n; i++)
-		free(pages[i]);
-	free(pages);
 }

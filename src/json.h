@@ -5,8 +5,9 @@
  *	  OpenAI-compatible chat completions API (strict json_schema output)
  *	  and LLMWhisperer v2.
  *
- * json.c is the only file of the extension that includes json-c, and it
- * includes no PostgreSQL header (they clash: fmgrprotos.h declares a
+ * Defined in json.c (the chat API), json_statement.c (the statement JSON
+ * of an answer) and json_whisper.c (LLMWhisperer).  These files include
+ * json-c and no PostgreSQL header (they clash: fmgrprotos.h declares a
  * function named json_object).  Everything here takes and returns plain C
  * types.  Results are allocated with malloc; the caller frees them with
  * free(), fx_result_free() or fx_free_pages().  Nothing here aborts or

@@ -11,10 +11,16 @@
  *	  parse_text.c    lines, words, cells, UTF-8 columns, string buffers
  *	  parse_number.c  amounts, unit scale, currency
  *	  parse_period.c  period headings: end date and length
+ *	  parse_row.c     one line split into its label and its values
  *	  parse_locate.c  which lines open which statements
- *	  parse_table.c   columns, header, rows of one statement
+ *	  parse_heading.c the text over the value columns: their headings
+ *	  parse_columns.c value columns of a block and their periods
+ *	  parse_items.c   rows of a block read into items
+ *	  parse_table.c   blocks of one statement and its assembly
+ *	  parse_ocr_token.c one OCR word repaired: marks, amounts, spelling
  *	  parse_ocr.c     OCR text laid out in columns like pdftotext -layout
  *	  parse_words.c   word boxes (pdftotext -tsv, tesseract TSV) laid out
+ *	  parse_proof.c   the fiscal year end and the proofs of each period
  *	  parse.c         entry point, statement assembly, freeing
  *	  check.c         arithmetic checks
  *
@@ -29,6 +35,7 @@
 #define FX_MAX_COLS		16		/* value columns per statement */
 #define FX_NUM_LEN		40		/* longest normalised amount + NUL */
 #define FX_MAX_LABEL	600		/* bytes kept of a label */
+#define FX_MAX_CELLS	32		/* cells read of a line */
 
 /* a run of non-blank characters on a line */
 typedef struct fx_word
@@ -195,11 +202,94 @@ extern bool fx_is_end_marker(const char *s, int len);
 extern int	fx_locate(const fx_doc *doc, const fx_parse_opts *opts,
 					  fx_span **spans_out);
 
-/* parse_table.c */
+/* parse_row.c */
 extern void fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro,
 						   fx_row *row);
+extern bool fx_row_is_data(const fx_row *row);
+extern void fx_row_year_label(fx_row *row, int label_left);
+
+/* parse_heading.c */
+extern char *fx_cell_text(const fx_doc *doc, const fx_line *ln,
+						  const fx_cell *c);
+extern bool fx_column_headings(const fx_doc *doc, int from, int to,
+							   const int *xs, int n, int left, int spacing,
+							   char **labels);
+extern void fx_caption_hint(const fx_doc *doc, int from, int to, int left,
+							fx_period *hint);
+
+/* parse_columns.c: a value column of a block (one page of a statement) */
+typedef struct fx_colspan
+{
+	int			start;
+	int			end;
+	int			count;			/* values seen in it */
+	int			period;			/* statement period, -1 = none */
+} fx_colspan;
+
+/* state of one block while it is read */
+typedef struct fx_block
+{
+	int			from;			/* first line after the title */
+	int			to;				/* one past the last line */
+	int			body;			/* first line of rows */
+	int			period_line;	/* -1 = none */
+	int			ncols;
+	fx_colspan	cols[FX_MAX_COLS];	/* clusters of values */
+	int			nanch;
+	fx_colspan	anch[FX_MAX_COLS];	/* where each period's values sit */
+	int			label_left;		/* leftmost start of the rows' labels */
+	bool		in_order;		/* a row with a value per period holds them
+								 * in order (columns moved on the page) */
+} fx_block;
+
+extern void fx_find_columns(const fx_doc *doc, fx_block *bl, bool euro);
+extern int	fx_value_left(const fx_block *bl);
+extern int	fx_find_period_line(const fx_doc *doc, const fx_block *bl,
+								bool euro, bool equity);
+extern bool fx_make_periods(const fx_doc *doc, fx_block *bl,
+							fx_statement *st, const fx_period *hint);
+extern void fx_map_block(const fx_doc *doc, fx_block *bl,
+						 const fx_block *first, const fx_statement *st);
+extern int	fx_period_of(const fx_block *bl, int start, int end);
+extern bool fx_has_note_anchor(const fx_block *bl);
+
+/* parse_items.c: the growing list of items of a statement */
+typedef struct fx_items
+{
+	fx_item    *items;
+	int			n;
+	int			cap;
+	bool		failed;
+} fx_items;
+
+extern void fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
+						 int nperiods, bool euro);
+
+/* parse_table.c */
 extern bool fx_structure(const fx_doc *doc, const fx_span *span,
 						 fx_statement *st);
+
+/* parse_ocr_token.c: one word (token) of an OCR line */
+#define FX_OCR_TOK_LEN	48		/* bytes kept per token */
+
+typedef struct fx_ocr_tok
+{
+	char		s[FX_OCR_TOK_LEN];
+	int			len;
+	int			start;			/* display column in the OCR text */
+	int			end;
+	bool		amount;			/* an amount or a dash */
+	bool		year;
+} fx_ocr_tok;
+
+extern bool fx_ocr_clean_token(fx_ocr_tok *t);
+extern void fx_ocr_fix_amount(fx_ocr_tok *t);
+extern bool fx_ocr_is_dash_mark(const fx_ocr_tok *t);
+extern bool fx_ocr_tok_is_amount(const fx_ocr_tok *t);
+extern bool fx_ocr_tok_is_year(const fx_ocr_tok *t);
+extern bool fx_ocr_is_short_junk(const fx_ocr_tok *t);
+extern bool fx_ocr_numeric_shape(const char *s, int len, int *ndig);
+extern bool fx_ocr_is_digit(unsigned char c);
 
 /* parse_ocr.c */
 extern char *fx_ocr_layout_page(const char *page, size_t len,

@@ -29,6 +29,10 @@
  *		the page has, the amounts of every row are set right-aligned in
  *		fixed columns under the years; a row with fewer amounts than columns
  *		puts each where its neighbours' amounts of the same column sit.
+ * The repair of each word (marks, misread amounts and letters, spelling)
+ * is parse_ocr_token.c's; this file splits the lines into words, joins
+ * what OCR split, finds each line's label, amounts and years, and lays the
+ * page out.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,97 +42,23 @@
 #include <string.h>
 
 #define OCR_MAX_TOK		64		/* tokens kept per line */
-#define OCR_TOK_LEN		48		/* bytes kept per token */
 #define OCR_MAX_LINES	2000	/* lines laid out per page; the rest is
 								 * copied as it is */
 #define OCR_COL_WIDTH	22		/* display columns per value column */
-
-/* one word of an OCR line */
-typedef struct ocr_tok
-{
-	char		s[OCR_TOK_LEN];
-	int			len;
-	int			start;			/* display column in the OCR text */
-	int			end;
-	bool		amount;			/* an amount or a dash */
-	bool		year;
-} ocr_tok;
 
 /* one OCR line split into tokens, with its reading */
 typedef struct ocr_line
 {
 	int			ntok;
-	ocr_tok		tok[OCR_MAX_TOK];
+	fx_ocr_tok	tok[OCR_MAX_TOK];
 	int			nlabel;			/* tokens [0, nlabel) are the label */
 	int			nvals;			/* amounts after the label */
 	int			nyears;			/* years ending a line of headings */
 } ocr_line;
 
-/*
- * Words of financial statements, lower case and sorted.  An OCR word that
- * is not one of them but one plausible misreading away from exactly one is
- * read as that one (see fix_word_spelling).
- */
-static const char *const ocr_vocab[] = {
-	"accounts", "accrued", "accumulated", "acquisition", "activities",
-	"additional", "adjustment", "adjustments", "administrative", "advances",
-	"advertising", "after", "allowance", "amortization", "amortisation",
-	"amounts", "annual", "applied", "appropriated", "appropriation",
-	"assets", "associates", "attributable", "available", "balance",
-	"balances", "bank", "before", "beginning", "benefit", "benefits",
-	"borrowings", "building", "buildings", "capital", "carried", "cash",
-	"changes", "charges", "closing", "commission", "commissions", "common",
-	"company", "comparative", "comprehensive", "consolidated", "contingent",
-	"contract", "contracts", "contributed", "contribution", "corporation",
-	"cost", "costs", "current", "customers", "decrease", "deferred",
-	"deficit", "depreciation", "derivative", "discontinued", "distribution",
-	"dividend", "dividends", "during", "earnings", "employee", "employees",
-	"ending", "equipment", "equity", "equivalents", "exchange", "expansion",
-	"expense", "expenses", "figures", "finance", "financial", "financing",
-	"fixed", "flows", "foreign", "from", "general", "goodwill", "gross",
-	"impairment", "income", "increase", "intangible", "interest",
-	"interests", "inventories", "inventory", "investing", "investment",
-	"investments", "issuance", "issued", "liabilities", "liability",
-	"loans", "long", "marketable", "merchandise", "minority", "month",
-	"months", "movement", "movements", "noncontrolling", "noncurrent",
-	"notes", "operating", "operations", "ordinary", "other", "outstanding",
-	"paid", "payable", "payables", "payment", "payments", "pension",
-	"period", "philippine", "position", "premium", "prepaid", "prepayments",
-	"previous", "principal", "prior", "proceeds", "profit", "property",
-	"provided", "provision", "provisions", "purchase", "purchases",
-	"receivable", "receivables", "reserve", "reserves", "retained",
-	"revaluation", "revenue", "revenues", "salaries", "sales", "securities",
-	"services", "share", "shareholders", "shares", "statement",
-	"statements", "stock", "stockholders", "subsidiaries", "supplies",
-	"taxes", "total", "trade", "transferred", "treasury", "unappropriated",
-	"unearned", "unrealized", "unrealised", "wages", "year", "years", NULL
-};
-
-/* is c an ASCII letter or digit? */
-static bool
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
-
-/* is c an ASCII digit? */
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* remove byte i of a token */
-static void
-tok_del(ocr_tok *t, int i)
-{
-	memmove(t->s + i, t->s + i + 1, (size_t) (t->len - i));
-	t->len--;
-}
-
 /* split one line into tokens with their display columns */
 static int
-tokenize_line(const char *s, int len, ocr_tok *tok, int max)
+tokenize_line(const char *s, int len, fx_ocr_tok *tok, int max)
 {
 	int			n = 0,
 				col = 0,
@@ -136,7 +66,7 @@ tokenize_line(const char *s, int len, ocr_tok *tok, int max)
 
 	while (i < len && n < max)
 	{
-		ocr_tok    *t;
+		fx_ocr_tok *t;
 
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\0' ||
 			s[i] == '\f' || s[i] == '\v')
@@ -154,7 +84,7 @@ tokenize_line(const char *s, int len, ocr_tok *tok, int max)
 		{
 			if (((unsigned char) s[i] & 0xC0) != 0x80)
 				col++;
-			if (t->len < OCR_TOK_LEN - 1)
+			if (t->len < FX_OCR_TOK_LEN - 1)
 				t->s[t->len++] = s[i];
 			i++;
 		}
@@ -164,260 +94,12 @@ tokenize_line(const char *s, int len, ocr_tok *tok, int max)
 	return n;
 }
 
-/* is the token garbage: long, with many symbols, or only symbols? */
-static bool
-is_garbage(const ocr_tok *t)
-{
-	int			alnum = 0,
-				other = 0;
-
-	for (int i = 0; i < t->len; i++)
-	{
-		unsigned char c = (unsigned char) t->s[i];
-
-		if (is_alnum(c))
-			alnum++;
-		else if ((c & 0xC0) != 0x80)
-			other++;
-	}
-	if (t->len >= 16 && other * 4 >= alnum + other)
-		return true;
-	return t->len >= 40;
-}
-
-/* is the token a lone mark that stands for a dash where an amount is? */
-static bool
-is_dash_mark(const ocr_tok *t)
-{
-	static const char *const marks[] = {
-		"-", "=", "_", "~", ".", ":", ",", "'", "+", "\xe2\x80\x98",
-		"\xe2\x80\x99", "\xe2\x80\x94", "\xe2\x80\x93", "--", "==", NULL
-	};
-
-	for (int i = 0; marks[i]; i++)
-		if (strcmp(t->s, marks[i]) == 0)
-			return true;
-	return false;
-}
-
-/* does the token hold no letter or digit? */
-static bool
-no_alnum(const ocr_tok *t)
-{
-	for (int i = 0; i < t->len; i++)
-		if (is_alnum((unsigned char) t->s[i]))
-			return false;
-	return true;
-}
-
-/* turn braces into parentheses and strip stray bars at the ends */
-static void
-fix_marks(ocr_tok *t)
-{
-	for (int i = 0; i < t->len; i++)
-	{
-		if (t->s[i] == '{')
-			t->s[i] = '(';
-		else if (t->s[i] == '}')
-			t->s[i] = ')';
-	}
-	/* a backslash opening a word is the left stroke of an 'A' ("\\ssets") */
-	if (t->len > 1 && t->s[0] == '\\' && t->s[1] >= 'a' && t->s[1] <= 'z')
-		t->s[0] = 'A';
-	while (t->len > 0 && t->s[0] == '|')
-		tok_del(t, 0);
-	while (t->len > 0 && t->s[t->len - 1] == '|')
-		t->s[--t->len] = '\0';
-}
-
-/* does the token look like an amount (digits, separators, sign, parens)? */
-static bool
-numeric_shape(const char *s, int len, int *ndig)
-{
-	int			d = 0;
-
-	for (int i = 0; i < len; i++)
-	{
-		char		c = s[i];
-
-		if (is_digit((unsigned char) c))
-			d++;
-		else if (!(c == ',' || c == '.' || c == ':' || c == ';' ||
-				   c == '(' || c == ')' || c == '-'))
-			return false;
-	}
-	*ndig = d;
-	return d > 0;
-}
-
-/* the digit a letter stands for inside an amount, or 0 */
-static char
-letter_digit(char c)
-{
-	switch (c)
-	{
-		case 'O':
-		case 'o':
-			return '0';
-		case 'l':
-		case 'I':
-			return '1';
-		case 'S':
-			return '5';
-		case 'B':
-			return '8';
-		default:
-			return 0;
-	}
-}
-
-/*
- * Turn letters misread inside a grouped amount back into digits
- * ("1,2O0,000", "l,234", "(5O0,000)"): only when every group between the
- * separators is then three digits (the first one to three), so a word is
- * never made a number, and at least half the characters are real digits.
- * A leading 'S' is left alone: it is as often a '$'.
- */
-static void
-fix_amount_letters(ocr_tok *t)
-{
-	char		s[OCR_TOK_LEN];
-	int			b = 0,
-				e = t->len,
-				digits = 0,
-				letters = 0,
-				group = 0,
-				seps = 0;
-
-	if (b < e && t->s[b] == '(')
-		b++;
-	if (e > b && t->s[e - 1] == ')')
-		e--;
-	if (e - b < 5 || t->s[b] == 'S')
-		return;					/* "S1,234" is "$1,234" as often as "51,234" */
-	memcpy(s, t->s, (size_t) t->len + 1);
-	for (int i = b; i < e; i++)
-	{
-		char		d = letter_digit(s[i]);
-
-		if (is_digit((unsigned char) s[i]))
-			digits++, group++;
-		else if (d)
-			s[i] = d, letters++, group++;
-		else if (s[i] == ',' && group >= 1 && (seps == 0 ? group <= 3 : group == 3))
-			seps++, group = 0;
-		else
-			return;
-	}
-	if (letters == 0 || seps == 0 || group != 3 || digits < letters)
-		return;
-	memcpy(t->s, s, (size_t) t->len + 1);
-}
-
-/*
- * Repair an amount read by OCR: junk before it ('P', '__', '₱'), ':' and
- * ';' as separators, a separator before 3 digits as a thousands comma and
- * one before 1-2 final digits as the decimal point, a '1' read as ']' or
- * '|' after a short last group, a stray ')' without '('.
- */
-static void
-fix_amount(ocr_tok *t)
-{
-	int			ndig,
-				last = -1,
-				k = 0;
-	bool		open = false;
-
-	int			b = 0,
-				e = t->len;
-
-	/* only a token that is an amount once junk at its ends is gone */
-	bool		rule = false;
-
-	while (b < e - 1 && (t->s[b] == 'P' || t->s[b] == '_' || t->s[b] == '='))
-	{
-		if (t->s[b] != 'P')
-			rule = true;
-		b++;
-	}
-	if (rule && b < e - 1 && t->s[b] == '-')
-		b++;					/* "__-3,062,500": the rule, not a sign */
-	if (e - b > 3 && memcmp(t->s + b, "\xe2\x82\xb1", 3) == 0)
-		b += 3;
-	if (e - b > 1 && strchr("]|lI", t->s[e - 1]) != NULL)
-		e--;
-	if (!numeric_shape(t->s + b, e - b, &ndig))
-		return;
-	memmove(t->s, t->s + b, (size_t) (t->len - b + 1));
-	t->len -= b;
-	e -= b;
-	if (e < t->len)
-	{
-		/* a '1' read as ']' or '|' after a short last group */
-		if (e >= 3 && is_digit((unsigned char) t->s[e - 1]) &&
-			is_digit((unsigned char) t->s[e - 2]) &&
-			(t->s[e - 3] == ',' || t->s[e - 3] == '.'))
-			t->s[e] = '1';
-		else
-			t->len = e;
-		t->s[t->len] = '\0';
-	}
-	if (!numeric_shape(t->s, t->len, &ndig))
-		return;
-	/* drop unbalanced parentheses ("8)" of "(Note 8)" stays text) */
-	open = memchr(t->s, '(', (size_t) t->len) != NULL;
-	if (!open && ndig >= 4)
-		while (t->len > 0 && t->s[t->len - 1] == ')')
-			t->s[--t->len] = '\0';
-	while (t->len > 0 && strchr(",.:;", t->s[t->len - 1]) != NULL)
-		t->s[--t->len] = '\0';
-	for (int i = 0; i < t->len; i++)
-	{
-		if (t->s[i] == ':' || t->s[i] == ';')
-			t->s[i] = ',';
-		if (t->s[i] == ',' || t->s[i] == '.')
-			last = i;
-	}
-	for (int i = 0; i < t->len; i++)
-	{
-		if (t->s[i] != ',' && t->s[i] != '.')
-			continue;
-		k = 0;
-		while (i + 1 + k < t->len && is_digit((unsigned char) t->s[i + 1 + k]))
-			k++;
-		if (k == 3)
-			t->s[i] = ',';
-		else if (i == last && (k == 1 || k == 2))
-			t->s[i] = '.';
-	}
-	t->s[t->len] = '\0';
-}
-
-/* is the token a plain 4-digit year? */
-static bool
-tok_is_year(const ocr_tok *t)
-{
-	return fx_is_year_word(t->s, t->len);
-}
-
-/* classify the token as an amount or a dash */
-static bool
-tok_is_amount(const ocr_tok *t)
-{
-	char		out[FX_NUM_LEN];
-	bool		strong;
-	fx_tok		k = fx_classify_word(t->s, t->len, false, out, sizeof(out),
-									 &strong);
-
-	return k == FX_TOK_AMOUNT || k == FX_TOK_DASH;
-}
-
 /* delete token i of a line */
 static void
 line_del(ocr_line *l, int i)
 {
 	memmove(&l->tok[i], &l->tok[i + 1],
-			sizeof(ocr_tok) * (size_t) (l->ntok - i - 1));
+			sizeof(fx_ocr_tok) * (size_t) (l->ntok - i - 1));
 	l->ntok--;
 }
 
@@ -436,9 +118,9 @@ join_spaced_letters(ocr_line *l)
 			continue;
 		for (int j = i + 1; j < k; j++)
 		{
-			ocr_tok    *t = &l->tok[i];
+			fx_ocr_tok *t = &l->tok[i];
 
-			if (t->len < OCR_TOK_LEN - 1)
+			if (t->len < FX_OCR_TOK_LEN - 1)
 				t->s[t->len++] = l->tok[j].s[0];
 			t->end = l->tok[j].end;
 		}
@@ -451,245 +133,29 @@ join_spaced_letters(ocr_line *l)
 	}
 }
 
-/* turn digits misread inside a word back into letters ("T0TAL") */
-static void
-fix_word_digits(ocr_tok *t)
-{
-	int			letters = 0,
-				digits = 0,
-				upper = 0;
-
-	for (int i = 0; i < t->len; i++)
-	{
-		unsigned char c = (unsigned char) t->s[i];
-
-		if ((c | 32) >= 'a' && (c | 32) <= 'z')
-			letters++, upper += c >= 'A' && c <= 'Z';
-		else if (is_digit(c))
-		{
-			if (c != '0' && c != '1' && c != '5' && c != '8')
-				return;
-			digits++;
-		}
-	}
-	if (digits == 0 || letters < 3)
-		return;
-	for (int i = 0; i < t->len; i++)
-	{
-		char		c = t->s[i];
-		bool		up = upper * 2 >= letters;
-
-		if (c == '0')
-			t->s[i] = up ? 'O' : 'o';
-		else if (c == '1')
-			t->s[i] = up ? 'I' : 'l';
-		else if (c == '5')
-			t->s[i] = up ? 'S' : 's';
-		else if (c == '8')
-			t->s[i] = 'B';
-	}
-}
-
-/* are two letters (lower case) ones OCR takes for each other? */
-static bool
-confusable(char a, char b)
-{
-	static const char *const pairs[] = {
-		"rn", "rt", "lt", "li", "it", "il", "ft", "ec", "ao", "co", "hb",
-		"un", "vy", NULL
-	};
-
-	for (int i = 0; pairs[i]; i++)
-		if ((pairs[i][0] == a && pairs[i][1] == b) ||
-			(pairs[i][0] == b && pairs[i][1] == a))
-			return true;
-	return false;
-}
-
-/*
- * Is w (lw letters) v with one letter dropped, not its last one?  A last
- * letter more or less is an inflection ("figure", "figures"), not a misread.
- */
-static bool
-one_dropped(const char *w, int lw, const char *v, int lv)
-{
-	int			i = 0;
-
-	if (lv != lw + 1)
-		return false;
-	while (i < lw && w[i] == v[i])
-		i++;
-	return i < lw && memcmp(w + i, v + i + 1, (size_t) (lw - i)) == 0;
-}
-
-/*
- * Could OCR have read v as w: one confusable letter, two neighbours
- * swapped, or (in a long word) one letter dropped or added?
- */
-static bool
-plausible_misread(const char *w, int lw, const char *v, int lv)
-{
-	int			diff = 0,
-				at = -1;
-
-	if (lw == lv)
-	{
-		for (int i = 0; i < lw; i++)
-			if (w[i] != v[i])
-			{
-				if (diff++ == 0)
-					at = i;
-			}
-		if (diff == 1)
-			return confusable(w[at], v[at]);
-		return diff == 2 && at + 1 < lw && w[at] == v[at + 1] &&
-			w[at + 1] == v[at] && memcmp(w + at + 2, v + at + 2,
-										 (size_t) (lw - at - 2)) == 0;
-	}
-	if (lv < 7 && lw < 7)
-		return false;
-	return one_dropped(w, lw, v, lv) || one_dropped(v, lv, w, lw);
-}
-
-/* is the word (lower case) in the vocabulary, or a plural of a word in it? */
-static bool
-in_vocab(const char *w, int lw)
-{
-	for (int i = 0; ocr_vocab[i]; i++)
-	{
-		int			lv = (int) strlen(ocr_vocab[i]);
-
-		if (strncmp(w, ocr_vocab[i], (size_t) lv) == 0 &&
-			(lw == lv || (lw == lv + 1 && w[lv] == 's')))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Spell a misread word of a label or title right ("PROFTI", "earings",
- * "lransferred", "Liabilitites"): a word of 5 or more letters that is not
- * in the vocabulary but a plausible misreading of exactly one word in it
- * becomes that word, in the case it was printed in.  Words with digits or
- * inner marks are left alone, and so is every amount.
- */
-static void
-fix_word_spelling(ocr_tok *t)
-{
-	int			b = 0,
-				e,
-				lw,
-				upper = 0,
-				found = -1;
-	char		low[OCR_TOK_LEN];
-	const char *v;
-	int			lv;
-
-	if (b < t->len && t->s[b] == '(')
-		b++;
-	e = b;
-	while (e < t->len && ((t->s[e] | 32) >= 'a' && (t->s[e] | 32) <= 'z'))
-		e++;
-	for (int i = e; i < t->len; i++)
-		if (strchr(",:;).", t->s[i]) == NULL)
-			return;
-	lw = e - b;
-	if (lw < 5)
-		return;
-	for (int i = 0; i < lw; i++)
-	{
-		char		c = t->s[b + i];
-
-		upper += c >= 'A' && c <= 'Z';
-		low[i] = (char) (c | 32);
-	}
-	low[lw] = '\0';
-	if (in_vocab(low, lw))
-		return;
-	for (int i = 0; ocr_vocab[i]; i++)
-		if (plausible_misread(low, lw, ocr_vocab[i], (int) strlen(ocr_vocab[i])))
-		{
-			if (found >= 0)
-				return;			/* two words fit: leave it */
-			found = i;
-		}
-	if (found < 0)
-		return;
-	v = ocr_vocab[found];
-	lv = (int) strlen(v);
-	if (t->len - lw + lv >= OCR_TOK_LEN)
-		return;
-	memmove(t->s + b + lv, t->s + e, (size_t) (t->len - e + 1));
-	for (int i = 0; i < lv; i++)
-		t->s[b + i] = (upper == lw || (upper > 0 && i == 0)) ?
-			(char) (v[i] - 'a' + 'A') : v[i];
-	t->len += lv - lw;
-}
-
-/* is the word one of the short words a label may end with? */
-static bool
-short_word(const char *s)
-{
-	static const char *const words[] = {
-		"of", "in", "to", "at", "by", "on", "or", "as", "an", "a", "&",
-		"and", "for", "the", "no", "net", NULL
-	};
-	char		low[8];
-	int			n = 0;
-
-	for (; *s && n < 7; s++)
-		low[n++] = (char) ((*s >= 'A' && *s <= 'Z') ? *s - 'A' + 'a' : *s);
-	low[n] = '\0';
-	for (int i = 0; words[i]; i++)
-		if (strcmp(low, words[i]) == 0)
-			return true;
-	return false;
-}
-
-/* is the token short junk that may sit between a label and its amounts? */
-static bool
-is_short_junk(const ocr_tok *t)
-{
-	int			letters = 0;
-
-	if (strcmp(t->s, "Php") == 0 || strcmp(t->s, "PHP") == 0 ||
-		strcmp(t->s, "\xe2\x82\xb1") == 0)
-		return true;
-	if (short_word(t->s))
-		return false;
-	for (int i = 0; i < t->len; i++)
-	{
-		unsigned char c = (unsigned char) t->s[i];
-
-		if (is_digit(c))
-			return false;
-		letters += is_alnum(c) || c >= 0x80;
-	}
-	return letters <= 2;
-}
-
 /* join an amount split by one blank ("4 777,801", "1 234") */
 static void
 join_split_amounts(ocr_line *l)
 {
 	for (int i = 0; i + 1 < l->ntok; i++)
 	{
-		ocr_tok    *a = &l->tok[i],
+		fx_ocr_tok *a = &l->tok[i],
 				   *b = &l->tok[i + 1];
 		int			na,
 					nb,
 					k = 0;
 
-		if (b->start - a->end != 1 || !numeric_shape(a->s, a->len, &na) ||
-			!numeric_shape(b->s, b->len, &nb) || na > 3 || a->len > 4 ||
+		if (b->start - a->end != 1 ||
+			!fx_ocr_numeric_shape(a->s, a->len, &na) ||
+			!fx_ocr_numeric_shape(b->s, b->len, &nb) || na > 3 || a->len > 4 ||
 			strchr(a->s, ',') || strchr(a->s, '.') || strchr(a->s, ')'))
 			continue;
-		while (k < b->len && is_digit((unsigned char) b->s[k]))
+		while (k < b->len && fx_ocr_is_digit((unsigned char) b->s[k]))
 			k++;
 		if (k != 3 || (k < b->len && b->s[k] != ',' && b->s[k] != '.' &&
 					   b->s[k] != ')'))
 			continue;
-		if (a->len + 1 + b->len >= OCR_TOK_LEN)
+		if (a->len + 1 + b->len >= FX_OCR_TOK_LEN)
 			continue;
 		a->s[a->len++] = ',';
 		memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
@@ -700,16 +166,6 @@ join_split_amounts(ocr_line *l)
 	}
 }
 
-/* is the token a currency sign alone ("$", "\u20b1")? */
-static bool
-is_symbol(const ocr_tok *t)
-{
-	bool		strong;
-
-	return fx_classify_word(t->s, t->len, false, NULL, 0, &strong) ==
-		FX_TOK_SYMBOL;
-}
-
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -718,76 +174,60 @@ read_line(ocr_line *l)
 
 	for (int i = 0; i < l->ntok; i++)
 	{
-		ocr_tok    *t = &l->tok[i];
+		fx_ocr_tok *t = &l->tok[i];
 
 		/* a '|' after a short last group is the digit 1 ("790,96 |") */
 		if (i > 0 && t->len == 1 && (t->s[0] == '|' || t->s[0] == ']') &&
 			t->start - l->tok[i - 1].end <= 1 && l->tok[i - 1].len >= 4 &&
-			l->tok[i - 1].len < OCR_TOK_LEN - 1 &&
+			l->tok[i - 1].len < FX_OCR_TOK_LEN - 1 &&
 			(l->tok[i - 1].s[l->tok[i - 1].len - 3] == ',' ||
 			 l->tok[i - 1].s[l->tok[i - 1].len - 3] == '.'))
 		{
-			ocr_tok    *p = &l->tok[i - 1];
+			fx_ocr_tok *p = &l->tok[i - 1];
 
 			p->s[p->len++] = '1';
 			p->s[p->len] = '\0';
 			p->end = t->end;
-			fix_amount(p);
+			fx_ocr_fix_amount(p);
 			line_del(l, i--);
 			continue;
 		}
-		fix_marks(t);
-		if (t->len == 0 || is_garbage(t) ||
-			(no_alnum(t) && !is_dash_mark(t) && strcmp(t->s, "&") != 0 &&
-			 !(t->len == 1 && strchr("$%()", t->s[0])) &&
-			 !is_symbol(t)))
-		{
+		if (!fx_ocr_clean_token(t))
 			line_del(l, i--);
-			continue;
-		}
-		fix_amount_letters(t);
-		fix_amount(t);
-		if (t->len == 0)
-		{
-			line_del(l, i--);
-			continue;
-		}
-		fix_word_digits(t);
-		fix_word_spelling(t);
 	}
 	join_spaced_letters(l);
 	join_split_amounts(l);
 	/* lone marks where an amount belongs are dashes */
 	for (int i = 1; i < l->ntok; i++)
 	{
-		ocr_tok    *t = &l->tok[i];
+		fx_ocr_tok *t = &l->tok[i];
 
-		if (is_dash_mark(t) && t->start - l->tok[i - 1].end >= 2)
+		if (fx_ocr_is_dash_mark(t) && t->start - l->tok[i - 1].end >= 2)
 		{
 			strcpy(t->s, "-");
 			t->len = 1;
 		}
-		t->amount = tok_is_amount(t);
-		t->year = tok_is_year(t);
+		t->amount = fx_ocr_tok_is_amount(t);
+		t->year = fx_ocr_tok_is_year(t);
 	}
 	if (l->ntok > 0)
 	{
-		l->tok[0].amount = tok_is_amount(&l->tok[0]);
-		l->tok[0].year = tok_is_year(&l->tok[0]);
+		l->tok[0].amount = fx_ocr_tok_is_amount(&l->tok[0]);
+		l->tok[0].year = fx_ocr_tok_is_year(&l->tok[0]);
 	}
 	/* amounts at the right end, skipping junk between them */
 	k = l->ntok;
 	l->nvals = 0;
 	while (k > 0)
 	{
-		ocr_tok    *t = &l->tok[k - 1];
+		fx_ocr_tok *t = &l->tok[k - 1];
 
 		if (t->amount)
 		{
 			l->nvals++;
 			k--;
 		}
-		else if (k > 1 && is_short_junk(t) &&
+		else if (k > 1 && fx_ocr_is_short_junk(t) &&
 				 (k < l->ntok || l->tok[k - 2].amount))
 		{
 			line_del(l, k - 1);
@@ -807,13 +247,13 @@ read_line(ocr_line *l)
 
 /* is an amount token weak enough to be a note reference ("3,6", "12")? */
 static bool
-is_note_ref(const ocr_tok *t)
+is_note_ref(const fx_ocr_tok *t)
 {
 	int			d = 0;
 
 	for (int i = 0; i < t->len; i++)
 	{
-		if (is_digit((unsigned char) t->s[i]))
+		if (fx_ocr_is_digit((unsigned char) t->s[i]))
 			d++;
 		else if (t->s[i] != ',' && t->s[i] != '.')
 			return false;
@@ -874,7 +314,7 @@ assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
 	/* fewer amounts than columns: each goes to the nearest column left */
 	for (int v = 0; v < l->nvals; v++)
 	{
-		const ocr_tok *t = &l->tok[first + v];
+		const fx_ocr_tok *t = &l->tok[first + v];
 		int			best = -1,
 					bestd = 1 << 30;
 
@@ -937,7 +377,7 @@ write_values(fx_buf *b, const ocr_line *l, int w, int base, const int *col)
 
 	for (int v = 0; v < l->nvals; v++)
 	{
-		const ocr_tok *t = &l->tok[first + v];
+		const fx_ocr_tok *t = &l->tok[first + v];
 		int			tw = fx_utf8_len((const unsigned char *) t->s, t->len);
 		int			end;
 

@@ -10,7 +10,8 @@
  * killing the worker (no transaction is ever held across I/O).  The SQL
  * functions (api.c, submit_dir.c) run inside the caller's transaction and
  * run their statements with fx_spi_exec inside their own SPI_connect and
- * SPI_finish.  Plans are parsed and planned once per process; the plan
+ * SPI_finish; visibility.c's query, run as the reading role, is read-only
+ * (fx_spi_read).  Plans are parsed and planned once per process; the plan
  * cache replans them when the tables change.
  *
  *-------------------------------------------------------------------------
@@ -116,6 +117,20 @@ fx_spi_plan(const char *sql, int nargs, Oid *types)
 	return plan;
 }
 
+/* Execute sql through its saved plan; raise on failure. */
+static uint64
+execute_plan(const char *sql, int nargs, Oid *types, Datum *vals,
+			 const char *nulls, bool read_only, long count)
+{
+	int			ret = SPI_execute_plan(fx_spi_plan(sql, nargs, types), vals, nulls,
+									   read_only, count);
+
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_plan failed (%s) for: %s",
+			 SPI_result_code_string(ret), sql);
+	return SPI_processed;
+}
+
 /*
  * Execute parameterised SQL through its saved plan, retrieving at most
  * count rows (0: all); raise on failure.  Returns SPI_processed.
@@ -124,13 +139,7 @@ uint64
 fx_spi_exec_count(const char *sql, int nargs, Oid *types, Datum *vals,
 				  const char *nulls, long count)
 {
-	int			ret = SPI_execute_plan(fx_spi_plan(sql, nargs, types), vals, nulls,
-									   false, count);
-
-	if (ret < 0)
-		elog(ERROR, "SPI_execute_plan failed (%s) for: %s",
-			 SPI_result_code_string(ret), sql);
-	return SPI_processed;
+	return execute_plan(sql, nargs, types, vals, nulls, false, count);
 }
 
 /* Execute parameterised SQL through its saved plan; raise on failure. */
@@ -139,6 +148,20 @@ fx_spi_exec(const char *sql, int nargs, Oid *types, Datum *vals,
 			const char *nulls)
 {
 	return fx_spi_exec_count(sql, nargs, types, vals, nulls, 0);
+}
+
+/*
+ * Execute a read-only query through its saved plan, in the caller's
+ * snapshot (as a STABLE function's queries run); raise on failure.
+ * Returns SPI_processed.  The plan is replanned when the current role or
+ * row_security differs from the one it was made for and row-level
+ * security applies.
+ */
+uint64
+fx_spi_read(const char *sql, int nargs, Oid *types, Datum *vals,
+			const char *nulls)
+{
+	return execute_plan(sql, nargs, types, vals, nulls, true, 0);
 }
 
 /* Column i (1-based) of row r of the last result, as int64 (NULL: 0). */

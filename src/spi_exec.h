@@ -6,7 +6,8 @@
  *	  and the error context of a failed statement.
  *
  * Every SQL statement of the extension's C code (worker, submit functions,
- * inbox) runs through fx_spi_exec: its plan is prepared once per process
+ * inbox, visibility) runs through fx_spi_exec (fx_spi_read for a read-only
+ * query in the caller's snapshot): its plan is prepared once per process
  * and kept.  Statements must be string constants (or live as long as the
  * process): the pointer identifies the statement.  The SQL itself must
  * schema-qualify every object and builtin it names, as the callers run it
@@ -32,6 +33,8 @@ extern uint64 fx_spi_exec(const char *sql, int nargs, Oid *types, Datum *vals,
 						  const char *nulls);
 extern uint64 fx_spi_exec_count(const char *sql, int nargs, Oid *types,
 								Datum *vals, const char *nulls, long count);
+extern uint64 fx_spi_read(const char *sql, int nargs, Oid *types, Datum *vals,
+						  const char *nulls);
 extern int64 fx_spi_int64(uint64 r, int i, bool *isnull);
 extern int32 fx_spi_int32(uint64 r, int i);
 extern char *fx_spi_text(uint64 r, int i, MemoryContext cxt);

@@ -10,7 +10,10 @@
  * policy's rule in C, the question is put to the table: the ids are looked
  * up as the role, with row_security on, so whatever the policies say (or
  * finx_enable_rls(false), which lets every reader see every job) is what
- * callers of these functions get.
+ * callers of these functions get.  The query runs through the one SPI
+ * layer (spi_exec.c), read-only, in the caller's snapshot; its saved plan
+ * is replanned whenever another role runs it, as row-level security
+ * depends on the role.
  *
  *-------------------------------------------------------------------------
  */
@@ -18,7 +21,6 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -26,6 +28,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rls.h"
 
+#include "spi_exec.h"
 #include "visibility.h"
 
 /* OID of finx.jobs, or InvalidOid when the extension is not installed. */
@@ -47,6 +50,7 @@ select_as_role(Oid role, const int64 *ids, int n, bool *visible)
 	Oid			save_userid;
 	int			save_sec_context;
 	int			save_nestlevel;
+	uint64		nrows;
 
 	for (int i = 0; i < n; i++)
 		elems[i] = Int64GetDatum(ids[i]);
@@ -60,17 +64,14 @@ select_as_role(Oid role, const int64 *ids, int n, bool *visible)
 	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	(void) set_config_option("row_security", "on", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	if (SPI_execute_with_args("SELECT j.id FROM finx.jobs j "
-							  "WHERE j.id OPERATOR(pg_catalog.=) ANY ($1)",
-							  1, types, vals, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read finx.jobs");
+	nrows = fx_spi_read("SELECT j.id FROM finx.jobs j "
+						"WHERE j.id OPERATOR(pg_catalog.=) ANY ($1)",
+						1, types, vals, NULL);
 	AtEOXact_GUC(true, save_nestlevel);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
-	for (uint64 r = 0; r < SPI_processed; r++)
+	for (uint64 r = 0; r < nrows; r++)
 	{
-		bool		isnull;
-		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r],
-													 SPI_tuptable->tupdesc, 1, &isnull));
+		int64		id = fx_spi_int64(r, 1, NULL);
 
 		for (int i = 0; i < n; i++)
 			if (ids[i] == id)

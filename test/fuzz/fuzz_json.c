@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_json.c
- *	  libFuzzer harness over every parser of src/json.c (chat answer, API
+ *	  libFuzzer harness over every parser of src/json*.c (chat answer, API
  *	  error body, LLMWhisperer submit/status/retrieve, page split) and the
  *	  user prompt of src/prompt.c.
  *
@@ -17,7 +17,7 @@
  *
  * Build (Debian clang-14 + libclang-rt-14-dev), from the repository root:
  *	  clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *		test/fuzz/fuzz_json.c src/json.c src/prompt.c src/parse*.c src/check.c \
+ *		test/fuzz/fuzz_json.c src/json*.c src/prompt.c src/parse*.c src/check.c \
  *		$(pkg-config --cflags --libs json-c) -lm -o fuzz_json
  *	  ./fuzz_json -max_total_time=60 test/fuzz/corpus/json
  *

@@ -5,7 +5,7 @@
 #
 # Targets: parse (the statement parser, layout and OCR text), pagerange
 # (src/pagerange.c), period (period headings, amounts, unit scale,
-# currency), and json (src/json.c, when json-c is installed).  Each is built
+# currency), and json (src/json*.c, when json-c is installed).  Each is built
 # with `clang -g -O1 -fsanitize=fuzzer,address,undefined` and run for
 # SECONDS (default 60) from a copy of its seeds in corpus/<target>/, with a
 # per-input timeout and -max_len.  Prints one line per target with its
@@ -43,7 +43,7 @@ build() {
 			pkg-config --exists json-c 2>/dev/null || return 3
 			[ -f "$here/fuzz_json.c" ] || return 3
 			# shellcheck disable=SC2046
-			$cc $flags -o "$out/fuzz_json" "$here/fuzz_json.c" "$top/src/json.c" \
+			$cc $flags -o "$out/fuzz_json" "$here/fuzz_json.c" "$top"/src/json*.c \
 				"$top/src/prompt.c" $parser $(pkg-config --cflags --libs json-c) -lm ;;
 		*) return 2 ;;
 	esac

@@ -240,13 +240,13 @@ $node->safe_psql('postgres',
 # 7. No SQL text built from strings: every SPI call in the SQL-facing
 #    sources takes a constant statement with parameters.
 for my $file (qw(src/api.c src/store.c src/store_result.c src/store_text.c src/spi_exec.c
-	src/submit_dir.c))
+	src/submit_dir.c src/visibility.c))
 {
 	my $src = slurp_file(repo_dir() . "/$file");
 	my @built = ($src =~ /((?:psprintf|appendStringInfo\w*)\s*\([^;]*?"\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|CALL)\b[^;]*;)/gi);
 	is(scalar(@built), 0, "$file builds no SQL text with psprintf/appendStringInfo")
 	  or diag(join("\n", @built));
-	my @unparam = ($src =~ /\b(SPI_exec|SPI_execute|SPI_prepare|SPI_execute_with_args|SPI_cursor_open_with_args|fx_spi_exec|fx_spi_exec_count)\s*\(\s*([^",\s][^,]*),/g);
+	my @unparam = ($src =~ /\b(SPI_exec|SPI_execute|SPI_prepare|SPI_execute_with_args|SPI_cursor_open_with_args|fx_spi_exec|fx_spi_exec_count|fx_spi_read)\s*\(\s*([^",\s][^,]*),/g);
 	my @nonconst;
 	while (@unparam)
 	{
@@ -259,6 +259,18 @@ for my $file (qw(src/api.c src/store.c src/store_result.c src/store_text.c src/s
 	is(scalar(@nonconst), 0, "$file passes only constant statements to SPI") or diag(join("\n", @nonconst));
 	unlike($src, qr/\bSPI_exec\s*\(|\bSPI_execute\s*\(/, "$file never calls SPI without parameters");
 }
+# ... and every statement of the C code runs through the one SPI layer
+# (spi_exec.c: saved plans, one error path): no other file executes,
+# prepares or opens a cursor with SPI itself.
+my @direct;
+for my $file (glob(repo_dir() . '/src/*.c'))
+{
+	next if $file =~ m{/spi_exec\.c$};
+	my $src = slurp_file($file);
+	push @direct, map { ($file =~ m{([^/]+)$})[0] . ": $_" }
+	  ($src =~ /\b(SPI_exec\w*|SPI_prepare\w*|SPI_cursor_open\w*|SPI_keepplan|SPI_saveplan)\s*\(/g);
+}
+is(scalar(@direct), 0, 'only spi_exec.c executes or prepares SQL with SPI') or diag(join("\n", @direct));
 
 # 8. Owner isolation, on by default (finx_enable_rls() is never called to
 #    turn it on): a finx_user member sees only the rows of its own jobs
@@ -439,6 +451,13 @@ is(out_as('alice', "SELECT count(*) FROM finx.progress WHERE job_id = $job{live}
 is(out_as('mallory', "SELECT count(*) FROM finx_job_live()"), '0', 'mallory sees no live counters of alice\'s');
 is(out_as('mallory', "SELECT count(*) FROM finx.progress"), '0', '... nor her progress');
 is(out_as('bob', "SELECT count(*) FROM finx_job_live()"), '0', '... nor does bob');
+# One backend, one saved plan of the visibility query, two roles in turn:
+# each sees what its own SELECT returns (the plan is made again per role).
+is($node->safe_psql('postgres', qq{
+	SET ROLE alice; SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live};
+	SET ROLE mallory; SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live};
+	RESET ROLE; SET ROLE alice; SELECT count(*) FROM finx_job_live() WHERE job_id = $job{live}}),
+	"1\n0\n1", 'in one session, alice, then mallory, then alice again see the running job as their own SELECT does');
 
 # finx_wait, finx_cancel and finx_retry on alice's jobs answer mallory as
 # for a job that does not exist (the id aside, the very same error).

@@ -1,0 +1,282 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_heading.c
+ *	  The text above a statement's value columns: each column's heading,
+ *	  and the caption left of the columns that hints at every period.
+ *
+ * The column headings are the text cells above the columns, from the title
+ * down to the period line: each line's cells go to the columns they sit
+ * over (a span heading such as "Years Ended December 31," heads every
+ * column it covers; a cell listing one period per column is split among
+ * them).  Captions that are never part of a period ("(Unaudited)",
+ * "Notes", "% of sales", "(In millions)") are left out.  Which columns
+ * exist and which line holds the periods is parse_columns.c's business.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* the text of a cell as a new string */
+char *
+fx_cell_text(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	return fx_words_text(doc, ln, c->w0, c->w1);
+}
+
+/* is the cell text a caption that is never part of a period heading? */
+static bool
+is_noise_heading(const char *t)
+{
+	int			n = (int) strlen(t);
+
+	if (fx_has_word(t, n, "unaudited") || fx_has_word(t, n, "audited") ||
+		fx_has_word(t, n, "restated") || fx_has_word(t, n, "note") ||
+		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
+		fx_find_unit_scale(t, n) != NULL)
+		return true;
+	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
+	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
+		!fx_text_has_date(t, n))
+	{
+		char		cur[4];
+
+		return fx_find_currency(t, n, cur);
+	}
+	return false;
+}
+
+/* append text to a column's heading */
+static void
+heading_add(fx_buf *b, const char *t, size_t n)
+{
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	while (n > 0 && (*t == ' ' || *t == ','))
+		t++, n--;
+	if (n == 0)
+		return;
+	if (b->len > 0)
+		fx_buf_add(b, " ", 1);
+	fx_buf_add(b, t, n);
+}
+
+/*
+ * Split a heading that lists one period per column ("December 31, 2022,
+ * December 25, 2021 and December 26, 2020", "May 31, 2019, 2018 and 2017",
+ * "2023 2022") over columns cols[0..k): the text before the first period
+ * heads each; a bare year takes the month and day of the first date.
+ */
+static void
+heading_split(const char *t, const fx_pitem *items, int k, const int *cols,
+			  fx_buf *bufs)
+{
+	for (int i = 0; i < k; i++)
+	{
+		fx_buf	   *b = &bufs[cols[i]];
+
+		heading_add(b, t, (size_t) items[0].off);
+		if (!items[i].has_month && items[0].has_month &&
+			items[0].year_off > items[0].off)
+			heading_add(b, t + items[0].off,
+						(size_t) (items[0].year_off - items[0].off));
+		heading_add(b, t + items[i].off, (size_t) (items[i].end - items[i].off));
+	}
+}
+
+/*
+ * A span heading with one full date over several columns ("Nine Months
+ * Ended September 30, 2022" above "2022  2021"): its year can belong to one
+ * column only, so each column takes the words and the month and day, and
+ * its year must come from its own cells; a column without one stays
+ * without a year (and so without a period end).
+ */
+static void
+heading_span_date(const char *t, const fx_pitem *item, int k, const int *cols,
+				  fx_buf *bufs)
+{
+	for (int i = 0; i < k; i++)
+	{
+		fx_buf	   *b = &bufs[cols[i]];
+
+		heading_add(b, t, (size_t) item->off);
+		heading_add(b, t + item->off, (size_t) (item->year_off - item->off));
+	}
+}
+
+/*
+ * Assign the heading cells of one line to the columns at centres xs[0..n):
+ * as many cells as columns go in order; otherwise each column takes the
+ * nearest cell (farther when the line has fewer cells than columns: a span
+ * heading such as "Years Ended December 31," heads each column it covers).
+ * A cell that lists one period per column it heads is split among them; a
+ * cell that lists periods otherwise is not used, so that no column takes a
+ * date of another.
+ */
+static void
+heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
+			 int left, int tol, fx_buf *bufs)
+{
+	fx_cell		cells[FX_MAX_CELLS],
+				over[FX_MAX_CELLS];
+	char	   *txt[FX_MAX_CELLS];
+	int			nc = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
+				nv = 0,
+				owner[FX_MAX_COLS * 2];
+
+	for (int k = 0; k < nc; k++)
+	{
+		char	   *t;
+
+		if (cells[k].end <= left)
+			continue;
+		t = fx_cell_text(doc, ln, &cells[k]);
+		if (t == NULL || t[0] == '\0' || is_noise_heading(t))
+		{
+			free(t);
+			continue;
+		}
+		over[nv] = cells[k];
+		txt[nv++] = t;
+	}
+	for (int j = 0; j < n; j++)
+	{
+		int			bestd;
+
+		owner[j] = -1;
+		if (nv == n)
+		{
+			owner[j] = j;
+			continue;
+		}
+		for (int k = 0; k < nv; k++)
+		{
+			int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
+				xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
+
+			/* a span heading owns the columns up to halfway to the next */
+			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
+						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
+				continue;
+			/* beside other cells, one narrower than a column heads one */
+			bestd = nv < n && (nv == 1 ||
+							   (over[k].end - over[k].start) * 6 >= tol * 10) ?
+				3 * tol + 1 : tol + 1;
+			if (owner[j] >= 0)
+			{
+				int			o = owner[j],
+							od = xs[j] < over[o].start ? over[o].start - xs[j] :
+					xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
+
+				if (od <= d)
+					continue;
+			}
+			if (d < bestd)
+				owner[j] = k;
+		}
+	}
+	for (int k = 0; k < nv; k++)
+	{
+		fx_pitem	items[FX_MAX_COLS * 2];
+		int			cols[FX_MAX_COLS * 2],
+					ncols = 0,
+					ni = fx_period_items(txt[k], (int) strlen(txt[k]), items,
+										 FX_MAX_COLS * 2);
+
+		/* one cell alone on its line listing every column's period */
+		if (nv == 1 && ni == n && n > 1)
+			for (int j = 0; j < n; j++)
+				owner[j] = k;
+		for (int j = 0; j < n; j++)
+			if (owner[j] == k)
+				cols[ncols++] = j;
+		if (ncols == 0)
+			;
+		else if (ni <= 1 && !(ni == 1 && ncols > 1))
+			for (int i = 0; i < ncols; i++)
+				heading_add(&bufs[cols[i]], txt[k], strlen(txt[k]));
+		else if (ni == ncols)
+			heading_split(txt[k], items, ncols, cols, bufs);
+		else if (ni == 1 && items[0].has_month &&
+				 items[0].year_off > items[0].off)
+			heading_span_date(txt[k], &items[0], ncols, cols, bufs);
+		free(txt[k]);
+	}
+}
+
+/* build every column's heading from the header lines [from, to] */
+bool
+fx_column_headings(const fx_doc *doc, int from, int to, const int *xs,
+				   int n, int left, int spacing, char **labels)
+{
+	fx_buf		bufs[FX_MAX_COLS * 2];
+	int			tol = spacing * 6 / 10;
+	bool		ok = true;
+
+	if (tol < 6)
+		tol = 6;
+	for (int j = 0; j < n; j++)
+		fx_buf_init(&bufs[j]);
+	for (int i = from; i <= to; i++)
+	{
+		bool		cont;
+
+		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
+			continue;
+		heading_line(doc, &doc->lines[i], xs, n, left, tol, bufs);
+	}
+	for (int j = 0; j < n; j++)
+	{
+		if (bufs[j].len == 0)
+			fx_buf_add(&bufs[j], "", 0);
+		labels[j] = fx_buf_take(&bufs[j]);
+		if (labels[j] == NULL)
+		{
+			labels[j] = fx_strndup("", 0);
+			ok = ok && labels[j] != NULL;
+		}
+	}
+	return ok;
+}
+
+/* the caption lines left of the columns ("Years ended December 31") */
+void
+fx_caption_hint(const fx_doc *doc, int from, int to, int left,
+				fx_period *hint)
+{
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_cell		cells[FX_MAX_CELLS];
+		int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS);
+
+		for (int k = 0; k < n; k++)
+		{
+			if (cells[k].end > left && i != from - 1)
+				continue;
+			{
+				char	   *t = fx_cell_text(doc, ln, &cells[k]);
+
+				if (t)
+				{
+					fx_buf_adds(&b, t);
+					fx_buf_add(&b, " ", 1);
+				}
+				free(t);
+			}
+		}
+	}
+	memset(hint, 0, sizeof(*hint));
+	if (b.data)
+	{
+		fx_period_parse(b.data, (int) b.len, hint);
+		if (hint->end_day == 0)
+			hint->end_month = 0;
+	}
+	free(b.data);
+}

@@ -1,0 +1,439 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse_items.c
+ *	  The rows of a block read into a statement's items.
+ *
+ * Each line of a block's body is split into its label and values
+ * (parse_row.c) and each value goes to the period its column holds
+ * (parse_columns.c).  A label-only line is a heading, or the start of a
+ * label wrapped over lines when the next line reads as its continuation;
+ * wrapped labels are joined.  A row of values without a label gets a
+ * generated "Total <heading>" label.  Prose, footnotes, "(Unaudited)"
+ * captions and page markers ("F-3", "Page 7") are not rows.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "parse_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* is the text only "(Unaudited)" captions, one per column? */
+static bool
+is_audit_caption(const char *t)
+{
+	int			n = (int) strlen(t),
+				words = 1;
+
+	for (int i = 0; i < n; i++)
+		words += t[i] == ' ';
+	return words <= 4 && (fx_has_word(t, n, "unaudited") ||
+						  fx_has_word(t, n, "audited"));
+}
+
+/* append an item; takes ownership of label and values */
+static fx_item *
+push_item(fx_items *it, int nperiods)
+{
+	fx_item    *x;
+
+	if (it->failed)
+		return NULL;
+	if (it->n == it->cap)
+	{
+		int			ncap = it->cap ? it->cap * 2 : 32;
+		fx_item    *ni = realloc(it->items, sizeof(fx_item) * (size_t) ncap);
+
+		if (ni == NULL)
+		{
+			it->failed = true;
+			return NULL;
+		}
+		it->items = ni;
+		it->cap = ncap;
+	}
+	x = &it->items[it->n];
+	memset(x, 0, sizeof(*x));
+	x->values = calloc((size_t) (nperiods > 0 ? nperiods : 1), sizeof(char *));
+	if (x->values == NULL)
+	{
+		it->failed = true;
+		return NULL;
+	}
+	it->n++;
+	return x;
+}
+
+/* has the text letters, none of them lowercase? */
+static bool
+all_caps(const char *t)
+{
+	bool		upper = false;
+
+	for (; *t; t++)
+	{
+		if (*t >= 'a' && *t <= 'z')
+			return false;
+		upper = upper || (*t >= 'A' && *t <= 'Z');
+	}
+	return upper;
+}
+
+/* does the label text read as the start of a label wrapped over lines? */
+static bool
+label_wraps(const char *prev, const char *next)
+{
+	static const char *const tails[] = {
+		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
+		"or", "net", "at", "a", "an", NULL
+	};
+	size_t		n = strlen(prev);
+	const char *lw;
+
+	if (n == 0 || prev[n - 1] == ':')
+		return false;
+	if ((next[0] >= 'a' && next[0] <= 'z') || next[0] == '(')
+		return true;
+	if (prev[n - 1] == ',' || prev[n - 1] == '-' || prev[n - 1] == '&' ||
+		prev[n - 1] == '/')
+		return true;
+	lw = strrchr(prev, ' ');
+	lw = lw ? lw + 1 : prev;
+	for (int i = 0; tails[i]; i++)
+		if (strcmp(lw, tails[i]) == 0)
+			return true;
+	/*
+	 * A long all-caps line and a few all-caps words after it: one label
+	 * wrapped ("NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA" /
+	 * "COMPANY"); a heading in capitals is short.
+	 */
+	if (n >= 40 && all_caps(prev) && all_caps(next))
+	{
+		int			words = 1;
+
+		for (const char *p = next; *p; p++)
+			words += *p == ' ';
+		return words <= 3;
+	}
+	return false;
+}
+
+/* is the label a sentence (a footnote or prose), not a row? */
+static bool
+is_prose(const char *t)
+{
+	int			words = 1;
+	size_t		n = strlen(t);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == ' ')
+			words++;
+	if (n > 0 && (t[0] == '*' || (unsigned char) t[0] == 0xE2) && words > 4)
+		return true;
+	return words >= 12 && n > 0 && t[n - 1] == '.';
+}
+
+/*
+ * Is the label a page marker printed below a table: "109", "F-3", "S - 12",
+ * "Page 7", "- 7 -"?  Letters need a dash (or "Page") before the digits, so
+ * a heading such as "Q4" or "Level 3" is never taken for one.
+ */
+static bool
+is_page_marker(const char *t)
+{
+	const char *p = t;
+	int			letters = 0,
+				digits = 0;
+	bool		dash = false;
+
+	if (strncasecmp(p, "page ", 5) == 0)
+	{
+		p += 5;
+		dash = true;
+	}
+	for (; isalpha((unsigned char) *p) && letters < 4; p++)
+		letters++;
+	for (; *p == ' ' || *p == '-'; p++)
+		dash = dash || *p == '-';
+	for (; isdigit((unsigned char) *p); p++)
+		digits++;
+	while (*p == ' ' || *p == '-')
+		p++;
+	return *p == '\0' && digits > 0 && digits <= 4 && (letters == 0 || dash);
+}
+
+/* does the label name a total? */
+static bool
+label_is_total(const char *t)
+{
+	static const char *const heads[] = {
+		"total",
+		NULL
+	};
+
+	for (int i = 0; heads[i]; i++)
+	{
+		size_t		n = strlen(heads[i]);
+		size_t		k;
+
+		for (k = 0; k < n && t[k]; k++)
+		{
+			char		c = t[k];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char) (c - 'A' + 'a');
+			if (c != heads[i][k])
+				break;
+		}
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+/* the label of the last heading item (no values), for generated labels */
+static const char *
+last_heading(const fx_items *it, int nperiods)
+{
+	for (int i = it->n - 1; i >= 0; i--)
+	{
+		bool		any = false;
+
+		for (int j = 0; j < nperiods; j++)
+			any = any || it->items[i].values[j] != NULL;
+		if (!any && !it->items[i].generated_label)
+			return it->items[i].label;
+	}
+	return NULL;
+}
+
+/* make a "Total <heading>" label */
+static char *
+generated_label(const fx_items *it, int nperiods)
+{
+	const char *h = last_heading(it, nperiods);
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	fx_buf_adds(&b, "Total");
+	if (h && h[0])
+	{
+		size_t		n = strlen(h);
+
+		if (h[n - 1] == ':')
+			n--;
+		fx_buf_add(&b, " ", 1);
+		fx_buf_add(&b, h, n);
+	}
+	return fx_buf_take(&b);
+}
+
+/* a label-only line waiting to see whether the next line continues it */
+typedef struct fx_pending
+{
+	char	   *text;
+	int			line;			/* index of its first line */
+	int			indent;
+} fx_pending;
+
+/* turn a pending label-only line into a heading item */
+static void
+flush_pending(fx_pending *pd, fx_items *it, int nperiods,
+			  const fx_doc *doc)
+{
+	fx_item    *x;
+
+	if (pd->text == NULL)
+		return;
+	x = push_item(it, nperiods);
+	if (x != NULL)
+	{
+		x->label = fx_clean_label(pd->text);
+		x->page = doc->lines[pd->line].page;
+		x->line_no = doc->lines[pd->line].line_no;
+		x->indent = pd->indent;
+		x->is_total = x->label ? label_is_total(x->label) : false;
+		if (x->label == NULL)
+			it->failed = true;
+	}
+	free(pd->text);
+	pd->text = NULL;
+}
+
+/* append text to a pending label */
+static void
+pending_append(fx_pending *pd, char *t)
+{
+	fx_buf		b;
+
+	fx_buf_init(&b);
+	fx_buf_adds(&b, pd->text);
+	fx_buf_add(&b, " ", 1);
+	fx_buf_adds(&b, t);
+	free(pd->text);
+	free(t);
+	pd->text = fx_buf_take(&b);
+}
+
+/* do two of a row's values fall on the same period? */
+static bool
+periods_collide(const int *col, int n)
+{
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++)
+			if (col[a] >= 0 && col[a] == col[b])
+				return true;
+	return false;
+}
+
+/* read the rows of one block into items */
+void
+fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
+			 int nperiods, bool euro)
+{
+	fx_pending	pd = {NULL, 0, 0};
+
+	for (int i = bl->body; i < bl->to && !it->failed; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_row		row;
+		int			col[FX_MAX_VALS];
+		int			nassigned = 0;
+		bool		cont;
+		char	   *label = NULL;
+		fx_item    *x;
+
+		if (ln->nwords == 0)
+		{
+			flush_pending(&pd, it, nperiods, doc);
+			continue;
+		}
+		if (fx_title_type(doc, ln, &cont) >= 0)
+			continue;
+		fx_analyze_row(doc, ln, euro, &row);
+		fx_row_year_label(&row, bl->label_left);
+		for (int v = 0; v < row.nvals; v++)
+		{
+			if (bl->in_order && row.nvals == nperiods)
+			{
+				col[v] = v;
+				nassigned++;
+				continue;
+			}
+			col[v] = fx_period_of(bl, row.vals[v].start, row.vals[v].end);
+			if (col[v] >= nperiods)
+				col[v] = -1;
+			if (col[v] >= 0)
+				nassigned++;
+		}
+		if (row.nvals == nperiods && !fx_has_note_anchor(bl) &&
+			periods_collide(col, row.nvals))
+		{
+			/* one value per period, two on one heading: they are in order */
+			nassigned = row.nvals;
+			for (int v = 0; v < row.nvals; v++)
+				col[v] = v;
+		}
+		if (row.label_words == 0 && nassigned == 1)
+		{
+			/* a lone small number without label: a page number */
+			for (int v = 0; v < row.nvals; v++)
+				if (col[v] >= 0 && !row.vals[v].strong)
+					nassigned = 0;
+		}
+		if (nassigned == 0)
+		{
+			/* a label-only line: heading, or the first part of a label */
+			if (row.nvals == 0 && row.label_words == 0)
+				continue;
+			label = fx_words_text(doc, ln, 0, ln->nwords);
+			if (label == NULL)
+			{
+				it->failed = true;
+				break;
+			}
+			if (is_prose(label) || fx_is_end_marker(ln->s, ln->len) ||
+				is_audit_caption(label) || is_page_marker(label) ||
+				(row.label_start > fx_value_left(bl) && row.label_words > 0 &&
+				 bl->ncols > 0 && row.label_start >= bl->cols[0].start))
+			{
+				free(label);
+				flush_pending(&pd, it, nperiods, doc);
+				continue;
+			}
+			if (pd.text && label_wraps(pd.text, label))
+				pending_append(&pd, label);
+			else
+			{
+				flush_pending(&pd, it, nperiods, doc);
+				pd.text = label;
+				pd.line = i;
+				pd.indent = row.label_start;
+			}
+			continue;
+		}
+		if (row.label_words > 0)
+		{
+			label = fx_words_text(doc, ln, 0, row.label_words);
+			if (label == NULL)
+			{
+				it->failed = true;
+				break;
+			}
+		}
+		if (pd.text && label && label_wraps(pd.text, label))
+		{
+			pending_append(&pd, label);
+			label = pd.text;
+			pd.text = NULL;
+		}
+		else
+		{
+			flush_pending(&pd, it, nperiods, doc);
+			pd.line = i;
+			pd.indent = row.label_start;
+		}
+		x = push_item(it, nperiods);
+		if (x == NULL)
+		{
+			free(label);
+			break;
+		}
+		x->page = doc->lines[pd.line].page;
+		x->line_no = doc->lines[pd.line].line_no;
+		x->indent = pd.indent >= 0 ? pd.indent : (bl->ncols ? bl->cols[0].start : 0);
+		if (label != NULL)
+		{
+			x->label = fx_clean_label(label);
+			free(label);
+			if (x->label && x->label[0] == '\0')
+			{
+				free(x->label);
+				x->label = NULL;
+			}
+		}
+		if (x->label == NULL)
+		{
+			it->n--;
+			x->label = generated_label(it, nperiods);
+			it->n++;
+			x->generated_label = true;
+			x->is_total = true;
+		}
+		else
+			x->is_total = label_is_total(x->label);
+		if (x->label == NULL)
+			it->failed = true;
+		for (int v = 0; v < row.nvals; v++)
+			if (col[v] >= 0 && x->values[col[v]] == NULL)
+			{
+				x->values[col[v]] = fx_strndup(row.vals[v].text,
+											   strlen(row.vals[v].text));
+				if (x->values[col[v]] == NULL)
+					it->failed = true;
+			}
+	}
+	flush_pending(&pd, it, nperiods, doc);
+}
