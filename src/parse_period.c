@@ -238,8 +238,10 @@ word_date(const ptok *t, int n, int i, pdate *d)
 	}
 	if (is_n(t, n, i, 2) && t[i].num >= 1 && t[i].num <= 31)
 	{
+		bool		dashed = is_p(t, n, i + 1, '-') && !t[i + 1].space;
+
 		j = i + 1;
-		if (is_p(t, n, j, '.'))
+		if (is_p(t, n, j, '.') || dashed)
 			j++;
 		if (j < n && t[j].kind == T_WORD && (m = month_of(t[j].word)) > 0)
 		{
@@ -248,7 +250,11 @@ word_date(const ptok *t, int n, int i, pdate *d)
 			j++;
 			if (is_p(t, n, j, ','))
 				j++;
-			d->y = year_at(t, n, j, false);
+			/* "31-Dec-22": a two-digit year only in the dashed form */
+			if (dashed && is_p(t, n, j, '-') && j + 1 < n &&
+				!t[j + 1].space)
+				j++;
+			d->y = year_at(t, n, j, dashed);
 			d->endpos = d->y ? j + 1 : j;
 			return true;
 		}
@@ -306,6 +312,12 @@ months_from_tokens(const ptok *t, int n)
 		if (duration_at(t, n, i) > 0 &&
 			strncmp(t[i + 1].word, "month", 5) == 0)
 			return duration_at(t, n, i);
+		/* "6M 2023", "9M23", "12M": a number glued to M */
+		if (t[i].kind == T_NUM && t[i].ndig <= 2 && i + 1 < n &&
+			t[i + 1].kind == T_WORD && !t[i + 1].space &&
+			strcmp(t[i + 1].word, "m") == 0 && t[i].num >= 1 &&
+			t[i].num <= 12 && t[i].num % 3 == 0)
+			return t[i].num;
 		if (t[i].kind == T_WORD)
 		{
 			const char *w = t[i].word;
@@ -313,7 +325,7 @@ months_from_tokens(const ptok *t, int n)
 			if (strcmp(w, "quarter") == 0 || strcmp(w, "quarterly") == 0)
 				return 3;
 			if (strcmp(w, "half") == 0 || strcmp(w, "semester") == 0 ||
-				strcmp(w, "h") == 0)
+				strcmp(w, "h") == 0 || strcmp(w, "hy") == 0)
 				return 6;
 			if (strcmp(w, "year") == 0 || strcmp(w, "years") == 0 ||
 				strcmp(w, "fiscal") == 0 || strcmp(w, "annual") == 0 ||
