@@ -330,7 +330,11 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 		if (s[i] == '(' && !paren)
 			paren = true, i++;
 		else if ((m = minus_len(s + i, e - i)) > 0 && !neg)
+		{
 			neg = true, i += m;
+			if (i + 1 < e && s[i] == ' ' && s[i + 1] >= '0' && s[i + 1] <= '9')
+				i++;			/* "- 834", joined from the layout */
+		}
 		else if (s[i] == '+')
 			i++;
 		else if ((m = sign_len(s + i, e - i)) > 0 && !sym)
