@@ -153,6 +153,12 @@ test_numbers(void)
 	t_amount("1,234(a)", false, FX_TOK_AMOUNT, "1234");
 	t_amount("(1,234)(b)", false, FX_TOK_AMOUNT, "-1234");
 	t_amount("834(1)", false, FX_TOK_AMOUNT, "834");
+	t_amount("1.234-", true, FX_TOK_AMOUNT, "-1234");
+	t_amount("- 834", false, FX_TOK_AMOUNT, "-834");
+	t_amount("\xe2\x88\x92 1.234", true, FX_TOK_AMOUNT, "-1234");
+	t_amount("- 2 492 336", false, FX_TOK_AMOUNT, "-2492336");
+	t_amount("12,34,567", false, FX_TOK_AMOUNT, "1234567");
+	t_amount("(1.234,56)", true, FX_TOK_AMOUNT, "-1234.56");
 	t_amount("4(a)", false, FX_TOK_TEXT, NULL);
 	t_amount("12(b)", false, FX_TOK_TEXT, NULL);
 	ok(fx_euro_vote("1 234,56", 8) > 0, "euro vote 1 234,56", NULL);
@@ -237,6 +243,14 @@ test_periods(void)
 	t_period("2022 (restated)*", 2022, 0, 0, 0);
 	t_period("31-Dec-22", 2022, 12, 31, 0);
 	t_period("Twelve months ended 31 March 2023", 2023, 3, 31, 12);
+	t_period("1 January to 30 June 2023", 2023, 6, 30, 6);
+	t_period("52 weeks to 1 April 2023", 2023, 4, 1, 12);
+	t_period("Year to 31 March 2023", 2023, 3, 31, 12);
+	t_period("December 31,2021", 2021, 12, 31, 0);
+	t_period("Quarter ended Sept. 30, 2023", 2023, 9, 30, 3);
+	t_period("For the period 1.1.-31.3.2023", 2023, 3, 31, 3);
+	t_period("01/01/2023 - 30/06/2023", 2023, 6, 30, 6);
+	t_period("Jan. 1 - June 30, 2023", 2023, 6, 30, 6);
 	memset(&p, 0, sizeof(p));
 	fx_period_parse("Q3 2023", 7, &p);
 	ok(p.quarter == 3, "quarter of Q3 2023", NULL);
@@ -2077,6 +2091,26 @@ test_heading_shapes(void)
 			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
 			{{"1000", "900"}, {"-600", "-500"}},
 			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {0}},
+		{"absolute change column is no period", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|2022|2021|Change",
+				"Revenue|1,000|900|100",
+				"Costs|(600)|(500)|(100)",
+				"Operating profit|400|400|-",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {0}},
+		{"increase (decrease) column is no period", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|2022|2021|Increase/(Decrease)",
+				"Revenue|1,000|900|100",
+				"Costs|(600)|(500)|(100)",
+				"Operating profit|400|400|-",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {50, 64, 86, 0}},
 		{"note column with note numbers, years", COVER_10K_DEC22,
 			{"=          CONSOLIDATED BALANCE SHEET",
 				"|Note|2022|2021",
@@ -2175,6 +2209,57 @@ test_heading_shapes(void)
 			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
 			{{"1000", "900"}, {"1100", "1000"}},
 			{"2022-12-31", "2021-12-31"}, "0 0", NULL, NULL, {0}},
+		{"unit line under each year", COVER_DEC21,
+			{"=          CONSOLIDATED STATEMENT OF FINANCIAL POSITION",
+				"|Note|2021|2020",
+				"||\xc2\xa3" "000|\xc2\xa3" "000",
+				"Property, plant and equipment|10|1,000|900",
+				"Inventories|11|500|400",
+				"Total assets||1,500|1,300", NULL},
+			FX_BALANCE_SHEET, 2, {"Property, plant and equipment", "Inventories", "Total assets"},
+			{{"1000", "900"}, {"500", "400"}, {"1500", "1300"}},
+			{"2021-12-31", "2020-12-31"}, "0 0", "1000", "GBP", {36, 54, 72, 0}},
+		{"$000 under each year", COVER_10K_DEC22,
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=                                          Year ended 31 December",
+				"|2022|2021",
+				"|$000|$000",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", "Gross profit"},
+			{{"1000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			{"2022-12-31", "2021-12-31"}, "12 12", "1000", "USD", {0}},
+		{"day-first caption over years", "ACME PLC\nAnnual report for the year ended 31 March 2023\n",
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=                                       For the year ended 31 March",
+				"|2023|2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-03-31", "2022-03-31"}, "12 12", NULL, NULL, {0}},
+		{"52 weeks to, UK retailer", "ACME STORES PLC\nAnnual report for the 52 weeks ended 1 April 2023\n",
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"|52 weeks to|52 weeks to",
+				"|1 April 2023|2 April 2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-04-01", "2022-04-02"}, "12 12", NULL, NULL, {0}},
+		{"quarter ended, abbreviated months", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|Quarter Ended|Quarter Ended",
+				"|Sept. 30, 2023|Sept. 30, 2022",
+				"Revenue|1,000|900",
+				"Costs|600|500",
+				"Operating profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-09-30", "2022-09-30"}, "3 3", NULL, NULL, {0}},
 		{"no date anywhere: no period end", NULL,
 			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
 				"|Current year|Prior year",
@@ -2271,6 +2356,49 @@ test_heading_shapes(void)
 }
 
 
+/* the scanned comparative statement of issue 13, as tesseract prints it */
+static void
+test_ocr_comparative(void)
+{
+	static const char *const pages[] = {
+		"ACME TRADING CORPORATION\n"
+		"COMPARATIVE STATEMENT OF FINANCIAL POSITION\n"
+		"As of December 31, 2021 & 2020\n"
+		"(Amounts in Philippine Peso)\n"
+		"Notes            2021              2020\n"
+		"Cash and cash equivalents        4     P/ 2,557,457     P/ 1,000,000\n"
+		"Trade receivables                5        1,234,567          900,000\n"
+		"Inventories                               -                 50,000\n"
+		"TOTAL ASSETS                           P/ 3,792,024     P/ 1,950,000\n"
+		"See Notes to Financial Statements\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *bs;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(bs != NULL && bs->nperiods == 2, "ocr comparative: two columns", NULL);
+	if (bs == NULL || bs->nperiods != 2)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok_str(end_of(bs, 0), "2021-12-31", "ocr comparative: 2021 column");
+	ok_str(end_of(bs, 1), "2020-12-31", "ocr comparative: 2020 column");
+	ok_str(val(bs, "Cash and cash equivalents", 0), "2557457",
+		   "ocr comparative: P/ dropped, note not a value");
+	ok_str(val(bs, "Trade receivables", 1), "900000",
+		   "ocr comparative: second column");
+	ok_str(val(bs, "Inventories", 0), "0", "ocr comparative: dash is zero");
+	ok_str(val(bs, "TOTAL ASSETS", 1), "1950000", "ocr comparative: total");
+	ok_str(bs->currency, "PHP", "ocr comparative: currency");
+	fx_result_free(r);
+}
+
 /*
  * Number formats and scale headers inside whole tables, laid out as
  * pdftotext -layout prints them (blank-grouped amounts beside blank-
@@ -2361,6 +2489,36 @@ test_number_shapes(void)
 			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
 			{{"1234567.89", "1100000.00"}, {"-5000.10", "2500.00"}, {"1229567.79", "1102500.00"}},
 			{"2021-12-31", "2020-12-31"}, NULL, "1000", "EUR", {0}},
+		{"minus apart from its amount", COVER_DEC21,
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=          (in thousands)",
+				"|2021|2020",
+				"Revenue|1,234|1,000",
+				"Cost of sales|- 834|- 800",
+				"Gross profit|400|200", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", "Gross profit"},
+			{{"1234", "1000"}, {"-834", "-800"}, {"400", "200"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", NULL, {0}},
+		{"German trailing minus, HGB", COVER_DEC21,
+			{"=          Konzern-Gewinn- und Verlustrechnung",
+				"=          in EUR",
+				"|2021|2020",
+				"Umsatzerloese|1.234.567,89|1.000.000,00",
+				"Materialaufwand|834.000,00-|800.000,00-",
+				"Rohertrag|400.567,89|200.000,00", NULL},
+			FX_INCOME_STATEMENT, 2, {"Umsatzerloese", "Materialaufwand", "Rohertrag"},
+			{{"1234567.89", "1000000.00"}, {"-834000.00", "-800000.00"}, {"400567.89", "200000.00"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1", "EUR", {0}},
+		{"Indian lakh grouping", "ACME LIMITED\nAnnual report for the year ended 31 March 2023\n",
+			{"=          BALANCE SHEET",
+				"=          (Rs. in lakhs)",
+				"|As at 31.03.2023|As at 31.03.2022",
+				"Cash|12,34,567|11,00,000",
+				"Receivables|1,00,000|90,000",
+				"Total assets|13,34,567|11,90,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"1234567", "1100000"}, {"100000", "90000"}, {"1334567", "1190000"}},
+			{"2023-03-31", "2022-03-31"}, NULL, "100000", "INR", {50, 68, 0, 0}},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -2524,6 +2682,7 @@ main(void)
 	test_tables();
 	test_heading_shapes();
 	test_number_shapes();
+	test_ocr_comparative();
 	test_european();
 	test_blank_groups();
 	test_dot_groups();
