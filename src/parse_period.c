@@ -312,11 +312,17 @@ months_from_tokens(const ptok *t, int n)
 		if (duration_at(t, n, i) > 0 &&
 			strncmp(t[i + 1].word, "month", 5) == 0)
 			return duration_at(t, n, i);
-		/* "6M 2023", "9M23", "12M": a number glued to M */
+		/*
+		 * "6M 2023", "9M23", "2023 6M": a number glued to M beside a year
+		 * ("3M Company" is a name, not a length)
+		 */
 		if (t[i].kind == T_NUM && t[i].ndig <= 2 && i + 1 < n &&
 			t[i + 1].kind == T_WORD && !t[i + 1].space &&
 			strcmp(t[i + 1].word, "m") == 0 && t[i].num >= 1 &&
-			t[i].num <= 12 && t[i].num % 3 == 0)
+			t[i].num <= 12 && t[i].num % 3 == 0 &&
+			((i + 2 < n && t[i + 2].kind == T_NUM &&
+			  (t[i + 2].ndig == 2 || year_at(t, n, i + 2, false))) ||
+			 (i + 2 == n && i > 0 && year_at(t, n, i - 1, false))))
 			return t[i].num;
 		if (t[i].kind == T_WORD)
 		{

@@ -230,6 +230,8 @@ test_periods(void)
 	t_period("3Q23", 2023, 0, 0, 3);
 	t_period("6M 2023", 2023, 0, 0, 6);
 	t_period("9M 2023", 2023, 0, 0, 9);
+	t_period("2023 6M", 2023, 0, 0, 6);
+	t_period("3M Company Years ended December 31, 2018", 2018, 12, 31, 12);
 	t_period("H1 2023", 2023, 0, 0, 6);
 	t_period("1H 2023", 2023, 0, 0, 6);
 	t_period("HY 2023", 2023, 0, 0, 6);
@@ -2271,6 +2273,18 @@ test_heading_shapes(void)
 			{"", ""}, NULL, NULL, NULL, {0}},
 	};
 
+	/* a fiscal year named by its end: the cover's year is no heading's */
+	static const pg_case fy_named[] = {
+		{"H1 FY2024 ending in September 2023", "ACME KK\nHalf-year report for the six months ended September 30, 2023\n",
+			{"=          CONDENSED CONSOLIDATED STATEMENT OF INCOME",
+				"|H1 FY2024|H1 FY2023",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"", ""}, "6 6", NULL, NULL, {0}},
+	};
 	/* shapes the heading assignment (parse_table.c) does not read yet */
 	static const pg_case table_gaps[] = {
 		{"spans leaning left of their groups", COVER_10Q_SEP23,
@@ -2346,6 +2360,7 @@ test_heading_shapes(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		t_page(&cases[i]);
+	t_page(&fy_named[0]);
 	todo_why = "a span heading leaning off its group; \"2021 restated\" dropped as a caption";
 	for (size_t i = 0; i < sizeof(table_gaps) / sizeof(table_gaps[0]); i++)
 		t_page(&table_gaps[i]);
