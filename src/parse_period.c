@@ -262,6 +262,19 @@ word_date(const ptok *t, int n, int i, pdate *d)
 	return false;
 }
 
+/*
+ * The unit word after a count at t[i]: the next token, or the one after a
+ * hyphen that joins them ("six-month", "13-week"); n when none.
+ */
+static int
+unit_after(const ptok *t, int n, int i)
+{
+	if (i + 2 < n && is_p(t, n, i + 1, '-') && !t[i + 1].space &&
+		!t[i + 2].space && t[i + 2].kind == T_WORD)
+		return i + 2;
+	return i + 1;
+}
+
 /* months of a duration word group at t[i] ("three months", "13 weeks") */
 static int
 duration_at(const ptok *t, int n, int i)
@@ -270,9 +283,10 @@ duration_at(const ptok *t, int n, int i)
 		"one", "two", "three", "four", "five", "six", "seven", "eight",
 		"nine", "ten", "eleven", "twelve", NULL
 	};
-	int			q = 0;
+	int			q = 0,
+				u = unit_after(t, n, i);
 
-	if (i + 1 >= n || t[i + 1].kind != T_WORD)
+	if (u >= n || t[u].kind != T_WORD)
 		return 0;
 	if (t[i].kind == T_NUM && t[i].ndig <= 2)
 		q = t[i].num;
@@ -282,9 +296,9 @@ duration_at(const ptok *t, int n, int i)
 				q = k + 1;
 	if (q == 0)
 		return 0;
-	if (strncmp(t[i + 1].word, "month", 5) == 0)
+	if (strncmp(t[u].word, "month", 5) == 0)
 		return q <= 24 ? q : 0;
-	if (strncmp(t[i + 1].word, "week", 4) == 0)
+	if (strncmp(t[u].word, "week", 4) == 0)
 		return q >= 50 ? 12 : (q + 2) / 4 - (q >= 39 ? 0 : 0);
 	return 0;
 }
@@ -306,11 +320,13 @@ months_from_tokens(const ptok *t, int n)
 
 	for (int i = 0; i < n; i++)
 	{
-		if (t[i].kind == T_NUM && i + 1 < n && t[i + 1].kind == T_WORD &&
-			strncmp(t[i + 1].word, "week", 4) == 0 && t[i].ndig <= 2)
+		int			u = unit_after(t, n, i);
+
+		if (t[i].kind == T_NUM && u < n && t[u].kind == T_WORD &&
+			strncmp(t[u].word, "week", 4) == 0 && t[i].ndig <= 2)
 			return weeks_to_months(t[i].num);
 		if (duration_at(t, n, i) > 0 &&
-			strncmp(t[i + 1].word, "month", 5) == 0)
+			strncmp(t[u].word, "month", 5) == 0)
 			return duration_at(t, n, i);
 		/*
 		 * "6M 2023", "9M23", "2023 6M": a number glued to M beside a year

@@ -253,6 +253,15 @@ test_periods(void)
 	t_period("For the period 1.1.-31.3.2023", 2023, 3, 31, 3);
 	t_period("01/01/2023 - 30/06/2023", 2023, 6, 30, 6);
 	t_period("Jan. 1 - June 30, 2023", 2023, 6, 30, 6);
+	t_period("Fiscal 2023 (April 1, 2022 - March 31, 2023)", 2023, 3, 31, 12);
+	t_period("Period from July 1, 2021 through December 31, 2021", 2021, 12, 31, 6);
+	t_period("1 July 2022 to 30 June 2023", 2023, 6, 30, 12);
+	t_period("Half-year ended 30 June 2023", 2023, 6, 30, 6);
+	t_period("Six-month period ended June 30, 2023", 2023, 6, 30, 6);
+	t_period("Nine-Month Period Ended September 30, 2023", 2023, 9, 30, 9);
+	t_period("Three-month period ended 31.3.2023", 2023, 3, 31, 3);
+	t_period("13-week period ended April 1, 2023", 2023, 4, 1, 3);
+	t_period("Fiscal year ended December 31 - 2023", 2023, 12, 31, 12);
 	memset(&p, 0, sizeof(p));
 	fx_period_parse("Q3 2023", 7, &p);
 	ok(p.quarter == 3, "quarter of Q3 2023", NULL);
