@@ -9,7 +9,8 @@
  * alone, so that "Incom e" or "Shee t" (split words in a PDF's text layer)
  * still match, and only when the words around it are the usual qualifiers
  * (consolidated, condensed, for the years ended ..., continued), also for
- * the German titles (Bilanz, Gewinn- und Verlustrechnung, ...) and a title
+ * the German titles (Bilanz, Gewinn- und Verlustrechnung, ...), the French
+ * ones (Bilan, Compte de résultat, ...) and a title
  * given in two languages ("Konzernbilanz / Balance sheet"): a sentence
  * that mentions "the consolidated balance sheet" is not a title.  A title
  * must be followed by rows of amounts; a page with titles of three
@@ -36,7 +37,9 @@ static const char *const prefix_words[] = {
 	"parentcompany", "parentonly", "companyonly", "quarterly", "annual",
 	"half", "year", "halfyear", "halfyearly",
 	/* German: "Konzern-", "Verkürzte" (umlauts drop out of the letters) */
-	"konzern", "verkuerzte", "verkrzte", NULL
+	"konzern", "verkuerzte", "verkrzte",
+	/* French: "État de la situation financière", "Bilan consolidé" */
+	"etat", "tat", "de", "la", "consolide", "consolid", NULL
 };
 
 /* words that may come after a statement's name on its title line */
@@ -62,6 +65,10 @@ static const char *const suffix_words[] = {
 	/* German: "zum 31. Dezember", "für das Geschäftsjahr", "vom ... bis" */
 	"zum", "fuer", "fr", "das", "die", "geschaeftsjahr", "geschftsjahr",
 	"vom", "bis", "dezember", "juni", "maerz", "mrz", "teur", "tsd", "mio",
+	/* French: "consolidé(s) au 31 décembre", "de l'exercice clos le" */
+	"consolide", "consolid", "e", "au", "clos", "le", "l", "exercice",
+	"du", "en", "milliers", "d", "euros", "semestriel", "dcembre",
+	"decembre", "juin", "intermediaire", "intermdiaire", "resume", "rsum",
 	NULL
 };
 
@@ -137,6 +144,14 @@ static const struct
 	{"eigenkapitalveraenderungsrechnung", FX_EQUITY},
 	{"eigenkapitalvernderungsrechnung", FX_EQUITY},
 	{"eigenkapitalspiegel", FX_EQUITY},
+	/* French titles; accented letters drop out ("résultat" -> "rsultat") */
+	{"bilan", FX_BALANCE_SHEET},
+	{"situationfinanciere", FX_BALANCE_SHEET},
+	{"situationfinancire", FX_BALANCE_SHEET},
+	{"comptederesultat", FX_INCOME_STATEMENT},
+	{"comptedersultat", FX_INCOME_STATEMENT},
+	{"tableaudesfluxdetresorerie", FX_CASH_FLOW},
+	{"tableaudesfluxdetrsorerie", FX_CASH_FLOW},
 	{NULL, 0}
 };
 

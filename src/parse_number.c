@@ -80,7 +80,12 @@ fx_group_sep_len(const char *s, int len)
 	return 0;
 }
 
-/* length of a footnote mark ending at s + len (superscript digit, *), or 0 */
+/*
+ * Length of a footnote mark ending at s + len, or 0: a superscript digit,
+ * "*", or a letter or digit in parentheses glued to an amount of three
+ * characters or more ("1,234(a)", "(567)(1)", "890(ab)"); "(1)" alone or
+ * "4(a)" (a note reference) is no mark.
+ */
 static int
 footnote_len(const char *s, int len)
 {
@@ -88,6 +93,20 @@ footnote_len(const char *s, int len)
 
 	if (len >= 1 && s[len - 1] == '*')
 		return 1;
+	if (len >= 4 && s[len - 1] == ')')
+	{
+		int			k = len - 2,
+					nl = 0;
+
+		while (k >= 0 && nl < 2 && s[k] >= 'a' && s[k] <= 'z')
+			k--, nl++;
+		if (nl == 0 && k >= 0 && s[k] >= '0' && s[k] <= '9')
+			k--, nl++;
+		/* at least three characters before it: "4(a)" is a note */
+		if (nl > 0 && k >= 3 && s[k] == '(' &&
+			((s[k - 1] >= '0' && s[k - 1] <= '9') || s[k - 1] == ')'))
+			return len - k;
+	}
 	if (len >= 2 && u[len - 2] == 0xC2 &&
 		(u[len - 1] == 0xB9 || u[len - 1] == 0xB2 || u[len - 1] == 0xB3))
 		return 2;
@@ -311,7 +330,11 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 		if (s[i] == '(' && !paren)
 			paren = true, i++;
 		else if ((m = minus_len(s + i, e - i)) > 0 && !neg)
+		{
 			neg = true, i += m;
+			if (i + 1 < e && s[i] == ' ' && s[i + 1] >= '0' && s[i + 1] <= '9')
+				i++;			/* "- 834", joined from the layout */
+		}
 		else if (s[i] == '+')
 			i++;
 		else if ((m = sign_len(s + i, e - i)) > 0 && !sym)
@@ -384,12 +407,15 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 	return pct ? FX_TOK_PERCENT : FX_TOK_AMOUNT;
 }
 
-/* is the word a plain year 1900..2100? */
+/* is the word a plain year 1900..2100 (perhaps with a footnote mark)? */
 bool
 fx_is_year_word(const char *s, int len)
 {
 	int			y = 0;
 
+	/* a heading's footnote mark: "2022(1)", "2021*", a superscript */
+	if (len > 4)
+		len -= footnote_len(s, len);
 	if (len != 4)
 		return false;
 	for (int i = 0; i < 4; i++)
@@ -552,6 +578,12 @@ fx_find_unit_scale(const char *s, int len)
 		{"mio", "1000000", true}, {"meur", "1000000", true},
 		{"eurm", "1000000", true}, {"usdm", "1000000", true},
 		{"thousand", "1000", false}, {"teur", "1000", true},
+		/* French: "en milliers d'euros", "en millions", "en milliards" */
+		{"milliers", "1000", false}, {"milliard", "1000000000", false},
+		/* "EUR m", "USD m", "CHF k": a code, a blank, the scale letter */
+		{"eur m", "1000000", true}, {"usd m", "1000000", true},
+		{"chf m", "1000000", true}, {"gbp m", "1000000", true},
+		{"eur k", "1000", true}, {"usd k", "1000", true},
 		{"keur", "1000", true}, {"tsd", "1000", true},
 		{"eurk", "1000", true}, {"'000", "1000", false},
 		{"\xe2\x80\x98" "000", "1000", false},

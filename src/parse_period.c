@@ -238,8 +238,10 @@ word_date(const ptok *t, int n, int i, pdate *d)
 	}
 	if (is_n(t, n, i, 2) && t[i].num >= 1 && t[i].num <= 31)
 	{
+		bool		dashed = is_p(t, n, i + 1, '-') && !t[i + 1].space;
+
 		j = i + 1;
-		if (is_p(t, n, j, '.'))
+		if (is_p(t, n, j, '.') || dashed)
 			j++;
 		if (j < n && t[j].kind == T_WORD && (m = month_of(t[j].word)) > 0)
 		{
@@ -248,12 +250,29 @@ word_date(const ptok *t, int n, int i, pdate *d)
 			j++;
 			if (is_p(t, n, j, ','))
 				j++;
-			d->y = year_at(t, n, j, false);
+			/* "31-Dec-22": a two-digit year only in the dashed form */
+			if (dashed && is_p(t, n, j, '-') && j + 1 < n &&
+				!t[j + 1].space)
+				j++;
+			d->y = year_at(t, n, j, dashed);
 			d->endpos = d->y ? j + 1 : j;
 			return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * The unit word after a count at t[i]: the next token, or the one after a
+ * hyphen that joins them ("six-month", "13-week"); n when none.
+ */
+static int
+unit_after(const ptok *t, int n, int i)
+{
+	if (i + 2 < n && is_p(t, n, i + 1, '-') && !t[i + 1].space &&
+		!t[i + 2].space && t[i + 2].kind == T_WORD)
+		return i + 2;
+	return i + 1;
 }
 
 /* months of a duration word group at t[i] ("three months", "13 weeks") */
@@ -264,9 +283,10 @@ duration_at(const ptok *t, int n, int i)
 		"one", "two", "three", "four", "five", "six", "seven", "eight",
 		"nine", "ten", "eleven", "twelve", NULL
 	};
-	int			q = 0;
+	int			q = 0,
+				u = unit_after(t, n, i);
 
-	if (i + 1 >= n || t[i + 1].kind != T_WORD)
+	if (u >= n || t[u].kind != T_WORD)
 		return 0;
 	if (t[i].kind == T_NUM && t[i].ndig <= 2)
 		q = t[i].num;
@@ -276,9 +296,9 @@ duration_at(const ptok *t, int n, int i)
 				q = k + 1;
 	if (q == 0)
 		return 0;
-	if (strncmp(t[i + 1].word, "month", 5) == 0)
+	if (strncmp(t[u].word, "month", 5) == 0)
 		return q <= 24 ? q : 0;
-	if (strncmp(t[i + 1].word, "week", 4) == 0)
+	if (strncmp(t[u].word, "week", 4) == 0)
 		return q >= 50 ? 12 : (q + 2) / 4 - (q >= 39 ? 0 : 0);
 	return 0;
 }
@@ -300,12 +320,26 @@ months_from_tokens(const ptok *t, int n)
 
 	for (int i = 0; i < n; i++)
 	{
-		if (t[i].kind == T_NUM && i + 1 < n && t[i + 1].kind == T_WORD &&
-			strncmp(t[i + 1].word, "week", 4) == 0 && t[i].ndig <= 2)
+		int			u = unit_after(t, n, i);
+
+		if (t[i].kind == T_NUM && u < n && t[u].kind == T_WORD &&
+			strncmp(t[u].word, "week", 4) == 0 && t[i].ndig <= 2)
 			return weeks_to_months(t[i].num);
 		if (duration_at(t, n, i) > 0 &&
-			strncmp(t[i + 1].word, "month", 5) == 0)
+			strncmp(t[u].word, "month", 5) == 0)
 			return duration_at(t, n, i);
+		/*
+		 * "6M 2023", "9M23", "2023 6M": a number glued to M beside a year
+		 * ("3M Company" is a name, not a length)
+		 */
+		if (t[i].kind == T_NUM && t[i].ndig <= 2 && i + 1 < n &&
+			t[i + 1].kind == T_WORD && !t[i + 1].space &&
+			strcmp(t[i + 1].word, "m") == 0 && t[i].num >= 1 &&
+			t[i].num <= 12 && t[i].num % 3 == 0 &&
+			((i + 2 < n && t[i + 2].kind == T_NUM &&
+			  (t[i + 2].ndig == 2 || year_at(t, n, i + 2, false))) ||
+			 (i + 2 == n && i > 0 && year_at(t, n, i - 1, false))))
+			return t[i].num;
 		if (t[i].kind == T_WORD)
 		{
 			const char *w = t[i].word;
@@ -313,7 +347,7 @@ months_from_tokens(const ptok *t, int n)
 			if (strcmp(w, "quarter") == 0 || strcmp(w, "quarterly") == 0)
 				return 3;
 			if (strcmp(w, "half") == 0 || strcmp(w, "semester") == 0 ||
-				strcmp(w, "h") == 0)
+				strcmp(w, "h") == 0 || strcmp(w, "hy") == 0)
 				return 6;
 			if (strcmp(w, "year") == 0 || strcmp(w, "years") == 0 ||
 				strcmp(w, "fiscal") == 0 || strcmp(w, "annual") == 0 ||

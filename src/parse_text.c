@@ -346,6 +346,42 @@ join_loose_parens(fx_doc *doc, int from, int to)
 	}
 }
 
+/* is the word only a minus sign ("-", U+2212 minus)? */
+static bool
+is_lone_minus(const char *s, int len)
+{
+	return (len == 1 && s[0] == '-') ||
+		(len == 3 && memcmp(s, "\xe2\x88\x92", 3) == 0);
+}
+
+/*
+ * Join a minus sign set off by one blank to the amount after it ("- 834",
+ * "\xe2\x88\x92 1.234"), which would otherwise read as a dash for zero and
+ * a positive amount.  The sign must open its cell (two blanks or more
+ * before it, or the line's start) and the amount must carry no sign of its
+ * own; a dash standing for zero is followed by a wider gap.
+ */
+static void
+join_loose_minus(fx_doc *doc, int from, int to)
+{
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+
+		for (int a = 0; a + 1 < ln->nwords; a++)
+		{
+			const fx_word *w = doc->words + ln->first_word;
+			const char *n = ln->s + w[a + 1].off;
+
+			if (is_lone_minus(ln->s + w[a].off, w[a].len) &&
+				w[a + 1].start - w[a].end == 1 &&
+				(a == 0 || w[a].start - w[a - 1].end >= 2) &&
+				n[0] >= '0' && n[0] <= '9')
+				join_words(doc, ln, a, a + 2);
+		}
+	}
+}
+
 /*
  * Numbers grouped by plain blanks ("2 492 336") come out of the layout as
  * several words.  Whether a page groups digits this way is decided on the
@@ -442,6 +478,7 @@ fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
 				   i + 1);
 		join_loose_parens(doc, doc->page_start[i], doc->nlines);
 		join_blank_groups(doc, doc->page_start[i], doc->nlines);
+		join_loose_minus(doc, doc->page_start[i], doc->nlines);
 	}
 	doc->page_start[npages] = doc->nlines;
 	return true;

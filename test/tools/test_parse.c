@@ -16,6 +16,13 @@
 
 static int	npassed = 0;
 static int	nfailed = 0;
+static int	ntodo = 0;
+
+/*
+ * Known gaps: while set, a failure is printed as TODO and not counted (the
+ * fixture documents a shape the parser does not read yet).
+ */
+static const char *todo_why = NULL;
 
 /* record one result */
 static void
@@ -23,6 +30,12 @@ ok(bool cond, const char *what, const char *detail)
 {
 	if (cond)
 		npassed++;
+	else if (todo_why)
+	{
+		ntodo++;
+		printf("TODO %s (%s)%s%s\n", what, todo_why, detail ? ": " : "",
+			   detail ? detail : "");
+	}
 	else
 	{
 		nfailed++;
@@ -137,8 +150,21 @@ test_numbers(void)
 	t_amount("1'23", false, FX_TOK_TEXT, NULL);
 	t_amount("12 34", false, FX_TOK_TEXT, NULL);
 	t_amount("(2,167 )", false, FX_TOK_AMOUNT, "-2167");
+	t_amount("1,234(a)", false, FX_TOK_AMOUNT, "1234");
+	t_amount("(1,234)(b)", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("834(1)", false, FX_TOK_AMOUNT, "834");
+	t_amount("1.234-", true, FX_TOK_AMOUNT, "-1234");
+	t_amount("- 834", false, FX_TOK_AMOUNT, "-834");
+	t_amount("\xe2\x88\x92 1.234", true, FX_TOK_AMOUNT, "-1234");
+	t_amount("- 2 492 336", false, FX_TOK_AMOUNT, "-2492336");
+	t_amount("12,34,567", false, FX_TOK_AMOUNT, "1234567");
+	t_amount("(1.234,56)", true, FX_TOK_AMOUNT, "-1234.56");
+	t_amount("4(a)", false, FX_TOK_TEXT, NULL);
+	t_amount("12(b)", false, FX_TOK_TEXT, NULL);
 	ok(fx_euro_vote("1 234,56", 8) > 0, "euro vote 1 234,56", NULL);
 	ok(fx_euro_vote("1'234.56", 8) < 0, "euro vote 1'234.56", NULL);
+	ok(fx_is_year_word("2018(1)", 7) && fx_is_year_word("2018*", 5) &&
+	   !fx_is_year_word("2018(a", 6), "year words with a footnote mark", NULL);
 	ok(fx_is_year_word("2018", 4) && !fx_is_year_word("1850", 4) &&
 	   !fx_is_year_word("20189", 5), "year words", NULL);
 	ok(fx_euro_vote("1.234,5", 7) > 0, "euro vote 1.234,5", NULL);
@@ -202,6 +228,40 @@ test_periods(void)
 	t_period("53 weeks ended February 3, 2024", 2024, 2, 3, 12);
 	t_period("Q3 2023", 2023, 0, 0, 3);
 	t_period("3Q23", 2023, 0, 0, 3);
+	t_period("6M 2023", 2023, 0, 0, 6);
+	t_period("9M 2023", 2023, 0, 0, 9);
+	t_period("2023 6M", 2023, 0, 0, 6);
+	t_period("3M Company Years ended December 31, 2018", 2018, 12, 31, 12);
+	t_period("H1 2023", 2023, 0, 0, 6);
+	t_period("1H 2023", 2023, 0, 0, 6);
+	t_period("HY 2023", 2023, 0, 0, 6);
+	t_period("Q2 2023", 2023, 0, 0, 3);
+	t_period("30/06/2023", 2023, 6, 30, 0);
+	t_period("06/30/2023", 2023, 6, 30, 0);
+	t_period("Dec. 31, 2022", 2022, 12, 31, 0);
+	t_period("As at 30 June 2023", 2023, 6, 30, 0);
+	t_period("30. Juni 2023", 2023, 6, 30, 0);
+	t_period("2022 restated", 2022, 0, 0, 0);
+	t_period("2022 (restated)*", 2022, 0, 0, 0);
+	t_period("31-Dec-22", 2022, 12, 31, 0);
+	t_period("Twelve months ended 31 March 2023", 2023, 3, 31, 12);
+	t_period("1 January to 30 June 2023", 2023, 6, 30, 6);
+	t_period("52 weeks to 1 April 2023", 2023, 4, 1, 12);
+	t_period("Year to 31 March 2023", 2023, 3, 31, 12);
+	t_period("December 31,2021", 2021, 12, 31, 0);
+	t_period("Quarter ended Sept. 30, 2023", 2023, 9, 30, 3);
+	t_period("For the period 1.1.-31.3.2023", 2023, 3, 31, 3);
+	t_period("01/01/2023 - 30/06/2023", 2023, 6, 30, 6);
+	t_period("Jan. 1 - June 30, 2023", 2023, 6, 30, 6);
+	t_period("Fiscal 2023 (April 1, 2022 - March 31, 2023)", 2023, 3, 31, 12);
+	t_period("Period from July 1, 2021 through December 31, 2021", 2021, 12, 31, 6);
+	t_period("1 July 2022 to 30 June 2023", 2023, 6, 30, 12);
+	t_period("Half-year ended 30 June 2023", 2023, 6, 30, 6);
+	t_period("Six-month period ended June 30, 2023", 2023, 6, 30, 6);
+	t_period("Nine-Month Period Ended September 30, 2023", 2023, 9, 30, 9);
+	t_period("Three-month period ended 31.3.2023", 2023, 3, 31, 3);
+	t_period("13-week period ended April 1, 2023", 2023, 4, 1, 3);
+	t_period("Fiscal year ended December 31 - 2023", 2023, 12, 31, 12);
 	memset(&p, 0, sizeof(p));
 	fx_period_parse("Q3 2023", 7, &p);
 	ok(p.quarter == 3, "quarter of Q3 2023", NULL);
@@ -1719,6 +1779,786 @@ test_tables(void)
 		t_table(&cases[i]);
 }
 
+/*
+ * A statement page written as rows: "label|cell|cell|..." puts the label at
+ * the margin and right-aligns each cell at the column ends {50, 64, 78, 92}
+ * (or the case's own); a line starting with '=' is copied as it is (a
+ * heading centred over a group of columns, a title).
+ */
+typedef struct pg_case
+{
+	const char *name;
+	const char *cover;			/* first page, or NULL */
+	const char *rows[16];		/* NULL ends */
+	fx_stmt_type type;
+	int			ncols;			/* value columns the statement must have */
+	const char *lab[3];			/* rows checked */
+	const char *want[3][4];		/* values read; NULL = not checked */
+	const char *end[4];			/* "Y-M-D"; "" = none; NULL = not checked */
+	const char *months;			/* "3 3 9 9"; NULL = not checked */
+	const char *scale;			/* NULL = not checked; "" = unknown */
+	const char *cur;			/* NULL = not checked */
+	int			ends[4];		/* column ends; 0 = the default */
+} pg_case;
+
+/* lay out one pg_case row */
+static void
+pg_row(const pg_case *c, const char *row, char *out, size_t cap)
+{
+	static const int defends[4] = {50, 64, 78, 92};
+	const int  *ends = c->ends[0] ? c->ends : defends;
+	const char *p = row;
+	int			field = 0;
+
+	if (row[0] == '=')
+	{
+		strncat(out, row + 1, cap - strlen(out) - 1);
+		strncat(out, "\n", cap - strlen(out) - 1);
+		return;
+	}
+	while (p)
+	{
+		const char *bar = strchr(p, '|');
+		size_t		n = bar ? (size_t) (bar - p) : strlen(p);
+		char		cell[128];
+
+		snprintf(cell, sizeof(cell), "%.*s", (int) n, p);
+		if (field == 0)
+			strncat(out, cell, cap - strlen(out) - 1);
+		else if (field <= 4)
+		{
+			/* pad from the line's current width to the cell's end */
+			const char *ls = strrchr(out, '\n');
+			int			cur;
+			int			w = fx_utf8_len((const unsigned char *) cell,
+										(int) strlen(cell));
+			size_t		len;
+
+			ls = ls ? ls + 1 : out;
+			cur = fx_utf8_len((const unsigned char *) ls, (int) strlen(ls));
+			len = strlen(out);
+			for (int i = cur; i < ends[field - 1] - w && len + 1 < cap; i++)
+				out[len++] = ' ';
+			out[len] = '\0';
+			if (cur >= ends[field - 1] - w && len + 1 < cap)
+			{
+				out[len++] = ' ';
+				out[len] = '\0';
+			}
+			strncat(out, cell, cap - strlen(out) - 1);
+		}
+		field++;
+		p = bar ? bar + 1 : NULL;
+	}
+	strncat(out, "\n", cap - strlen(out) - 1);
+}
+
+/* parse one pg_case and check what it asks */
+static void
+t_page(const pg_case *c)
+{
+	char		page[8192] = "";
+	const char *pages[2];
+	int			np = 0;
+	fx_result  *r;
+	const fx_statement *st;
+	char		what[240];
+
+	for (int i = 0; i < 16 && c->rows[i]; i++)
+		pg_row(c, c->rows[i], page, sizeof(page));
+	if (c->cover)
+		pages[np++] = c->cover;
+	pages[np++] = page;
+	r = parse_pages(pages, np);
+	st = r ? stmt(r, c->type) : NULL;
+	snprintf(what, sizeof(what), "page %s: statement with %d columns",
+			 c->name, c->ncols);
+	ok(st != NULL && st->nperiods == c->ncols, what, page);
+	if (st == NULL || st->nperiods != c->ncols)
+	{
+		if (getenv("FX_TEST_VERBOSE") && st)
+			printf("  (%d columns)\n", st->nperiods);
+		fx_result_free(r);
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < c->ncols && j < 4; j++)
+			if (c->lab[i] && c->want[i][j])
+			{
+				snprintf(what, sizeof(what), "page %s: %s [%d]", c->name,
+						 c->lab[i], j);
+				ok_str(val(st, c->lab[i], j), c->want[i][j], what);
+			}
+	for (int j = 0; j < c->ncols && j < 4; j++)
+		if (c->end[j])
+		{
+			snprintf(what, sizeof(what), "page %s: period_end of column %d",
+					 c->name, j);
+			ok_str(end_of(st, j), c->end[j], what);
+		}
+	if (c->months)
+	{
+		char		got[64] = "";
+
+		for (int j = 0; j < st->nperiods; j++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%d",
+					 j ? " " : "", st->periods[j].months);
+		snprintf(what, sizeof(what), "page %s: period_months", c->name);
+		ok_str(got, c->months, what);
+	}
+	if (c->scale)
+	{
+		snprintf(what, sizeof(what), "page %s: scale", c->name);
+		ok_str(st->unit_scale, c->scale[0] ? c->scale : NULL, what);
+	}
+	if (c->cur)
+	{
+		snprintf(what, sizeof(what), "page %s: currency", c->name);
+		ok_str(st->currency, c->cur, what);
+	}
+	if (getenv("FX_TEST_VERBOSE"))
+	{
+		printf("---- %s\n%s", c->name, page);
+		for (int j = 0; j < st->nperiods; j++)
+			printf("  period %d \"%s\" %d-%d-%d/%d\n", j,
+				   st->periods[j].label ? st->periods[j].label : "",
+				   st->periods[j].end_year, st->periods[j].end_month,
+				   st->periods[j].end_day, st->periods[j].months);
+		for (int w = 0; w < r->nwarnings; w++)
+			printf("  warning: %s\n", r->warnings[w]);
+	}
+	fx_result_free(r);
+}
+
+#define COVER_10Q_SEP23 "ACME INC\nQuarterly report for the quarterly period ended September 30, 2023\n"
+#define COVER_10K_DEC22 "ACME INC\nAnnual report for the fiscal year ended December 31, 2022\n"
+#define COVER_H1_23 "ACME SE\nHalf-year report for the six months ended 30 June 2023\n"
+
+/*
+ * Heading shapes of real filings: stacked lines, spans over column groups,
+ * weeks, day-first dates, ranges, notes and change columns, columns in
+ * either order, half-year and quarter labels, each with the values, the
+ * period end and the length every column must get.
+ */
+static void
+test_heading_shapes(void)
+{
+	static const pg_case cases[] = {
+		{"spans over column groups", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"=          (In thousands, except per share data)",
+				"=                                            Three Months Ended    Nine Months Ended",
+				"=                                               September 30,        September 30,",
+				"|2023|2022|2023|2022",
+				"Revenue|$ 1,000|$   900|$ 3,000|$ 2,700",
+				"Cost of revenue|600|500|1,800|1,500",
+				"Gross profit|400|400|1,200|1,200", NULL},
+			FX_INCOME_STATEMENT, 4, {"Revenue", "Gross profit", NULL},
+			{{"1000", "900", "3000", "2700"}, {"400", "400", "1200", "1200"}},
+			{"2023-09-30", "2022-09-30", "2023-09-30", "2022-09-30"}, "3 3 9 9",
+			"1000", "USD", {0}},
+		{"13 and 39 weeks, years on the date lines", "ACME STORES\nQuarterly report for the quarterly period ended October 28, 2023\n",
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF INCOME",
+				"=                                            13 Weeks Ended                    39 Weeks Ended",
+				"|October 28, 2023|October 29, 2022|October 28, 2023|October 29, 2022",
+				"Net sales|$ 1,000|$   900|$ 3,000|$ 2,700",
+				"Cost of sales|600|500|1,800|1,500",
+				"Gross profit|400|400|1,200|1,200", NULL},
+			FX_INCOME_STATEMENT, 4, {"Net sales", "Gross profit", NULL},
+			{{"1000", "900", "3000", "2700"}, {"400", "400", "1200", "1200"}},
+			{"2023-10-28", "2022-10-29", "2023-10-28", "2022-10-29"}, "3 3 9 9",
+			NULL, NULL, {50, 68, 86, 104}},
+		{"26 weeks, dates on one line", "ACME STORES\nQuarterly report for the quarterly period ended July 29, 2023\n",
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF INCOME",
+				"=                                                26 Weeks Ended",
+				"=                                        July 29, 2023   July 30, 2022",
+				"Net sales|$ 1,000|$   900",
+				"Cost of sales|600|500",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Net sales", "Gross profit", NULL},
+			{{"1000", "900"}, {"400", "400"}},
+			{"2023-07-29", "2022-07-30"}, "6 6", NULL, NULL, {0}},
+		{"53 and 52 weeks, three years", "ACME STORES\nAnnual report for the fiscal year ended February 3, 2024\n",
+			{"=          CONSOLIDATED STATEMENTS OF INCOME",
+				"|53 Weeks Ended|52 Weeks Ended|52 Weeks Ended",
+				"|February 3, 2024|January 28, 2023|January 29, 2022",
+				"Net sales|$ 1,000|$   900|$   800",
+				"Cost of sales|600|500|400",
+				"Gross profit|400|400|400", NULL},
+			FX_INCOME_STATEMENT, 3, {"Net sales", "Gross profit", NULL},
+			{{"1000", "900", "800"}, {"400", "400", "400"}},
+			{"2024-02-03", "2023-01-28", "2022-01-29"}, "12 12 12", NULL, NULL,
+			{50, 68, 86, 0}},
+		{"stacked, two dates on the second line", "ACME STORES\nAnnual report for the fiscal year ended February 2, 2019\n",
+			{"=          CONSOLIDATED STATEMENTS OF INCOME",
+				"=                                              Fiscal Years Ended",
+				"|February 2, 2019|February 3, 2018",
+				"Net sales|$ 6,000|$ 5,000",
+				"Cost of sales|4,000|3,500",
+				"Gross profit|2,000|1,500", NULL},
+			FX_INCOME_STATEMENT, 2, {"Net sales", "Gross profit", NULL},
+			{{"6000", "5000"}, {"2000", "1500"}},
+			{"2019-02-02", "2018-02-03"}, "12 12", NULL, NULL, {50, 68, 0, 0}},
+		{"stacked balance sheet dates", "ACME STORES\nAnnual report for the fiscal year ended February 2, 2019\n",
+			{"=          CONSOLIDATED BALANCE SHEETS",
+				"=          (in thousands)",
+				"|February 2,|February 3,",
+				"|2019|2018",
+				"Merchandise inventories|$ 1,200|$ 1,100",
+				"Cash|300|250",
+				"Total assets|1,500|1,350", NULL},
+			FX_BALANCE_SHEET, 2, {"Merchandise inventories", "Total assets", NULL},
+			{{"1200", "1100"}, {"1500", "1350"}},
+			{"2019-02-02", "2018-02-03"}, "0 0", "1000", NULL, {0}},
+		{"year ended, (52 weeks) below the date", "ACME STORES\nAnnual report for the fiscal year ended January 28, 2023\n",
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|Year ended|Year ended",
+				"|January 28, 2023|January 29, 2022",
+				"|(52 weeks)|(52 weeks)",
+				"Net sales|$ 1,000|$   900",
+				"Cost of sales|600|500",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Net sales", "Gross profit", NULL},
+			{{"1000", "900"}, {"400", "400"}},
+			{"2023-01-28", "2022-01-29"}, "12 12", NULL, NULL, {50, 68, 0, 0}},
+		{"Sept. 30 stacked", "ACME INC\nAnnual report for the fiscal year ended September 30, 2023\n",
+			{"=          CONSOLIDATED BALANCE SHEETS",
+				"|Sept. 30,|Sept. 30,",
+				"|2023|2022",
+				"Cash|$ 1,000|$   900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2023-09-30", "2022-09-30"}, "0 0", NULL, NULL, {0}},
+		{"day-first English, notes column, € thousand", COVER_H1_23,
+			{"=          CONDENSED CONSOLIDATED STATEMENT OF FINANCIAL POSITION",
+				"=          (in \xe2\x82\xac thousand)",
+				"|Notes|30 June 2023|31 December 2022",
+				"Property, plant and equipment|8|1,000|900",
+				"Inventories|9|500|400",
+				"Total assets||1,500|1,300", NULL},
+			FX_BALANCE_SHEET, 2, {"Property, plant and equipment", "Total assets", "Inventories"},
+			{{"1000", "900"}, {"1500", "1300"}, {"500", "400"}},
+			{"2023-06-30", "2022-12-31"}, "0 0", "1000", "EUR", {40, 58, 78, 0}},
+		{"10-Q balance sheet: quarter date and year-end date", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED BALANCE SHEETS",
+				"=          (in thousands)",
+				"|September 30,|December 31,",
+				"|2023|2022",
+				"|(Unaudited)|",
+				"Cash|$ 1,000|$   900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2023-09-30", "2022-12-31"}, "0 0", "1000", "USD", {0}},
+		{"10-Q balance sheet, dates on one line", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED BALANCE SHEETS",
+				"|September 30, 2023|December 31, 2022",
+				"Cash|$ 1,000|$   900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2023-09-30", "2022-12-31"}, "0 0", NULL, NULL, {50, 70, 0, 0}},
+		{"older year on the left", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"=                                         Years Ended December 31,",
+				"|2021|2022",
+				"Revenue|$   900|$ 1,000",
+				"Costs|500|600",
+				"Operating profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"900", "1000"}, {"500", "600"}},
+			{"2021-12-31", "2022-12-31"}, "12 12", NULL, NULL, {0}},
+		{"older balance date on the left", COVER_10K_DEC22,
+			{"=          CONSOLIDATED BALANCE SHEETS",
+				"|December 31, 2021|December 31, 2022",
+				"Cash|$   900|$ 1,000",
+				"Receivables|100|100",
+				"Total assets|1,000|1,100", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"900", "1000"}, {"1000", "1100"}},
+			{"2021-12-31", "2022-12-31"}, "0 0", NULL, NULL, {50, 70, 0, 0}},
+		{"% change column is no period", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"=          (in millions)",
+				"|2022|2021|% change",
+				"Revenue|$ 1,000|$   900|11.1",
+				"Costs|600|500|20.0",
+				"Operating profit|400|400|-",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"600", "500"}},
+			{"2022-12-31", "2021-12-31"}, "12 12", "1000000", NULL, {0}},
+		{"Change % column with signs", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|2022|2021|Change|%",
+				"Revenue|1,000|900|100|11%",
+				"Costs|(600)|(500)|(100)|20%",
+				"Operating profit|400|400|-|0%",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {0}},
+		{"absolute change column is no period", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|2022|2021|Change",
+				"Revenue|1,000|900|100",
+				"Costs|(600)|(500)|(100)",
+				"Operating profit|400|400|-",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {0}},
+		{"increase (decrease) column is no period", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|2022|2021|Increase/(Decrease)",
+				"Revenue|1,000|900|100",
+				"Costs|(600)|(500)|(100)",
+				"Operating profit|400|400|-",
+				NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, NULL, NULL, NULL, {50, 64, 86, 0}},
+		{"note column with note numbers, years", COVER_10K_DEC22,
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"|Note|2022|2021",
+				"Cash and cash equivalents|12|1,000|900",
+				"Receivables|13|100|100",
+				"Total assets||1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash and cash equivalents", "Receivables", "Total assets"},
+			{{"1000", "900"}, {"100", "100"}, {"1100", "1000"}},
+			{"2022-12-31", "2021-12-31"}, "0 0", NULL, NULL, {36, 50, 64, 0}},
+		{"German quarter and half-year ranges", "ACME AG\nHalbjahresbericht zum 30. Juni 2012\n",
+			{"=          Konzern-Gewinn- und Verlustrechnung",
+				"=          in TEUR",
+				"|1.4.-30.6.2012|1.4.-30.6.2011|1.1.-30.6.2012|1.1.-30.6.2011",
+				"Umsatzerloese|1.000|900|2.000|1.800",
+				"Materialaufwand|-600|-500|-1.200|-1.000",
+				"Rohertrag|400|400|800|800", NULL},
+			FX_INCOME_STATEMENT, 4, {"Umsatzerloese", "Materialaufwand", NULL},
+			{{"1000", "900", "2000", "1800"}, {"-600", "-500", "-1200", "-1000"}},
+			{"2012-06-30", "2011-06-30", "2012-06-30", "2011-06-30"}, "3 3 6 6",
+			"1000", "EUR", {50, 66, 82, 98}},
+		{"years listed on one line", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF CASH FLOWS",
+				"=                                     Years Ended December 31, 2022, 2021 and 2020",
+				"Net income|$ 300|$ 200|$ 100",
+				"Depreciation|100|100|50",
+				"Net cash provided by operating activities|400|300|150", NULL},
+			FX_CASH_FLOW, 3, {"Net income", "Depreciation", NULL},
+			{{"300", "200", "100"}, {"100", "100", "50"}},
+			{"2022-12-31", "2021-12-31", "2020-12-31"}, "12 12 12", NULL, NULL, {0}},
+		{"two dates and one caption, balance sheet", COVER_10K_DEC22,
+			{"=          CONSOLIDATED BALANCE SHEETS",
+				"=                                            December 31, 2022 and 2021",
+				"Cash|$ 1,000|$   900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2022-12-31", "2021-12-31"}, "0 0", NULL, NULL, {0}},
+		{"interim balance sheet, three dates", COVER_H1_23,
+			{"=          CONDENSED CONSOLIDATED STATEMENT OF FINANCIAL POSITION",
+				"|30 June 2023|31 December 2022|30 June 2022",
+				"Cash|1,000|900|800",
+				"Receivables|100|100|100",
+				"Total assets|1,100|1,000|900", NULL},
+			FX_BALANCE_SHEET, 3, {"Cash", "Total assets", NULL},
+			{{"1000", "900", "800"}, {"1100", "1000", "900"}},
+			{"2023-06-30", "2022-12-31", "2022-06-30"}, "0 0 0", NULL, NULL,
+			{50, 68, 86, 0}},
+		{"As at over each column, slashed dates", COVER_H1_23,
+			{"=          CONDENSED STATEMENT OF FINANCIAL POSITION",
+				"|As at|As at",
+				"|30/06/2023|31/12/2022",
+				"Cash|1,000|900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2023-06-30", "2022-12-31"}, "0 0", NULL, NULL, {0}},
+		{"March fiscal year, years under an As at caption", "ACME LTD\nAnnual report for the year ended 31 March 2023\n",
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"=                                          As at 31 March",
+				"|2023|2022",
+				"Cash|1,000|900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2023-03-31", "2022-03-31"}, "0 0", NULL, NULL, {0}},
+		{"French income statement", "ACME SA\nRapport annuel\nFor the year ended 31 December 2021\n",
+			{"=          COMPTE DE R\xc3\x89SULTAT CONSOLID\xc3\x89",
+				"=          (en milliers d'euros)",
+				"|Notes|31/12/2021|31/12/2020",
+				"Chiffre d'affaires|4|12 345,6|11 000,0",
+				"Achats consomm\xc3\xa9s|5|(6 000,0)|(5 500,0)",
+				"R\xc3\xa9sultat net||1 234,5|1 100,0", NULL},
+			FX_INCOME_STATEMENT, 2, {"Chiffre d'affaires", "Achats consomm\xc3\xa9s", NULL},
+			{{"12345.6", "11000.0"}, {"-6000.0", "-5500.0"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", "EUR", {36, 54, 72, 0}},
+		{"footnote marks on year headings", COVER_10K_DEC22,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"=                                         Years Ended December 31,",
+				"|2022(1)|2021(1)",
+				"Revenue|$ 1,000|$   900",
+				"Costs|600|500",
+				"Operating profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", NULL},
+			{{"1000", "900"}, {"600", "500"}},
+			{"2022-12-31", "2021-12-31"}, "12 12", NULL, NULL, {0}},
+		{"superscript and star on year headings", COVER_10K_DEC22,
+			{"=          CONSOLIDATED BALANCE SHEETS",
+				"=                                              December 31,",
+				"|2022\xc2\xb9|2021*",
+				"Cash|$ 1,000|$   900",
+				"Receivables|100|100",
+				"Total assets|1,100|1,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Total assets", NULL},
+			{{"1000", "900"}, {"1100", "1000"}},
+			{"2022-12-31", "2021-12-31"}, "0 0", NULL, NULL, {0}},
+		{"unit line under each year", COVER_DEC21,
+			{"=          CONSOLIDATED STATEMENT OF FINANCIAL POSITION",
+				"|Note|2021|2020",
+				"||\xc2\xa3" "000|\xc2\xa3" "000",
+				"Property, plant and equipment|10|1,000|900",
+				"Inventories|11|500|400",
+				"Total assets||1,500|1,300", NULL},
+			FX_BALANCE_SHEET, 2, {"Property, plant and equipment", "Inventories", "Total assets"},
+			{{"1000", "900"}, {"500", "400"}, {"1500", "1300"}},
+			{"2021-12-31", "2020-12-31"}, "0 0", "1000", "GBP", {36, 54, 72, 0}},
+		{"$000 under each year", COVER_10K_DEC22,
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=                                          Year ended 31 December",
+				"|2022|2021",
+				"|$000|$000",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", "Gross profit"},
+			{{"1000", "900"}, {"-600", "-500"}, {"400", "400"}},
+			{"2022-12-31", "2021-12-31"}, "12 12", "1000", "USD", {0}},
+		{"day-first caption over years", "ACME PLC\nAnnual report for the year ended 31 March 2023\n",
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=                                       For the year ended 31 March",
+				"|2023|2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-03-31", "2022-03-31"}, "12 12", NULL, NULL, {0}},
+		{"52 weeks to, UK retailer", "ACME STORES PLC\nAnnual report for the 52 weeks ended 1 April 2023\n",
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"|52 weeks to|52 weeks to",
+				"|1 April 2023|2 April 2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-04-01", "2022-04-02"}, "12 12", NULL, NULL, {0}},
+		{"quarter ended, abbreviated months", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|Quarter Ended|Quarter Ended",
+				"|Sept. 30, 2023|Sept. 30, 2022",
+				"Revenue|1,000|900",
+				"Costs|600|500",
+				"Operating profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-09-30", "2022-09-30"}, "3 3", NULL, NULL, {0}},
+		{"no date anywhere: no period end", NULL,
+			{"=          CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"|Current year|Prior year",
+				"Revenue|1,000|900",
+				"Costs|600|500",
+				"Operating profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"", ""}, NULL, NULL, NULL, {0}},
+	};
+
+	/* a fiscal year named by its end: the cover's year is no heading's */
+	static const pg_case fy_named[] = {
+		{"H1 FY2024 ending in September 2023", "ACME KK\nHalf-year report for the six months ended September 30, 2023\n",
+			{"=          CONDENSED CONSOLIDATED STATEMENT OF INCOME",
+				"|H1 FY2024|H1 FY2023",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"", ""}, "6 6", NULL, NULL, {0}},
+	};
+	/* shapes the heading assignment (parse_table.c) does not read yet */
+	static const pg_case table_gaps[] = {
+		{"spans leaning left of their groups", COVER_10Q_SEP23,
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+				"=          (In thousands, except per share data)",
+				"=                                   Three Months Ended            Nine Months Ended",
+				"=                                      September 30,                September 30,",
+				"|2023|2022|2023|2022",
+				"Revenue|$ 1,000|$   900|$ 3,000|$ 2,700",
+				"Cost of revenue|600|500|1,800|1,500",
+				"Gross profit|400|400|1,200|1,200", NULL},
+			FX_INCOME_STATEMENT, 4, {"Revenue", "Gross profit", NULL},
+			{{"1000", "900", "3000", "2700"}, {"400", "400", "1200", "1200"}},
+			{"2023-09-30", "2022-09-30", "2023-09-30", "2022-09-30"}, "3 3 9 9",
+			"1000", "USD", {0}},
+		{"13 and 39 weeks over full dates", "ACME STORES\nQuarterly report for the quarterly period ended October 28, 2023\n",
+			{"=          CONDENSED CONSOLIDATED STATEMENTS OF INCOME",
+				"=          (in millions)",
+				"=                                   13 Weeks Ended                39 Weeks Ended",
+				"|October 28,|October 29,|October 28,|October 29,",
+				"|2023|2022|2023|2022",
+				"Net sales|$ 1,000|$   900|$ 3,000|$ 2,700",
+				"Cost of sales|600|500|1,800|1,500",
+				"Gross profit|400|400|1,200|1,200", NULL},
+			FX_INCOME_STATEMENT, 4, {"Net sales", "Gross profit", NULL},
+			{{"1000", "900", "3000", "2700"}, {"400", "400", "1200", "1200"}},
+			{"2023-10-28", "2022-10-29", "2023-10-28", "2022-10-29"}, "3 3 9 9",
+			"1000000", NULL, {0}},
+		{"restated marks on year headings", COVER_10K_DEC22,
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=          (in thousands)",
+				"=                                        Year ended 31 December",
+				"|2022|2021 restated*",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2022-12-31", "2021-12-31"}, "12 12", "1000", NULL, {50, 68, 0, 0}},
+	};
+	/* half-year and quarter labels: proven only by the cover's interim period */
+	static const pg_case interim_gaps[] = {
+		{"H1 2023", COVER_H1_23,
+			{"=          CONDENSED CONSOLIDATED INCOME STATEMENT",
+				"=          in EUR million",
+				"|H1 2023|H1 2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", NULL},
+			{{"1000", "900"}, {"-600", "-500"}},
+			{"2023-06-30", "2022-06-30"}, "6 6", "1000000", "EUR", {0}},
+		{"6M 2023", COVER_H1_23,
+			{"=          CONDENSED CONSOLIDATED INCOME STATEMENT",
+				"|6M 2023|6M 2022",
+				"Revenue|1,000|900",
+				"Cost of sales|(600)|(500)",
+				"Gross profit|400|400", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", NULL, NULL},
+			{{"1000", "900"}},
+			{"2023-06-30", "2022-06-30"}, "6 6", NULL, NULL, {0}},
+		{"Q2 and H1 side by side", COVER_H1_23,
+			{"=          CONDENSED CONSOLIDATED INCOME STATEMENT",
+				"|Q2 2023|Q2 2022|H1 2023|H1 2022",
+				"Revenue|1,000|900|2,000|1,800",
+				"Cost of sales|(600)|(500)|(1,200)|(1,000)",
+				"Gross profit|400|400|800|800", NULL},
+			FX_INCOME_STATEMENT, 4, {"Revenue", "Cost of sales", NULL},
+			{{"1000", "900", "2000", "1800"}, {"-600", "-500", "-1200", "-1000"}},
+			{"2023-06-30", "2022-06-30", "2023-06-30", "2022-06-30"}, "3 3 6 6",
+			NULL, NULL, {0}},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		t_page(&cases[i]);
+	t_page(&fy_named[0]);
+	todo_why = "a span heading leaning off its group; \"2021 restated\" dropped as a caption";
+	for (size_t i = 0; i < sizeof(table_gaps) / sizeof(table_gaps[0]); i++)
+		t_page(&table_gaps[i]);
+	todo_why = "the cover's interim period is no signal of the proof yet";
+	for (size_t i = 0; i < sizeof(interim_gaps) / sizeof(interim_gaps[0]); i++)
+		t_page(&interim_gaps[i]);
+	todo_why = NULL;
+}
+
+
+/* the scanned comparative statement of issue 13, as tesseract prints it */
+static void
+test_ocr_comparative(void)
+{
+	static const char *const pages[] = {
+		"ACME TRADING CORPORATION\n"
+		"COMPARATIVE STATEMENT OF FINANCIAL POSITION\n"
+		"As of December 31, 2021 & 2020\n"
+		"(Amounts in Philippine Peso)\n"
+		"Notes            2021              2020\n"
+		"Cash and cash equivalents        4     P/ 2,557,457     P/ 1,000,000\n"
+		"Trade receivables                5        1,234,567          900,000\n"
+		"Inventories                               -                 50,000\n"
+		"TOTAL ASSETS                           P/ 3,792,024     P/ 1,950,000\n"
+		"See Notes to Financial Statements\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *bs;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(bs != NULL && bs->nperiods == 2, "ocr comparative: two columns", NULL);
+	if (bs == NULL || bs->nperiods != 2)
+	{
+		fx_result_free(r);
+		return;
+	}
+	ok_str(end_of(bs, 0), "2021-12-31", "ocr comparative: 2021 column");
+	ok_str(end_of(bs, 1), "2020-12-31", "ocr comparative: 2020 column");
+	ok_str(val(bs, "Cash and cash equivalents", 0), "2557457",
+		   "ocr comparative: P/ dropped, note not a value");
+	ok_str(val(bs, "Trade receivables", 1), "900000",
+		   "ocr comparative: second column");
+	ok_str(val(bs, "Inventories", 0), "0", "ocr comparative: dash is zero");
+	ok_str(val(bs, "TOTAL ASSETS", 1), "1950000", "ocr comparative: total");
+	ok_str(bs->currency, "PHP", "ocr comparative: currency");
+	fx_result_free(r);
+}
+
+/*
+ * Number formats and scale headers inside whole tables, laid out as
+ * pdftotext -layout prints them (blank-grouped amounts beside blank-
+ * separated columns, footnote marks, dashes).
+ */
+static void
+test_number_shapes(void)
+{
+	static const pg_case cases[] = {
+		{"plain blank groups, US$ glued", COVER_DEC21,
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"=          (in US$)",
+				"|31.12.2021|31.12.2020",
+				"Cash|US$2 492 336|US$1 234 567",
+				"Receivables|412 005|398 100",
+				"Total assets|US$2 904 341|US$1 632 667", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"2492336", "1234567"}, {"412005", "398100"}, {"2904341", "1632667"}},
+			{"2021-12-31", "2020-12-31"}, "0 0", NULL, "USD", {0}},
+		{"blank groups, all negatives", COVER_DEC21,
+			{"=          INCOME STATEMENT",
+				"=          in \xe2\x82\xac thousand",
+				"|2021|2020",
+				"Revenue|12 345 678|11 000 000",
+				"Cost of sales|(1 234)|-1 234",
+				"Other expenses|\xe2\x88\x92" "2 345|2 345-", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", "Other expenses"},
+			{{"12345678", "11000000"}, {"-1234", "-1234"}, {"-2345", "-2345"}},
+			{"2021-12-31", "2020-12-31"}, "12 12", "1000", "EUR", {0}},
+		{"dashes for zero", COVER_DEC21,
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"=          (in thousands)",
+				"|2021|2020",
+				"Cash|1,000|\xe2\x80\x94",
+				"Receivables|\xe2\x80\x93|-",
+				"Total assets|$ 1,000|$ \xe2\x80\x94", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"1000", "0"}, {"0", "0"}, {"1000", "0"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", NULL, {0}},
+		{"footnote marks glued and apart", COVER_DEC21,
+			{"=          CONSOLIDATED STATEMENT OF INCOME",
+				"=          (in millions)",
+				"|2021|2020",
+				"Revenue|1,234(a)|1,000(b)",
+				"Costs|834 (1)|800 (2)",
+				"Net income|400\xc2\xb9|(200)\xc2\xb2", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Costs", "Net income"},
+			{{"1234", "1000"}, {"834", "800"}, {"400", "-200"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000000", NULL, {0}},
+		{"apostrophes, CHF before, CHF'000", COVER_DEC21,
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"=          CHF'000",
+				"|31.12.2021|31.12.2020",
+				"Cash|CHF 4'134'018|CHF 3'900'000",
+				"Receivables|4\xe2\x80\x99" "134|(1\xe2\x80\x99" "234)",
+				"Total assets|4'138'152|3'898'766", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"4134018", "3900000"}, {"4134", "-1234"}, {"4138152", "3898766"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", "CHF", {0}},
+		{"Philippine pesos, P/ apart, notes column", "ACME TRADING CORPORATION\n",
+			{"=          COMPARATIVE STATEMENT OF FINANCIAL POSITION",
+				"=          As of December 31, 2021 & 2020",
+				"=          (Amounts in Philippine Peso)",
+				"|Notes|2021|2020",
+				"Cash|4|P/ 2,557,457|P/ 1,000,000",
+				"Receivables|5|\xe2\x82\xb1" "100,000|-",
+				"Total assets||P/ 2,657,457|P/ 1,000,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"2557457", "1000000"}, {"100000", "0"}, {"2657457", "1000000"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1", "PHP", {36, 54, 72, 0}},
+		{"euro sign apart before", COVER_DEC21,
+			{"=          CONSOLIDATED BALANCE SHEET",
+				"=          in thousands of \xe2\x82\xac",
+				"|31.12.2021|31.12.2020",
+				"Cash|\xe2\x82\xac 1.234|\xe2\x82\xac 1.000",
+				"Receivables|100|200",
+				"Total assets|\xe2\x82\xac 1.334|\xe2\x82\xac 1.200", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"1234", "1000"}, {"100", "200"}, {"1334", "1200"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", "EUR", {0}},
+		{"decimal comma with blank groups", COVER_DEC21,
+			{"=          BILAN CONSOLIDE / CONSOLIDATED BALANCE SHEET",
+				"=          (en milliers d'euros)",
+				"|31.12.2021|31.12.2020",
+				"Cash|1 234 567,89|1 100 000,00",
+				"Receivables|(5 000,10)|2 500,00",
+				"Total assets|1 229 567,79|1 102 500,00", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"1234567.89", "1100000.00"}, {"-5000.10", "2500.00"}, {"1229567.79", "1102500.00"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", "EUR", {0}},
+		{"minus apart from its amount", COVER_DEC21,
+			{"=          CONSOLIDATED INCOME STATEMENT",
+				"=          (in thousands)",
+				"|2021|2020",
+				"Revenue|1,234|1,000",
+				"Cost of sales|- 834|- 800",
+				"Gross profit|400|200", NULL},
+			FX_INCOME_STATEMENT, 2, {"Revenue", "Cost of sales", "Gross profit"},
+			{{"1234", "1000"}, {"-834", "-800"}, {"400", "200"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1000", NULL, {0}},
+		{"German trailing minus, HGB", COVER_DEC21,
+			{"=          Konzern-Gewinn- und Verlustrechnung",
+				"=          in EUR",
+				"|2021|2020",
+				"Umsatzerloese|1.234.567,89|1.000.000,00",
+				"Materialaufwand|834.000,00-|800.000,00-",
+				"Rohertrag|400.567,89|200.000,00", NULL},
+			FX_INCOME_STATEMENT, 2, {"Umsatzerloese", "Materialaufwand", "Rohertrag"},
+			{{"1234567.89", "1000000.00"}, {"-834000.00", "-800000.00"}, {"400567.89", "200000.00"}},
+			{"2021-12-31", "2020-12-31"}, NULL, "1", "EUR", {0}},
+		{"Indian lakh grouping", "ACME LIMITED\nAnnual report for the year ended 31 March 2023\n",
+			{"=          BALANCE SHEET",
+				"=          (Rs. in lakhs)",
+				"|As at 31.03.2023|As at 31.03.2022",
+				"Cash|12,34,567|11,00,000",
+				"Receivables|1,00,000|90,000",
+				"Total assets|13,34,567|11,90,000", NULL},
+			FX_BALANCE_SHEET, 2, {"Cash", "Receivables", "Total assets"},
+			{{"1234567", "1100000"}, {"100000", "90000"}, {"1334567", "1190000"}},
+			{"2023-03-31", "2022-03-31"}, NULL, "100000", "INR", {50, 68, 0, 0}},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		t_page(&cases[i]);
+	t_unit("in \xe2\x82\xac thousand", "1000");
+	t_unit("in thousands of \xe2\x82\xac", "1000");
+	t_unit("(en milliers d'euros)", "1000");
+	t_unit("\xe2\x82\xac'000", "1000");
+	t_unit("(Amounts in thousands of U.S. dollars)", "1000");
+	t_unit("in USD m", "1000000");
+	t_unit("(in thousands)", "1000");
+	t_cur("in \xe2\x82\xac thousand", "EUR");
+	t_cur("(in US$)", "USD");
+	t_cur("(en milliers d'euros)", "EUR");
+}
+
 /* tiny deterministic random generator */
 static unsigned int
 rnd(unsigned int *s)
@@ -1864,12 +2704,17 @@ main(void)
 	test_ocr();
 	test_ocr_words();
 	test_tables();
+	test_heading_shapes();
+	test_number_shapes();
+	test_ocr_comparative();
 	test_european();
 	test_blank_groups();
 	test_dot_groups();
 	test_caps_labels();
 	test_robustness();
 	test_word_boxes();
+	if (ntodo > 0)
+		printf("%d known gaps (TODO)\n", ntodo);
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0 ? 1 : 0;
 }
