@@ -478,6 +478,13 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('income_taxes_paid', 'cash_flow', '^(cash paid for )?income taxes( paid)?(, net)?( of refunds)?$', NULL, NULL, 90, true),
 ('interest_paid', 'cash_flow', '^(cash paid for )?interest( paid)?(, net)?( of amounts capitalized)?$', NULL, NULL, 90, true);
 
+-- Equity under other names: "stockholders' investment" (FedEx and others),
+-- "owners' equity", "members' capital", "partners' capital" are the total
+-- equity of a balance sheet that prints no other equity total.
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total, context_pattern, priority, builtin) VALUES
+('total_equity', 'balance_sheet', '^total (common )?(shareholders|stockholders|shareowners|owners|members|partners)''? ?(investment|equity|capital)$', NULL, NULL, 115, true),
+('liabilities_and_equity', 'balance_sheet', '^total liabilities(,)? .*(and|&) .*(investment|capital)$', NULL, NULL, 110, true);
+
 -- The label as rules see it: lower case, straight quotes, no footnote marks,
 -- dot leaders, currency marks or trailing colons, single spaces.
 CREATE FUNCTION finx.norm_label(label text)
