@@ -1465,10 +1465,16 @@ BEGIN
 						|| CASE WHEN li.ocr_confidence IS NOT NULL
 								THEN jsonb_build_object('ocr_confidence', to_jsonb(li.ocr_confidence))
 								ELSE '{}' END
+						-- columns that are components: the row's own period
+						|| CASE WHEN s.component_columns
+								THEN jsonb_build_object('period', jsonb_build_object('label', li.period_label,
+										 'period_end', li.period_end, 'period_months', li.period_months))
+								ELSE '{}' END
 						ORDER BY li.row_no)
 					  FROM finx.line_items li WHERE li.statement_id = s.id), '[]'),
 				'checks', s.checks, 'checks_passed', s.checks_passed,
 				'checks_failed', s.checks_failed)
+				|| CASE WHEN s.component_columns THEN '{"component_columns": true}'::jsonb ELSE '{}' END
 				ORDER BY s.seq)
 			  FROM finx.statements s WHERE s.job_id = result_job), '[]'),
 		'provenance', jsonb_build_object(

@@ -73,6 +73,11 @@ is( $node->safe_psql('postgres',
 		"SELECT string_agg(value::text, ' ' ORDER BY col) FROM finx.facts "
 		  . "WHERE job_id = $job{'equity.pdf'} AND period_end = '2022-12-31' AND period_months IS NULL"),
 	'1100 1040 2140', 'equity roll-forward: the closing balances at their date');
+is( $node->safe_psql('postgres',
+		"SELECT jsonb_path_query_first(finx_document_json(document_id), "
+		  . "'\$.statements[*] ? (@.component_columns == true).line_items[0].period.period_end') "
+		  . "FROM finx.jobs WHERE id = $job{'equity.pdf'}"),
+	'"2020-12-31"', 'equity roll-forward: finx_document_json gives each row its period');
 
 # Documents record name, hash, size and pages.
 is( $node->safe_psql('postgres',
