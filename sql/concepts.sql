@@ -183,3 +183,14 @@ SELECT h, finx.share_scale_of(h, 1000000) AS share_scale
 			   ('(in millions, except share and per share data)'),
 			   ('(Millions, except per-share amounts)'),
 			   ('no heading at all')) v(h);
+
+-- Equity under other names is total equity: the rule of highest priority
+-- that a balance-sheet label matches.
+SELECT l AS label,
+	   (SELECT cr.concept FROM finx.concept_rules cr
+		 WHERE cr.statement_type = 'balance_sheet' AND finx.norm_label(l) ~* cr.label_pattern
+		 ORDER BY cr.priority DESC, cr.id LIMIT 1) AS concept
+  FROM unnest(ARRAY['Total common stockholders’ investment',
+					'TOTAL LIABILITIES AND COMMON STOCKHOLDERS’ INVESTMENT',
+					'Total owners'' equity', 'Total partners'' capital',
+					'Total stockholders'' equity', 'Total equity']) l;

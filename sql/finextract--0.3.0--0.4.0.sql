@@ -83,6 +83,25 @@ ALTER TABLE finx.statement_periods
 COMMENT ON COLUMN finx.statement_periods.fiscal_year IS 'Fiscal year the period belongs to, named for the calendar year in which that fiscal year ends (a year ending in the first seven days of January belongs to the year before)';
 COMMENT ON COLUMN finx.statement_periods.fiscal_period IS 'FY, Q1..Q4, H1, H2 or 9M (an instant: FY at the fiscal year end, else the quarter it closes)';
 
+-- A statement of changes in equity whose columns are its components
+-- (share capital, retained earnings, ...) dates its rows instead: each
+-- balance row by its own date, each movement by the period that ends at
+-- the next balance.  finx.facts reads the period from the row there.
+ALTER TABLE finx.statements
+	ADD COLUMN component_columns boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN finx.statements.component_columns IS 'True when the columns are components of equity, not periods: each line item then carries its own period (finx.line_items.period_end)';
+ALTER TABLE finx.line_items
+	ADD COLUMN period_label text,
+	ADD COLUMN period_end date,
+	ADD COLUMN period_months int CHECK (period_months > 0),
+	ADD COLUMN fiscal_year int,
+	ADD COLUMN fiscal_period text CHECK (fiscal_period IN ('FY', 'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', '9M'));
+COMMENT ON COLUMN finx.line_items.period_label IS 'Only where the statement''s columns are components (finx.statements.component_columns): the row''s own period or balance date as read, else NULL';
+COMMENT ON COLUMN finx.line_items.period_end IS 'Only where the columns are components: the balance date of a balance row, the end of the period of a movement row; NULL otherwise or when not known';
+COMMENT ON COLUMN finx.line_items.period_months IS 'Only where the columns are components: the length of a movement row''s period, NULL for a balance';
+COMMENT ON COLUMN finx.line_items.fiscal_year IS 'Only where the columns are components: the fiscal year of the row''s period (see finx.statement_periods.fiscal_year)';
+COMMENT ON COLUMN finx.line_items.fiscal_period IS 'Only where the columns are components: FY, Q1..Q4, H1, H2 or 9M of the row''s period';
+
 -- Section: search_path and schema-qualified names ---------------------------
 
 -- Every function of the extension that runs SQL already has
@@ -125,16 +144,16 @@ AS $$
 	WITH src AS (
 		SELECT s.id, s.document_id, s.seq, s.statement_type, s.title, s.first_page,
 			   s.last_page, s.unit_scale, s.currency, s.checks, s.checks_passed,
-			   s.checks_failed, s.share_scale
+			   s.checks_failed, s.share_scale, s.component_columns
 		  FROM finx.statements s
 		 WHERE s.job_id OPERATOR(pg_catalog.=) source
 	), ins AS (
 		INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title,
 									 first_page, last_page, unit_scale, currency, checks,
-									 checks_passed, checks_failed, share_scale)
+									 checks_passed, checks_failed, share_scale, component_columns)
 		SELECT job, src.document_id, src.seq, src.statement_type, src.title, src.first_page,
 			   src.last_page, src.unit_scale, src.currency, src.checks, src.checks_passed,
-			   src.checks_failed, src.share_scale
+			   src.checks_failed, src.share_scale, src.component_columns
 		  FROM src
 		RETURNING id, seq
 	), map AS (
@@ -150,10 +169,12 @@ AS $$
 	), items AS (
 		INSERT INTO finx.line_items (statement_id, row_no, page, line_no, label, indent,
 									 is_total, generated_label, "values", ocr_confidence,
-									 concept, unit_kind, concept_source)
+									 concept, unit_kind, concept_source, period_label, period_end,
+									 period_months, fiscal_year, fiscal_period)
 		SELECT map.new_id, li.row_no, li.page, li.line_no, li.label, li.indent,
 			   li.is_total, li.generated_label, li."values", li.ocr_confidence,
-			   li.concept, li.unit_kind, li.concept_source
+			   li.concept, li.unit_kind, li.concept_source, li.period_label, li.period_end,
+			   li.period_months, li.fiscal_year, li.fiscal_period
 		  FROM finx.line_items li
 		  JOIN map ON map.old_id OPERATOR(pg_catalog.=) li.statement_id
 	)
@@ -456,6 +477,13 @@ INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total
 ('cash_end_of_period', 'cash_flow', '^cash.*end of (the )?(year|period)', NULL, NULL, 100, true),
 ('income_taxes_paid', 'cash_flow', '^(cash paid for )?income taxes( paid)?(, net)?( of refunds)?$', NULL, NULL, 90, true),
 ('interest_paid', 'cash_flow', '^(cash paid for )?interest( paid)?(, net)?( of amounts capitalized)?$', NULL, NULL, 90, true);
+
+-- Equity under other names: "stockholders' investment" (FedEx and others),
+-- "owners' equity", "members' capital", "partners' capital" are the total
+-- equity of a balance sheet that prints no other equity total.
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, is_total, context_pattern, priority, builtin) VALUES
+('total_equity', 'balance_sheet', '^total (common )?(shareholders|stockholders|shareowners|owners|members|partners)''? ?(investment|equity|capital)$', NULL, NULL, 115, true),
+('liabilities_and_equity', 'balance_sheet', '^total liabilities(,)? .*(and|&) .*(investment|capital)$', NULL, NULL, 110, true);
 
 -- The label as rules see it: lower case, straight quotes, no footnote marks,
 -- dot leaders, currency marks or trailing colons, single spaces.
@@ -785,6 +813,13 @@ BEGIN
 			  FROM finx.fiscal_period_of(p.period_end, p.period_months, fye) f)
 	  FROM finx.statements s
 	 WHERE s.id = p.statement_id AND s.job_id = map_job.job_id;
+	-- the rows of an equity statement whose columns are components
+	UPDATE finx.line_items li
+	   SET (fiscal_year, fiscal_period) =
+		   (SELECT f.fiscal_year, f.fiscal_period
+			  FROM finx.fiscal_period_of(li.period_end, li.period_months, fye) f)
+	  FROM finx.statements s
+	 WHERE s.id = li.statement_id AND s.job_id = map_job.job_id AND s.component_columns;
 	RETURN n;
 END
 $$;
@@ -1051,9 +1086,9 @@ BEGIN
 		   li.line_no,
 		   li.label,
 		   li.is_total,
-		   p.label AS period_label,
-		   coalesce(c.new_period_end, p.period_end) AS period_end,
-		   p.period_months,
+		   pe.label AS period_label,
+		   coalesce(c.new_period_end, pe.period_end) AS period_end,
+		   pe.period_months,
 		   coalesce(c.value, v.value) AS value,
 		   s.unit_scale,
 		   s.currency,
@@ -1063,12 +1098,13 @@ BEGIN
 		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
 											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
 											 ELSE 1 END AS value_scaled,
-		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
-		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
+		   CASE WHEN c.new_period_end IS NULL THEN pe.fiscal_year ELSE f.fiscal_year END AS fiscal_year,
+		   CASE WHEN c.new_period_end IS NULL THEN pe.fiscal_period ELSE f.fiscal_period END AS fiscal_period,
 		   coalesce(o.company, d.company_override, d.company) AS company,
 		   c.id IS NOT NULL AS corrected,
 		   p.col,
-		   CASE WHEN c.new_concept IS NOT NULL THEN 'correction' ELSE li.concept_source END AS concept_source
+		   CASE WHEN c.new_concept IS NOT NULL THEN 'correction' ELSE li.concept_source END AS concept_source,
+		   CASE WHEN s.component_columns THEN p.label END AS component
 	  FROM finx.jobs j
 	  JOIN finx.documents d ON d.id = j.document_id
 	  LEFT JOIN finx.company_overrides o ON o.document_id = d.id AND o.owner = j.submitted_by
@@ -1076,9 +1112,16 @@ BEGIN
 	  JOIN finx.line_items li ON li.statement_id = s.id
 	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
 	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
+	 CROSS JOIN LATERAL (
+		-- the column's period, or the row's where the columns are components
+		SELECT CASE WHEN s.component_columns THEN li.period_label ELSE p.label END AS label,
+			   CASE WHEN s.component_columns THEN li.period_end ELSE p.period_end END AS period_end,
+			   CASE WHEN s.component_columns THEN li.period_months ELSE p.period_months END AS period_months,
+			   CASE WHEN s.component_columns THEN li.fiscal_year ELSE p.fiscal_year END AS fiscal_year,
+			   CASE WHEN s.component_columns THEN li.fiscal_period ELSE p.fiscal_period END AS fiscal_period) pe
 	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
-											li.label, p.period_end, j.submitted_by) c ON c.id IS NOT NULL
-	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
+											li.label, pe.period_end, j.submitted_by) c ON c.id IS NOT NULL
+	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, pe.period_months,
 											  d.fiscal_year_end) f ON true
 	 WHERE j.state = 'succeeded'
 	   AND v.value IS NOT NULL;
@@ -1096,6 +1139,7 @@ COMMENT ON COLUMN finx.facts.company IS 'The document''s company (a correction b
 COMMENT ON COLUMN finx.facts.corrected IS 'True when a row of finx.corrections changed this fact';
 COMMENT ON COLUMN finx.facts.col IS 'The value''s column in the statement (1-based)';
 COMMENT ON COLUMN finx.facts.concept_source IS 'Where concept came from: llm (the LLM structurer), rule (finx.concept_rules) or correction (finx.corrections.new_concept); NULL without a concept';
+COMMENT ON COLUMN finx.facts.component IS 'In a statement of changes in equity whose columns are components: the column''s heading (e.g. Retained earnings); the period columns are then the row''s own period or balance date. NULL in other statements';
 
 -- The company as one key across filings that print it differently
 -- ("INTEL CORPORATION", "Intel Corporation", "McDonald’s Corporation").
@@ -1131,22 +1175,22 @@ WITH cur AS (
 	SELECT finx.company_key(coalesce(o.company, d.company_override, d.company)) AS company_key,
 		   coalesce(o.company, d.company_override, d.company) AS company,
 		   coalesce(c.new_concept, li.concept) AS concept,
-		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_year ELSE fp.fiscal_year END AS fiscal_year,
-		   CASE WHEN c.new_period_end IS NULL THEN p.fiscal_period ELSE fp.fiscal_period END AS fiscal_period,
-		   coalesce(c.new_period_end, p.period_end) AS period_end,
-		   p.period_months,
+		   CASE WHEN c.new_period_end IS NULL THEN pe.fiscal_year ELSE fp.fiscal_year END AS fiscal_year,
+		   CASE WHEN c.new_period_end IS NULL THEN pe.fiscal_period ELSE fp.fiscal_period END AS fiscal_period,
+		   coalesce(c.new_period_end, pe.period_end) AS period_end,
+		   pe.period_months,
 		   coalesce(c.value, v.value) AS value,
 		   coalesce(c.value, v.value) * CASE WHEN li.unit_kind = 'money' THEN coalesce(s.unit_scale, 1)
 											 WHEN li.unit_kind = 'shares' THEN coalesce(s.share_scale, s.unit_scale, 1)
 											 ELSE 1 END AS value_scaled,
 		   li.unit_kind, s.currency, s.unit_scale,
 		   cur.document_id, cur.job_id, s.id AS statement_id, s.statement_type,
-		   li.page, li.line_no, li.label, p.label AS period_label,
+		   li.page, li.line_no, li.label, pe.label AS period_label,
 		   c.id IS NOT NULL AS corrected,
 		   CASE WHEN c.new_concept IS NOT NULL THEN 'correction' ELSE li.concept_source END AS concept_source,
-		   p.label ~* '(restated|as adjusted|as revised|recast)' AS restated,
+		   pe.label ~* '(restated|as adjusted|as revised|recast)' AS restated,
 		   k.statement_type = s.statement_type AS home,
-		   abs(de.latest - coalesce(c.new_period_end, p.period_end)) AS distance
+		   abs(de.latest - coalesce(c.new_period_end, pe.period_end)) AS distance
 	  FROM cur
 	  JOIN finx.documents d ON d.id = cur.document_id
 	  LEFT JOIN finx.company_overrides o ON o.document_id = d.id AND o.owner = cur.submitted_by
@@ -1155,9 +1199,16 @@ WITH cur AS (
 	  JOIN finx.line_items li ON li.statement_id = s.id
 	 CROSS JOIN LATERAL unnest(li."values") WITH ORDINALITY AS v(value, col)
 	  JOIN finx.statement_periods p ON p.statement_id = s.id AND p.col = v.col
+	 CROSS JOIN LATERAL (
+		-- the column's period, or the row's where the columns are components
+		SELECT CASE WHEN s.component_columns THEN li.period_label ELSE p.label END AS label,
+			   CASE WHEN s.component_columns THEN li.period_end ELSE p.period_end END AS period_end,
+			   CASE WHEN s.component_columns THEN li.period_months ELSE p.period_months END AS period_months,
+			   CASE WHEN s.component_columns THEN li.fiscal_year ELSE p.fiscal_year END AS fiscal_year,
+			   CASE WHEN s.component_columns THEN li.fiscal_period ELSE p.fiscal_period END AS fiscal_period) pe
 	  LEFT JOIN LATERAL finx.correction_for(s.document_id, s.statement_type, li.concept,
-											li.label, p.period_end, cur.submitted_by) c ON c.id IS NOT NULL
-	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, p.period_months,
+											li.label, pe.period_end, cur.submitted_by) c ON c.id IS NOT NULL
+	  LEFT JOIN LATERAL finx.fiscal_period_of(c.new_period_end, pe.period_months,
 											  d.fiscal_year_end) fp ON true
 	  JOIN finx.concepts k ON k.concept = coalesce(c.new_concept, li.concept)
 	 WHERE v.value IS NOT NULL
@@ -1414,10 +1465,16 @@ BEGIN
 						|| CASE WHEN li.ocr_confidence IS NOT NULL
 								THEN jsonb_build_object('ocr_confidence', to_jsonb(li.ocr_confidence))
 								ELSE '{}' END
+						-- columns that are components: the row's own period
+						|| CASE WHEN s.component_columns
+								THEN jsonb_build_object('period', jsonb_build_object('label', li.period_label,
+										 'period_end', li.period_end, 'period_months', li.period_months))
+								ELSE '{}' END
 						ORDER BY li.row_no)
 					  FROM finx.line_items li WHERE li.statement_id = s.id), '[]'),
 				'checks', s.checks, 'checks_passed', s.checks_passed,
 				'checks_failed', s.checks_failed)
+				|| CASE WHEN s.component_columns THEN '{"component_columns": true}'::jsonb ELSE '{}' END
 				ORDER BY s.seq)
 			  FROM finx.statements s WHERE s.job_id = result_job), '[]'),
 		'provenance', jsonb_build_object(

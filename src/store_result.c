@@ -122,7 +122,8 @@ statement_json(StringInfo b, const fx_statement *st, int seq, char **notes)
 	fx_store_json_str(b, valid_decimal(st->unit_scale) ? st->unit_scale : NULL);
 	appendStringInfoString(b, ",\"currency\":");
 	fx_store_json_str(b, st->currency[0] ? st->currency : NULL);
-	appendStringInfoString(b, ",\"checks\":");
+	appendStringInfo(b, ",\"component_columns\":%s,\"checks\":",
+					 st->component_columns ? "true" : "false");
 	checks_json(b, st, notes, &passed, &failed);
 	appendStringInfo(b, ",\"checks_passed\":%d,\"checks_failed\":%d}", passed, failed);
 }
@@ -151,6 +152,8 @@ typedef struct ItemRow
 	int			nperiods;
 	int			row;			/* 1-based row number in its statement */
 	const int  *conf;			/* its values' OCR confidences, or NULL */
+	bool		own_period;		/* the statement's columns are components:
+								 * the item carries its own period */
 } ItemRow;
 
 /* How a column's JSON value is written. */
@@ -186,6 +189,9 @@ static void item_row_no(StringInfo b, const ItemRow *r);
 static void item_values(StringInfo b, const ItemRow *r);
 static void item_conf(StringInfo b, const ItemRow *r);
 static void item_concept(StringInfo b, const ItemRow *r);
+static void item_period_label(StringInfo b, const ItemRow *r);
+static void item_period_end(StringInfo b, const ItemRow *r);
+static void item_period_months(StringInfo b, const ItemRow *r);
 
 /*
  * The line-item columns, listed once: each expansion of this list makes
@@ -206,7 +212,10 @@ static void item_concept(StringInfo b, const ItemRow *r);
 	ITEM_BOOL(C, generated_label) \
 	ITEM_CUSTOM(C, values, "\"values\"", "numeric[]", item_values) \
 	ITEM_CUSTOM(C, ocr_confidence, "ocr_confidence", "smallint[]", item_conf) \
-	ITEM_CUSTOM(C, concept, "concept", "text", item_concept)
+	ITEM_CUSTOM(C, concept, "concept", "text", item_concept) \
+	ITEM_CUSTOM(C, period_label, "period_label", "text", item_period_label) \
+	ITEM_CUSTOM(C, period_end, "period_end", "date", item_period_end) \
+	ITEM_CUSTOM(C, period_months, "period_months", "int", item_period_months)
 
 #define ITEM_INT(C, f)		C(f, #f, "int", IK_INT, ITEM_OFFSET(f, int), NULL)
 #define ITEM_BOOL(C, f)		C(f, #f, "bool", IK_BOOL, ITEM_OFFSET(f, bool), NULL)
@@ -258,6 +267,36 @@ static void
 item_concept(StringInfo b, const ItemRow *r)
 {
 	fx_store_json_str(b, r->it->concept);
+}
+
+/* period_label: the row's own period as read (component columns), or null. */
+static void
+item_period_label(StringInfo b, const ItemRow *r)
+{
+	fx_store_json_str(b, r->own_period ? r->it->row_period.label : NULL);
+}
+
+/* period_end: the row's own balance date or period end, or null. */
+static void
+item_period_end(StringInfo b, const ItemRow *r)
+{
+	const fx_period *p = &r->it->row_period;
+
+	if (r->own_period && valid_date(p->end_year, p->end_month, p->end_day))
+		appendStringInfo(b, "\"%04d-%02d-%02d\"",
+						 p->end_year, p->end_month, p->end_day);
+	else
+		appendStringInfoString(b, "null");
+}
+
+/* period_months: the length of the row's own period, or null. */
+static void
+item_period_months(StringInfo b, const ItemRow *r)
+{
+	if (r->own_period && r->it->row_period.months > 0)
+		appendStringInfo(b, "%d", r->it->row_period.months);
+	else
+		appendStringInfoString(b, "null");
 }
 
 /* ocr_confidence: per value read by OCR, else null. */
@@ -333,7 +372,8 @@ result_json(const fx_result *res, const FxOcrNotes *ocr, StringInfo sts,
 		for (int i = 0; i < st->nitems; i++, first_i = false)
 		{
 			ItemRow		r = {&st->items[i], st->nperiods, i + 1,
-			by_ocr ? ocr->conf[s] + i * st->nperiods : NULL};
+				by_ocr ? ocr->conf[s] + i * st->nperiods : NULL,
+			st->component_columns};
 
 			if (!first_i)
 				appendStringInfoChar(items, ',');
@@ -365,12 +405,14 @@ fx_store_result_rows(int64 job_id, int64 document_id, const fx_result *res,
 	vals[1] = Int64GetDatum(document_id);
 	vals[2] = CStringGetTextDatum(sts.data);
 	fx_spi_exec("INSERT INTO finx.statements (job_id, document_id, seq, statement_type, title, "
-				"first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed) "
+				"first_page, last_page, unit_scale, currency, checks, checks_passed, checks_failed, "
+				"component_columns) "
 				"SELECT $1, $2, x.seq, x.statement_type, x.title, x.first_page, x.last_page, "
-				"x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed "
+				"x.unit_scale, x.currency, x.checks, x.checks_passed, x.checks_failed, "
+				"x.component_columns "
 				"FROM pg_catalog.jsonb_to_recordset($3::jsonb) AS x(seq int, statement_type text, title text, "
 				"first_page int, last_page int, unit_scale numeric, currency text, checks jsonb, "
-				"checks_passed int, checks_failed int)",
+				"checks_passed int, checks_failed int, component_columns bool)",
 				3, types, vals, NULL);
 	vals[2] = CStringGetTextDatum(pers.data);
 	fx_spi_exec("INSERT INTO finx.statement_periods (statement_id, col, label, period_end, period_months) "

@@ -44,10 +44,13 @@ or an export of finx.facts, see below) and the corpus's MANIFEST.tsv
 Facts columns: fxparse's (doc, statement_type, page, line_no, label,
 is_total, period_label, period_end, period_months, value, unit_scale,
 currency) or finx.facts' with the file's name as doc (or file_name, or
-sha256, matched against the MANIFEST).  With statement_id the statements
-are told apart by it; without (fxparse), a new statement starts where the
-type changes or the (page, line_no) order goes back.  With job_id, only each
-document's latest job is read.
+sha256, matched against the MANIFEST).  A new statement starts where the
+type changes or the (page, line_no) order goes back; an export of finx.facts
+(with statement_id) is first put in the parser's order (statement_id, page,
+line_no), so that both sources count the same statements (a balance sheet
+printed over two pages that the parser returns as two statements of one
+type counts as one either way).  With job_id, only each document's latest
+job is read.
 
 --shift-column DOC[:MODE] breaks DOC's facts on purpose before measuring, to
 show that the invariants catch it: swap (default) swaps the periods of the
@@ -209,6 +212,10 @@ def load_facts(rows, manifest):
             latest_job[d] = max(latest_job.get(d, 0), _int(r["job_id"]))
     facts, unknown = [], set()
     seg, prev = {}, {}
+    if any(r.get("statement_id") for r in rows[:1]):
+        rows = sorted(rows, key=lambda r: (_int(r["statement_id"]),
+                                           _int(r.get("page")),
+                                           _int(r.get("line_no"))))
     for r in rows:
         doc = _doc_of(r, by_sha)
         if doc not in manifest:
@@ -221,14 +228,11 @@ def load_facts(rows, manifest):
         f.type = r.get("statement_type", "")
         f.page = _int(r.get("page"))
         f.line = _int(r.get("line_no"))
-        if r.get("statement_id"):
-            f.stmt = (doc, r["statement_id"])
-        else:
-            p = prev.get(doc)
-            if p is None or p[0] != f.type or (f.page, f.line) < p[1]:
-                seg[doc] = seg.get(doc, 0) + 1
-            prev[doc] = (f.type, (f.page, f.line))
-            f.stmt = (doc, seg[doc])
+        p = prev.get(doc)
+        if p is None or p[0] != f.type or (f.page, f.line) < p[1]:
+            seg[doc] = seg.get(doc, 0) + 1
+        prev[doc] = (f.type, (f.page, f.line))
+        f.stmt = (doc, seg[doc])
         f.label = r.get("label", "")
         f.nlabel = norm_label(f.label)
         f.plabel = r.get("period_label", "") or ""
@@ -820,13 +824,17 @@ def selftest():
         "line_no,label,is_total,period_label,period_end,period_months,value,"
         "unit_scale,currency\n"
         "1,1,1,a.pdf,balance_sheet,1,1,Cash,f,x,2020-12-31,,5,1,USD\n"
-        "2,1,7,a.pdf,balance_sheet,1,1,Cash,f,x,2020-12-31,,5,1,USD\n"
-        "2,1,8,a.pdf,balance_sheet,1,1,Cash,f,x,,,5,1,USD\n")
+        "2,1,9,a.pdf,balance_sheet,4,1,Equity,f,x,,,5,1,USD\n"
+        "2,1,7,a.pdf,balance_sheet,5,1,Cash,f,x,2020-12-31,,5,1,USD\n"
+        "2,1,8,a.pdf,balance_sheet,3,1,Cash,f,x,,,5,1,USD\n")
     facts, unknown = load_facts(read_fact_rows(buf),
                                 {"a.pdf": {"company": "A",
                                            "doc_type": "10k"}})
-    ok(len(facts) == 2 and {f.stmt[1] for f in facts} == {"7", "8"} and
-       not unknown, "finx.facts export: latest job, statement ids")
+    seg = {f.page: f.stmt for f in facts}
+    ok(len(facts) == 3 and not unknown and len(set(seg.values())) == 2 and
+       seg[3] == seg[4] != seg[5],
+       "finx.facts export: latest job; statements in the parser's order, "
+       "one printed over two pages counted once")
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

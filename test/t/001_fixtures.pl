@@ -13,7 +13,7 @@ use Test::More;
 my $node = finx_node('fixtures');
 my $dir = fixtures_dir();
 my @good = qw(us_10k.pdf ifrs_eu.pdf quarterly.pdf scale_currency.pdf
-  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf);
+  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf equity.pdf);
 
 # Submit all at once (they run concurrently), then wait for each.
 my %job;
@@ -33,7 +33,7 @@ my $ok = IPC::Run::run(
 	[ 'python3', repo_dir() . '/test/fixtures/compare_facts.py', $csv, "$dir/expected.tsv" ],
 	'>', \$stdout, '2>', \$stderr);
 ok($ok, 'finx.facts equals the expected values of every fixture') or diag($stdout . $stderr);
-like($stdout, qr/^8 passed, 0 failed$/m, 'all eight fixtures compared');
+like($stdout, qr/^9 passed, 0 failed$/m, 'all nine fixtures compared');
 
 # Checks: the deliberate subtotal error is flagged; the rest hold.
 is( $node->safe_psql('postgres',
@@ -61,6 +61,23 @@ is( $node->safe_psql('postgres',
 is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM finx.jobs j, unnest(j.warnings) w WHERE j.id = $job{'periods.pdf'}"),
 	'2', 'the proven periods of the other headings raise no warning');
+
+# An equity roll-forward whose columns are components: each fact has its
+# row's period (above), its fiscal period, and names its component.
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(DISTINCT component || ' ' || fiscal_year || ' ' || fiscal_period, '; ') "
+		  . "FROM finx.facts WHERE job_id = $job{'equity.pdf'} AND label = 'Net income'"),
+	'Retained Earnings 2021 FY; Retained Earnings 2022 FY; Total Equity 2021 FY; Total Equity 2022 FY',
+	'equity roll-forward: movements in their fiscal years, by component');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(value::text, ' ' ORDER BY col) FROM finx.facts "
+		  . "WHERE job_id = $job{'equity.pdf'} AND period_end = '2022-12-31' AND period_months IS NULL"),
+	'1100 1040 2140', 'equity roll-forward: the closing balances at their date');
+is( $node->safe_psql('postgres',
+		"SELECT jsonb_path_query_first(finx_document_json(document_id), "
+		  . "'\$.statements[*] ? (@.component_columns == true).line_items[0].period.period_end') "
+		  . "FROM finx.jobs WHERE id = $job{'equity.pdf'}"),
+	'"2020-12-31"', 'equity roll-forward: finx_document_json gives each row its period');
 
 # Documents record name, hash, size and pages.
 is( $node->safe_psql('postgres',
