@@ -32,10 +32,12 @@ is_noise_heading(const char *t)
 {
 	int			n = (int) strlen(t);
 
-	if (fx_has_word(t, n, "unaudited") || fx_has_word(t, n, "audited") ||
-		fx_has_word(t, n, "restated") || fx_has_word(t, n, "note") ||
-		fx_has_word(t, n, "notes") || strchr(t, '%') != NULL ||
-		fx_find_unit_scale(t, n) != NULL)
+	/* "2021 restated", "2023 (unaudited)": the year heads its column */
+	if ((fx_has_word(t, n, "unaudited") || fx_has_word(t, n, "audited") ||
+		 fx_has_word(t, n, "restated")) && !fx_text_has_date(t, n))
+		return true;
+	if (fx_has_word(t, n, "note") || fx_has_word(t, n, "notes") ||
+		strchr(t, '%') != NULL || fx_find_unit_scale(t, n) != NULL)
 		return true;
 	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
 	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
@@ -107,6 +109,37 @@ heading_span_date(const char *t, const fx_pitem *item, int k, const int *cols,
 }
 
 /*
+ * Span headings over equal groups of columns ("Three Months Ended" and
+ * "Nine Months Ended" over four): when each of the nv cells has its centre
+ * over its own group of n / nv columns and covers no column of another
+ * group, cell k heads group k, however it leans.  Fills owner[] and
+ * returns true, or returns false when the line is not such a line.
+ */
+static bool
+span_groups(const fx_cell *over, int nv, const int *xs, int n, int tol,
+			int *owner)
+{
+	int			m;
+
+	if (nv < 2 || nv >= n || n % nv != 0)
+		return false;
+	m = n / nv;
+	for (int k = 0; k < nv; k++)
+	{
+		int			c = (over[k].start + over[k].end) / 2;
+
+		if (c < xs[k * m] - tol || c > xs[k * m + m - 1] + tol)
+			return false;
+		for (int j = 0; j < n; j++)
+			if (j / m != k && xs[j] >= over[k].start && xs[j] < over[k].end)
+				return false;
+	}
+	for (int j = 0; j < n; j++)
+		owner[j] = j / m;
+	return true;
+}
+
+/*
  * Assign the heading cells of one line to the columns at centres xs[0..n):
  * as many cells as columns go in order; otherwise each column takes the
  * nearest cell (farther when the line has fewer cells than columns: a span
@@ -141,42 +174,43 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 		over[nv] = cells[k];
 		txt[nv++] = t;
 	}
-	for (int j = 0; j < n; j++)
-	{
-		int			bestd;
-
-		owner[j] = -1;
-		if (nv == n)
+	if (!span_groups(over, nv, xs, n, tol, owner))
+		for (int j = 0; j < n; j++)
 		{
-			owner[j] = j;
-			continue;
-		}
-		for (int k = 0; k < nv; k++)
-		{
-			int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
-				xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
+			int			bestd;
 
-			/* a span heading owns the columns up to halfway to the next */
-			if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
-						   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
-				continue;
-			/* beside other cells, one narrower than a column heads one */
-			bestd = nv < n && (nv == 1 ||
-							   (over[k].end - over[k].start) * 6 >= tol * 10) ?
-				3 * tol + 1 : tol + 1;
-			if (owner[j] >= 0)
+			owner[j] = -1;
+			if (nv == n)
 			{
-				int			o = owner[j],
-							od = xs[j] < over[o].start ? over[o].start - xs[j] :
-					xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
-
-				if (od <= d)
-					continue;
+				owner[j] = j;
+				continue;
 			}
-			if (d < bestd)
-				owner[j] = k;
+			for (int k = 0; k < nv; k++)
+			{
+				int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
+					xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
+
+				/* a span heading owns the columns up to halfway to the next */
+				if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
+							   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))
+					continue;
+				/* beside other cells, one narrower than a column heads one */
+				bestd = nv < n && (nv == 1 ||
+								   (over[k].end - over[k].start) * 6 >= tol * 10) ?
+					3 * tol + 1 : tol + 1;
+				if (owner[j] >= 0)
+				{
+					int			o = owner[j],
+								od = xs[j] < over[o].start ? over[o].start - xs[j] :
+						xs[j] >= over[o].end ? xs[j] - over[o].end + 1 : 0;
+
+					if (od <= d)
+						continue;
+				}
+				if (d < bestd)
+					owner[j] = k;
+			}
 		}
-	}
 	for (int k = 0; k < nv; k++)
 	{
 		fx_pitem	items[FX_MAX_COLS * 2];
