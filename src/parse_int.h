@@ -186,6 +186,11 @@ typedef struct fx_fye
 	int			month;
 	int			day;
 	bool		weeks;			/* a 52/53-week year: the day varies */
+	/* the cover's year-to-date period: "six months ended 30 June 2023" */
+	int			ytd_year;		/* 0 = none */
+	int			ytd_month;
+	int			ytd_day;
+	int			ytd_months;		/* 6 or 9 */
 } fx_fye;
 
 extern void fx_warn(fx_result *res, const char *fmt,...)

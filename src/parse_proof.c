@@ -129,6 +129,34 @@ says_weeks(const char *s, int len)
 }
 
 /*
+ * The cover's year-to-date period, "for the six months ended 30 June 2023"
+ * or "nine months ended September 30, 2023", into fye (the first one).  A
+ * half-year or nine-month period always runs from the fiscal year's start,
+ * which proves the end of a column headed "H1 2023", "6M 2023" or "Q2 2023".
+ */
+static void
+find_ytd(const fx_line *ln, fx_fye *fye)
+{
+	const char *r;
+	int			rest,
+				months;
+	fx_period	p;
+
+	if (fye->ytd_year || (r = after_ended(ln->s, ln->len, &rest)) == NULL)
+		return;
+	months = fx_period_months_hint(ln->s, (int) (r - ln->s));
+	if (months != 6 && months != 9)
+		return;
+	memset(&p, 0, sizeof(p));
+	if (!fx_period_parse(r, rest, &p) || p.end_month == 0 || p.end_day == 0)
+		return;
+	fye->ytd_year = p.end_year;
+	fye->ytd_month = p.end_month;
+	fye->ytd_day = p.end_day;
+	fye->ytd_months = months;
+}
+
+/*
  * The fiscal year end the cover names: "fiscal year ended <date>" or "for
  * the year ended <date>" with a full date on the same line, on the first
  * pages.  Letters are compared without blanks ("Fis cal Year Ended").  Two
@@ -154,6 +182,7 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 			continue;
 		if (says_weeks(ln->s, ln->len))
 			weeks = true;
+		find_ytd(ln, fye);
 		fx_letters_lower(ln->s, ln->len, letters, sizeof(letters));
 		if (!is_cover_phrase(letters) ||
 			(r = after_ended(ln->s, ln->len, &rest)) == NULL)
@@ -164,7 +193,8 @@ fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye)
 			continue;
 		if (fye->year && (fye->month != p.end_month || fye->day != p.end_day))
 		{
-			memset(fye, 0, sizeof(*fye));
+			fye->year = fye->month = fye->day = 0;
+			fye->weeks = false;
 			return;
 		}
 		if (fye->year)
@@ -222,6 +252,66 @@ statement_weeks(const fx_statement *st)
 	return false;
 }
 
+/* the length a year-only column runs to: its quarter's end or its months */
+static int
+ytd_length(const fx_period *p)
+{
+	return p->quarter > 0 ? p->quarter * 3 : p->months;
+}
+
+/*
+ * The newest year printed by the statement's year-only columns as long as
+ * the cover's year-to-date period, read from their headings (a column
+ * proven or dropped before keeps its heading).
+ */
+static int
+newest_ytd_year(const fx_statement *st, const fx_fye *fye)
+{
+	int			newest = 0;
+
+	for (int k = 0; k < st->nperiods; k++)
+	{
+		const fx_period *q = &st->periods[k];
+		fx_period	h;
+
+		memset(&h, 0, sizeof(h));
+		if (q->label == NULL ||
+			!fx_period_parse(q->label, (int) strlen(q->label), &h) ||
+			h.end_month != 0 || ytd_length(&h) != fye->ytd_months)
+			continue;
+		if (h.end_year > newest)
+			newest = h.end_year;
+	}
+	return newest;
+}
+
+/*
+ * Complete a half-year, nine-month or quarter column printed with its year
+ * only ("H1 2023", "9M 2022", "Q2 2023") from the cover's year-to-date
+ * period: a column as long as that period (a quarter when it is the last
+ * quarter of it) ends on its month and day.  The heading's year must name
+ * the year the period ends in, which the statement proves when its newest
+ * such column prints the cover's year; otherwise ("H1 FY2024" for a half
+ * year ending in September 2023) nothing is completed.  Returns true when the column was completed.
+ */
+static bool
+complete_from_ytd(fx_statement *st, int j, const fx_fye *fye)
+{
+	fx_period  *p = &st->periods[j];
+
+	if (fye->ytd_year == 0 || st->type == FX_BALANCE_SHEET)
+		return false;
+	if (ytd_length(p) != fye->ytd_months ||
+		newest_ytd_year(st, fye) != fye->ytd_year)
+		return false;
+	p->end_month = fye->ytd_month;
+	p->end_day = fye->ytd_day >= days_in(fye->ytd_year, fye->ytd_month) ?
+		days_in(p->end_year, fye->ytd_month) : fye->ytd_day;
+	if (p->end_year != fye->ytd_year && fye->ytd_day < 28)
+		p->end_month = p->end_day = 0;	/* a week-based day varies */
+	return p->end_month > 0;
+}
+
 /* complete a column that prints only its year (or quarter); NULL or why not */
 static const char *
 complete_year_only(fx_statement *st, int j, const fx_fye *fye)
@@ -230,6 +320,9 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 	bool		instant = st->type == FX_BALANCE_SHEET;
 
 	if (p->end_year == 0 || p->end_month > 0)
+		return NULL;
+	if ((p->quarter > 0 || p->months == 6 || p->months == 9) &&
+		complete_from_ytd(st, j, fye))
 		return NULL;
 	if (p->quarter > 0)
 	{
