@@ -32,6 +32,7 @@ OBJS = \
 	src/ocr.o \
 	src/ocr_conf.o \
 	src/http.o \
+	src/failure.o \
 	src/lane.o \
 	src/rate.o \
 	src/json.o \

@@ -25,16 +25,15 @@
  * second signal within a few successes halves it: a rate limit), at most
  * once per window, and the limit then stays below that ceiling until 32
  * calls have succeeded, so a server that rejects over capacity sees one
- * probe in ~32 calls.  Retries use exponential backoff with full jitter,
- * honour Retry-After and stop at the call's max_attempts; retries of other
- * failures draw on a retry budget (so an outage does not multiply load).
- * After a run of failures the circuit opens (pause, doubling up to 30 s)
- * and a single probe at a time closes it; the limit then grows back in slow
- * start to where it was.  What a failed answer means comes from the
- * call's classify callback (its provider reads the error body): terminal
- * and quota failures are never retried, overloads (429/503/529) pause and
- * lower the limit, transient ones are retried.  All state is per lane: one
- * lane's trouble never touches another.
+ * probe in ~32 calls.  What kind of failure an answer is comes from the
+ * call's classify callback (its provider reads the error body); what that
+ * kind does (retry after which backoff, up to how many attempts, drawing
+ * on the lane's retry budget or not, pause the lane or not) is the failure
+ * policy's verdict (src/failure.c), which this file carries out.  After a
+ * run of failures the circuit opens (a pause the policy computes) and a
+ * single probe at a time closes it; the limit then grows back in slow
+ * start to where it was.  All state is per lane: one lane's trouble never
+ * touches another.
  *
  * When the worker stops gracefully the lanes drain: no attempt starts any
  * more, and the worker waits a bounded time for the paid calls in flight
@@ -64,7 +63,6 @@
 #include "redact.h"
 
 #define LAT_SAMPLES 256
-#define CIRCUIT_FAILURES 5
 #define INITIAL_LIMIT 8
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
@@ -169,7 +167,7 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 	lane->max_limit = Max(max_limit, 1);
 	lane->limit = INITIAL_LIMIT;
 	lane->ssthresh = lane->max_limit;
-	lane->retry_tokens = 10;
+	lane->retry_tokens = FX_FAIL_RETRY_BUDGET;
 	dlist_init(&lane->queue);
 	dlist_push_tail(&lanes, &lane->node);
 	return lane;
@@ -318,14 +316,15 @@ adapt_on_success(FxLane *lane, FxCall *call)
 	double		ms = (double) (call->req.finished_ms - call->req.started_ms);
 	double		per_unit = Max(ms, 1.0) / Max(call->units, 1.0);
 	double		ratio;
-	bool		circuit_was_open = lane->consecutive_failures >= CIRCUIT_FAILURES;
+	bool		circuit_was_open = lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES;
 
 	note_latency(lane, ms);
 	lane->n_ok++;
 	lane->ok_since_overload++;
 	lane->consecutive_failures = 0;
 	lane->circuit_backoff_ms = 0;
-	lane->retry_tokens = Min(lane->retry_tokens + 0.1, 10.0);
+	lane->retry_tokens = Min(lane->retry_tokens + FX_FAIL_RETRY_REFILL,
+							 FX_FAIL_RETRY_BUDGET);
 	if (lane->min_unit_ms <= 0 || per_unit < lane->min_unit_ms)
 		lane->min_unit_ms = per_unit;
 	else
@@ -541,7 +540,7 @@ pump(FxLane *lane)
 		FxCall	   *call;
 
 		/* an open circuit lets one probe at a time through */
-		if (lane->consecutive_failures >= CIRCUIT_FAILURES &&
+		if (lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES &&
 			lane->inflight > lane->nholding)
 			break;
 		call = next_call(lane);
@@ -570,15 +569,6 @@ requeue(void *arg)
 	pump(lane);
 }
 
-/* Full-jitter exponential backoff in ms for the next attempt. */
-static double
-backoff_ms(int attempt)
-{
-	double		cap = Min(30000.0, 500.0 * (double) (1 << Min(attempt, 10)));
-
-	return cap * pg_prng_double(&pg_global_prng_state);
-}
-
 /* Finish a call, successfully or not. */
 static void
 finish(FxCall *call)
@@ -588,43 +578,38 @@ finish(FxCall *call)
 }
 
 /*
- * Retry a call if its attempts and the lane's budget allow; else fail it.
- * A retry after an explicit overload signal (429/503) costs no budget: the
- * lane's pause and lowered limit already keep it from adding load.
+ * Run the failure policy's verdict on a failed attempt of kind: send the
+ * call again after its backoff, or end it failed.
  */
 static void
-retry_or_fail(FxCall *call, double min_wait_ms, bool overload)
+retry_or_fail(FxCall *call, FxFailKind kind, const FxCallVerdict *v)
 {
 	FxLane	   *lane = call->lane;
 
-	if (call->attempt >= call->max_attempts || (!overload && lane->retry_tokens < 1.0))
+	call->kind = kind;
+	if (!v->retry)
 	{
-		call->retryable = true;
 		lane->n_failed++;
-		if (call->attempt < call->max_attempts)
+		if (v->budget_exhausted)
 			set_error(call, psprintf("%s (retry budget of the %s lane exhausted)",
 									 call->error, lane->provider));
 		finish(call);
 		return;
 	}
-	if (!overload)
+	if (v->spend_budget)
 		lane->retry_tokens -= 1.0;
 	lane->n_retries++;
 	call->running = false;
-	call->retry_timer = fx_loop_timer(lane_loop,
-									  (int64) Max(min_wait_ms, backoff_ms(call->attempt)),
-									  requeue, call);
+	call->retry_timer = fx_loop_timer(lane_loop, (int64) v->wait_ms, requeue, call);
 }
 
-/* What an HTTP status alone says: the default of a call without classify. */
-FxFailKind
-fx_classify_status(long status)
+/* The failure policy's verdict on the call's last attempt. */
+static FxCallVerdict
+verdict(FxCall *call, FxFailKind kind, double retry_after_s)
 {
-	if (status == 429 || status == 503)
-		return FX_FAIL_OVERLOAD;
-	if (status == 408 || status == 409 || status >= 500)
-		return FX_FAIL_TRANSIENT;
-	return FX_FAIL_TERMINAL;
+	return fx_fail_call_verdict(kind, call->attempt, call->max_attempts,
+								call->lane->retry_tokens, retry_after_s,
+								pg_prng_double(&pg_global_prng_state));
 }
 
 /* Describe a failed attempt and say what kind of failure it is. */
@@ -634,14 +619,17 @@ describe_failure(FxCall *call, FxFailKind *kind)
 	FxHttpRequest *q = &call->req;
 	char	   *msg = NULL;
 	char	   *s;
+	const char *note;
 
 	if (q->curl_code != 0)
 	{
 		*kind = FX_FAIL_TRANSIENT;
 		return psprintf("%s: %s", q->url, q->error);
 	}
-	*kind = call->classify ? call->classify(q, &msg) : fx_classify_status(q->status);
-	s = psprintf("HTTP %ld%s%s", q->status, msg ? ": " : "", msg ? msg : "");
+	*kind = call->classify ? call->classify(q, &msg) : fx_fail_of_status(q->status);
+	note = fx_fail_note(*kind);
+	s = psprintf("HTTP %ld%s%s%s%s%s", q->status, msg ? ": " : "", msg ? msg : "",
+				 note ? " (" : "", note ? note : "", note ? ")" : "");
 	free(msg);
 	return s;
 }
@@ -649,27 +637,26 @@ describe_failure(FxCall *call, FxFailKind *kind)
 /*
  * React to a failed attempt's headers: a 429 that the server's rate
  * buckets explain pauses the lane for Retry-After and is not held against
- * the lane's capacity or its circuit (returns true); another 429/503 lowers
- * the in-flight limit and pauses.
+ * the lane's capacity or its circuit (returns true); another overload that
+ * the verdict pauses the lane for lowers the in-flight limit.
  */
 static bool
-note_failure(FxLane *lane, FxCall *call, bool overload)
+note_failure(FxLane *lane, FxCall *call, const FxCallVerdict *v)
 {
 	FxHttpRequest *req = &call->req;
-	double		pause_ms = req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0;
 	bool		short_of = lane->rate &&
 		fx_rate_observe(lane->rate, req, call->sent_seq, call->tokens);
 
-	if (!overload)
+	if (!v->pause_lane)
 		return false;
 	if (short_of && req->status == 429)
 	{
 		lane->n_429++;
-		pause_lane(lane, pause_ms);
+		pause_lane(lane, v->pause_ms);
 		return true;
 	}
 	adapt_on_overload(lane, call);
-	pause_lane(lane, pause_ms);
+	pause_lane(lane, v->pause_ms);
 	return false;
 }
 
@@ -681,8 +668,7 @@ on_http_done(FxHttpRequest *req)
 	FxLane	   *lane = call->lane;
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
 	FxFailKind	kind;
-	bool		terminal,
-				overload;
+	FxCallVerdict v;
 
 	paid_answered(call);
 	set_error(call, NULL);
@@ -710,24 +696,15 @@ on_http_done(FxHttpRequest *req)
 	lane->inflight--;
 	call->ok = false;
 	set_error(call, describe_failure(call, &kind));
-	terminal = kind == FX_FAIL_TERMINAL || kind == FX_FAIL_QUOTA;
-	overload = kind == FX_FAIL_OVERLOAD;
+	v = verdict(call, kind, req->retry_after_s);
 	trace_attempt(call);
-	if (!note_failure(lane, call, overload) &&
-		++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
+	if (!note_failure(lane, call, &v) &&
+		++lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES && v.may_open_circuit)
 	{
-		lane->circuit_backoff_ms = Min(Max(lane->circuit_backoff_ms * 2, 1000.0), 30000.0);
+		lane->circuit_backoff_ms = fx_fail_circuit_pause_ms(lane->circuit_backoff_ms);
 		pause_lane(lane, lane->circuit_backoff_ms);
 	}
-	if (terminal)
-	{
-		call->retryable = false;
-		lane->n_failed++;
-		finish(call);
-	}
-	else
-		retry_or_fail(call, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 0,
-					  overload);
+	retry_or_fail(call, kind, &v);
 	MemoryContextSwitchTo(old);
 	pump(lane);
 }
@@ -737,6 +714,7 @@ void
 fx_lane_retry(FxCall *call, const char *why)
 {
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+	FxCallVerdict v;
 
 	call->ok = false;
 	set_error(call, pstrdup(why));
@@ -748,7 +726,8 @@ fx_lane_retry(FxCall *call, const char *why)
 		call->lane->nholding--;
 		call->lane->inflight--;
 	}
-	retry_or_fail(call, 0, false);
+	v = verdict(call, FX_FAIL_TRANSIENT, -1);
+	retry_or_fail(call, FX_FAIL_TRANSIENT, &v);
 	MemoryContextSwitchTo(old);
 }
 

@@ -10,9 +10,10 @@
  * pages, so that a long document shares the child slots fairly with the
  * jobs behind it), structure and check (the C parser, on text, never on
  * the PDF itself), store (one fenced transaction).  Every
- * job has its own memory context, freed when it ends.  Failures are
- * classified as retryable (time limit, crash) or not (corrupt PDF, no
- * statements found) and recorded through store.c.
+ * job has its own memory context, freed when it ends.  Each failure is
+ * given its kind (a time limit or a crash is transient; a corrupt PDF or no
+ * statements found is terminal) and src/failure.c decides whether the job
+ * is queued again; store.c records it.
  *
  *-------------------------------------------------------------------------
  */
@@ -107,26 +108,22 @@ fx_job_end(FxJob *job)
 	MemoryContextDelete(job->cxt);
 }
 
-/* Backoff before retry attempt n: 2^n s (at most 5 min), jittered. */
-static double
-retry_backoff(int attempt)
-{
-	double		base = Min(300.0, (double) (1 << Min(attempt, 9)));
-
-	return base * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
-}
-
-/* Record a failed attempt (caching any text it extracted) and end the job. */
+/*
+ * Record a failed attempt (caching any text it extracted) and end the job;
+ * the failure policy says whether it is queued again, and when.
+ */
 void
-fx_job_fail(FxJob *job, const char *error, bool retryable)
+fx_job_fail(FxJob *job, const char *error, FxFailKind kind)
 {
 	char	   *err;
+	FxJobVerdict v = fx_fail_job_verdict(kind, job->claim.attempt,
+										 job->claim.max_attempts,
+										 pg_prng_double(&pg_global_prng_state));
 
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
 	/* the reason may quote a provider: it is stored and broadcast */
 	error = fx_redact_pstrdup(error);
-	(void) fx_store_fail(&job->claim, error, retryable,
-						 retry_backoff(job->claim.attempt), &job->texts, &err);
+	(void) fx_store_fail(&job->claim, error, v.retry, v.backoff_s, &job->texts, &err);
 	fx_job_end(job);
 }
 
@@ -311,7 +308,7 @@ fx_job_finish_local(FxJob *job)
 	res = fx_job_parse(job);
 	if (res == NULL)
 	{
-		fx_job_fail(job, "out of memory while parsing the document", true);
+		fx_job_fail(job, "out of memory while parsing the document", FX_FAIL_TRANSIENT);
 		return;
 	}
 	if (job->ocr_conf)
@@ -326,7 +323,7 @@ fx_job_finish_local(FxJob *job)
 		foreach(lc, job->warnings)
 			why = psprintf("%s; %s", why, (char *) lfirst(lc));
 		fx_result_free(res);
-		fx_job_fail(job, why, job->ocr_retryable);
+		fx_job_fail(job, why, job->ocr_failure);
 		return;
 	}
 	fx_job_complete(job, res);
@@ -399,20 +396,20 @@ fx_job_pdf_file(FxJob *job)
 							 (long long) job->claim.id, job->claim.attempt);
 	if (fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
 		return true;
-	fx_job_fail(job, psprintf("could not prepare the document: %s", err), true);
+	fx_job_fail(job, psprintf("could not prepare the document: %s", err), FX_FAIL_TRANSIENT);
 	return false;
 }
 
 /* OCR of the blank pages ended: merge the texts and go on. */
 static void
-ocr_done(void *arg, char **texts, char **summaries, char **errors, bool retryable)
+ocr_done(void *arg, char **texts, char **summaries, char **errors, FxFailKind kind)
 {
 	FxJob	   *job = arg;
 	MemoryContext old = MemoryContextSwitchTo(job->cxt);
 	int			k = 0;
 
 	job->ocr = NULL;
-	job->ocr_retryable = retryable;
+	job->ocr_failure = kind;
 	for (int i = 0; i < job->npages; i++)
 	{
 		if (!job->ocr_wait[i])
@@ -517,20 +514,20 @@ have_text(FxJob *job)
 
 	if (job->npages == 0)
 	{
-		fx_job_fail(job, "the document has no pages", false);
+		fx_job_fail(job, "the document has no pages", FX_FAIL_TERMINAL);
 		return;
 	}
 	if (job->npages > finx_max_pages)
 	{
 		fx_job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
-							   job->npages, finx_max_pages), false);
+								  job->npages, finx_max_pages), FX_FAIL_TERMINAL);
 		return;
 	}
 	if (!range_meets_document(job))
 	{
 		fx_job_fail(job, psprintf("page range \"%s\" is outside the document (%d page%s)",
 								  ranges_text(&job->opts.pages), job->npages,
-								  job->npages == 1 ? "" : "s"), false);
+								  job->npages == 1 ? "" : "s"), FX_FAIL_TERMINAL);
 		return;
 	}
 	job->texts.npages = job->npages;
@@ -546,19 +543,6 @@ have_text(FxJob *job)
 		fx_job_finish_local(job);
 }
 
-/* Is a failed pdftotext run worth retrying? */
-static bool
-text_failure_retryable(const FxChildResult *r)
-{
-	if (r->spawn_failed)
-		return r->spawn_errno != ENOENT && r->spawn_errno != EACCES;
-	if (r->capped)
-		return false;			/* killed at the output cap: the same next time */
-	if (r->timed_out || WIFSIGNALED(r->wait_status))
-		return true;
-	return false;				/* bad PDF, output cap: the same next time */
-}
-
 /*
  * A failed pdftotext run: fail the job with the reason.  Returns false when
  * the run succeeded.
@@ -571,15 +555,15 @@ text_failed(FxJob *job, FxChildResult *r)
 	if (why == NULL)
 		return false;
 	if (strstr(r->err, "Invalid page count 0") != NULL)
-		fx_job_fail(job, "the document has no pages", false);
+		fx_job_fail(job, "the document has no pages", FX_FAIL_TERMINAL);
 	else if (strstr(r->err, "Incorrect password") != NULL)
 		fx_job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
-				 "(for example one made with qpdf --decrypt)", false);
+					"(for example one made with qpdf --decrypt)", FX_FAIL_TERMINAL);
 	else
 	{
 		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
 			why = psprintf("the PDF is damaged or not readable: %s", why);
-		fx_job_fail(job, why, text_failure_retryable(r));
+		fx_job_fail(job, why, fx_child_failure_kind(r));
 	}
 	return true;
 }
@@ -645,7 +629,7 @@ text_complete(FxJob *job)
 	if (len > (size_t) finx_text_cap_kb * 1024)
 	{
 		fx_job_fail(job, "pdftotext produced more output than finextract.text_cap allows",
-					false);
+					FX_FAIL_TERMINAL);
 		return;
 	}
 	out = MemoryContextAllocHuge(job->cxt, len + 1);
@@ -822,7 +806,7 @@ load_options(FxJob *job)
 		MemoryContextSwitchTo(cxt);
 		e = CopyErrorData();
 		FlushErrorState();
-		fx_job_fail(job, psprintf("invalid options: %s", e->message), false);
+		fx_job_fail(job, psprintf("invalid options: %s", e->message), FX_FAIL_TERMINAL);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -853,7 +837,7 @@ fx_pipeline_start(const FxClaim *claim)
 	if (!load_options(job))
 		;						/* failed and ended */
 	else if ((why = fx_job_resolve_providers(job)) != NULL)
-		fx_job_fail(job, why, false);
+		fx_job_fail(job, why, FX_FAIL_TERMINAL);
 	else
 	{
 		twin = fx_store_find_twin(&job->claim, &err);

@@ -14,6 +14,7 @@
 #include "lib/ilist.h"
 
 #include "child.h"
+#include "failure.h"
 #include "ocr.h"
 #include "ocr_conf.h"
 #include "options.h"
@@ -72,7 +73,7 @@ typedef struct FxJob
 	int			npages;
 	bool		used_ocr;		/* some of them came from OCR */
 	bool	   *ocr_read;		/* [page - 1]: that page came from OCR */
-	bool		ocr_retryable;	/* an OCR failure may pass next time */
+	FxFailKind	ocr_failure;	/* what the OCR failures were (failure.h) */
 	bool	   *ocr_wait;		/* pages in the running OCR batch */
 	FxOcrConf **ocr_conf;		/* [page - 1]: word confidences of OCR'd
 								 * pages (NULL: none known) */
@@ -99,7 +100,7 @@ typedef struct FxJob
 	int			nlocate;
 } FxJob;
 
-extern void fx_job_fail(FxJob *job, const char *error, bool retryable);
+extern void fx_job_fail(FxJob *job, const char *error, FxFailKind kind);
 extern void fx_job_end(FxJob *job);
 extern bool fx_job_pdf_file(FxJob *job);
 extern fx_result *fx_job_parse(FxJob *job);

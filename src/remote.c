@@ -222,7 +222,7 @@ whisper_classify(const FxHttpRequest *req, char **message)
 {
 	*message = req->resp ? fx_json_error_message(req->resp, req->resp_len,
 												 NULL, 0, NULL, 0) : NULL;
-	return fx_classify_status(req->status);
+	return fx_fail_of_status(req->status);
 }
 
 /* "3-5,7" from ascending page numbers. */
@@ -263,7 +263,7 @@ init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 	c->req.connect_timeout_ms = finx_connect_timeout_ms;
 	c->req.max_response = max_response;
 	c->req.retry_after_s = -1;
-	c->max_attempts = finx_request_attempts;
+	c->max_attempts = fx_fail_call_attempts(false);
 	c->units = 1;
 	c->job_id = job_id;
 	c->statement = statement;
@@ -362,7 +362,7 @@ unpend(FxWhisper *w)
 
 /* End an extraction: report and release what it holds. */
 static void
-whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
+whisper_end(FxWhisper *w, char **texts, const char *error, FxFailKind kind)
 {
 	unpend(w);
 	if (w->poll_timer)
@@ -374,7 +374,7 @@ whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
 	fx_lane_call_free(&w->poll);
 	free(w->body);
 	w->body = NULL;
-	w->done(w->arg, texts, error, retryable);
+	w->done(w->arg, texts, error, kind);
 }
 
 /* Report a failure found before any request, from the loop (never inside start). */
@@ -384,7 +384,7 @@ deferred_whisper_end(void *arg)
 	FxWhisper  *w = arg;
 
 	w->deferred_timer = 0;
-	whisper_end(w, NULL, w->deferred_error, false);
+	whisper_end(w, NULL, w->deferred_error, FX_FAIL_TERMINAL);
 }
 
 static void
@@ -441,7 +441,7 @@ whisper_submitted(FxCall *c)
 
 	if (!c->ok)
 	{
-		whisper_end(w, NULL, psprintf("LLMWhisperer submit failed: %s", c->error), c->retryable);
+		whisper_end(w, NULL, psprintf("LLMWhisperer submit failed: %s", c->error), c->kind);
 		MemoryContextSwitchTo(old);
 		return;
 	}
@@ -487,7 +487,7 @@ send_poll(void *arg)
 	/* a retrieve is one-shot: retrying it after a lost answer cannot help */
 	if (w->phase == WH_RETRIEVE)
 	{
-		w->poll.max_attempts = 1;
+		w->poll.max_attempts = fx_fail_call_attempts(true);
 		w->poll.paid = true;	/* a lost text is submitted again */
 	}
 	w->poll.done = whisper_polled;
@@ -602,7 +602,8 @@ resubmit(FxWhisper *w, const char *why)
 	fx_lane_release(&w->submit, false, 0, 0);
 	if (++w->resubmits > 2)
 	{
-		whisper_end(w, NULL, psprintf("LLMWhisperer lost the extraction: %s", why), true);
+		whisper_end(w, NULL, psprintf("LLMWhisperer lost the extraction: %s", why),
+					FX_FAIL_TRANSIENT);
 		return;
 	}
 	whisper_submit(w);
@@ -630,7 +631,8 @@ whisper_retrieved(FxWhisper *w, FxCall *c)
 	if (n != w->npages)
 	{
 		fx_free_pages(split, Max(n, 0));
-		whisper_end(w, NULL, psprintf("LLMWhisperer returned %d page(s) for %d requested", n, w->npages), false);
+		whisper_end(w, NULL, psprintf("LLMWhisperer returned %d page(s) for %d requested", n, w->npages),
+					FX_FAIL_TERMINAL);
 		return;
 	}
 	texts = palloc(sizeof(char *) * n);
@@ -640,7 +642,7 @@ whisper_retrieved(FxWhisper *w, FxCall *c)
 	if (!fx_store_whisper_retrieved(w->document_id, w->pages_key, w->mode,
 									fx_whisper_engine(w->mode), w->pages, texts, n, &serr))
 		ereport(LOG, (errmsg("finextract: could not store retrieved text: %s", serr)));
-	whisper_end(w, texts, NULL, false);
+	whisper_end(w, texts, NULL, FX_FAIL_TERMINAL);
 }
 
 /* A status poll or the retrieve answered. */
@@ -660,7 +662,7 @@ whisper_polled(FxCall *c)
 	else if (!c->ok)
 		whisper_end(w, NULL, psprintf("LLMWhisperer %s failed: %s",
 									  w->phase == WH_RETRIEVE ? "retrieve" : "status poll",
-									  c->error), c->retryable);
+									  c->error), c->kind);
 	else if (w->phase == WH_RETRIEVE)
 		whisper_retrieved(w, c);
 	else if (fx_json_whisper_status(c->req.resp, c->req.resp_len, &status, &message, &jerr) != 0)
@@ -679,7 +681,7 @@ whisper_polled(FxCall *c)
 		}
 		else if (st == FX_WHISPER_FAILED)
 			whisper_end(w, NULL, psprintf("LLMWhisperer could not extract the text: %s",
-										  message ? message : status), true);
+										  message ? message : status), FX_FAIL_TRANSIENT);
 		else if (st == FX_WHISPER_RETRIEVED)
 			resubmit(w, "the text was already retrieved");
 		else if (st == FX_WHISPER_PENDING)
@@ -810,10 +812,10 @@ chat_answered(FxCall *c)
 	if (!c->ok)
 	{
 		char	   *why = psprintf("LLM call failed: %s", c->error);
-		bool		retryable = c->retryable;
+		FxFailKind	kind = c->kind;
 
 		chat_release(ch);
-		ch->done(ch->arg, NULL, why, retryable);
+		ch->done(ch->arg, NULL, why, kind);
 		MemoryContextSwitchTo(old);
 		return;
 	}
@@ -829,12 +831,12 @@ chat_answered(FxCall *c)
 								   jerr ? jerr : "out of memory");
 
 		chat_release(ch);
-		ch->done(ch->arg, NULL, why, false);
+		ch->done(ch->arg, NULL, why, FX_FAIL_TERMINAL);
 	}
 	else
 	{
 		chat_release(ch);
-		ch->done(ch->arg, res, NULL, false);
+		ch->done(ch->arg, res, NULL, FX_FAIL_TERMINAL);
 	}
 	free(jerr);
 	MemoryContextSwitchTo(old);
@@ -848,7 +850,7 @@ deferred_chat_end(void *arg)
 
 	ch->deferred_timer = 0;
 	chat_release(ch);
-	ch->done(ch->arg, NULL, ch->deferred_error, false);
+	ch->done(ch->arg, NULL, ch->deferred_error, FX_FAIL_TERMINAL);
 }
 
 static void
