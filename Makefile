@@ -34,6 +34,7 @@ OBJS = \
 	src/http.o \
 	src/failure.o \
 	src/lane.o \
+	src/lane_stats.o \
 	src/rate.o \
 	src/json.o \
 	src/prompt.o \

@@ -2,7 +2,9 @@
  *
  * lane.c
  *	  One lane per provider x key x model: how many calls may be in flight,
- *	  when to wait, when to retry, and what happened (the trace).
+ *	  when to wait, and carrying out the failure policy's verdicts on
+ *	  failed attempts.  What happened (the trace, the statistics) is told
+ *	  by lane_stats.c; a lane's state is in lane_int.h.
  *
  * The in-flight limit adapts unless fixed by a setting.  It starts at 8
  * (each round trip below a server's capacity costs the slots it leaves
@@ -54,15 +56,11 @@
 
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
-#include "lib/stringinfo.h"
-#include "utils/json.h"
 #include "utils/memutils.h"
 
-#include "lane.h"
-#include "rate.h"
+#include "lane_int.h"
 #include "redact.h"
 
-#define LAT_SAMPLES 256
 #define INITIAL_LIMIT 8
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
@@ -70,51 +68,11 @@
 #define PROBE_SUCCESSES 32		/* successes before probing a known ceiling */
 #define REPEAT_WINDOW 8			/* a 429 within this many successes halves */
 
-struct FxLane
-{
-	dlist_node	node;
-	char		name[160];		/* provider/model/key hash */
-	char		provider[32];
-	int			fixed_limit;	/* > 0: no adaptation */
-	int			max_limit;
-	double		limit;
-	double		ssthresh;
-	int			inflight;		/* running calls and held slots */
-	int			nholding;		/* held slots (work running at the server) */
-	dlist_head	queue;
-	int			nqueued;
-	int64		paused_until;	/* fx_now_ms() */
-	FxTimerId	pause_timer;
-	double		min_unit_ms;	/* least latency per unit seen */
-	double		ratio_avg;		/* smoothed latency per unit / least */
-	int			consecutive_failures;
-	double		circuit_backoff_ms;
-	double		retry_tokens;
-	int64		epoch;			/* decreases so far (one per window) */
-	int			ceiling;		/* in flight at the last 429/503, 0 = none */
-	int64		ok_since_overload;
-	double		good_limit;		/* limit before the circuit opened */
-	FxRate	   *rate;			/* rate limits, NULL = none */
-	FxTimerId	rate_timer;		/* wakes the lane when the buckets allow */
-	int64		rate_wait_until;	/* fx_now_ms() the queue's head may go */
-	/* statistics */
-	int64		last_job;		/* job of the last call started (round robin) */
-	int64		n_ok;
-	int64		n_failed;
-	int64		n_429;
-	int64		n_retries;
-	int64		n_rate_waits;	/* calls that waited for a rate bucket */
-	double		lat_ms[LAT_SAMPLES];
-	int			nlat;
-};
-
 static FxLoop *lane_loop = NULL;
 static MemoryContext lane_cxt = NULL;
-static dlist_head lanes = DLIST_STATIC_INIT(lanes);
-static List *trace = NIL;
+dlist_head	fx_lane_list = DLIST_STATIC_INIT(fx_lane_list);
 static bool draining = false;	/* stopping: no attempt starts any more */
 static int	paid_inflight = 0;	/* paid calls whose transfer runs */
-static MemoryContext trace_cxt = NULL;
 
 static void pump(FxLane *lane);
 static void on_http_done(FxHttpRequest *req);
@@ -127,9 +85,7 @@ fx_lanes_init(FxLoop *loop)
 	if (lane_cxt == NULL)
 		lane_cxt = AllocSetContextCreate(TopMemoryContext, "finextract lanes",
 										 ALLOCSET_DEFAULT_SIZES);
-	if (trace_cxt == NULL)
-		trace_cxt = AllocSetContextCreate(TopMemoryContext, "finextract trace",
-										  ALLOCSET_DEFAULT_SIZES);
+	fx_lane_trace_init();
 }
 
 /* The loop the lanes run on. */
@@ -150,7 +106,7 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 
 	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
 			 hash_bytes((const unsigned char *) key, strlen(key)));
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 	{
 		lane = dlist_container(FxLane, node, it.cur);
 		if (strcmp(lane->name, name) == 0)
@@ -169,13 +125,13 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 	lane->ssthresh = lane->max_limit;
 	lane->retry_tokens = FX_FAIL_RETRY_BUDGET;
 	dlist_init(&lane->queue);
-	dlist_push_tail(&lanes, &lane->node);
+	dlist_push_tail(&fx_lane_list, &lane->node);
 	return lane;
 }
 
 /* The lane's current limit on calls in flight. */
-static int
-current_limit(FxLane *lane)
+int
+fx_lane_limit(FxLane *lane)
 {
 	if (lane->fixed_limit > 0)
 		return lane->fixed_limit;
@@ -246,45 +202,6 @@ fx_lane_submit(FxLane *lane, FxCall *call)
 	dlist_push_tail(&lane->queue, &call->node);
 	lane->nqueued++;
 	pump(lane);
-}
-
-/* Append a row to the trace for one finished attempt. */
-static void
-trace_attempt(FxCall *call)
-{
-	MemoryContext old = MemoryContextSwitchTo(trace_cxt);
-	FxTraceRow *r = palloc0(sizeof(FxTraceRow));
-	FxHttpRequest *q = &call->req;
-
-	r->job_id = call->job_id;
-	r->statement = call->statement;
-	r->provider = pstrdup(call->lane->provider);
-	r->endpoint = pstrdup(call->endpoint ? call->endpoint : "");
-	r->attempt = call->attempt;
-	r->queued_at = call->queued_at;
-	r->started_at = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-												-(q->finished_ms - q->started_ms));
-	r->finished_at = GetCurrentTimestamp();
-	r->status = (int) q->status;
-	r->bytes_out = (int64) q->body_len;
-	r->bytes_in = (int64) q->resp_len;
-	r->error = call->error ? pstrdup(call->error) : NULL;
-	r->request_id = q->request_id[0] ? fx_redact_pstrdup(q->request_id) : NULL;
-	trace = lappend(trace, r);
-	MemoryContextSwitchTo(old);
-}
-
-/* Hand the trace rows gathered so far to store, then free them. */
-void
-fx_lane_flush_trace(void (*store) (List *rows))
-{
-	List	   *t = trace;
-
-	if (t == NIL)
-		return;
-	trace = NIL;
-	store(t);
-	MemoryContextReset(trace_cxt);
 }
 
 /* Record a latency sample. */
@@ -535,7 +452,7 @@ pump(FxLane *lane)
 {
 	if (draining || fx_now_ms() < lane->paused_until)
 		return;
-	while (lane->nqueued > 0 && lane->inflight < current_limit(lane))
+	while (lane->nqueued > 0 && lane->inflight < fx_lane_limit(lane))
 	{
 		FxCall	   *call;
 
@@ -687,7 +604,7 @@ on_http_done(FxHttpRequest *req)
 			lane->inflight--;
 			adapt_on_success(lane, call);
 		}
-		trace_attempt(call);
+		fx_lane_trace_attempt(call);
 		MemoryContextSwitchTo(old);
 		finish(call);
 		pump(lane);
@@ -697,7 +614,7 @@ on_http_done(FxHttpRequest *req)
 	call->ok = false;
 	set_error(call, describe_failure(call, &kind));
 	v = verdict(call, kind, req->retry_after_s);
-	trace_attempt(call);
+	fx_lane_trace_attempt(call);
 	if (!note_failure(lane, call, &v) &&
 		++lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES && v.may_open_circuit)
 	{
@@ -718,7 +635,7 @@ fx_lane_retry(FxCall *call, const char *why)
 
 	call->ok = false;
 	set_error(call, pstrdup(why));
-	trace_attempt(call);
+	fx_lane_trace_attempt(call);
 	if (call->holding)
 	{
 		/* the answer was unusable: nothing runs at the server */
@@ -803,16 +720,6 @@ fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms)
 	pump(lane);
 }
 
-/* Compare doubles for qsort. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Number of lanes. */
 int
 fx_lanes_count(void)
@@ -820,7 +727,7 @@ fx_lanes_count(void)
 	dlist_iter	it;
 	int			n = 0;
 
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 		n++;
 	return n;
 }
@@ -834,77 +741,10 @@ fx_lane_exists(const char *provider, const char *key, const char *model)
 
 	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
 			 hash_bytes((const unsigned char *) key, strlen(key)));
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 	{
 		if (strcmp(dlist_container(FxLane, node, it.cur)->name, name) == 0)
 			return true;
 	}
 	return false;
-}
-
-/* Append one lane's statistics as a JSON object (names through escape_json). */
-static void
-lane_stats_json(FxLane *l, StringInfo b)
-{
-	int			n = Min(l->nlat, LAT_SAMPLES);
-	double		s[LAT_SAMPLES];
-
-	memcpy(s, l->lat_ms, sizeof(double) * n);
-	qsort(s, n, sizeof(double), cmp_double);
-	appendStringInfoString(b, "{\"lane\":");
-	escape_json(b, l->name);
-	appendStringInfoString(b, ",\"provider\":");
-	escape_json(b, l->provider);
-	appendStringInfo(b, ",\"limit\":%d,"
-					 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
-					 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
-					 "\"paused_ms\":%lld,\"rate_wait_ms\":%lld,\"rate_waits\":%lld",
-					 current_limit(l), l->inflight, l->nqueued,
-						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
-					 (long long) l->n_ok, (long long) l->n_failed,
-					 (long long) l->n_429, (long long) l->n_retries,
-					 (long long) Max(0, l->paused_until - fx_now_ms()),
-					 (long long) (l->nqueued > 0 ? Max(0, l->rate_wait_until - fx_now_ms()) : 0),
-					 (long long) l->n_rate_waits);
-	fx_rate_stats_json(l->rate, b);
-	appendStringInfoChar(b, '}');
-}
-
-/*
- * Lane statistics as a JSON array (for finx.provider_stats) of at most
- * max_len bytes: lanes that do not fit are left out, and a last element
- * {"lane": "(N more lanes not shown)", "omitted": N} says so.  Always valid
- * JSON.
- */
-char *
-fx_lanes_stats_json(size_t max_len)
-{
-	StringInfoData b;
-	StringInfoData one;
-	dlist_iter	it;
-	int			omitted = 0;
-
-	initStringInfo(&b);
-	initStringInfo(&one);
-	appendStringInfoChar(&b, '[');
-	dlist_foreach(it, &lanes)
-	{
-		resetStringInfo(&one);
-		lane_stats_json(dlist_container(FxLane, node, it.cur), &one);
-		/* keep room for the comma, the "omitted" element and the bracket */
-		if (omitted > 0 || (size_t) b.len + one.len + 80 > max_len)
-		{
-			omitted++;
-			continue;
-		}
-		if (b.len > 1)
-			appendStringInfoChar(&b, ',');
-		appendBinaryStringInfo(&b, one.data, one.len);
-	}
-	if (omitted > 0)
-		appendStringInfo(&b, "%s{\"lane\":\"(%d more lanes not shown)\",\"omitted\":%d}",
-						 b.len > 1 ? "," : "", omitted, omitted);
-	appendStringInfoChar(&b, ']');
-	pfree(one.data);
-	return b.data;
 }
