@@ -39,6 +39,7 @@ OBJS = \
 	src/json.o \
 	src/prompt.o \
 	src/remote.o \
+	src/remote_chat.o \
 	src/provider.o \
 	src/provider_openai.o \
 	src/provider_anthropic.o \
@@ -75,7 +76,7 @@ src/statement_schema.inc: src/statement_schema.json src/concepts.inc src/concept
 	sh src/concepts.sh check $< src/concepts.inc $(CONCEPT_SQL)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-src/remote.o: src/statement_schema.inc
+src/remote_chat.o src/remote_chat.bc: src/statement_schema.inc
 src/json.o: src/concepts.inc
 
 # PGXS tracks no header dependencies: rebuild every object when a header changes.
