@@ -16,6 +16,7 @@ OBJS = \
 	src/child.o \
 	src/sandbox.o \
 	src/pipeline.o \
+	src/pipeline_text.o \
 	src/pipeline_live.o \
 	src/inprocess.o \
 	src/progress.o \

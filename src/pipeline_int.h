@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * pipeline_int.h
- *	  A job inside the worker, shared by pipeline.c (local steps) and
- *	  pipeline_remote.c (LLMWhisperer and LLM steps).
+ *	  A job inside the worker, shared by pipeline.c (local steps),
+ *	  pipeline_text.c (the text layer) and pipeline_remote.c (LLMWhisperer
+ *	  and LLM steps).
  *
  *-------------------------------------------------------------------------
  */
@@ -107,6 +108,11 @@ extern fx_result *fx_job_parse(FxJob *job);
 extern void fx_job_finish_local(FxJob *job);
 extern void fx_job_complete(FxJob *job, fx_result *res);
 extern void fx_sanitize_utf8(char *s, size_t len);
+extern void fx_job_have_text(FxJob *job);
+
+/* pipeline_text.c */
+extern const char *fx_text_layer_engine(void);
+extern void fx_job_start_text(FxJob *job);
 
 /* pipeline_remote.c */
 extern char *fx_job_resolve_providers(FxJob *job);
