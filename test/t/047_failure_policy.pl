@@ -73,7 +73,7 @@ my ($q, $sq) = submit_wait($node, fixture_variant('two_page.pdf', 'quota'),
 is(job_line($q), 'failed 1/3', 'quota: the job failed at its first attempt');
 is(chat_trace($q), '1:429', 'quota: the call was sent once');
 like($node->safe_psql('postgres', "SELECT last_error FROM finx.jobs WHERE id = $q"),
-	qr/insufficient_quota.*the account's quota is used up; not retried/,
+	qr/HTTP 429: .*quota.*\(the account's quota is used up; not retried\)$/,
 	'quota: the reason names the quota and says it is not retried');
 mock_config($mock, { chat_insufficient_quota => JSON::PP::false });
 
