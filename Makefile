@@ -16,6 +16,7 @@ OBJS = \
 	src/child.o \
 	src/sandbox.o \
 	src/pipeline.o \
+	src/pipeline_text.o \
 	src/pipeline_live.o \
 	src/inprocess.o \
 	src/progress.o \
@@ -32,13 +33,16 @@ OBJS = \
 	src/ocr.o \
 	src/ocr_conf.o \
 	src/http.o \
+	src/failure.o \
 	src/lane.o \
+	src/lane_stats.o \
 	src/rate.o \
 	src/json.o \
 	src/json_statement.o \
 	src/json_whisper.o \
 	src/prompt.o \
 	src/remote.o \
+	src/remote_chat.o \
 	src/provider.o \
 	src/provider_openai.o \
 	src/provider_anthropic.o \
@@ -75,7 +79,7 @@ src/statement_schema.inc: src/statement_schema.json src/concepts.inc src/concept
 	sh src/concepts.sh check $< src/concepts.inc $(CONCEPT_SQL)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-src/remote.o: src/statement_schema.inc
+src/remote_chat.o src/remote_chat.bc: src/statement_schema.inc
 src/json_statement.o: src/concepts.inc
 
 # PGXS tracks no header dependencies: rebuild every object when a header changes.

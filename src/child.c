@@ -607,6 +607,16 @@ stderr_tail(const char *err)
 	return n > 0 ? s : NULL;
 }
 
+/* The kind of a failed child run (failure.h decides what it means). */
+FxFailKind
+fx_child_failure_kind(const FxChildResult *res)
+{
+	return fx_fail_of_child(res->spawn_failed,
+							res->spawn_errno == ENOENT || res->spawn_errno == EACCES,
+							res->capped, res->timed_out,
+							WIFSIGNALED(res->wait_status));
+}
+
 /* Describe a failed child run in words, or NULL if it succeeded. */
 char *
 fx_child_describe_failure(const FxChildResult *res, const char *program)

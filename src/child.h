@@ -18,6 +18,7 @@
 #ifndef FX_CHILD_H
 #define FX_CHILD_H
 
+#include "failure.h"
 #include "loop.h"
 
 typedef struct FxChild FxChild;
@@ -48,6 +49,7 @@ extern FxChild *fx_child_run_for(int64 owner, Oid role, int flags, char **argv,
 								 int timeout_ms, size_t out_cap,
 								 FxChildDone done, void *arg);
 extern void fx_child_cancel(FxChild *child);
+extern FxFailKind fx_child_failure_kind(const FxChildResult *res);
 extern void fx_child_reap(void);
 extern void fx_child_kill_all(void);
 extern int	fx_child_running(void);

@@ -2,7 +2,9 @@
  *
  * lane.c
  *	  One lane per provider x key x model: how many calls may be in flight,
- *	  when to wait, when to retry, and what happened (the trace).
+ *	  when to wait, and carrying out the failure policy's verdicts on
+ *	  failed attempts.  What happened (the trace, the statistics) is told
+ *	  by lane_stats.c; a lane's state is in lane_int.h.
  *
  * The in-flight limit adapts unless fixed by a setting.  It starts at 8
  * (each round trip below a server's capacity costs the slots it leaves
@@ -27,16 +29,15 @@
  * second signal within a few successes halves it: a rate limit), at most
  * once per window, and the limit then stays below that ceiling until 32
  * calls have succeeded, so a server that rejects over capacity sees one
- * probe in ~32 calls.  Retries use exponential backoff with full jitter,
- * honour Retry-After and stop at the call's max_attempts; retries of other
- * failures draw on a retry budget (so an outage does not multiply load).
- * After a run of failures the circuit opens (pause, doubling up to 30 s)
- * and a single probe at a time closes it; the limit then grows back in slow
- * start to where it was.  What a failed answer means comes from the
- * call's classify callback (its provider reads the error body): terminal
- * and quota failures are never retried, overloads (429/503/529) pause and
- * lower the limit, transient ones are retried.  All state is per lane: one
- * lane's trouble never touches another.
+ * probe in ~32 calls.  What kind of failure an answer is comes from the
+ * call's classify callback (its provider reads the error body); what that
+ * kind does (retry after which backoff, up to how many attempts, drawing
+ * on the lane's retry budget or not, pause the lane or not) is the failure
+ * policy's verdict (src/failure.c), which this file carries out.  After a
+ * run of failures the circuit opens (a pause the policy computes) and a
+ * single probe at a time closes it; the limit then grows back in slow
+ * start to where it was.  All state is per lane: one lane's trouble never
+ * touches another.
  *
  * When the worker stops gracefully the lanes drain: no attempt starts any
  * more, and the worker waits a bounded time for the paid calls in flight
@@ -57,16 +58,11 @@
 
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
-#include "lib/stringinfo.h"
-#include "utils/json.h"
 #include "utils/memutils.h"
 
-#include "lane.h"
-#include "rate.h"
+#include "lane_int.h"
 #include "redact.h"
 
-#define LAT_SAMPLES 256
-#define CIRCUIT_FAILURES 5
 #define INITIAL_LIMIT 8
 #define VEGAS_GROW 1.25			/* latency ratio below which the limit grows */
 #define VEGAS_SHRINK 1.6		/* ... and above which it comes down */
@@ -74,51 +70,11 @@
 #define PROBE_SUCCESSES 32		/* successes before probing a known ceiling */
 #define REPEAT_WINDOW 8			/* a 429 within this many successes halves */
 
-struct FxLane
-{
-	dlist_node	node;
-	char		name[160];		/* provider/model/key hash */
-	char		provider[32];
-	int			fixed_limit;	/* > 0: no adaptation */
-	int			max_limit;
-	double		limit;
-	double		ssthresh;
-	int			inflight;		/* running calls and held slots */
-	int			nholding;		/* held slots (work running at the server) */
-	dlist_head	queue;
-	int			nqueued;
-	int64		paused_until;	/* fx_now_ms() */
-	FxTimerId	pause_timer;
-	double		min_unit_ms;	/* least latency per unit seen */
-	double		ratio_avg;		/* smoothed latency per unit / least */
-	int			consecutive_failures;
-	double		circuit_backoff_ms;
-	double		retry_tokens;
-	int64		epoch;			/* decreases so far (one per window) */
-	int			ceiling;		/* in flight at the last 429/503, 0 = none */
-	int64		ok_since_overload;
-	double		good_limit;		/* limit before the circuit opened */
-	FxRate	   *rate;			/* rate limits, NULL = none */
-	FxTimerId	rate_timer;		/* wakes the lane when the buckets allow */
-	int64		rate_wait_until;	/* fx_now_ms() the queue's head may go */
-	/* statistics */
-	int64		last_job;		/* job of the last call started (round robin) */
-	int64		n_ok;
-	int64		n_failed;
-	int64		n_429;
-	int64		n_retries;
-	int64		n_rate_waits;	/* calls that waited for a rate bucket */
-	double		lat_ms[LAT_SAMPLES];
-	int			nlat;
-};
-
 static FxLoop *lane_loop = NULL;
 static MemoryContext lane_cxt = NULL;
-static dlist_head lanes = DLIST_STATIC_INIT(lanes);
-static List *trace = NIL;
+dlist_head	fx_lane_list = DLIST_STATIC_INIT(fx_lane_list);
 static bool draining = false;	/* stopping: no attempt starts any more */
 static int	paid_inflight = 0;	/* paid calls whose transfer runs */
-static MemoryContext trace_cxt = NULL;
 
 static void pump(FxLane *lane);
 static void on_http_done(FxHttpRequest *req);
@@ -131,9 +87,7 @@ fx_lanes_init(FxLoop *loop)
 	if (lane_cxt == NULL)
 		lane_cxt = AllocSetContextCreate(TopMemoryContext, "finextract lanes",
 										 ALLOCSET_DEFAULT_SIZES);
-	if (trace_cxt == NULL)
-		trace_cxt = AllocSetContextCreate(TopMemoryContext, "finextract trace",
-										  ALLOCSET_DEFAULT_SIZES);
+	fx_lane_trace_init();
 }
 
 /* The loop the lanes run on. */
@@ -154,7 +108,7 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 
 	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
 			 hash_bytes((const unsigned char *) key, strlen(key)));
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 	{
 		lane = dlist_container(FxLane, node, it.cur);
 		if (strcmp(lane->name, name) == 0)
@@ -171,15 +125,15 @@ fx_lane_get(const char *provider, const char *key, const char *model,
 	lane->max_limit = Max(max_limit, 1);
 	lane->limit = INITIAL_LIMIT;
 	lane->ssthresh = lane->max_limit;
-	lane->retry_tokens = 10;
+	lane->retry_tokens = FX_FAIL_RETRY_BUDGET;
 	dlist_init(&lane->queue);
-	dlist_push_tail(&lanes, &lane->node);
+	dlist_push_tail(&fx_lane_list, &lane->node);
 	return lane;
 }
 
 /* The lane's current limit on calls in flight. */
-static int
-current_limit(FxLane *lane)
+int
+fx_lane_limit(FxLane *lane)
 {
 	if (lane->fixed_limit > 0)
 		return lane->fixed_limit;
@@ -252,45 +206,6 @@ fx_lane_submit(FxLane *lane, FxCall *call)
 	pump(lane);
 }
 
-/* Append a row to the trace for one finished attempt. */
-static void
-trace_attempt(FxCall *call)
-{
-	MemoryContext old = MemoryContextSwitchTo(trace_cxt);
-	FxTraceRow *r = palloc0(sizeof(FxTraceRow));
-	FxHttpRequest *q = &call->req;
-
-	r->job_id = call->job_id;
-	r->statement = call->statement;
-	r->provider = pstrdup(call->lane->provider);
-	r->endpoint = pstrdup(call->endpoint ? call->endpoint : "");
-	r->attempt = call->attempt;
-	r->queued_at = call->queued_at;
-	r->started_at = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-												-(q->finished_ms - q->started_ms));
-	r->finished_at = GetCurrentTimestamp();
-	r->status = (int) q->status;
-	r->bytes_out = (int64) q->body_len;
-	r->bytes_in = (int64) q->resp_len;
-	r->error = call->error ? pstrdup(call->error) : NULL;
-	r->request_id = q->request_id[0] ? fx_redact_pstrdup(q->request_id) : NULL;
-	trace = lappend(trace, r);
-	MemoryContextSwitchTo(old);
-}
-
-/* Hand the trace rows gathered so far to store, then free them. */
-void
-fx_lane_flush_trace(void (*store) (List *rows))
-{
-	List	   *t = trace;
-
-	if (t == NIL)
-		return;
-	trace = NIL;
-	store(t);
-	MemoryContextReset(trace_cxt);
-}
-
 /* Record a latency sample. */
 static void
 note_latency(FxLane *lane, double ms)
@@ -320,14 +235,15 @@ adapt_on_success(FxLane *lane, FxCall *call)
 	double		ms = (double) (call->req.finished_ms - call->req.started_ms);
 	double		per_unit = Max(ms, 1.0) / Max(call->units, 1.0);
 	double		ratio;
-	bool		circuit_was_open = lane->consecutive_failures >= CIRCUIT_FAILURES;
+	bool		circuit_was_open = lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES;
 
 	note_latency(lane, ms);
 	lane->n_ok++;
 	lane->ok_since_overload++;
 	lane->consecutive_failures = 0;
 	lane->circuit_backoff_ms = 0;
-	lane->retry_tokens = Min(lane->retry_tokens + 0.1, 10.0);
+	lane->retry_tokens = Min(lane->retry_tokens + FX_FAIL_RETRY_REFILL,
+							 FX_FAIL_RETRY_BUDGET);
 	if (lane->min_unit_ms <= 0 || per_unit < lane->min_unit_ms)
 		lane->min_unit_ms = per_unit;
 	else
@@ -543,12 +459,12 @@ pump(FxLane *lane)
 {
 	if (draining || fx_now_ms() < lane->paused_until)
 		return;
-	while (lane->nqueued > 0 && lane->inflight < current_limit(lane))
+	while (lane->nqueued > 0 && lane->inflight < fx_lane_limit(lane))
 	{
 		FxCall	   *call;
 
 		/* an open circuit lets one probe at a time through */
-		if (lane->consecutive_failures >= CIRCUIT_FAILURES &&
+		if (lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES &&
 			lane->inflight > lane->nholding)
 			break;
 		call = next_call(lane);
@@ -577,15 +493,6 @@ requeue(void *arg)
 	pump(lane);
 }
 
-/* Full-jitter exponential backoff in ms for the next attempt. */
-static double
-backoff_ms(int attempt)
-{
-	double		cap = Min(30000.0, 500.0 * (double) (1 << Min(attempt, 10)));
-
-	return cap * pg_prng_double(&pg_global_prng_state);
-}
-
 /* Finish a call, successfully or not. */
 static void
 finish(FxCall *call)
@@ -595,43 +502,38 @@ finish(FxCall *call)
 }
 
 /*
- * Retry a call if its attempts and the lane's budget allow; else fail it.
- * A retry after an explicit overload signal (429/503) costs no budget: the
- * lane's pause and lowered limit already keep it from adding load.
+ * Run the failure policy's verdict on a failed attempt of kind: send the
+ * call again after its backoff, or end it failed.
  */
 static void
-retry_or_fail(FxCall *call, double min_wait_ms, bool overload)
+retry_or_fail(FxCall *call, FxFailKind kind, const FxCallVerdict *v)
 {
 	FxLane	   *lane = call->lane;
 
-	if (call->attempt >= call->max_attempts || (!overload && lane->retry_tokens < 1.0))
+	call->kind = kind;
+	if (!v->retry)
 	{
-		call->retryable = true;
 		lane->n_failed++;
-		if (call->attempt < call->max_attempts)
+		if (v->budget_exhausted)
 			set_error(call, psprintf("%s (retry budget of the %s lane exhausted)",
 									 call->error, lane->provider));
 		finish(call);
 		return;
 	}
-	if (!overload)
+	if (v->spend_budget)
 		lane->retry_tokens -= 1.0;
 	lane->n_retries++;
 	call->running = false;
-	call->retry_timer = fx_loop_timer(lane_loop,
-									  (int64) Max(min_wait_ms, backoff_ms(call->attempt)),
-									  requeue, call);
+	call->retry_timer = fx_loop_timer(lane_loop, (int64) v->wait_ms, requeue, call);
 }
 
-/* What an HTTP status alone says: the default of a call without classify. */
-FxFailKind
-fx_classify_status(long status)
+/* The failure policy's verdict on the call's last attempt. */
+static FxCallVerdict
+verdict(FxCall *call, FxFailKind kind, double retry_after_s)
 {
-	if (status == 429 || status == 503)
-		return FX_FAIL_OVERLOAD;
-	if (status == 408 || status == 409 || status >= 500)
-		return FX_FAIL_TRANSIENT;
-	return FX_FAIL_TERMINAL;
+	return fx_fail_call_verdict(kind, call->attempt, call->max_attempts,
+								call->lane->retry_tokens, retry_after_s,
+								pg_prng_double(&pg_global_prng_state));
 }
 
 /* Describe a failed attempt and say what kind of failure it is. */
@@ -641,14 +543,17 @@ describe_failure(FxCall *call, FxFailKind *kind)
 	FxHttpRequest *q = &call->req;
 	char	   *msg = NULL;
 	char	   *s;
+	const char *note;
 
 	if (q->curl_code != 0)
 	{
 		*kind = FX_FAIL_TRANSIENT;
 		return psprintf("%s: %s", q->url, q->error);
 	}
-	*kind = call->classify ? call->classify(q, &msg) : fx_classify_status(q->status);
-	s = psprintf("HTTP %ld%s%s", q->status, msg ? ": " : "", msg ? msg : "");
+	*kind = call->classify ? call->classify(q, &msg) : fx_fail_of_status(q->status);
+	note = fx_fail_note(*kind);
+	s = psprintf("HTTP %ld%s%s%s%s%s", q->status, msg ? ": " : "", msg ? msg : "",
+				 note ? " (" : "", note ? note : "", note ? ")" : "");
 	free(msg);
 	return s;
 }
@@ -656,27 +561,26 @@ describe_failure(FxCall *call, FxFailKind *kind)
 /*
  * React to a failed attempt's headers: a 429 that the server's rate
  * buckets explain pauses the lane for Retry-After and is not held against
- * the lane's capacity or its circuit (returns true); another 429/503 lowers
- * the in-flight limit and pauses.
+ * the lane's capacity or its circuit (returns true); another overload that
+ * the verdict pauses the lane for lowers the in-flight limit.
  */
 static bool
-note_failure(FxLane *lane, FxCall *call, bool overload)
+note_failure(FxLane *lane, FxCall *call, const FxCallVerdict *v)
 {
 	FxHttpRequest *req = &call->req;
-	double		pause_ms = req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 1000.0;
 	bool		short_of = lane->rate &&
 		fx_rate_observe(lane->rate, req, call->sent_seq, call->tokens);
 
-	if (!overload)
+	if (!v->pause_lane)
 		return false;
 	if (short_of && req->status == 429)
 	{
 		lane->n_429++;
-		pause_lane(lane, pause_ms);
+		pause_lane(lane, v->pause_ms);
 		return true;
 	}
 	adapt_on_overload(lane, call);
-	pause_lane(lane, pause_ms);
+	pause_lane(lane, v->pause_ms);
 	return false;
 }
 
@@ -688,8 +592,7 @@ on_http_done(FxHttpRequest *req)
 	FxLane	   *lane = call->lane;
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
 	FxFailKind	kind;
-	bool		terminal,
-				overload;
+	FxCallVerdict v;
 
 	paid_answered(call);
 	set_error(call, NULL);
@@ -708,7 +611,7 @@ on_http_done(FxHttpRequest *req)
 			lane->inflight--;
 			adapt_on_success(lane, call);
 		}
-		trace_attempt(call);
+		fx_lane_trace_attempt(call);
 		MemoryContextSwitchTo(old);
 		finish(call);
 		pump(lane);
@@ -717,24 +620,15 @@ on_http_done(FxHttpRequest *req)
 	lane->inflight--;
 	call->ok = false;
 	set_error(call, describe_failure(call, &kind));
-	terminal = kind == FX_FAIL_TERMINAL || kind == FX_FAIL_QUOTA;
-	overload = kind == FX_FAIL_OVERLOAD;
-	trace_attempt(call);
-	if (!note_failure(lane, call, overload) &&
-		++lane->consecutive_failures >= CIRCUIT_FAILURES && !terminal)
+	v = verdict(call, kind, req->retry_after_s);
+	fx_lane_trace_attempt(call);
+	if (!note_failure(lane, call, &v) &&
+		++lane->consecutive_failures >= FX_FAIL_CIRCUIT_FAILURES && v.may_open_circuit)
 	{
-		lane->circuit_backoff_ms = Min(Max(lane->circuit_backoff_ms * 2, 1000.0), 30000.0);
+		lane->circuit_backoff_ms = fx_fail_circuit_pause_ms(lane->circuit_backoff_ms);
 		pause_lane(lane, lane->circuit_backoff_ms);
 	}
-	if (terminal)
-	{
-		call->retryable = false;
-		lane->n_failed++;
-		finish(call);
-	}
-	else
-		retry_or_fail(call, req->retry_after_s >= 0 ? req->retry_after_s * 1000.0 : 0,
-					  overload);
+	retry_or_fail(call, kind, &v);
 	MemoryContextSwitchTo(old);
 	pump(lane);
 }
@@ -744,10 +638,11 @@ void
 fx_lane_retry(FxCall *call, const char *why)
 {
 	MemoryContext old = MemoryContextSwitchTo(lane_cxt);
+	FxCallVerdict v;
 
 	call->ok = false;
 	set_error(call, pstrdup(why));
-	trace_attempt(call);
+	fx_lane_trace_attempt(call);
 	if (call->holding)
 	{
 		/* the answer was unusable: nothing runs at the server */
@@ -755,7 +650,8 @@ fx_lane_retry(FxCall *call, const char *why)
 		call->lane->nholding--;
 		call->lane->inflight--;
 	}
-	retry_or_fail(call, 0, false);
+	v = verdict(call, FX_FAIL_TRANSIENT, -1);
+	retry_or_fail(call, FX_FAIL_TRANSIENT, &v);
 	MemoryContextSwitchTo(old);
 }
 
@@ -831,16 +727,6 @@ fx_lane_release(FxCall *call, bool ok, double units, int64 elapsed_ms)
 	pump(lane);
 }
 
-/* Compare doubles for qsort. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Number of lanes. */
 int
 fx_lanes_count(void)
@@ -848,7 +734,7 @@ fx_lanes_count(void)
 	dlist_iter	it;
 	int			n = 0;
 
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 		n++;
 	return n;
 }
@@ -862,77 +748,10 @@ fx_lane_exists(const char *provider, const char *key, const char *model)
 
 	snprintf(name, sizeof(name), "%s/%s/%08x", provider, model ? model : "",
 			 hash_bytes((const unsigned char *) key, strlen(key)));
-	dlist_foreach(it, &lanes)
+	dlist_foreach(it, &fx_lane_list)
 	{
 		if (strcmp(dlist_container(FxLane, node, it.cur)->name, name) == 0)
 			return true;
 	}
 	return false;
-}
-
-/* Append one lane's statistics as a JSON object (names through escape_json). */
-static void
-lane_stats_json(FxLane *l, StringInfo b)
-{
-	int			n = Min(l->nlat, LAT_SAMPLES);
-	double		s[LAT_SAMPLES];
-
-	memcpy(s, l->lat_ms, sizeof(double) * n);
-	qsort(s, n, sizeof(double), cmp_double);
-	appendStringInfoString(b, "{\"lane\":");
-	escape_json(b, l->name);
-	appendStringInfoString(b, ",\"provider\":");
-	escape_json(b, l->provider);
-	appendStringInfo(b, ",\"limit\":%d,"
-					 "\"inflight\":%d,\"queued\":%d,\"p50_ms\":%.1f,\"p95_ms\":%.1f,"
-					 "\"ok\":%lld,\"failed\":%lld,\"http_429\":%lld,\"retries\":%lld,"
-					 "\"paused_ms\":%lld,\"rate_wait_ms\":%lld,\"rate_waits\":%lld",
-					 current_limit(l), l->inflight, l->nqueued,
-						 n ? s[n / 2] : 0.0, n ? s[Min(n - 1, (int) (n * 0.95))] : 0.0,
-					 (long long) l->n_ok, (long long) l->n_failed,
-					 (long long) l->n_429, (long long) l->n_retries,
-					 (long long) Max(0, l->paused_until - fx_now_ms()),
-					 (long long) (l->nqueued > 0 ? Max(0, l->rate_wait_until - fx_now_ms()) : 0),
-					 (long long) l->n_rate_waits);
-	fx_rate_stats_json(l->rate, b);
-	appendStringInfoChar(b, '}');
-}
-
-/*
- * Lane statistics as a JSON array (for finx.provider_stats) of at most
- * max_len bytes: lanes that do not fit are left out, and a last element
- * {"lane": "(N more lanes not shown)", "omitted": N} says so.  Always valid
- * JSON.
- */
-char *
-fx_lanes_stats_json(size_t max_len)
-{
-	StringInfoData b;
-	StringInfoData one;
-	dlist_iter	it;
-	int			omitted = 0;
-
-	initStringInfo(&b);
-	initStringInfo(&one);
-	appendStringInfoChar(&b, '[');
-	dlist_foreach(it, &lanes)
-	{
-		resetStringInfo(&one);
-		lane_stats_json(dlist_container(FxLane, node, it.cur), &one);
-		/* keep room for the comma, the "omitted" element and the bracket */
-		if (omitted > 0 || (size_t) b.len + one.len + 80 > max_len)
-		{
-			omitted++;
-			continue;
-		}
-		if (b.len > 1)
-			appendStringInfoChar(&b, ',');
-		appendBinaryStringInfo(&b, one.data, one.len);
-	}
-	if (omitted > 0)
-		appendStringInfo(&b, "%s{\"lane\":\"(%d more lanes not shown)\",\"omitted\":%d}",
-						 b.len > 1 ? "," : "", omitted, omitted);
-	appendStringInfoChar(&b, ']');
-	pfree(one.data);
-	return b.data;
 }

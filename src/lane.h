@@ -2,8 +2,9 @@
  *
  * lane.h
  *	  Per-provider admission of remote calls: in-flight limit, rate limits
- *	  (through src/rate.c), pauses, retries, the circuit, statistics and the
- *	  request trace.
+ *	  (through src/rate.c), pauses, retries and the circuit as the failure
+ *	  policy (src/failure.c) decides them; statistics and the request trace
+ *	  are in src/lane_stats.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,21 +17,12 @@
 #include "nodes/pg_list.h"
 #include "utils/timestamp.h"
 
+#include "failure.h"
 #include "http.h"
 
 typedef struct FxLane FxLane;
 typedef struct FxCall FxCall;
 typedef void (*FxCallDone) (FxCall *call);
-
-/* what a failed attempt means for the lane */
-typedef enum FxFailKind
-{
-	FX_FAIL_TRANSIENT,			/* may pass on a retry (5xx, 408, 409, ...) */
-	FX_FAIL_OVERLOAD,			/* the server says "slow down" (429, 503,
-								 * 529): pause, lower the limit, retry */
-	FX_FAIL_TERMINAL,			/* never passes (other 4xx): no retry */
-	FX_FAIL_QUOTA				/* the account is out of quota: no retry */
-} FxFailKind;
 
 /*
  * Classify a failed answer (an HTTP status outside 2xx) of one provider;
@@ -62,7 +54,8 @@ struct FxCall
 
 	/* outcome, when done runs */
 	bool		ok;				/* a 2xx answer is in req */
-	bool		retryable;		/* a failure that might pass later */
+	FxFailKind	kind;			/* of the failure that ended it (failure.h
+								 * says what it does to the job) */
 	char	   *error;			/* why it failed (palloc'd in the lane's context) */
 	int			attempt;
 
@@ -81,7 +74,6 @@ struct FxCall
 	double		sent_seq[FX_RL_DIMS];	/* rate charges up to this call's */
 };
 
-extern FxFailKind fx_classify_status(long status);
 extern void fx_lanes_init(FxLoop *loop);
 extern void fx_lane_call_free(FxCall *call);
 extern FxLane *fx_lane_get(const char *provider, const char *key, const char *model,

@@ -19,8 +19,6 @@
  */
 #include "postgres.h"
 
-#include <sys/wait.h>
-
 #include "utils/memutils.h"
 
 #include "child.h"
@@ -73,7 +71,7 @@ struct FxOcrBatch
 	MemoryContext cxt;			/* the caller's; results live there */
 	int			n;
 	int			pending;
-	bool		retryable;
+	FxFailKind	kind;			/* of the failures so far */
 	FxOcrPage  *pages;
 	char	  **texts;
 	char	  **summaries;
@@ -120,11 +118,11 @@ page_done(FxChildResult *r, void *arg)
 	else
 	{
 		b->errors[p->index] = why ? why : pstrdup("OCR produced no text");
-		b->retryable |= r->timed_out || WIFSIGNALED(r->wait_status);
+		b->kind = fx_fail_merge(b->kind, fx_child_failure_kind(r));
 	}
 	MemoryContextSwitchTo(old);
 	if (--b->pending == 0)
-		b->done(b->arg, b->texts, b->summaries, b->errors, b->retryable);
+		b->done(b->arg, b->texts, b->summaries, b->errors, b->kind);
 }
 
 /* Start OCR of one page. */
@@ -164,6 +162,7 @@ fx_ocr_start(int64 owner, Oid role, const char *pdf_path, const int *pages, int 
 	FxOcrBatch *b = palloc0(sizeof(FxOcrBatch));
 
 	Assert(npages > 0);
+	b->kind = FX_FAIL_TERMINAL;	/* until a page fails otherwise */
 	b->cxt = CurrentMemoryContext;
 	b->n = npages;
 	b->pending = npages;

@@ -11,17 +11,20 @@
 
 #include "postgres.h"
 
+#include "failure.h"
+
 typedef struct FxOcrBatch FxOcrBatch;
 
 /*
  * Called once when every page of a batch is done: texts[i] is the text of
  * pages[i] (NULL when OCR failed; errors[i] says why) and summaries[i] the
  * summary of its word confidences (NULL when tesseract gave none; see
- * fx_ocr_conf_parse).  retryable tells whether some failure may pass on
- * another attempt (time limit, crash).
+ * fx_ocr_conf_parse).  kind is the failures' kind (failure.h): transient
+ * when some failure may pass on another attempt (time limit, crash);
+ * terminal when none failed or none may.
  */
 typedef void (*FxOcrDone) (void *arg, char **texts, char **summaries,
-						   char **errors, bool retryable);
+						   char **errors, FxFailKind kind);
 
 extern bool fx_ocr_local_enabled(void);
 extern char *fx_ocr_engine_key(void);

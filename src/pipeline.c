@@ -5,20 +5,19 @@
  *	  ever blocking the loop.
  *
  * A job moves through: reuse (an earlier job on the same document and
- * options succeeded: done), text (the text cache, or pdftotext children on
- * a temporary copy of the PDF, one per chunk of finextract.text_chunk_pages
- * pages, so that a long document shares the child slots fairly with the
- * jobs behind it), structure and check (the C parser, on text, never on
- * the PDF itself), store (one fenced transaction).  Every
- * job has its own memory context, freed when it ends.  Failures are
- * classified as retryable (time limit, crash) or not (corrupt PDF, no
- * statements found) and recorded through store.c.
+ * options succeeded: done), text (the text cache, or pdftotext children:
+ * pipeline_text.c), OCR of the pages without a text layer, structure and
+ * check (the C parser, on text, never on the PDF itself; or the remote
+ * steps of pipeline_remote.c), store (one fenced transaction).  Every
+ * job has its own memory context, freed when it ends.  Each failure is
+ * given its kind (a time limit or a crash is transient; a corrupt PDF or no
+ * statements found is terminal) and src/failure.c decides whether the job
+ * is queued again; store.c records it.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/pg_prng.h"
@@ -33,23 +32,6 @@
 #include "pipeline_int.h"
 #include "redact.h"
 #include "sandbox.h"
-
-/*
- * The text layer is pdftotext -layout's text, or with finextract.text_words
- * word boxes (pdftotext -tsv) laid out by parse_words.c; the cache keeps
- * each under its own key.
- */
-#define TEXT_ENGINE (finx_text_words ? "pdftotext-tsv" : "pdftotext")
-#define TSV_HEAD "level\tpage_num\t"
-
-/* Is this pdftotext -tsv output (rather than -layout text)? */
-static bool
-is_tsv(const char *out, size_t len)
-{
-	return len >= strlen(TSV_HEAD) && memcmp(out, TSV_HEAD, strlen(TSV_HEAD)) == 0;
-}
-
-
 
 static FxLoop *pipe_loop = NULL;
 static char *pipe_tmpdir = NULL;
@@ -107,26 +89,22 @@ fx_job_end(FxJob *job)
 	MemoryContextDelete(job->cxt);
 }
 
-/* Backoff before retry attempt n: 2^n s (at most 5 min), jittered. */
-static double
-retry_backoff(int attempt)
-{
-	double		base = Min(300.0, (double) (1 << Min(attempt, 9)));
-
-	return base * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
-}
-
-/* Record a failed attempt (caching any text it extracted) and end the job. */
+/*
+ * Record a failed attempt (caching any text it extracted) and end the job;
+ * the failure policy says whether it is queued again, and when.
+ */
 void
-fx_job_fail(FxJob *job, const char *error, bool retryable)
+fx_job_fail(FxJob *job, const char *error, FxFailKind kind)
 {
 	char	   *err;
+	FxJobVerdict v = fx_fail_job_verdict(kind, job->claim.attempt,
+										 job->claim.max_attempts,
+										 pg_prng_double(&pg_global_prng_state));
 
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
 	/* the reason may quote a provider: it is stored and broadcast */
 	error = fx_redact_pstrdup(error);
-	(void) fx_store_fail(&job->claim, error, retryable,
-						 retry_backoff(job->claim.attempt), &job->texts, &err);
+	(void) fx_store_fail(&job->claim, error, v.retry, v.backoff_s, &job->texts, &err);
 	fx_job_end(job);
 }
 
@@ -159,36 +137,6 @@ fx_sanitize_utf8(char *s, size_t len)
 		}
 		i += l;
 	}
-}
-
-/* Split pdftotext output at form feeds into NUL-terminated page texts. */
-static char **
-split_pages(char *out, size_t len, int *npages)
-{
-	int			n = 0,
-				k = 0;
-	char	  **pages;
-	char	   *p = out;
-
-	for (size_t i = 0; i < len; i++)
-		if (out[i] == '\f')
-			n++;
-	if (len > 0 && out[len - 1] != '\f')
-		n++;
-	pages = palloc0(sizeof(char *) * Max(n, 1));
-	for (size_t i = 0; i < len && k < n; i++)
-	{
-		if (out[i] == '\f')
-		{
-			out[i] = '\0';
-			pages[k++] = p;
-			p = out + i + 1;
-		}
-	}
-	if (k < n)
-		pages[k++] = p;
-	*npages = n;
-	return pages;
 }
 
 /* "3, 4, 9" from the pages without text that lie in the job's range. */
@@ -311,7 +259,7 @@ fx_job_finish_local(FxJob *job)
 	res = fx_job_parse(job);
 	if (res == NULL)
 	{
-		fx_job_fail(job, "out of memory while parsing the document", true);
+		fx_job_fail(job, "out of memory while parsing the document", FX_FAIL_TRANSIENT);
 		return;
 	}
 	if (job->ocr_conf)
@@ -326,7 +274,7 @@ fx_job_finish_local(FxJob *job)
 		foreach(lc, job->warnings)
 			why = psprintf("%s; %s", why, (char *) lfirst(lc));
 		fx_result_free(res);
-		fx_job_fail(job, why, job->ocr_retryable);
+		fx_job_fail(job, why, job->ocr_failure);
 		return;
 	}
 	fx_job_complete(job, res);
@@ -399,20 +347,20 @@ fx_job_pdf_file(FxJob *job)
 							 (long long) job->claim.id, job->claim.attempt);
 	if (fx_store_write_content(job->claim.document_id, job->pdf_path, &err))
 		return true;
-	fx_job_fail(job, psprintf("could not prepare the document: %s", err), true);
+	fx_job_fail(job, psprintf("could not prepare the document: %s", err), FX_FAIL_TRANSIENT);
 	return false;
 }
 
 /* OCR of the blank pages ended: merge the texts and go on. */
 static void
-ocr_done(void *arg, char **texts, char **summaries, char **errors, bool retryable)
+ocr_done(void *arg, char **texts, char **summaries, char **errors, FxFailKind kind)
 {
 	FxJob	   *job = arg;
 	MemoryContext old = MemoryContextSwitchTo(job->cxt);
 	int			k = 0;
 
 	job->ocr = NULL;
-	job->ocr_retryable = retryable;
+	job->ocr_failure = kind;
 	for (int i = 0; i < job->npages; i++)
 	{
 		if (!job->ocr_wait[i])
@@ -509,28 +457,28 @@ range_meets_document(const FxJob *job)
 }
 
 /* The text layer is known: OCR what has none, then structure. */
-static void
-have_text(FxJob *job)
+void
+fx_job_have_text(FxJob *job)
 {
 	int		   *todo;
 	int			ntodo = 0;
 
 	if (job->npages == 0)
 	{
-		fx_job_fail(job, "the document has no pages", false);
+		fx_job_fail(job, "the document has no pages", FX_FAIL_TERMINAL);
 		return;
 	}
 	if (job->npages > finx_max_pages)
 	{
 		fx_job_fail(job, psprintf("the document has %d pages; finextract.max_pages allows %d",
-							   job->npages, finx_max_pages), false);
+								  job->npages, finx_max_pages), FX_FAIL_TERMINAL);
 		return;
 	}
 	if (!range_meets_document(job))
 	{
 		fx_job_fail(job, psprintf("page range \"%s\" is outside the document (%d page%s)",
 								  ranges_text(&job->opts.pages), job->npages,
-								  job->npages == 1 ? "" : "s"), false);
+								  job->npages == 1 ? "" : "s"), FX_FAIL_TERMINAL);
 		return;
 	}
 	job->texts.npages = job->npages;
@@ -544,264 +492,6 @@ have_text(FxJob *job)
 		start_ocr(job, todo, ntodo);
 	else
 		fx_job_finish_local(job);
-}
-
-/* Is a failed pdftotext run worth retrying? */
-static bool
-text_failure_retryable(const FxChildResult *r)
-{
-	if (r->spawn_failed)
-		return r->spawn_errno != ENOENT && r->spawn_errno != EACCES;
-	if (r->capped)
-		return false;			/* killed at the output cap: the same next time */
-	if (r->timed_out || WIFSIGNALED(r->wait_status))
-		return true;
-	return false;				/* bad PDF, output cap: the same next time */
-}
-
-/*
- * A failed pdftotext run: fail the job with the reason.  Returns false when
- * the run succeeded.
- */
-static bool
-text_failed(FxJob *job, FxChildResult *r)
-{
-	char	   *why = fx_child_describe_failure(r, "pdftotext");
-
-	if (why == NULL)
-		return false;
-	if (strstr(r->err, "Invalid page count 0") != NULL)
-		fx_job_fail(job, "the document has no pages", false);
-	else if (strstr(r->err, "Incorrect password") != NULL)
-		fx_job_fail(job, "the PDF is protected by a password; submit a decrypted copy "
-				 "(for example one made with qpdf --decrypt)", false);
-	else
-	{
-		if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 1 && !r->spawn_failed)
-			why = psprintf("the PDF is damaged or not readable: %s", why);
-		fx_job_fail(job, why, text_failure_retryable(r));
-	}
-	return true;
-}
-
-/* pdftotext's answer to a first page after the last: the chunks are all read. */
-static bool
-past_last_page(const FxChildResult *r)
-{
-	return !r->spawn_failed && WIFEXITED(r->wait_status) &&
-		WEXITSTATUS(r->wait_status) == 99 &&
-		strstr(r->err, "can not be after the last page") != NULL;
-}
-
-/*
- * Number of pages in pdftotext output: -layout ends each with a form feed,
- * -tsv opens each with a level-1 row.
- */
-static int
-count_pages(const char *out, size_t len)
-{
-	int			n = 0;
-	bool		tsv = is_tsv(out, len);
-
-	for (size_t i = 0; i < len; i++)
-		n += tsv ? ((i == 0 || out[i - 1] == '\n') && out[i] == '1' &&
-					i + 1 < len && out[i + 1] == '\t') : out[i] == '\f';
-	return n;
-}
-
-/* Lay out pdftotext -tsv output into page texts (in the job's context). */
-static char **
-layout_pages(FxJob *job, const char *out, size_t len, int *npages)
-{
-	char	  **raw;
-	size_t	   *lens;
-	int			n = fx_words_layout_stream(out, len, &raw, &lens);
-	char	  **pages;
-
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory laying out the text layer")));
-	pages = palloc0(sizeof(char *) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		pages[i] = pnstrdup(raw[i], lens[i]);
-	fx_words_free_pages(raw, lens, n);
-	*npages = n;
-	return pages;
-}
-
-/*
- * Every page's text layer has been read: join the chunks, split the text
- * into pages and go on.
- */
-static void
-text_complete(FxJob *job)
-{
-	size_t		len = 0;
-	char	   *out;
-
-	for (int i = 0; i < job->end_chunk; i++)
-		len += job->chunks[i]->len;
-	if (len > (size_t) finx_text_cap_kb * 1024)
-	{
-		fx_job_fail(job, "pdftotext produced more output than finextract.text_cap allows",
-					false);
-		return;
-	}
-	out = MemoryContextAllocHuge(job->cxt, len + 1);
-	len = 0;
-	for (int i = 0; i < job->end_chunk; i++)
-	{
-		memcpy(out + len, job->chunks[i]->out, job->chunks[i]->len);
-		len += job->chunks[i]->len;
-		pfree(job->chunks[i]->out);
-		job->chunks[i]->out = NULL;
-	}
-	out[len] = '\0';
-	fx_sanitize_utf8(out, len);
-	if (is_tsv(out, len))
-	{
-		job->pages = layout_pages(job, out, len, &job->npages);
-		pfree(out);
-		job->texts.engine = "pdftotext-tsv";
-	}
-	else
-	{
-		job->pages = split_pages(out, len, &job->npages);
-		job->texts.engine = "pdftotext";
-	}
-	/* OCR replaces entries of pages[]; the cache keeps the text layer */
-	job->texts.pages = palloc(sizeof(char *) * Max(job->npages, 1));
-	memcpy(job->texts.pages, job->pages, sizeof(char *) * job->npages);
-	have_text(job);
-}
-
-static void start_chunk(FxJob *job);
-
-/* Are all chunks up to the last page read?  Cancels probes past it. */
-static bool
-chunks_complete(FxJob *job)
-{
-	if (job->end_chunk == INT_MAX)
-		return false;
-	for (int i = 0; i < job->end_chunk; i++)
-		if (!job->chunks[i]->done)
-			return false;
-	for (int i = job->end_chunk; i < job->nchunks; i++)
-		if (job->chunks[i]->child)
-		{
-			fx_child_cancel(job->chunks[i]->child);
-			job->chunks[i]->child = NULL;
-			job->chunks_running--;
-		}
-	return true;
-}
-
-/*
- * Read ahead: a job keeps up to finextract.max_local_procs chunks running
- * or queued once its first chunk proved the document longer than a chunk.
- * child.c starts a queued child of the job with the fewest running ones,
- * so this never delays another job's child.
- */
-static void
-start_more_chunks(FxJob *job)
-{
-	while (job->nchunks < job->end_chunk &&
-		   job->chunks_running < Max(1, finx_max_local_procs))
-		start_chunk(job);
-}
-
-/* A pdftotext child (one chunk of pages, or the whole document) ended. */
-static void
-text_done(FxChildResult *r, void *arg)
-{
-	FxTextChunk *ch = arg;
-	FxJob	   *job = ch->job;
-	MemoryContext old = MemoryContextSwitchTo(job->cxt);
-
-	ch->child = NULL;
-	job->chunks_running--;
-	if (ch->index > 0 && past_last_page(r))
-	{
-		ch->done = true;		/* a probe past the end: its index is the end */
-		job->end_chunk = Min(job->end_chunk, ch->index);
-	}
-	else if (text_failed(job, r))
-	{
-		MemoryContextSwitchTo(old);
-		return;					/* the job has ended */
-	}
-	else
-	{
-		ch->out = r->out;
-		ch->len = r->out_len;
-		r->out = NULL;
-		ch->done = true;
-		if (job->chunk_pages <= 0 || count_pages(ch->out, ch->len) < job->chunk_pages)
-			job->end_chunk = Min(job->end_chunk, ch->index + 1);
-	}
-	if (chunks_complete(job))
-		text_complete(job);
-	else
-		start_more_chunks(job);
-	MemoryContextSwitchTo(old);
-}
-
-/*
- * Start pdftotext on a temporary copy of the document, for its next chunk
- * of finextract.text_chunk_pages pages.  Each chunk is a child of its own,
- * admitted by child.c per job in turn, so a long document never holds all
- * the slots and a short one submitted after it waits for one chunk at most.
- * A document no longer than a chunk is read by one child.
- */
-static void
-start_chunk(FxJob *job)
-{
-	char	   *argv[11];
-	int			n = 0;
-	FxTextChunk *ch = palloc0(sizeof(FxTextChunk));
-	int			k = job->chunk_pages;
-
-	if (job->nchunks == job->maxchunks)
-	{
-		job->maxchunks = Max(8, job->maxchunks * 2);
-		job->chunks = job->chunks ?
-			repalloc(job->chunks, sizeof(FxTextChunk *) * job->maxchunks) :
-			palloc(sizeof(FxTextChunk *) * job->maxchunks);
-	}
-	ch->job = job;
-	ch->index = job->nchunks;
-	job->chunks[job->nchunks++] = ch;
-	argv[n++] = finx_pdftotext_path;
-	argv[n++] = finx_text_words ? "-tsv" : "-layout";
-	argv[n++] = "-enc";
-	argv[n++] = "UTF-8";
-	argv[n++] = job->pdf_path;
-	argv[n++] = "-";
-	/* the range last (poppler reads options anywhere): the file stays $4 */
-	if (k > 0)
-	{
-		argv[n++] = "-f";
-		argv[n++] = psprintf("%d", ch->index * k + 1);
-		argv[n++] = "-l";
-		argv[n++] = psprintf("%d", (ch->index + 1) * k);
-	}
-	argv[n] = NULL;
-	job->chunks_running++;
-	ch->child = fx_child_run_for(job->claim.id, job->claim.role, 0, argv, finx_local_timeout_ms,
-								 (size_t) finx_text_cap_kb * 1024, text_done, ch);
-}
-
-/* Read the text layer: the first chunk alone (a short document needs no more). */
-static void
-start_text(FxJob *job)
-{
-	if (!fx_job_pdf_file(job))
-		return;
-	job->end_chunk = INT_MAX;
-	job->chunk_pages = finx_text_chunk_pages;	/* fixed for the job: a reload
-												 * cannot shift the ranges */
-	start_chunk(job);
 }
 
 /* Parse the stored options; false (job failed) if they are unusable. */
@@ -822,7 +512,7 @@ load_options(FxJob *job)
 		MemoryContextSwitchTo(cxt);
 		e = CopyErrorData();
 		FlushErrorState();
-		fx_job_fail(job, psprintf("invalid options: %s", e->message), false);
+		fx_job_fail(job, psprintf("invalid options: %s", e->message), FX_FAIL_TERMINAL);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -853,7 +543,7 @@ fx_pipeline_start(const FxClaim *claim)
 	if (!load_options(job))
 		;						/* failed and ended */
 	else if ((why = fx_job_resolve_providers(job)) != NULL)
-		fx_job_fail(job, why, false);
+		fx_job_fail(job, why, FX_FAIL_TERMINAL);
 	else
 	{
 		twin = fx_store_find_twin(&job->claim, &err);
@@ -862,15 +552,15 @@ fx_pipeline_start(const FxClaim *claim)
 			(void) fx_store_complete_reused(&job->claim, twin, &err);
 			fx_job_end(job);
 		}
-		else if ((pages = fx_store_load_pages(job->claim.document_id, TEXT_ENGINE,
+		else if ((pages = fx_store_load_pages(job->claim.document_id, fx_text_layer_engine(),
 											  false, &npages, &err)) != NULL)
 		{
 			job->pages = pages;
 			job->npages = npages;
-			have_text(job);
+			fx_job_have_text(job);
 		}
 		else
-			start_text(job);
+			fx_job_start_text(job);
 	}
 	MemoryContextSwitchTo(old);
 }

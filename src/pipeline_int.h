@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * pipeline_int.h
- *	  A job inside the worker, shared by pipeline.c (local steps) and
- *	  pipeline_remote.c (LLMWhisperer and LLM steps).
+ *	  A job inside the worker, shared by pipeline.c (local steps),
+ *	  pipeline_text.c (the text layer) and pipeline_remote.c (LLMWhisperer
+ *	  and LLM steps).
  *
  *-------------------------------------------------------------------------
  */
@@ -14,6 +15,7 @@
 #include "lib/ilist.h"
 
 #include "child.h"
+#include "failure.h"
 #include "ocr.h"
 #include "ocr_conf.h"
 #include "options.h"
@@ -72,7 +74,7 @@ typedef struct FxJob
 	int			npages;
 	bool		used_ocr;		/* some of them came from OCR */
 	bool	   *ocr_read;		/* [page - 1]: that page came from OCR */
-	bool		ocr_retryable;	/* an OCR failure may pass next time */
+	FxFailKind	ocr_failure;	/* what the OCR failures were (failure.h) */
 	bool	   *ocr_wait;		/* pages in the running OCR batch */
 	FxOcrConf **ocr_conf;		/* [page - 1]: word confidences of OCR'd
 								 * pages (NULL: none known) */
@@ -99,13 +101,18 @@ typedef struct FxJob
 	int			nlocate;
 } FxJob;
 
-extern void fx_job_fail(FxJob *job, const char *error, bool retryable);
+extern void fx_job_fail(FxJob *job, const char *error, FxFailKind kind);
 extern void fx_job_end(FxJob *job);
 extern bool fx_job_pdf_file(FxJob *job);
 extern fx_result *fx_job_parse(FxJob *job);
 extern void fx_job_finish_local(FxJob *job);
 extern void fx_job_complete(FxJob *job, fx_result *res);
 extern void fx_sanitize_utf8(char *s, size_t len);
+extern void fx_job_have_text(FxJob *job);
+
+/* pipeline_text.c */
+extern const char *fx_text_layer_engine(void);
+extern void fx_job_start_text(FxJob *job);
 
 /* pipeline_remote.c */
 extern char *fx_job_resolve_providers(FxJob *job);

@@ -92,7 +92,7 @@ make_tasks(FxJob *job, const fx_result *res)
 	job->located = true;
 }
 
-static void whisper_done(void *arg, char **texts, const char *error, bool retryable);
+static void whisper_done(void *arg, char **texts, const char *error, FxFailKind kind);
 
 /* Start one extraction of pages (ascending) in a mode. */
 static void
@@ -159,7 +159,7 @@ plan_statement_groups(FxJob *job)
 
 /* One LLM call ended. */
 static void
-chat_done(void *arg, fx_result *res, const char *error, bool retryable)
+chat_done(void *arg, fx_result *res, const char *error, FxFailKind kind)
 {
 	FxStmtTask *t = arg;
 	FxJob	   *job = t->job;
@@ -170,7 +170,7 @@ chat_done(void *arg, fx_result *res, const char *error, bool retryable)
 	job->pending_llm--;
 	if (res == NULL)
 		fx_job_fail(job, psprintf("statement %d (pages %d-%d): %s", t->seq,
-								  t->first_page, t->last_page, error), retryable);
+								  t->first_page, t->last_page, error), kind);
 	else
 	{
 		/* fields that broke a constraint were dropped: say which */
@@ -226,7 +226,7 @@ complete_from_llm(FxJob *job)
 	if (res == NULL || res->statements == NULL)
 	{
 		free(res);
-		fx_job_fail(job, "out of memory", true);
+		fx_job_fail(job, "out of memory", FX_FAIL_TRANSIENT);
 		return;
 	}
 	res->npages = job->npages;
@@ -270,7 +270,8 @@ complete_from_llm(FxJob *job)
 	if (k == 0)
 	{
 		fx_result_free(res);
-		fx_job_fail(job, "the LLM found no statement on the located pages", false);
+		fx_job_fail(job, "the LLM found no statement on the located pages",
+					FX_FAIL_TERMINAL);
 		return;
 	}
 	fx_job_complete(job, res);
@@ -326,7 +327,8 @@ maybe_finish(FxJob *job)
 		if (loc == NULL || loc->nstatements == 0)
 		{
 			fx_result_free(loc);
-			fx_job_fail(job, "no financial statements found in the extracted text", false);
+			fx_job_fail(job, "no financial statements found in the extracted text",
+						FX_FAIL_TERMINAL);
 			return;
 		}
 		make_tasks(job, loc);
@@ -350,7 +352,7 @@ maybe_finish(FxJob *job)
 
 /* One extraction ended: its pages get their text, waiting statements go. */
 static void
-whisper_done(void *arg, char **texts, const char *error, bool retryable)
+whisper_done(void *arg, char **texts, const char *error, FxFailKind kind)
 {
 	FxWhisperGroup *g = arg;
 	FxJob	   *job = g->job;
@@ -361,7 +363,7 @@ whisper_done(void *arg, char **texts, const char *error, bool retryable)
 	job->pending_whisper--;
 	if (texts == NULL)
 	{
-		fx_job_fail(job, error, retryable);
+		fx_job_fail(job, error, kind);
 		MemoryContextSwitchTo(old);
 		return;
 	}

@@ -98,7 +98,7 @@ anthropic_classify(const FxHttpRequest *req, char **message)
 	if (req->status == 429 || req->status == 529 ||
 		strcmp(type, "overloaded_error") == 0 || strcmp(type, "rate_limit_error") == 0)
 		return FX_FAIL_OVERLOAD;
-	return fx_classify_status(req->status);
+	return fx_fail_of_status(req->status);
 }
 
 /*

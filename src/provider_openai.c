@@ -84,7 +84,7 @@ openai_classify(const FxHttpRequest *req, char **message)
 												 type, sizeof(type)) : NULL;
 	if (req->status == 429 && strcmp(code, "insufficient_quota") == 0)
 		return FX_FAIL_QUOTA;
-	return fx_classify_status(req->status);
+	return fx_fail_of_status(req->status);
 }
 
 const FxStructurer fx_provider_openai = {

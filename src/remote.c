@@ -1,10 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * remote.c
- *	  LLMWhisperer v2 and the LLM structuring call, as state machines of
- *	  lane calls on the worker's loop.  The LLM's wire format (request,
- *	  answer, errors, rate-limit headers) belongs to its provider
- *	  (src/provider*.c, chosen by finextract.llm_provider).
+ *	  LLMWhisperer v2 as a state machine of lane calls on the worker's
+ *	  loop, the API keys (settings and key files) and the request trace's
+ *	  flush.  The LLM structuring call is in remote_chat.c.
  *
  * An extraction (document x pages x mode) is submitted once: its
  * whisper_hash is committed as soon as the 202 arrives, so a restarted
@@ -23,23 +22,17 @@
  * server's queue does not stretch it.  A submit holds its
  * slot in the whisper lane until the server has processed it, so the lane's
  * limit is the number of extractions in processing: what the server's
- * capacity bounds.  A chat call sends one statement's pages with the strict
- * statement schema; an unusable answer is an error, never data.
- *
- * Rate limits: every LLMWhisperer request (submit, poll, retrieve) counts
- * against finextract.llmwhisperer_requests_per_minute of its key; a chat
- * call counts one request and its tokens against the LLM's limits of its
- * key and model.  The tokens of a call are estimated before it is sent
- * (request bytes / bytes per token + max tokens: what an OpenAI-style
- * limiter charges) and corrected with the answer's usage,
- * which also teaches the estimate how many bytes make a token.
+ * capacity bounds.  Every LLMWhisperer request (submit, poll, retrieve)
+ * counts against finextract.llmwhisperer_requests_per_minute of its key.
+ * Each failure is reported with its kind (failure.h): the lane's verdict
+ * for a call, terminal for a wrong page count, transient for an
+ * extraction the server failed or lost.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <fcntl.h>
-#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,16 +49,12 @@
 #include "provider.h"
 #include "redact.h"
 #include "remote.h"
+#include "remote_int.h"
 #include "store.h"
 
 #define POLL_LANE_LIMIT 8
 #define MAX_WHISPER_RESPONSE (256 * 1024 * 1024)
-#define MAX_CHAT_RESPONSE (16 * 1024 * 1024)
 #define MAX_SMALL_RESPONSE (1024 * 1024)
-
-static const char statement_schema[] =
-#include "statement_schema.inc"
-;
 
 typedef enum
 {
@@ -105,29 +94,11 @@ struct FxWhisper
 	void	   *arg;
 };
 
-struct FxChat
-{
-	MemoryContext cxt;
-	const FxStructurer *sp;		/* the provider */
-	FxCall		call;
-	char	   *body;
-	char	   *headers[FX_PROVIDER_MAX_HEADERS + 1];
-	int			first_page;
-	int			last_page;
-	int			max_tokens;		/* max_completion_tokens sent */
-	char	   *deferred_error; /* failure found before the request */
-	FxTimerId	deferred_timer;
-	FxChatDone	done;
-	void	   *arg;
-};
-
 static double secs_per_page = 1.0;	/* observed whisper processing time */
 static double ready_gap_ms = 0;	/* between extractions found processed */
 static int64 last_ready_ms = 0;
 static dlist_head pending_whispers = DLIST_STATIC_INIT(pending_whispers);	/* by
 																			 * submit */
-static double bytes_per_token = 4.0;	/* of chat requests, learnt from usage */
-
 static char *whisper_key_from_file = NULL;
 
 /* Read a key file (first line, trimmed) into TopMemoryContext; NULL on failure. */
@@ -196,19 +167,6 @@ fx_whisper_configured(void)
 	return whisper_key()[0] != '\0';
 }
 
-bool
-fx_llm_configured(void)
-{
-	return fx_structurer_current()->key()[0] != '\0';
-}
-
-/* The setting that holds the LLM provider's key, for messages. */
-const char *
-fx_llm_key_setting(void)
-{
-	return fx_structurer_current()->key_setting;
-}
-
 /* Cache key of LLMWhisperer text. */
 char *
 fx_whisper_engine(const char *mode)
@@ -222,7 +180,7 @@ whisper_classify(const FxHttpRequest *req, char **message)
 {
 	*message = req->resp ? fx_json_error_message(req->resp, req->resp_len,
 												 NULL, 0, NULL, 0) : NULL;
-	return fx_classify_status(req->status);
+	return fx_fail_of_status(req->status);
 }
 
 /* "3-5,7" from ascending page numbers. */
@@ -250,9 +208,9 @@ pages_key(const int *pages, int n)
  * Fill the common parts of a call (zeroed when its owner was allocated);
  * frees what an earlier request on the same call left.
  */
-static void
-init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
-		  const char *method, char *url, char **headers, size_t max_response)
+void
+fx_remote_init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
+					const char *method, char *url, char **headers, size_t max_response)
 {
 	fx_lane_call_free(c);
 	memset(c, 0, sizeof(FxCall));
@@ -263,7 +221,7 @@ init_call(FxCall *c, int64 job_id, int statement, const char *endpoint,
 	c->req.connect_timeout_ms = finx_connect_timeout_ms;
 	c->req.max_response = max_response;
 	c->req.retry_after_s = -1;
-	c->max_attempts = finx_request_attempts;
+	c->max_attempts = fx_fail_call_attempts(false);
 	c->units = 1;
 	c->job_id = job_id;
 	c->statement = statement;
@@ -362,7 +320,7 @@ unpend(FxWhisper *w)
 
 /* End an extraction: report and release what it holds. */
 static void
-whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
+whisper_end(FxWhisper *w, char **texts, const char *error, FxFailKind kind)
 {
 	unpend(w);
 	if (w->poll_timer)
@@ -374,7 +332,7 @@ whisper_end(FxWhisper *w, char **texts, const char *error, bool retryable)
 	fx_lane_call_free(&w->poll);
 	free(w->body);
 	w->body = NULL;
-	w->done(w->arg, texts, error, retryable);
+	w->done(w->arg, texts, error, kind);
 }
 
 /* Report a failure found before any request, from the loop (never inside start). */
@@ -384,7 +342,7 @@ deferred_whisper_end(void *arg)
 	FxWhisper  *w = arg;
 
 	w->deferred_timer = 0;
-	whisper_end(w, NULL, w->deferred_error, false);
+	whisper_end(w, NULL, w->deferred_error, FX_FAIL_TERMINAL);
 }
 
 static void
@@ -417,7 +375,7 @@ whisper_submit(FxWhisper *w)
 		return;
 	}
 	w->phase = WH_SUBMIT;
-	init_call(&w->submit, w->job_id, 0, "whisper", "POST", url, w->headers,
+	fx_remote_init_call(&w->submit, w->job_id, 0, "whisper", "POST", url, w->headers,
 			  MAX_SMALL_RESPONSE);
 	w->submit.req.body = w->body;
 	w->submit.req.body_len = w->body_len;
@@ -441,7 +399,7 @@ whisper_submitted(FxCall *c)
 
 	if (!c->ok)
 	{
-		whisper_end(w, NULL, psprintf("LLMWhisperer submit failed: %s", c->error), c->retryable);
+		whisper_end(w, NULL, psprintf("LLMWhisperer submit failed: %s", c->error), c->kind);
 		MemoryContextSwitchTo(old);
 		return;
 	}
@@ -480,14 +438,14 @@ send_poll(void *arg)
 	url = psprintf("%s/%s?whisper_hash=%s", finx_whisper_url,
 				   w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
 				   fx_provider_url_encode(w->hash));
-	init_call(&w->poll, w->job_id, 0,
+	fx_remote_init_call(&w->poll, w->job_id, 0,
 			  w->phase == WH_RETRIEVE ? "whisper-retrieve" : "whisper-status",
 			  "GET", url, w->headers,
 			  w->phase == WH_RETRIEVE ? MAX_WHISPER_RESPONSE : MAX_SMALL_RESPONSE);
 	/* a retrieve is one-shot: retrying it after a lost answer cannot help */
 	if (w->phase == WH_RETRIEVE)
 	{
-		w->poll.max_attempts = 1;
+		w->poll.max_attempts = fx_fail_call_attempts(true);
 		w->poll.paid = true;	/* a lost text is submitted again */
 	}
 	w->poll.done = whisper_polled;
@@ -602,7 +560,8 @@ resubmit(FxWhisper *w, const char *why)
 	fx_lane_release(&w->submit, false, 0, 0);
 	if (++w->resubmits > 2)
 	{
-		whisper_end(w, NULL, psprintf("LLMWhisperer lost the extraction: %s", why), true);
+		whisper_end(w, NULL, psprintf("LLMWhisperer lost the extraction: %s", why),
+					FX_FAIL_TRANSIENT);
 		return;
 	}
 	whisper_submit(w);
@@ -630,7 +589,8 @@ whisper_retrieved(FxWhisper *w, FxCall *c)
 	if (n != w->npages)
 	{
 		fx_free_pages(split, Max(n, 0));
-		whisper_end(w, NULL, psprintf("LLMWhisperer returned %d page(s) for %d requested", n, w->npages), false);
+		whisper_end(w, NULL, psprintf("LLMWhisperer returned %d page(s) for %d requested", n, w->npages),
+					FX_FAIL_TERMINAL);
 		return;
 	}
 	texts = palloc(sizeof(char *) * n);
@@ -640,7 +600,7 @@ whisper_retrieved(FxWhisper *w, FxCall *c)
 	if (!fx_store_whisper_retrieved(w->document_id, w->pages_key, w->mode,
 									fx_whisper_engine(w->mode), w->pages, texts, n, &serr))
 		ereport(LOG, (errmsg("finextract: could not store retrieved text: %s", serr)));
-	whisper_end(w, texts, NULL, false);
+	whisper_end(w, texts, NULL, FX_FAIL_TERMINAL);
 }
 
 /* A status poll or the retrieve answered. */
@@ -660,7 +620,7 @@ whisper_polled(FxCall *c)
 	else if (!c->ok)
 		whisper_end(w, NULL, psprintf("LLMWhisperer %s failed: %s",
 									  w->phase == WH_RETRIEVE ? "retrieve" : "status poll",
-									  c->error), c->retryable);
+									  c->error), c->kind);
 	else if (w->phase == WH_RETRIEVE)
 		whisper_retrieved(w, c);
 	else if (fx_json_whisper_status(c->req.resp, c->req.resp_len, &status, &message, &jerr) != 0)
@@ -679,7 +639,7 @@ whisper_polled(FxCall *c)
 		}
 		else if (st == FX_WHISPER_FAILED)
 			whisper_end(w, NULL, psprintf("LLMWhisperer could not extract the text: %s",
-										  message ? message : status), true);
+										  message ? message : status), FX_FAIL_TRANSIENT);
 		else if (st == FX_WHISPER_RETRIEVED)
 			resubmit(w, "the text was already retrieved");
 		else if (st == FX_WHISPER_PENDING)
@@ -751,189 +711,6 @@ fx_whisper_cancel(FxWhisper *w)
 	fx_lane_cancel(&w->poll);
 	free(w->body);
 	w->body = NULL;
-}
-
-/* The provider's lane; NULL when a new lane would pass finextract.max_lanes. */
-static FxLane *
-llm_lane(const FxStructurer *sp, const char *model)
-{
-	FxLane	   *lane;
-
-	if (fx_lanes_count() >= finx_max_lanes &&
-		!fx_lane_exists(sp->lane_group, sp->key(), model))
-		return NULL;
-	lane = fx_lane_get(sp->lane_group, sp->key(), model, finx_llm_max_concurrency,
-					   finx_max_concurrency_bound);
-
-	fx_lane_set_rate(lane, sp->lane_group, sp->key(), model, finx_llm_rpm, finx_llm_tpm);
-	return lane;
-}
-
-/*
- * The answer's usage says what the call really counted for: its prompt
- * tokens plus the max_completion_tokens it asked for.  Correct the lane's
- * charge and learn how many request bytes make a prompt token.
- */
-static void
-chat_usage(FxChat *ch, const fx_chat_info *info)
-{
-	if (info->prompt_tokens <= 0)
-		return;
-	fx_lane_correct_tokens(&ch->call, (double) info->prompt_tokens + ch->max_tokens);
-	bytes_per_token = 0.8 * bytes_per_token +
-		0.2 * Max(1.0, (double) ch->call.req.body_len / info->prompt_tokens);
-}
-
-/*
- * A chat call is over: free its request body and answer before the owner
- * hears of it (the owner may free the call with its job).
- */
-static void
-chat_release(FxChat *ch)
-{
-	fx_lane_call_free(&ch->call);
-	free(ch->body);
-	ch->body = NULL;
-	ch->call.req.body = NULL;
-}
-
-/* A chat call answered. */
-static void
-chat_answered(FxCall *c)
-{
-	FxChat	   *ch = c->arg;
-	MemoryContext old = MemoryContextSwitchTo(ch->cxt);
-	fx_chat_info info;
-	char	   *jerr = NULL;
-	fx_result  *res;
-
-	if (!c->ok)
-	{
-		char	   *why = psprintf("LLM call failed: %s", c->error);
-		bool		retryable = c->retryable;
-
-		chat_release(ch);
-		ch->done(ch->arg, NULL, why, retryable);
-		MemoryContextSwitchTo(old);
-		return;
-	}
-	memset(&info, 0, sizeof(info));
-	res = ch->sp->parse(c->req.resp, c->req.resp_len, ch->first_page,
-						ch->last_page, &info, &jerr);
-	chat_usage(ch, &info);
-	if (res == NULL && info.unreadable)
-		fx_lane_retry(c, jerr ? jerr : "unreadable answer");
-	else if (res == NULL)
-	{
-		char	   *why = psprintf("the LLM's answer was rejected: %s",
-								   jerr ? jerr : "out of memory");
-
-		chat_release(ch);
-		ch->done(ch->arg, NULL, why, false);
-	}
-	else
-	{
-		chat_release(ch);
-		ch->done(ch->arg, res, NULL, false);
-	}
-	free(jerr);
-	MemoryContextSwitchTo(old);
-}
-
-/* Report a failure found before the request, from the loop. */
-static void
-deferred_chat_end(void *arg)
-{
-	FxChat	   *ch = arg;
-
-	ch->deferred_timer = 0;
-	chat_release(ch);
-	ch->done(ch->arg, NULL, ch->deferred_error, false);
-}
-
-static void
-defer_chat_failure(FxChat *ch, const char *error)
-{
-	ch->deferred_error = pstrdup(error);
-	ch->deferred_timer = fx_loop_timer(fx_lane_loop(), 0, deferred_chat_end, ch);
-}
-
-/* Start one structuring call for a statement's pages. */
-FxChat *
-fx_chat_start(int64 job_id, int statement, const char *model,
-			  const char *const *texts, const int *pages, int npages,
-			  int type_hint, FxChatDone done, void *arg)
-{
-	FxChat	   *ch = palloc0(sizeof(FxChat));
-	const FxStructurer *sp = fx_structurer_current();
-	FxStructIn	in;
-	FxStructOut out;
-	char	   *system = fx_llm_system_prompt();
-	char	   *user = fx_llm_user_prompt(type_hint, texts, pages, npages);
-	char	   *err = NULL;
-	bool		built;
-	FxLane	   *lane;
-
-	ch->cxt = CurrentMemoryContext;
-	ch->sp = sp;
-	ch->first_page = pages[0];
-	ch->last_page = pages[npages - 1];
-	ch->done = done;
-	ch->arg = arg;
-	memset(&in, 0, sizeof(in));
-	memset(&out, 0, sizeof(out));
-	in.model = model;
-	in.system_prompt = system;
-	in.user_prompt = user;
-	in.schema_json = statement_schema;
-	in.max_tokens = finx_llm_max_tokens;
-	built = system && user && sp->build(&in, &out, &err);
-	free(system);
-	free(user);
-	ch->body = out.body;
-	memcpy(ch->headers, out.headers, sizeof(ch->headers));
-	init_call(&ch->call, job_id, statement, "chat", "POST", out.url, ch->headers,
-			  MAX_CHAT_RESPONSE);
-	ch->call.classify = sp->classify;
-	ch->call.req.on_header = sp->on_header;
-	ch->call.req.body = ch->body;
-	ch->call.req.body_len = ch->body ? strlen(ch->body) : 0;
-	ch->call.units = Max(1.0, (double) ch->call.req.body_len / 4000.0);
-	ch->max_tokens = finx_llm_max_tokens;
-	ch->call.tokens = ceil((double) ch->call.req.body_len / bytes_per_token) + ch->max_tokens;
-	ch->call.done = chat_answered;
-	ch->call.arg = ch;
-	if (!built)
-	{
-		defer_chat_failure(ch, psprintf("could not build the LLM request: %s", err ? err : "out of memory"));
-		return ch;
-	}
-	if ((err = fx_http_check_url(sp->base_url(), finx_allow_plain_http)) != NULL)
-	{
-		defer_chat_failure(ch, psprintf("%s: %s", sp->url_setting, err));
-		return ch;
-	}
-	if ((lane = llm_lane(sp, model)) == NULL)
-	{
-		defer_chat_failure(ch, psprintf("the LLM model \"%s\" needs a new provider lane, and the worker already has the %d that finextract.max_lanes allows; "
-										"use a model other jobs use, or raise finextract.max_lanes (lanes last until the worker restarts)",
-										model, finx_max_lanes));
-		return ch;
-	}
-	fx_lane_submit(lane, &ch->call);
-	return ch;
-}
-
-/* Abandon a chat call: no callback. */
-void
-fx_chat_cancel(FxChat *ch)
-{
-	if (ch->deferred_timer)
-		fx_loop_cancel_timer(fx_lane_loop(), ch->deferred_timer);
-	ch->deferred_timer = 0;
-	fx_lane_cancel(&ch->call);
-	free(ch->body);
-	ch->body = NULL;
 }
 
 /* Store the trace rows gathered so far. */

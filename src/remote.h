@@ -12,18 +12,22 @@
 
 #include "postgres.h"
 
+#include "failure.h"
 #include "parse.h"
 
 typedef struct FxWhisper FxWhisper;
 typedef struct FxChat FxChat;
 
-/* texts[i] is the text of pages[i]; on failure texts is NULL and error says why */
+/*
+ * texts[i] is the text of pages[i]; on failure texts is NULL, error says
+ * why and kind what kind of failure it was (failure.h)
+ */
 typedef void (*FxWhisperDone) (void *arg, char **texts, const char *error,
-							   bool retryable);
+							   FxFailKind kind);
 
-/* res holds the statements of one call; on failure NULL and error says why */
+/* res holds the statements of one call; on failure NULL, error and kind */
 typedef void (*FxChatDone) (void *arg, fx_result *res, const char *error,
-							bool retryable);
+							FxFailKind kind);
 
 extern char *fx_read_key_file(const char *path, const char *setting);
 extern void fx_remote_load_keys(void);

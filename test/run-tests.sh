@@ -19,7 +19,7 @@ echo "== parser unit tests"
 make -s -C test/tools check
 echo "== invariants self-test (synthetic facts)"
 python3 test/bench/invariants.py --selftest
-echo "== JSON codec unit tests"
+echo "== JSON codec, redaction and failure-policy unit tests"
 make -s -C test/unit check
 echo "== mock API server"
 make -s -C test/mock
