@@ -1,5 +1,5 @@
-# Per-provider lanes against the mock: the adaptive limit converges near a
-# queueing server's capacity, a 429 with Retry-After pauses its lane for
+# Per-provider lanes against the mock: the adaptive limit grows until a
+# queueing server runs at its capacity, a 429 with Retry-After pauses its lane for
 # that long without failing the job, an outage opens the circuit and a
 # recovery closes it, one lane's 429s never delay the other lane, and the
 # LLM's rate limits (requests and tokens per minute) hold, from the settings
@@ -79,19 +79,23 @@ sub log_of
 	return [ grep { $_->{route} eq $route } @{ mock_log($mock) } ];
 }
 
-# 1. Convergence: capacity 8, queued silently over it.
-my $cap = 8;
+# 1. Convergence: capacity 12 (above the initial limit of 8, so reaching it
+#    takes growth), queued silently over it.
+my $cap = 12;
 mock_config($mock, { whisper_capacity => $cap, whisper_over_capacity => 'queue',
 	whisper_page_seconds => 3 });
 my @ids = submit_copies('us_10k.pdf', 'conv', 60, $whisper_only);
 ok(all_succeed(@ids), 'every job over a queueing server succeeded');
-# The limit settles near 1.25-1.6 x the capacity and moves with every
-# answer: read at one moment it may sit one decrease step (x 1.25/1.6)
-# below the capacity, never far below it.
+# The limit grew from 8 until the server ran at its capacity, and stayed
+# bounded.  Where it sits after the run is not asserted: it moves with every
+# answer, and on a busy machine the worker's own delays read as queueing and
+# lower it (test/bench/remote_bench.sh measures throughput against the
+# capacity instead).
 my $limit = lane_stat('llmwhisperer', 'limit');
-cmp_ok($limit, '>=', 0.75 * $cap, "the whisper limit ($limit) is near the capacity $cap or above");
+diag("whisper limit after the run: $limit (capacity $cap)");
+is(mock_stats($mock)->{whisper}{peak_processing}, $cap,
+	'the limit grew until the server ran at its capacity');
 cmp_ok($limit, '<=', 2 * $cap, "the whisper limit ($limit) stays within twice the capacity");
-is(mock_stats($mock)->{whisper}{peak_processing}, $cap, 'the server ran at its capacity');
 # slow start may overshoot for a round trip before the latency shows the
 # queue, so the bound allows that transient (180 extractions were sent)
 cmp_ok(mock_stats($mock)->{whisper}{peak_queued}, '<=', 4 * $cap,

@@ -90,7 +90,9 @@ q1("ALTER SYSTEM SET finextract.llmwhisperer_max_concurrency = 1");
 q1("ALTER SYSTEM SET finextract.llm_max_concurrency = 1");
 q1("SELECT pg_reload_conf()");
 $node->poll_query_until('postgres', "SELECT current_setting('finextract.llm_max_concurrency') = '1'");
-mock_config($mock, { whisper_page_seconds => 4, chat_seconds => 0.2 });
+# an extraction of 1 s: long enough that the short job, submitted once the
+# long job's first extraction is out, reaches the lane while it runs
+mock_config($mock, { whisper_page_seconds => 20, chat_seconds => 0.2 });
 my $opts = '{"text_extractor": "llmwhisperer", "structurer": "llm"}';
 my $long2 = q1("SELECT finx_submit('" . copy_of('long_report.pdf', 'remote') . "', '$opts')");
 $node->poll_query_until('postgres',
