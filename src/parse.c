@@ -18,27 +18,6 @@
 /* fewer non-blank characters than this: the page has no text layer */
 #define MIN_PAGE_CHARS	20
 
-/* name of a statement type as stored */
-const char *
-fx_stmt_type_name(fx_stmt_type t)
-{
-	switch (t)
-	{
-		case FX_BALANCE_SHEET:
-			return "balance_sheet";
-		case FX_INCOME_STATEMENT:
-			return "income_statement";
-		case FX_COMPREHENSIVE_INCOME:
-			return "comprehensive_income";
-		case FX_CASH_FLOW:
-			return "cash_flow";
-		case FX_EQUITY:
-			return "equity";
-		default:
-			return "unknown";
-	}
-}
-
 /* release what one statement owns */
 static void
 free_statement(fx_statement *st)

@@ -16,7 +16,8 @@
  * must be followed by rows of amounts; a page with titles of three
  * statements or more is a table of contents.  A statement runs until the
  * next title, and on to the next page when that page starts with rows of
- * amounts and no title (a continued statement).
+ * amounts and no title (a continued statement).  The names the statement
+ * types are stored under are here too (fx_stmt_type_name).
  *
  *-------------------------------------------------------------------------
  */
@@ -207,6 +208,27 @@ ends_like_prose(const fx_doc *doc, const fx_line *ln)
 	char		c = ln->s[last->off + last->len - 1];
 
 	return c == ':' || c == '.' || c == ';' || c == ',';
+}
+
+/* name of a statement type as stored */
+const char *
+fx_stmt_type_name(fx_stmt_type t)
+{
+	switch (t)
+	{
+		case FX_BALANCE_SHEET:
+			return "balance_sheet";
+		case FX_INCOME_STATEMENT:
+			return "income_statement";
+		case FX_COMPREHENSIVE_INCOME:
+			return "comprehensive_income";
+		case FX_CASH_FLOW:
+			return "cash_flow";
+		case FX_EQUITY:
+			return "equity";
+		default:
+			return "unknown";
+	}
 }
 
 /*
