@@ -580,7 +580,10 @@ BEGIN
 	END LOOP;
 	n_llm := cardinality(taken);
 	-- rules outer, rows inner: each pattern is compiled once and matched
-	-- against every row (the backend caches only a few compiled patterns)
+	-- against every row (the backend caches only 32 compiled patterns, and
+	-- rows outer would compile every rule's pattern again for each row, ten
+	-- times the cost); OFFSET 0 keeps the planner from flattening the
+	-- lateral subquery into a join that it may turn the other way round
 	FOR r IN
 		WITH m AS MATERIALIZED (
 			SELECT * FROM finx.statement_rows(map_statement.statement_id) x WHERE x.has_values
@@ -592,6 +595,7 @@ BEGIN
 			 WHERE m.norm ~* cr.label_pattern
 			   AND (cr.is_total IS NULL OR cr.is_total = m.is_total)
 			   AND (cr.context_pattern IS NULL OR coalesce(m.context, '') ~* cr.context_pattern)
+			OFFSET 0
 		 ) mm
 		 WHERE cr.statement_type = stype
 		 ORDER BY cr.priority DESC, cr.builtin, cr.id, mm.is_total DESC, mm.row_no
