@@ -164,9 +164,10 @@ match_name(const char *c, int n, int *b, int *e)
 	{
 		int			k = 0;
 
-		if (strncmp(c + i, "statementsof", 12) == 0)
+		/* first letters compared inline: this runs for every line */
+		if (c[i] == 's' && strncmp(c + i, "statementsof", 12) == 0)
 			k = 12;
-		else if (strncmp(c + i, "statementof", 11) == 0)
+		else if (c[i] == 's' && strncmp(c + i, "statementof", 11) == 0)
 			k = 11;
 		if (k)
 		{
@@ -186,8 +187,11 @@ match_name(const char *c, int n, int *b, int *e)
 		}
 		for (int j = 0; bare_names[j].name; j++)
 		{
-			int			l = (int) strlen(bare_names[j].name);
+			int			l;
 
+			if (c[i] != bare_names[j].name[0])
+				continue;
+			l = (int) strlen(bare_names[j].name);
 			if (i + l <= n && strncmp(c + i, bare_names[j].name, (size_t) l) == 0)
 			{
 				*b = i;
