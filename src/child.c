@@ -527,6 +527,13 @@ maybe_finish(FxChild *c)
 		c->res.out = MemoryContextAllocZero(c->owner_cxt, 1);
 	if (c->res.err == NULL)
 		c->res.err = MemoryContextAllocZero(c->owner_cxt, 1);
+	/*
+	 * The freed slot goes to a queued child before the callback runs: the
+	 * callback may parse and store a whole document (tens of milliseconds on
+	 * the one event loop), and a CPU would sit idle meanwhile.  Whatever the
+	 * callback queues is started after it, in turn.
+	 */
+	start_queued();
 	if (!c->cancelled)
 		c->done(&c->res, c->arg);
 	release(c);
