@@ -23,8 +23,11 @@ use Test::More;
 use Time::HiRes qw(time);
 
 my $mock = mock_start('--time-scale', '0.02');
+# Pages take 2 s each (at the time scale): the 40 jobs' work must outlast
+# the 11 stops (each about a second until the next worker runs), so that
+# every stop finds jobs running, on a fast machine too.
 mock_config($mock,
-	{ whisper_submit_seconds => 5, whisper_page_seconds => 10,
+	{ whisper_submit_seconds => 5, whisper_page_seconds => 100,
 	  whisper_retrieve_seconds => 2, chat_seconds => 1, chat_jitter => 2 });
 my $node = finx_node('restart', conf => mock_conf_lines($mock)
 	  . "restart_after_crash = on\n"
@@ -135,9 +138,14 @@ my ($first, $last) = submit_batch('restart-kill', 40, $remote);
 my $in = "id BETWEEN $first AND $last";
 my @schedule = qw(term term kill term term kill term term kill term term);
 my (@kill_times, $running_at_kills);
+# The stops are spread over the first 24 jobs to end: with 16 jobs running
+# at once, the last 16 run together and may all end within one poll, so a
+# stop that waited for a later count could find nothing running.
+my @left_at_stops;
 for my $i (0 .. $#schedule)
 {
-	wait_progress($in, int(($i + 1) * 40 / (@schedule + 2)));
+	wait_progress($in, int(($i + 1) * 24 / @schedule));
+	push @left_at_stops, q1("SELECT count(*) FROM finx.jobs WHERE $in AND state NOT IN ('succeeded', 'failed', 'cancelled')");
 	$running_at_kills += q1("SELECT count(*) FROM finx.jobs WHERE $in AND state = 'running'");
 	my $pid = wait_for_worker($node);
 	push @kill_times, time();
@@ -152,6 +160,7 @@ for my $i (0 .. $#schedule)
 	wait_new_worker($pid) or die "no new worker after $schedule[$i]";
 }
 wait_all($in, 'kill schedule');
+diag('jobs not yet ended at each stop: ' . join(', ', @left_at_stops));
 my $terms = grep { $_ eq 'term' } @schedule;
 my $kills = grep { $_ eq 'kill' } @schedule;
 is(q1("SELECT string_agg(id || ' ' || state || ': ' || coalesce(last_error, ''), E'\\n') "
