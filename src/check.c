@@ -5,11 +5,13 @@
  *	  - subtotal: a "Total ..." row equals the sum of the rows above it in
  *		its group (back to its heading; nested totals stand for their own
  *		rows, and so does a row that is the sum of the few rows just above
- *		it, such as "Property, plant and equipment - net");
+ *		it, such as "Property, plant and equipment - net", or the row two
+ *		above less a "Less ..." row, such as "Net property and equipment");
  *	  - balance: the total liabilities-and-equity row equals total
  *		liabilities + total equity (+ rows outside both, such as mezzanine
  *		equity), or total assets when those are not printed; and total
- *		assets equal total liabilities and equity;
+ *		assets equal total liabilities and equity (equity also under its
+ *		older names: stockholders' investment, partners' capital);
  *	  - cash_rollforward: cash at the beginning + net change = cash at the
  *		end.
  *	  A failed check flags the data; it never removes anything.
@@ -218,6 +220,38 @@ implicit_sum_start(const fx_statement *st, int r)
 	return -1;
 }
 
+/*
+ * Is item r the row two above less the row just above, which says "Less"
+ * and is printed positive ("Total property and equipment, at cost" /
+ * "Less accumulated depreciation" / "Net property and equipment")?  Such a
+ * row stands for both, and for the group of the first: returns where that
+ * group starts (start[] of the rows above is known), or -1.
+ */
+static int
+net_of_less_start(const fx_statement *st, int r, const int *start)
+{
+	bool		nonzero = false;
+
+	if (r < 2 || !has_values(st, r - 1) || !has_values(st, r - 2) ||
+		!(starts_with(st->items[r - 1].label, "less ") ||
+		  starts_with(st->items[r - 1].label, "less:")))
+		return -1;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		long long	t,
+					a,
+					b;
+
+		if (st->items[r].values[j] == NULL)
+			continue;
+		if (!value_at(st, r, j, &t) || !value_at(st, r - 2, j, &a) ||
+			!value_at(st, r - 1, j, &b) || t != a - llabs(b))
+			return -1;
+		nonzero = nonzero || t != 0;
+	}
+	return nonzero ? start[r - 2] : -1;
+}
+
 /* the sums of the group above total t, per period */
 typedef struct group_sum
 {
@@ -308,6 +342,21 @@ is_total_assets(const char *l)
 	return starts_with(l, "total assets");
 }
 
+/*
+ * Does a label name the owners' side: equity, or the older words for it
+ * ("stockholders' investment", "owners' investment", "partners' capital",
+ * "members' capital")?
+ */
+static bool
+names_equity(const char *l)
+{
+	return contains(l, "equity") ||
+		(contains(l, "investment") &&
+		 (contains(l, "holder") || contains(l, "owner"))) ||
+		((contains(l, "partners") || contains(l, "members")) &&
+		 contains(l, "capital"));
+}
+
 /* "Total liabilities and (shareholders') equity" */
 static bool
 is_total_le(const char *l)
@@ -315,7 +364,7 @@ is_total_le(const char *l)
 	return (starts_with(l, "total liabilities and") ||
 			starts_with(l, "total liabilities, ") ||
 			starts_with(l, "total equity and liabilities")) &&
-		(contains(l, "equity") || contains(l, "capital") ||
+		(names_equity(l) || contains(l, "capital") ||
 		 contains(l, "deficit"));
 }
 
@@ -323,7 +372,7 @@ is_total_le(const char *l)
 static bool
 is_total_liab(const char *l)
 {
-	return starts_with(l, "total liabilities") && !contains(l, "equity") &&
+	return starts_with(l, "total liabilities") && !names_equity(l) &&
 		!contains(l, "current");
 }
 
@@ -331,7 +380,7 @@ is_total_liab(const char *l)
 static bool
 is_total_equity(const char *l)
 {
-	return starts_with(l, "total") && contains(l, "equity") &&
+	return starts_with(l, "total") && names_equity(l) &&
 		!contains(l, "liabilities");
 }
 
@@ -414,6 +463,8 @@ check_subtotals(fx_statement *st, int *start)
 		if (!st->items[r].is_total || !starts_with(st->items[r].label, "total"))
 		{
 			s = implicit_sum_start(st, r);
+			if (s < 0)
+				s = net_of_less_start(st, r, start);
 			if (s >= 0)
 				start[r] = s;
 			continue;

@@ -128,6 +128,8 @@ typedef struct fx_span
 	int			title_line;		/* index into fx_doc.lines */
 	int			end_line;		/* one past the last line it may use */
 	bool		continued;		/* runs on to following pages */
+	int			second_half;	/* title line of a balance sheet's second
+								 * page (its title repeated), or -1 */
 } fx_span;
 
 /* parse_text.c */

@@ -16,7 +16,9 @@
  * must be followed by rows of amounts; a page with titles of three
  * statements or more is a table of contents.  A statement runs until the
  * next title, and on to the next page when that page starts with rows of
- * amounts and no title (a continued statement).  The names the statement
+ * amounts and no title (a continued statement).  A balance sheet printed
+ * over two pages with its title on both, assets on the first and
+ * liabilities on the second, is one statement too.  The names the statement
  * types are stored under are here too (fx_stmt_type_name).
  *
  *-------------------------------------------------------------------------
@@ -474,6 +476,72 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 	return n;
 }
 
+/* does one of lines [from, to) hold the word (lower case), in any case? */
+static bool
+lines_mention(const fx_doc *doc, int from, int to, const char *word)
+{
+	size_t		n = strlen(word);
+
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+
+		for (int k = 0; k + (int) n <= ln->len; k++)
+			if (strncasecmp(ln->s + k, word, n) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Are spans a and b (b the next) the two halves of one balance sheet
+ * printed over two pages, its title repeated without "continued": a runs
+ * to the end of its page, b's title opens the next page, a holds assets
+ * and no liabilities, b liabilities and no total or current assets?  Two
+ * whole balance sheets (of two entities, or two dates) each hold both
+ * sides, so they are never joined.
+ */
+static bool
+balance_sheet_halves(const fx_doc *doc, const fx_span *a, const fx_span *b)
+{
+	int			pg;
+
+	if (a->type != FX_BALANCE_SHEET || b->type != FX_BALANCE_SHEET)
+		return false;
+	pg = doc->lines[b->title_line].page - 1;
+	if (pg < 1 || a->end_line != doc->page_start[pg] ||
+		doc->lines[a->end_line - 1].page != pg)
+		return false;
+	for (int i = doc->page_start[pg]; i < b->title_line; i++)
+		if (is_data_line(doc, &doc->lines[i]))
+			return false;
+	return lines_mention(doc, a->title_line, a->end_line, "assets") &&
+		!lines_mention(doc, a->title_line, a->end_line, "liabilit") &&
+		lines_mention(doc, b->title_line, b->end_line, "liabilit") &&
+		!lines_mention(doc, b->title_line, b->end_line, "total assets") &&
+		!lines_mention(doc, b->title_line, b->end_line, "current assets");
+}
+
+/* join each balance sheet's two halves (see balance_sheet_halves) */
+static int
+join_halves(const fx_doc *doc, fx_span *spans, int n)
+{
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (k > 0 && balance_sheet_halves(doc, &spans[k - 1], &spans[i]))
+		{
+			spans[k - 1].end_line = spans[i].end_line;
+			spans[k - 1].continued = true;
+			spans[k - 1].second_half = spans[i].title_line;
+			continue;
+		}
+		spans[k++] = spans[i];
+	}
+	return k;
+}
+
 /*
  * Locate the statements of a document.  Returns their number and an array
  * (malloc'd) of spans in *spans_out; -1 when out of memory.
@@ -505,6 +573,7 @@ fx_locate(const fx_doc *doc, const fx_parse_opts *opts, fx_span **spans_out)
 		sp->type = (fx_stmt_type) types[k];
 		sp->title_line = lines[k];
 		sp->continued = false;
+		sp->second_half = -1;
 		if (k + 1 < n && lines[k + 1] < end)
 			end = lines[k + 1];
 		/* run on over pages that continue the statement */
@@ -528,6 +597,7 @@ fx_locate(const fx_doc *doc, const fx_parse_opts *opts, fx_span **spans_out)
 		}
 		sp->end_line = end;
 	}
+	n = join_halves(doc, spans, n);
 	free(lines);
 	free(types);
 	*spans_out = spans;

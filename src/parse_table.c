@@ -384,6 +384,18 @@ indent_levels(fx_statement *st)
 }
 
 /*
+ * Does the page starting at line pg_start hold the second half of a
+ * balance sheet (parse_locate.c)?  Its first page may close with a
+ * footnote ("See accompanying notes"), which ends the rows of a page.
+ */
+static bool
+second_half_on(const fx_doc *doc, const fx_span *span, int pg_start)
+{
+	return span->second_half >= pg_start &&
+		doc->lines[span->second_half].page == doc->lines[pg_start].page;
+}
+
+/*
  * Structure one located statement: title, periods, unit scale, currency,
  * items.  False only when out of memory.
  */
@@ -424,7 +436,8 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 	fx_read_rows(doc, &first, &it, st->nperiods, euro);
 	/* continuation pages */
 	ended = first.to < (pg_end < span->end_line ? pg_end : span->end_line);
-	while (pg_end < span->end_line && !it.failed && !ended)
+	while (pg_end < span->end_line && !it.failed &&
+		   (!ended || second_half_on(doc, span, pg_end)))
 	{
 		int			pg = doc->lines[pg_end].page;
 		int			to = doc->page_start[pg] < span->end_line ?

@@ -1076,6 +1076,91 @@ static const char *const bs_us_page[] = {
 };
 
 /*
+ * A balance sheet over two pages, its title repeated without "continued"
+ * and a footnote closing each page (FedEx's and PG&E's 10-Ks print theirs
+ * so), is one statement whose sides balance, "stockholders' investment"
+ * being its equity; two whole balance sheets on two pages (two entities of
+ * one filing) stay two.  Its net property row, cost less depreciation,
+ * counts once in total assets.
+ */
+static const char *const bs_halves[] = {
+	"                           ACME CORPORATION\n"
+	"                      CONSOLIDATED BALANCE SHEETS\n"
+	"                             (IN MILLIONS)\n"
+	"                                                      May 31,\n"
+	"                                                 2023           2022\n"
+	"ASSETS\n"
+	"CURRENT ASSETS\n"
+	"  Cash and cash equivalents                  $   6,856      $   6,897\n"
+	"  Receivables, net                              10,188         11,863\n"
+	"     Total current assets                       17,044         18,760\n"
+	"PROPERTY AND EQUIPMENT\n"
+	"  Aircraft                                      30,000         29,000\n"
+	"  Vehicles                                      20,000         19,000\n"
+	"  Total property and equipment, at cost         50,000         48,000\n"
+	"  Less accumulated depreciation                  9,302          9,909\n"
+	"     Net property and equipment                 40,698         38,091\n"
+	"TOTAL ASSETS                                 $  57,742      $  56,851\n"
+	"\n"
+	"     The accompanying notes are an integral part of these consolidated financial statements.\n"
+	"                                  - 76 -\n",
+	"                           ACME CORPORATION\n"
+	"                      CONSOLIDATED BALANCE SHEETS\n"
+	"                  (IN MILLIONS, EXCEPT SHARE DATA)\n"
+	"                                                      May 31,\n"
+	"                                                 2023           2022\n"
+	"LIABILITIES AND STOCKHOLDERS' INVESTMENT\n"
+	"CURRENT LIABILITIES\n"
+	"  Accounts payable                           $   3,848      $   4,030\n"
+	"  Accrued expenses                               4,747          5,188\n"
+	"     Total current liabilities                   8,595          9,218\n"
+	"LONG-TERM DEBT                                  20,453         20,182\n"
+	"COMMON STOCKHOLDERS' INVESTMENT\n"
+	"  Retained earnings                             28,694         27,451\n"
+	"     Total stockholders' investment             28,694         27,451\n"
+	"TOTAL LIABILITIES AND STOCKHOLDERS' INVESTMENT $ 57,742      $  56,851\n"
+	"\n"
+	"     The accompanying notes are an integral part of these consolidated financial statements.\n"
+	"                                  - 77 -\n",
+};
+
+static void
+test_balance_halves(void)
+{
+	static const char *le = "TOTAL LIABILITIES AND STOCKHOLDERS' INVESTMENT";
+	fx_result  *r = parse_pages(bs_halves, 2);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	int			nbs = 0;
+	const char *whole[2];
+
+	for (int i = 0; r && i < r->nstatements; i++)
+		nbs += r->statements[i].type == FX_BALANCE_SHEET;
+	ok(nbs == 1, "a balance sheet over two pages is one statement", NULL);
+	ok(bs && bs->first_page == 1 && bs->last_page == 2,
+	   "the balance sheet spans both pages", NULL);
+	ok_str(bs ? val(bs, "Accounts payable", 0) : NULL, "3848",
+		   "the second page's rows are the statement's");
+	ok(bs && check_result(bs, "balance", le, 0) == 1 &&
+	   check_result(bs, "balance", le, 1) == 1,
+	   "assets on one page equal liabilities and equity on the next", NULL);
+	ok(bs && check_result(bs, "subtotal", "TOTAL ASSETS", 0) == 1 &&
+	   check_result(bs, "subtotal", "TOTAL ASSETS", 1) == 1,
+	   "a net row under a \"Less\" row stands for the cost and its total",
+	   NULL);
+	fx_result_free(r);
+
+	/* two whole balance sheets: each page holds both sides */
+	whole[0] = bs_us_page[0];
+	whole[1] = bs_us_page[0];
+	r = parse_pages(whole, 2);
+	nbs = 0;
+	for (int i = 0; r && i < r->nstatements; i++)
+		nbs += r->statements[i].type == FX_BALANCE_SHEET;
+	ok(nbs == 2, "two whole balance sheets on two pages stay two", NULL);
+	fx_result_free(r);
+}
+
+/*
  * Balance checks: the liabilities-and-equity row is total liabilities +
  * total equity, never a subtotal of the rows above it, and every check
  * reports plain decimals in printed units.
@@ -2697,6 +2782,7 @@ main(void)
 	test_labels();
 	test_document();
 	test_balance_checks();
+	test_balance_halves();
 	test_balance_mezzanine();
 	test_dec_format();
 	test_ocr();
