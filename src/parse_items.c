@@ -81,9 +81,14 @@ all_caps(const char *t)
 	return upper;
 }
 
-/* does the label text read as the start of a label wrapped over lines? */
+/*
+ * Does the label text read as the start of a label wrapped over lines?
+ * room says whether next's first word would have fitted on prev's line
+ * (within the widest label of the block): a typesetter wraps only what
+ * does not fit.
+ */
 static bool
-label_wraps(const char *prev, const char *next)
+label_wraps(const char *prev, const char *next, bool room)
 {
 	static const char *const tails[] = {
 		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
@@ -107,9 +112,11 @@ label_wraps(const char *prev, const char *next)
 	/*
 	 * A long all-caps line and a few all-caps words after it: one label
 	 * wrapped ("NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA" /
-	 * "COMPANY"); a heading in capitals is short.
+	 * "COMPANY"); a heading in capitals is short, and so is one that left
+	 * room for the next line's first word ("LIABILITIES AND COMMON
+	 * STOCKHOLDERS' INVESTMENT" / "CURRENT LIABILITIES": two headings).
 	 */
-	if (n >= 40 && all_caps(prev) && all_caps(next))
+	if (n >= 40 && !room && all_caps(prev) && all_caps(next))
 	{
 		int			words = 1;
 
@@ -236,7 +243,48 @@ typedef struct fx_pending
 	char	   *text;
 	int			line;			/* index of its first line */
 	int			indent;
+	int			end;			/* display column after its last line's text */
 } fx_pending;
+
+/* display column after the last word of line ln */
+static int
+line_end(const fx_doc *doc, const fx_line *ln)
+{
+	return ln->nwords > 0 ? fx_line_words(doc, ln)[ln->nwords - 1].end : 0;
+}
+
+/*
+ * The widest label of the block's rows: where labels wrap (the display
+ * column after the longest label's text).
+ */
+static int
+label_width(const fx_doc *doc, const fx_block *bl, bool euro)
+{
+	int			w = 0;
+
+	for (int i = bl->body; i < bl->to; i++)
+	{
+		fx_row		row;
+
+		if (doc->lines[i].nwords == 0)
+			continue;
+		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (row.label_words > 0 && row.label_end > w)
+			w = row.label_end;
+	}
+	return w;
+}
+
+/* would next's first word have fitted after the pending label's text? */
+static bool
+room_after(const fx_pending *pd, const char *next, int width)
+{
+	int			n = 0;
+
+	while (next[n] && next[n] != ' ')
+		n++;
+	return pd->end + 1 + fx_utf8_len((const unsigned char *) next, n) <= width;
+}
 
 /* turn a pending label-only line into a heading item */
 static void
@@ -293,7 +341,8 @@ void
 fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 			 int nperiods, bool euro)
 {
-	fx_pending	pd = {NULL, 0, 0};
+	fx_pending	pd = {NULL, 0, 0, 0};
+	int			width = label_width(doc, bl, euro);
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
 	{
@@ -363,7 +412,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				flush_pending(&pd, it, nperiods, doc);
 				continue;
 			}
-			if (pd.text && label_wraps(pd.text, label))
+			if (pd.text &&
+				label_wraps(pd.text, label, room_after(&pd, label, width)))
 				pending_append(&pd, label);
 			else
 			{
@@ -372,6 +422,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				pd.line = i;
 				pd.indent = row.label_start;
 			}
+			pd.end = line_end(doc, ln);
 			continue;
 		}
 		if (row.label_words > 0)
@@ -383,7 +434,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 		}
-		if (pd.text && label && label_wraps(pd.text, label))
+		if (pd.text && label &&
+			label_wraps(pd.text, label, room_after(&pd, label, width)))
 		{
 			pending_append(&pd, label);
 			label = pd.text;

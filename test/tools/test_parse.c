@@ -1112,7 +1112,7 @@ static const char *const bs_halves[] = {
 	"LIABILITIES AND STOCKHOLDERS' INVESTMENT\n"
 	"CURRENT LIABILITIES\n"
 	"  Accounts payable                           $   3,848      $   4,030\n"
-	"  Accrued expenses                               4,747          5,188\n"
+	"  Accrued expenses and other, including self-insurance  4,747   5,188\n"
 	"     Total current liabilities                   8,595          9,218\n"
 	"LONG-TERM DEBT                                  20,453         20,182\n"
 	"COMMON STOCKHOLDERS' INVESTMENT\n"
@@ -1140,6 +1140,9 @@ test_balance_halves(void)
 	   "the balance sheet spans both pages", NULL);
 	ok_str(bs ? val(bs, "Accounts payable", 0) : NULL, "3848",
 		   "the second page's rows are the statement's");
+	ok(bs && find_item(bs, "CURRENT LIABILITIES") != NULL,
+	   "a short all-caps heading under a long one is a heading of its own",
+	   NULL);
 	ok(bs && check_result(bs, "balance", le, 0) == 1 &&
 	   check_result(bs, "balance", le, 1) == 1,
 	   "assets on one page equal liabilities and equity on the next", NULL);
