@@ -30,7 +30,7 @@
 # signals, poison documents), 003_remote (libcurl, json-c, the lanes),
 # 012_progress (the live counters in shared memory), 021_ocr_confidence
 # (tesseract's summary parsed and matched to values), 031_soak (500 jobs
-# under faults), 033_bad_input (bombs, odd names, bad options).  A test file counts as passed when prove passes it and no
+# under faults; its bounds on memory are the unsanitized run's), 033_bad_input (bombs, odd names, bad options).  A test file counts as passed when prove passes it and no
 # sanitizer report names a process it ran.  Ends with "N passed, M failed".
 set -uo pipefail
 
