@@ -241,7 +241,8 @@ ocr_pages_free(ocr_pages *op)
 
 /*
  * Lay out one page: word TSV (pdftotext -tsv, tesseract) by its boxes, OCR
- * text by parse_ocr.c, both for OCR TSV.  NULL when out of memory.
+ * text by parse_ocr.c; OCR TSV by its boxes, then its words repaired in
+ * place (parse_ocr.c).  NULL when out of memory.
  */
 static char *
 layout_page(const char *page, size_t len, bool ocr, double scale,
@@ -259,7 +260,7 @@ layout_page(const char *page, size_t len, bool ocr, double scale,
 		*outlen = tlen;
 		return t;
 	}
-	o = fx_ocr_layout_page(t, tlen, outlen);
+	o = fx_ocr_repair_page(t, tlen, outlen);
 	free(t);
 	return o;
 }

@@ -301,6 +301,8 @@ extern bool fx_ocr_is_digit(unsigned char c);
 /* parse_ocr.c */
 extern char *fx_ocr_layout_page(const char *page, size_t len,
 								size_t *outlen);
+extern char *fx_ocr_repair_page(const char *page, size_t len,
+								size_t *outlen);
 
 /* parse_words.c: one word box of a page, in the producer's units */
 typedef struct fx_wbox

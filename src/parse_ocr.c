@@ -29,6 +29,9 @@
  *		the page has, the amounts of every row are set right-aligned in
  *		fixed columns under the years; a row with fewer amounts than columns
  *		puts each where its neighbours' amounts of the same column sit.
+ * A page laid out from tesseract's word boxes (parse_words.c) has its
+ * columns right already: fx_ocr_repair_page repairs its words and leaves
+ * each where it stood.
  * The repair of each word (marks, misread amounts and letters, spelling)
  * is parse_ocr_token.c's; this file splits the lines into words, joins
  * what OCR split, finds each line's label, amounts and years, and lays the
@@ -40,6 +43,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define OCR_MAX_TOK		64		/* tokens kept per line */
 #define OCR_MAX_LINES	2000	/* lines laid out per page; the rest is
@@ -166,6 +170,16 @@ join_split_amounts(ocr_line *l)
 	}
 }
 
+/* is the token a percentage ("100.0%", "62.4%")? */
+static bool
+is_percent_tok(const fx_ocr_tok *t)
+{
+	int			nd;
+
+	return t->len >= 2 && t->s[t->len - 1] == '%' &&
+		fx_ocr_numeric_shape(t->s, t->len - 1, &nd) && nd > 0;
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -222,7 +236,7 @@ read_line(ocr_line *l)
 	{
 		fx_ocr_tok *t = &l->tok[k - 1];
 
-		if (t->amount)
+		if (t->amount || is_percent_tok(t))
 		{
 			l->nvals++;
 			k--;
@@ -415,6 +429,153 @@ write_plain(fx_buf *b, const ocr_line *l)
 	}
 }
 
+static bool is_month_word(const char *s, int len);
+
+/* is token t a day of a month ("1", "25,")? */
+static bool
+is_day_tok(const fx_ocr_tok *t)
+{
+	int			n = t->len;
+
+	if (n > 0 && (t->s[n - 1] == ',' || t->s[n - 1] == '.'))
+		n--;
+	return n >= 1 && n <= 2 && fx_ocr_is_digit((unsigned char) t->s[0]) &&
+		(n == 1 || fx_ocr_is_digit((unsigned char) t->s[1]));
+}
+
+/* is token t the word "ended" (any case, a comma after it)? */
+static bool
+is_ended_tok(const fx_ocr_tok *t)
+{
+	int			n = t->len;
+
+	if (n > 0 && (t->s[n - 1] == ',' || t->s[n - 1] == ':'))
+		n--;
+	return n == 5 && strncasecmp(t->s, "ended", 5) == 0;
+}
+
+/*
+ * Split a heading line over the value columns into its groups, each a
+ * range of tokens: month-and-day groups ("July 1,  June 25,  July 1,") or
+ * groups that each end with "Ended" ("Three Months Ended  Nine Months
+ * Ended").  OCR text keeps no columns, so such a line is set over the
+ * columns of the years below it (layout_section).  Returns the number of
+ * groups, 0 when the line is not such a heading.
+ */
+static int
+heading_groups(const ocr_line *l, int *first, int max)
+{
+	int			k = 0;
+
+	if (l->ntok < 2)
+		return 0;
+	if (is_month_word(l->tok[0].s, l->tok[0].len))
+	{
+		for (int i = 0; i < l->ntok; i += 2)
+		{
+			if (i + 1 >= l->ntok || k >= max ||
+				!is_month_word(l->tok[i].s, l->tok[i].len) ||
+				!is_day_tok(&l->tok[i + 1]))
+				return 0;
+			first[k++] = i;
+		}
+		return k;
+	}
+	if (!is_ended_tok(&l->tok[l->ntok - 1]))
+		return 0;
+	first[k++] = 0;
+	for (int i = 0; i + 1 < l->ntok; i++)
+		if (is_ended_tok(&l->tok[i]))
+		{
+			if (k >= max)
+				return 0;
+			first[k++] = i + 1;
+		}
+	return k >= 2 ? k : 0;
+}
+
+/* do k heading groups fit nper columns: one each, or spans of equal width? */
+static bool
+groups_fit(int k, int nper)
+{
+	return k > 0 && nper > 0 && (k == nper || (k >= 2 && nper % k == 0));
+}
+
+/*
+ * Write a heading line's k groups over the nper value columns: one group
+ * per column ends where the column's amounts end; a group over several
+ * columns is centred over them.
+ */
+static void
+write_groups(fx_buf *b, const ocr_line *l, const int *first, int k, int nper,
+			 int base)
+{
+	int			w = 0;
+
+	for (int g = 0; g < k; g++)
+	{
+		int			to = g + 1 < k ? first[g + 1] : l->ntok;
+		int			tw = 0,
+					at;
+
+		for (int i = first[g]; i < to; i++)
+			tw += (i > first[g]) +
+				fx_utf8_len((const unsigned char *) l->tok[i].s, l->tok[i].len);
+		if (k == nper)
+			at = base + (g + 1) * OCR_COL_WIDTH - tw;
+		else
+		{
+			int			span = nper / k,
+						from = base + g * span * OCR_COL_WIDTH,
+						width = span * OCR_COL_WIDTH;
+
+			at = from + (width - tw) / 2 + 1;
+		}
+		if (at < w + 2)
+			at = w + 2;
+		add_blanks(b, at - w);
+		for (int i = first[g]; i < to; i++)
+		{
+			if (i > first[g])
+				fx_buf_add(b, " ", 1);
+			fx_buf_add(b, l->tok[i].s, (size_t) l->tok[i].len);
+		}
+		w = at + tw;
+	}
+}
+
+/*
+ * A row with a percentage beside each amount ("3,226,773  100.0%
+ * 2,729,388  100.0%", percent of sales) under fewer years than amounts:
+ * the amounts go to the columns in order, the percentages are left out
+ * (they are no period's value).  False when the row is not so.
+ */
+static bool
+percents_aside(const ocr_line *l, int nper, int *col)
+{
+	int			first = l->ntok - l->nvals,
+				pct = 0,
+				c = 0;
+
+	if (l->nvals <= nper)
+		return false;
+	for (int v = 0; v < l->nvals; v++)
+	{
+		const fx_ocr_tok *t = &l->tok[first + v];
+
+		pct += t->len > 0 && t->s[t->len - 1] == '%';
+	}
+	if (l->nvals - pct != nper)
+		return false;
+	for (int v = 0; v < l->nvals; v++)
+	{
+		const fx_ocr_tok *t = &l->tok[first + v];
+
+		col[v] = t->len > 0 && t->s[t->len - 1] == '%' ? -1 : c++;
+	}
+	return true;
+}
+
 /* lay out the lines [from, to) of a page that has nper value columns */
 static void
 layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
@@ -429,8 +590,17 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 		ocr_line   *l = &lines[i];
 		int			w;
 
+		int			first[FX_MAX_COLS];
+		int			k;
+
 		if (i > 0)
 			fx_buf_add(b, "\n", 1);
+		if (l->nyears == 0 &&
+			groups_fit(k = heading_groups(l, first, FX_MAX_COLS), nper))
+		{
+			write_groups(b, l, first, k, nper, base);
+			continue;
+		}
 		if (nper == 0 || l->nvals == 0)
 		{
 			write_plain(b, l);
@@ -441,7 +611,7 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 			for (int v = 0; v < l->nvals; v++)
 				col[v] = v < nper ? v : -1;
 		}
-		else
+		else if (!percents_aside(l, nper, col))
 			assign_columns(l, nper, ends, col);
 		w = write_label(b, l, l->nlabel);
 		write_values(b, l, w, base, col);
@@ -465,6 +635,189 @@ widest_label(const ocr_line *lines, int from, int to)
 			w = lw;
 	}
 	return w > 160 ? 160 : w;
+}
+
+/*
+ * Write a line's tokens where they stood: words from their first column,
+ * amounts ending where they ended (a repaired amount may be shorter or
+ * longer), at least a blank apart, and a column gap before an amount.
+ */
+static void
+write_in_place(fx_buf *b, const ocr_line *l)
+{
+	int			w = 0;
+
+	for (int i = 0; i < l->ntok; i++)
+	{
+		const fx_ocr_tok *t = &l->tok[i];
+		int			tw = fx_utf8_len((const unsigned char *) t->s, t->len);
+		int			at = i >= l->nlabel ? t->end - tw : t->start;
+		int			gap = i == 0 ? 0 : (i == l->nlabel ? 2 : 1);
+
+		if (at < w + gap)
+			at = w + gap;
+		add_blanks(b, at - w);
+		fx_buf_add(b, t->s, (size_t) t->len);
+		w = at + tw;
+	}
+}
+
+/* is the word (its letters, any case) a month's name or abbreviation? */
+static bool
+is_month_word(const char *s, int len)
+{
+	static const char *const months[] = {
+		"jan", "january", "feb", "february", "mar", "march", "apr", "april",
+		"may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
+		"september", "oct", "october", "nov", "november", "dec", "december",
+		"januar", "februar", "juni", "juli", "oktober", "dezember", "janvier",
+		"mars", "avril", "juin", "juillet", "septembre", "octobre",
+		"novembre", NULL
+	};
+	char		w[16];
+	int			n = 0;
+
+	for (int i = 0; i < len; i++)
+	{
+		char		c = (char) (s[i] | 32);
+
+		if (c >= 'a' && c <= 'z' && n < (int) sizeof(w) - 1)
+			w[n++] = c;
+		else if (s[i] != '.' && s[i] != ',')
+			return false;
+	}
+	w[n] = '\0';
+	for (int i = 0; months[i]; i++)
+		if (strcmp(w, months[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Is the line part of a heading whose words must stay over their columns:
+ * it names a year, a month or the notes column?
+ */
+static bool
+is_column_heading(const ocr_line *l)
+{
+	for (int i = 0; i < l->ntok; i++)
+	{
+		const fx_ocr_tok *t = &l->tok[i];
+
+		if (fx_ocr_tok_is_year(t) || is_month_word(t->s, t->len) ||
+			(t->len >= 4 && strncasecmp(t->s, "note", 4) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* is the line a row of a table: a label, then an amount of 3 digits or more? */
+static bool
+is_row(const ocr_line *l)
+{
+	if (l->nlabel == 0)
+		return false;
+	for (int i = l->nlabel; i < l->ntok; i++)
+	{
+		int			d = 0;
+
+		for (int k = 0; k < l->tok[i].len; k++)
+			d += fx_ocr_is_digit((unsigned char) l->tok[i].s[k]);
+		if (d >= 3)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is a line without amounts noise read off a photographed page's
+ * background ("NN a aN Sr Hi radia ent tha sl ed")?  Most of its words
+ * are one or two letters.
+ */
+static bool
+is_noise(const ocr_line *l)
+{
+	int			shorts = 0;
+
+	for (int i = 0; i < l->ntok; i++)
+		shorts += l->tok[i].len <= 2;
+	return l->ntok >= 4 && shorts * 2 >= l->ntok;
+}
+
+/*
+ * Does the line hold a strong amount ("1,234", "(5)", "12.5")?  Only such
+ * a line is a row to repair: a heading's day ("December 31,") or year
+ * would read as an amount once cleaned, so other lines stay as printed.
+ */
+static bool
+has_strong_amount(const ocr_line *l)
+{
+	for (int i = 0; i < l->ntok; i++)
+	{
+		char		out[FX_NUM_LEN];
+		bool		strong = false;
+
+		if (fx_classify_word(l->tok[i].s, l->tok[i].len, false, out,
+							 sizeof(out), &strong) && strong &&
+			!fx_ocr_tok_is_year(&l->tok[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Repair the words of an OCR page whose columns are already right (laid
+ * out from tesseract's word boxes by parse_words.c): the same cleaning of
+ * marks, amounts and spelling as fx_ocr_layout_page, but every word stays
+ * where it stood, so that a heading stays over its column ("July 1," over
+ * "2023").  Returns a malloc'd string (its length in *outlen), or NULL
+ * when out of memory.
+ */
+char *
+fx_ocr_repair_page(const char *page, size_t len, size_t *outlen)
+{
+	fx_buf		b;
+	size_t		i = 0;
+	ocr_line   *l = malloc(sizeof(ocr_line));
+	bool		rows = false;	/* below the first row of amounts */
+
+	if (l == NULL)
+		return NULL;
+	fx_buf_init(&b);
+	while (i < len)
+	{
+		size_t		e = i;
+
+		while (e < len && page[e] != '\n')
+			e++;
+		int			ntok;
+
+		l->ntok = ntok = tokenize_line(page + i, (int) (e - i), l->tok,
+									   OCR_MAX_TOK);
+		read_line(l);
+		if (has_strong_amount(l))
+		{
+			write_in_place(&b, l);
+			rows = rows || is_row(l);
+		}
+		else if (!is_column_heading(l) &&
+				 (rows || l->ntok < ntok || is_noise(l)))
+			write_plain(&b, l); /* marks dropped, words single-spaced */
+		else
+			fx_buf_add(&b, page + i, e - i);	/* as printed */
+		fx_buf_add(&b, "\n", 1);
+		i = e + 1;
+	}
+	if (b.data == NULL)
+		fx_buf_add(&b, "", 0);
+	free(l);
+	if (b.failed)
+	{
+		free(b.data);
+		return NULL;
+	}
+	*outlen = b.len;
+	return fx_buf_take(&b);
 }
 
 /*
@@ -498,14 +851,29 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 		i = e + 1;
 	}
 	fx_buf_init(&b);
-	/* a line of years opens a section with its number of columns */
+	/*
+	 * A line of years opens a section with its number of columns; the
+	 * heading lines just above it that fit its columns (month and day,
+	 * "Three Months Ended") open it with them.
+	 */
 	for (int n = 0; n <= nlines; n++)
 	{
+		int			h = n;
+
 		if (n < nlines && (lines[n].nyears == 0 || lines[n].nyears > FX_MAX_COLS))
 			continue;
-		layout_section(&b, lines, sec, n, nper,
-					   widest_label(lines, sec, n < nlines ? n : nlines));
-		sec = n;
+		while (n < nlines && h > sec && h > n - 2)
+		{
+			int			first[FX_MAX_COLS];
+
+			if (!groups_fit(heading_groups(&lines[h - 1], first, FX_MAX_COLS),
+							lines[n].nyears))
+				break;
+			h--;
+		}
+		layout_section(&b, lines, sec, h, nper,
+					   widest_label(lines, sec, h < nlines ? h : nlines));
+		sec = h;
 		if (n < nlines)
 			nper = lines[n].nyears;
 	}

@@ -499,6 +499,18 @@ main(int argc, char **argv)
 				fx_words_layout_page(pages[i], lens[i], scale, &n) :
 				fx_strndup(pages[i], lens[i]);
 
+			if (t != NULL && opts.ocr)
+			{
+				/* and as the OCR pass rewrites them (parse.c) */
+				size_t		m;
+				char	   *o = fx_is_word_tsv(pages[i], lens[i]) ?
+					fx_ocr_repair_page(t, n, &m) :
+					fx_ocr_layout_page(t, n, &m);
+
+				free(t);
+				t = o;
+				n = m;
+			}
 			if (t == NULL)
 				return 1;
 			if (i > 0)

@@ -1354,6 +1354,139 @@ test_ocr(void)
 	fx_result_free(r);
 }
 
+/*
+ * OCR text of a 10-Q page (tesseract's text keeps no columns: every
+ * heading starts at the left): the month-and-day line and the "Ended"
+ * line are set over the columns of the years below them, so each column
+ * gets its own date and length; a percentage beside each amount (percent
+ * of sales) is no period's value.
+ */
+static void
+test_ocr_headings(void)
+{
+	static const char *const pages[] = {
+		"Apple Inc.\n"
+		"CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)\n"
+		"(In millions, except number of shares which are reflected in thousands and per share amounts)\n"
+		"Three Months Ended                          Nine Months Ended\n"
+		"July 1,                  June 25,                  July 1,                  June 25,\n"
+		"2023                   2022                   2023                   2022\n"
+		"Net sales:\n"
+		"Products                                      $    60,584 $    63,355 $   230,901 $   245,241\n"
+		"Services                                           21,213      19,604      62,886      58,941\n"
+		"Total net sales                                    81,797      82,959     293,787     304,182\n"
+		"Net income                                    $    19,881 $    19,442 $    74,039 $    79,082\n",
+		"Ulta Beauty, Inc.\n"
+		"Consolidated Statements of Income\n"
+		"(In thousands, except per share data)\n"
+		"13 Weeks Ended\n"
+		"January 28,                         January 29,\n"
+		"2023                                2022\n"
+		"Net sales                                $ 3,226,773   100.0% $ 2,729,388   100.0%\n"
+		"Cost of sales                              2,014,270    62.4%   1,702,059    62.4%\n"
+		"Gross profit                               1,212,503    37.6%   1,027,329    37.6%\n",
+	};
+	size_t		lens[2] = {strlen(pages[0]), strlen(pages[1])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *is;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 2, &opts);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is != NULL && is->nperiods == 4, "ocr headings: four columns", NULL);
+	if (is != NULL && is->nperiods == 4)
+	{
+		ok(is->periods[0].end_year == 2023 && is->periods[0].end_month == 7 &&
+		   is->periods[0].end_day == 1 && is->periods[0].months == 3,
+		   "ocr headings: first column three months to July 1, 2023", NULL);
+		ok(is->periods[1].end_year == 2022 && is->periods[1].end_month == 6 &&
+		   is->periods[1].end_day == 25 && is->periods[1].months == 3,
+		   "ocr headings: second column three months to June 25, 2022", NULL);
+		ok(is->periods[2].end_year == 2023 && is->periods[2].end_month == 7 &&
+		   is->periods[2].months == 9,
+		   "ocr headings: third column nine months to July 1, 2023", NULL);
+		ok_str(val(is, "Total net sales", 2), "293787",
+			   "ocr headings: the nine months' value in its column");
+	}
+	is = r && r->nstatements == 2 ? &r->statements[1] : NULL;
+	ok(is != NULL && is->nperiods == 2 && is->periods[0].end_month == 1 &&
+	   is->periods[0].end_day == 28 && is->periods[1].end_year == 2022,
+	   "ocr headings: 13 weeks to January 28, 2023 and January 29, 2022",
+	   NULL);
+	ok_str(is ? val(is, "Net sales", 0) : NULL, "3226773",
+		   "ocr percents: the amount, not its percent of sales");
+	ok_str(is ? val(is, "Net sales", 1) : NULL, "2729388",
+		   "ocr percents: last year's amount in last year's column");
+	fx_result_free(r);
+}
+
+/*
+ * A "Notes" heading on a line of its own under the years (below "ASSETS"):
+ * the note references under it are no period's values.
+ */
+static void
+test_notes_below(void)
+{
+	static const char *const pages[] = {
+		"                         STATEMENTS OF FINANCIAL POSITION\n"
+		"                         (Figures in Philippine Peso)\n"
+		"\n"
+		"                                                                                             As of December 31\n"
+		"                                                                                          2022                  2021\n"
+		"\n"
+		"        ASSETS\n"
+		"                                                                          Notes\n"
+		"                         Current Assets\n"
+		"                           Cash                                             3.6           10,041,673            11,237,376\n"
+		"                            Receivables                                     3.7            6,965,863            9,085,459\n"
+		"                            Inventories                                      8           216,357,523          181,220,353\n"
+		"                              Total Current Assets                                       233,365,059          201,543,188\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok_str(bs ? val(bs, "Cash", 0) : NULL, "10041673",
+		   "notes below the years: 2022's value, not the note");
+	ok_str(bs ? val(bs, "Cash", 1) : NULL, "11237376",
+		   "notes below the years: 2021's value");
+	fx_result_free(r);
+}
+
+/*
+ * A page laid out from tesseract's word boxes keeps its columns, so its
+ * words are repaired where they stand: a heading's "July 1," keeps its
+ * comma and its place over "2023", junk before amounts goes, a repaired
+ * amount ends where it ended.
+ */
+static void
+test_ocr_repair(void)
+{
+	static const char page[] =
+		"                                    July 1,        September 24,\n"
+		"                                     2023                2022\n"
+		"Cash and cash equivalents     $   28,4O8   $        23,646\n"
+		"Receivables                       {1,234}            9,085 |\n";
+	size_t		n;
+	char	   *t = fx_ocr_repair_page(page, sizeof(page) - 1, &n);
+	const char *l2,
+			   *l3;
+
+	ok(t != NULL && strncmp(t, "                                    July 1,        September 24,\n", 65) == 0,
+	   "ocr repair: a heading line stays as printed", t);
+	l2 = t ? strstr(t, "Cash and cash equivalents") : NULL;
+	ok(l2 != NULL && strstr(l2, "28,408") != NULL,
+	   "ocr repair: O read for 0 in an amount", l2);
+	ok(l2 != NULL && strstr(l2, "28,408") != NULL &&
+	   strstr(l2, "28,408") - l2 == 34,
+	   "ocr repair: the amount ends where it ended", l2);
+	l3 = t ? strstr(t, "Receivables") : NULL;
+	ok(l3 != NULL && strstr(l3, "(1,234)") != NULL,
+	   "ocr repair: braces are parentheses", l3);
+	free(t);
+}
+
 /* OCR misreadings of letters in labels and titles, and marks for dashes */
 static void
 test_ocr_words(void)
@@ -2789,6 +2922,9 @@ main(void)
 	test_balance_mezzanine();
 	test_dec_format();
 	test_ocr();
+	test_ocr_headings();
+	test_ocr_repair();
+	test_notes_below();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
