@@ -25,6 +25,9 @@
 #include "postgres.h"
 
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -268,6 +271,20 @@ claim_jobs(void)
 	return n;
 }
 
+/*
+ * The worker has just run out of jobs: hand the memory freed since back to
+ * the system.  A burst of jobs leaves glibc's heap at its peak size, free
+ * but still counted in the worker's resident memory until the next burst;
+ * an idle worker should hold only what it uses.
+ */
+static void
+release_idle_memory(void)
+{
+#ifdef __GLIBC__
+	(void) malloc_trim(0);
+#endif
+}
+
 /* The main loop; never returns (exits through stop_gracefully()). */
 static void
 main_loop(void)
@@ -277,6 +294,7 @@ main_loop(void)
 	int64		last_trace = 0;
 	int			seen_finished = -1;
 	bool		latch = true;
+	bool		busy = false;
 
 	for (;;)
 	{
@@ -314,6 +332,13 @@ main_loop(void)
 			publish_stats();
 			fx_progress_publish();
 			last_trace = now;
+		}
+		if (fx_pipeline_active() > 0)
+			busy = true;
+		else if (busy)
+		{
+			busy = false;
+			release_idle_memory();
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
 		latch = fx_loop_wait(loop, fx_http_inflight() > 0 ? TRACE_FLUSH_MS : POLL_MS);
