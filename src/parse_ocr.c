@@ -491,14 +491,17 @@ heading_groups(const ocr_line *l, int *first, int max)
 				return 0;
 			first[k++] = i + 1;
 		}
-	return k >= 2 ? k : 0;
+	return k;
 }
 
-/* do k heading groups fit nper columns: one each, or spans of equal width? */
+/*
+ * Do k heading groups fit nper columns: one each, or spans of equal width
+ * (one over all of them: "Nine Months Ended" over 2023 and 2022)?
+ */
 static bool
 groups_fit(int k, int nper)
 {
-	return k > 0 && nper > 0 && (k == nper || (k >= 2 && nper % k == 0));
+	return k > 0 && nper > 0 && (k == nper || nper % k == 0);
 }
 
 /*
@@ -787,11 +790,10 @@ fx_ocr_repair_page(const char *page, size_t len, size_t *outlen)
 	while (i < len)
 	{
 		size_t		e = i;
+		int			ntok;
 
 		while (e < len && page[e] != '\n')
 			e++;
-		int			ntok;
-
 		l->ntok = ntok = tokenize_line(page + i, (int) (e - i), l->tok,
 									   OCR_MAX_TOK);
 		read_line(l);
