@@ -203,10 +203,15 @@ build_statements(const fx_doc *doc, const fx_span *spans, int n,
 			free_statement(st);
 			memset(st, 0, sizeof(*st));
 			res->nstatements--;
-			continue;
 		}
-		fx_prove_periods(st, &fye, res);
-		fx_check_statement(st);
+	}
+	/* every statement's full headings first: they complete each other's */
+	for (int k = 0; k < res->nstatements; k++)
+		fx_note_known_periods(&res->statements[k], &fye);
+	for (int k = 0; k < res->nstatements; k++)
+	{
+		fx_prove_periods(&res->statements[k], &fye, res);
+		fx_check_statement(&res->statements[k]);
 	}
 	fill_currency(res);
 	return true;

@@ -193,11 +193,21 @@ typedef struct fx_fye
 	int			ytd_month;
 	int			ytd_day;
 	int			ytd_months;		/* 6 or 9 */
+	/* periods the document's headings print in full: length, year -> end */
+	int			nknown;
+	struct
+	{
+		int			year;
+		int			months;		/* 3, 6, 9 or 12 */
+		int			month;
+		int			day;		/* 0 when headings disagree */
+	}			known[16];
 } fx_fye;
 
 extern void fx_warn(fx_result *res, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern void fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye);
+extern void fx_note_known_periods(const fx_statement *st, fx_fye *fye);
 extern void fx_prove_periods(fx_statement *st, const fx_fye *fye,
 							 fx_result *res);
 

@@ -312,6 +312,67 @@ complete_from_ytd(fx_statement *st, int j, const fx_fye *fye)
 	return p->end_month > 0;
 }
 
+/*
+ * Note the duration columns of a statement whose headings print their full
+ * end date ("Nine Months Ended July 1, 2023"), by length and year, for
+ * fx_prove_periods to complete another statement's column printed with its
+ * year alone ("Nine Months Ended" / "2023").  Two headings of one length
+ * and year with different ends (a compilation of companies) leave it
+ * unknown.
+ */
+void
+fx_note_known_periods(const fx_statement *st, fx_fye *fye)
+{
+	if (st->component_columns || st->type == FX_BALANCE_SHEET)
+		return;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		const fx_period *p = &st->periods[j];
+		int			k;
+
+		if (!has_end(p) || (p->months != 3 && p->months != 6 &&
+							p->months != 9 && p->months != 12))
+			continue;
+		for (k = 0; k < fye->nknown; k++)
+			if (fye->known[k].year == p->end_year &&
+				fye->known[k].months == p->months)
+				break;
+		if (k < fye->nknown)
+		{
+			if (fye->known[k].month != p->end_month ||
+				fye->known[k].day != p->end_day)
+				fye->known[k].day = 0;
+			continue;
+		}
+		if (fye->nknown == (int) (sizeof(fye->known) / sizeof(fye->known[0])))
+			continue;
+		fye->known[k].year = p->end_year;
+		fye->known[k].months = p->months;
+		fye->known[k].month = p->end_month;
+		fye->known[k].day = p->end_day;
+		fye->nknown++;
+	}
+}
+
+/*
+ * Complete a column printed with its year alone from another statement of
+ * the document that prints the same length ending in the same year in
+ * full: one document reports one period of each length per year.
+ */
+static bool
+complete_from_known(fx_period *p, const fx_fye *fye)
+{
+	for (int k = 0; k < fye->nknown; k++)
+		if (fye->known[k].year == p->end_year &&
+			fye->known[k].months == p->months && fye->known[k].day > 0)
+		{
+			p->end_month = fye->known[k].month;
+			p->end_day = fye->known[k].day;
+			return true;
+		}
+	return false;
+}
+
 /* complete a column that prints only its year (or quarter); NULL or why not */
 static const char *
 complete_year_only(fx_statement *st, int j, const fx_fye *fye)
@@ -323,6 +384,9 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 		return NULL;
 	if ((p->quarter > 0 || p->months == 6 || p->months == 9) &&
 		complete_from_ytd(st, j, fye))
+		return NULL;
+	if (!instant && p->quarter == 0 && (p->months != 12 || fye->year == 0) &&
+		complete_from_known(p, fye))
 		return NULL;
 	if (p->quarter > 0)
 	{
