@@ -186,9 +186,12 @@ my ($max_fds) = sort { $b <=> $a } map { $_->{fds} // 0 } @samples;
 diag(sprintf('worker RssAnon %d kB -> %d kB, VmRSS %d kB -> %d kB, fds %d -> %d (max %d during the run)',
 	$idle1->{rss_anon}, $idle2->{rss_anon}, $idle1->{vm_rss}, $idle2->{vm_rss},
 	$idle1->{fds}, $idle2->{fds}, $max_fds));
-# (measured on Debian 12: -1.2 to +1.9 MB over these 200 jobs, with the
-# faults' retries and timeouts; a leak of a job's memory, 100 kB and more,
-# fails this)
+# (measured on Debian 12: -1.2 to +1.9 MB over these 200 jobs on one
+# machine, +9.3 and +10.4 MB on a faster one, where more of the faults'
+# retries and timeouts overlap and the worker's caches settle higher, then
+# stay flat without faults; a leak of a job's memory, 100 kB and more, adds
+# 20 MB and fails this; the run without faults below bounds a leak to
+# 15 kB a job)
 # Under the sanitizers (test/asan.sh sets ASAN_OPTIONS) the runtime's own
 # shadow and fake stacks grow the worker's memory with the work done, so
 # the bounds on memory are the unsanitized run's (the main suite's); the
@@ -198,8 +201,8 @@ SKIP:
 {
 	skip 'memory bounds under the sanitizers (checked by the unsanitized run)', 1
 	  if $sanitized;
-	cmp_ok($idle2->{rss_anon} - $idle1->{rss_anon}, '<', 8192,
-		'private memory grew by less than 8 MB over the last ' . (2 * $batch) . ' jobs');
+	cmp_ok($idle2->{rss_anon} - $idle1->{rss_anon}, '<', 16384,
+		'private memory grew by less than 16 MB over the last ' . (2 * $batch) . ' jobs');
 }
 # idle keep-alive connections in libcurl's cache come and go (measured
 # -6 .. +5); a descriptor leaked per job or request would add hundreds
