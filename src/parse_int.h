@@ -166,6 +166,7 @@ extern bool fx_find_currency(const char *s, int len, char cur[4]);
 extern bool fx_period_parse(const char *s, int len, fx_period *p);
 extern int	fx_period_months_hint(const char *s, int len);
 extern bool fx_text_has_date(const char *s, int len);
+extern bool fx_is_month_word(const char *s, int len);
 extern void fx_period_apply_hint(fx_period *p, const fx_period *hint,
 								 bool instant, int ncols);
 

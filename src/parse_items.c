@@ -81,14 +81,22 @@ all_caps(const char *t)
 	return upper;
 }
 
+/* does the next line continue a label-only line? */
+typedef enum wrap
+{
+	WRAP_NO = 0,
+	WRAP_YES,
+	WRAP_UNLESS_ROOM			/* only if its first word did not fit */
+} wrap;
+
 /*
  * Does the label text read as the start of a label wrapped over lines?
- * room says whether next's first word would have fitted on prev's line
- * (within the widest label of the block): a typesetter wraps only what
- * does not fit.
+ * Two all-caps lines are one label only where the next line's first word
+ * would not have fitted on the first (see room_after): a typesetter wraps
+ * only what does not fit.
  */
-static bool
-label_wraps(const char *prev, const char *next, bool room)
+static wrap
+label_wraps(const char *prev, const char *next)
 {
 	static const char *const tails[] = {
 		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
@@ -98,17 +106,17 @@ label_wraps(const char *prev, const char *next, bool room)
 	const char *lw;
 
 	if (n == 0 || prev[n - 1] == ':')
-		return false;
+		return WRAP_NO;
 	if ((next[0] >= 'a' && next[0] <= 'z') || next[0] == '(')
-		return true;
+		return WRAP_YES;
 	if (prev[n - 1] == ',' || prev[n - 1] == '-' || prev[n - 1] == '&' ||
 		prev[n - 1] == '/')
-		return true;
+		return WRAP_YES;
 	lw = strrchr(prev, ' ');
 	lw = lw ? lw + 1 : prev;
 	for (int i = 0; tails[i]; i++)
 		if (strcmp(lw, tails[i]) == 0)
-			return true;
+			return WRAP_YES;
 	/*
 	 * A long all-caps line and a few all-caps words after it: one label
 	 * wrapped ("NET INCOME ATTRIBUTABLE TO SHAREOWNERS OF THE COCA-COLA" /
@@ -116,15 +124,15 @@ label_wraps(const char *prev, const char *next, bool room)
 	 * room for the next line's first word ("LIABILITIES AND COMMON
 	 * STOCKHOLDERS' INVESTMENT" / "CURRENT LIABILITIES": two headings).
 	 */
-	if (n >= 40 && !room && all_caps(prev) && all_caps(next))
+	if (n >= 40 && all_caps(prev) && all_caps(next))
 	{
 		int			words = 1;
 
 		for (const char *p = next; *p; p++)
 			words += *p == ' ';
-		return words <= 3;
+		return words <= 3 ? WRAP_UNLESS_ROOM : WRAP_NO;
 	}
-	return false;
+	return WRAP_NO;
 }
 
 /* is the label a sentence (a footnote or prose), not a row? */
@@ -275,15 +283,25 @@ label_width(const fx_doc *doc, const fx_block *bl, bool euro)
 	return w;
 }
 
-/* would next's first word have fitted after the pending label's text? */
+/*
+ * Does next continue the pending label (label_wraps)?  *width is the
+ * block's widest label, measured the first time it is needed (-1 before).
+ */
 static bool
-room_after(const fx_pending *pd, const char *next, int width)
+continues(const fx_pending *pd, const char *next, const fx_doc *doc,
+		  const fx_block *bl, bool euro, int *width)
 {
+	wrap		w = label_wraps(pd->text, next);
 	int			n = 0;
 
+	if (w != WRAP_UNLESS_ROOM)
+		return w == WRAP_YES;
+	if (*width < 0)
+		*width = label_width(doc, bl, euro);
 	while (next[n] && next[n] != ' ')
 		n++;
-	return pd->end + 1 + fx_utf8_len((const unsigned char *) next, n) <= width;
+	/* no room for its first word after the pending text: wrapped */
+	return pd->end + 1 + fx_utf8_len((const unsigned char *) next, n) > *width;
 }
 
 /* turn a pending label-only line into a heading item */
@@ -342,7 +360,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 			 int nperiods, bool euro)
 {
 	fx_pending	pd = {NULL, 0, 0, 0};
-	int			width = label_width(doc, bl, euro);
+	int			width = -1;	/* the block's widest label, when needed */
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
 	{
@@ -412,8 +430,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				flush_pending(&pd, it, nperiods, doc);
 				continue;
 			}
-			if (pd.text &&
-				label_wraps(pd.text, label, room_after(&pd, label, width)))
+			if (pd.text && continues(&pd, label, doc, bl, euro, &width))
 				pending_append(&pd, label);
 			else
 			{
@@ -434,8 +451,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 		}
-		if (pd.text && label &&
-			label_wraps(pd.text, label, room_after(&pd, label, width)))
+		if (pd.text && label && continues(&pd, label, doc, bl, euro, &width))
 		{
 			pending_append(&pd, label);
 			label = pd.text;

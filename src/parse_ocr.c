@@ -429,8 +429,6 @@ write_plain(fx_buf *b, const ocr_line *l)
 	}
 }
 
-static bool is_month_word(const char *s, int len);
-
 /* is token t a day of a month ("1", "25,")? */
 static bool
 is_day_tok(const fx_ocr_tok *t)
@@ -469,12 +467,12 @@ heading_groups(const ocr_line *l, int *first, int max)
 
 	if (l->ntok < 2)
 		return 0;
-	if (is_month_word(l->tok[0].s, l->tok[0].len))
+	if (fx_is_month_word(l->tok[0].s, l->tok[0].len))
 	{
 		for (int i = 0; i < l->ntok; i += 2)
 		{
 			if (i + 1 >= l->ntok || k >= max ||
-				!is_month_word(l->tok[i].s, l->tok[i].len) ||
+				!fx_is_month_word(l->tok[i].s, l->tok[i].len) ||
 				!is_day_tok(&l->tok[i + 1]))
 				return 0;
 			first[k++] = i;
@@ -566,7 +564,7 @@ percents_aside(const ocr_line *l, int nper, int *col)
 	{
 		const fx_ocr_tok *t = &l->tok[first + v];
 
-		pct += t->len > 0 && t->s[t->len - 1] == '%';
+		pct += is_percent_tok(t);
 	}
 	if (l->nvals - pct != nper)
 		return false;
@@ -574,7 +572,7 @@ percents_aside(const ocr_line *l, int nper, int *col)
 	{
 		const fx_ocr_tok *t = &l->tok[first + v];
 
-		col[v] = t->len > 0 && t->s[t->len - 1] == '%' ? -1 : c++;
+		col[v] = is_percent_tok(t) ? -1 : c++;
 	}
 	return true;
 }
@@ -592,7 +590,6 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 	{
 		ocr_line   *l = &lines[i];
 		int			w;
-
 		int			first[FX_MAX_COLS];
 		int			k;
 
@@ -665,37 +662,6 @@ write_in_place(fx_buf *b, const ocr_line *l)
 	}
 }
 
-/* is the word (its letters, any case) a month's name or abbreviation? */
-static bool
-is_month_word(const char *s, int len)
-{
-	static const char *const months[] = {
-		"jan", "january", "feb", "february", "mar", "march", "apr", "april",
-		"may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
-		"september", "oct", "october", "nov", "november", "dec", "december",
-		"januar", "februar", "juni", "juli", "oktober", "dezember", "janvier",
-		"mars", "avril", "juin", "juillet", "septembre", "octobre",
-		"novembre", NULL
-	};
-	char		w[16];
-	int			n = 0;
-
-	for (int i = 0; i < len; i++)
-	{
-		char		c = (char) (s[i] | 32);
-
-		if (c >= 'a' && c <= 'z' && n < (int) sizeof(w) - 1)
-			w[n++] = c;
-		else if (s[i] != '.' && s[i] != ',')
-			return false;
-	}
-	w[n] = '\0';
-	for (int i = 0; months[i]; i++)
-		if (strcmp(w, months[i]) == 0)
-			return true;
-	return false;
-}
-
 /*
  * Is the line part of a heading whose words must stay over their columns:
  * it names a year, a month or the notes column?
@@ -707,7 +673,7 @@ is_column_heading(const ocr_line *l)
 	{
 		const fx_ocr_tok *t = &l->tok[i];
 
-		if (fx_ocr_tok_is_year(t) || is_month_word(t->s, t->len) ||
+		if (fx_ocr_tok_is_year(t) || fx_is_month_word(t->s, t->len) ||
 			(t->len >= 4 && strncasecmp(t->s, "note", 4) == 0))
 			return true;
 	}

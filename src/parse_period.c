@@ -76,6 +76,22 @@ month_of(const char *w)
 	return 0;
 }
 
+/* is the word (any case, a '.' or ',' after it) a month's name? */
+bool
+fx_is_month_word(const char *s, int len)
+{
+	char		w[16];
+
+	while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ','))
+		len--;
+	if (len <= 0 || len >= (int) sizeof(w))
+		return false;
+	for (int i = 0; i < len; i++)
+		w[i] = (char) (s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+	w[len] = '\0';
+	return month_of(w) > 0;
+}
+
 /* cut text into tokens; returns their number */
 static int
 tokenize(const char *s, int len, ptok *t, int maxt)
