@@ -25,8 +25,9 @@
  *		the decimal point ('1,234,567.89'), '1 234' split by one blank is one
  *		amount, a '|' or ']' after a short last group is a '1', a lone ':',
  *		'=', '+' or '.' where an amount belongs is a dash (zero);
- *	  - once a line of years ("2022    2021") has told how many value columns
- *		the page has, the amounts of every row are set right-aligned in
+ *	  - once a line of years ("2022    2021") or of dates ("December 31, 2023
+ *		December 31, 2022", "31.12.2022  31.12.2021") has told how many value
+ *		columns the page has, the amounts of every row are set right-aligned in
  *		fixed columns under the years; a row with fewer amounts than columns
  *		puts each where its neighbours' amounts of the same column sit.
  * A page laid out from tesseract's word boxes (parse_words.c) has its
@@ -58,7 +59,11 @@ typedef struct ocr_line
 	int			nlabel;			/* tokens [0, nlabel) are the label */
 	int			nvals;			/* amounts after the label */
 	int			nyears;			/* years ending a line of headings */
+	int			ndates;			/* dates making up a line of headings */
+	int			dfirst[FX_MAX_COLS];	/* each date's first token */
 } ocr_line;
+
+static int	date_groups(const ocr_line *l, int *first, int max);
 
 /* split one line into tokens with their display columns */
 static int
@@ -257,6 +262,7 @@ read_line(ocr_line *l)
 		l->nyears++;
 	if (l->nyears != l->nvals || (l->nyears < 2 && l->nlabel > 0))
 		l->nyears = 0;
+	l->ndates = l->nyears == 0 ? date_groups(l, l->dfirst, FX_MAX_COLS) : 0;
 }
 
 /* is an amount token weak enough to be a note reference ("3,6", "12")? */
@@ -288,7 +294,7 @@ column_ends(const ocr_line *lines, int from, int to, int nper, int *ends)
 		{
 			const ocr_line *l = &lines[i];
 
-			if (l->nvals < nper || l->nyears > 0)
+			if (l->nvals < nper || l->nyears > 0 || l->ndates > 0)
 				continue;
 			sum += l->tok[l->ntok - nper + k].end;
 			n++;
@@ -492,6 +498,70 @@ heading_groups(const ocr_line *l, int *first, int max)
 	return k;
 }
 
+/* is token t a date in figures ("31.12.2022", "31/12/2022", "2022-12-31")? */
+static bool
+is_numeric_date_tok(const fx_ocr_tok *t)
+{
+	int			parts = 1,
+				n = t->len;
+
+	if (n > 0 && t->s[n - 1] == ',')
+		n--;
+	if (n < 8 || !fx_ocr_is_digit((unsigned char) t->s[0]) ||
+		!fx_ocr_is_digit((unsigned char) t->s[n - 1]))
+		return false;
+	for (int i = 1; i < n; i++)
+	{
+		char		c = t->s[i];
+
+		if (fx_ocr_is_digit((unsigned char) c))
+			continue;
+		if ((c != '.' && c != '/' && c != '-') || t->s[i - 1] == c)
+			return false;
+		parts++;
+	}
+	return parts == 3 && (fx_is_year_word(t->s + n - 4, 4) ||
+						  fx_is_year_word(t->s, 4));
+}
+
+/*
+ * Split a line made only of dates into them: each date is a month and a
+ * day in either order and then a year ("December 31, 2023", "31 Dec
+ * 2022"), or one date in figures ("31.12.2022").  Returns the number of
+ * dates (first[] their first tokens), 0 when the line is not two or more
+ * such dates.
+ */
+static int
+date_groups(const ocr_line *l, int *first, int max)
+{
+	int			k = 0,
+				i = 0;
+
+	while (i < l->ntok)
+	{
+		int			j = i;
+		bool		month = false;
+
+		while (j < l->ntok && j - i < 2)
+		{
+			bool		m = fx_is_month_word(l->tok[j].s, l->tok[j].len);
+
+			if (!m && !is_day_tok(&l->tok[j]))
+				break;
+			month |= m;
+			j++;
+		}
+		if (k >= max || j >= l->ntok)
+			return 0;
+		if (j == i ? !is_numeric_date_tok(&l->tok[j])
+			: (j - i != 2 || !month || !l->tok[j].year))
+			return 0;
+		first[k++] = i;
+		i = j + 1;
+	}
+	return k >= 2 ? k : 0;
+}
+
 /*
  * Do k heading groups fit nper columns: one each, or spans of equal width
  * (one over all of them: "Nine Months Ended" over 2023 and 2022)?
@@ -595,6 +665,11 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 
 		if (i > 0)
 			fx_buf_add(b, "\n", 1);
+		if (l->ndates > 0 && l->ndates == nper)
+		{
+			write_groups(b, l, l->dfirst, l->ndates, nper, base);
+			continue;
+		}
 		if (l->nyears == 0 &&
 			groups_fit(k = heading_groups(l, first, FX_MAX_COLS), nper))
 		{
@@ -631,7 +706,7 @@ widest_label(const ocr_line *lines, int from, int to)
 		for (int k = 0; k < lines[i].nlabel; k++)
 			lw += 1 + fx_utf8_len((const unsigned char *) lines[i].tok[k].s,
 								  lines[i].tok[k].len);
-		if (lines[i].nvals > 0 && lw > w)
+		if (lines[i].nvals > 0 && lines[i].ndates == 0 && lw > w)
 			w = lw;
 	}
 	return w > 160 ? 160 : w;
@@ -828,7 +903,8 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 	{
 		int			h = n;
 
-		if (n < nlines && (lines[n].nyears == 0 || lines[n].nyears > FX_MAX_COLS))
+		if (n < nlines && lines[n].ndates == 0 &&
+			(lines[n].nyears == 0 || lines[n].nyears > FX_MAX_COLS))
 			continue;
 		while (n < nlines && h > sec && h > n - 2)
 		{
@@ -843,7 +919,7 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 					   widest_label(lines, sec, h < nlines ? h : nlines));
 		sec = h;
 		if (n < nlines)
-			nper = lines[n].nyears;
+			nper = lines[n].ndates > 0 ? lines[n].ndates : lines[n].nyears;
 	}
 	if (i < len)
 	{

@@ -1361,6 +1361,67 @@ test_ocr(void)
  * gets its own date and length; a percentage beside each amount (percent
  * of sales) is no period's value.
  */
+/*
+ * OCR text whose column headings are full dates on one line ("December 31,
+ * 2023    December 31, 2022", "31.12.2022  31.12.2021") and no line of years:
+ * the dates open the section, so a row under a long label keeps both its
+ * amounts in their columns (before, "Prepaid ... 1,622 1,480" became one
+ * label and "Operating lease ... 3,210 3,005" stored 3,210 under 2022).
+ */
+static void
+test_ocr_date_lines(void)
+{
+	static const char *const shapes[][2] = {
+		{"December 31, 2023    December 31, 2022", "2023-12-31"},
+		{"31.12.2023          31.12.2022", "2023-12-31"},
+		{"31 Dec 2023          31 Dec 2022", "2023-12-31"},
+	};
+
+	for (int k = 0; k < 3; k++)
+	{
+		char		page[2048];
+		const char *pages[1] = {page};
+		size_t		lens[1];
+		fx_parse_opts opts;
+		fx_result  *r;
+		const fx_statement *bs;
+		char		what[96];
+
+		snprintf(page, sizeof(page),
+				 "ACME INDUSTRIES, INC.\n"
+				 "CONSOLIDATED BALANCE SHEETS\n"
+				 "(In millions)\n"
+				 "%s\n"
+				 "ASSETS\n"
+				 "Cash and cash equivalents                                      $           22,063   $           17,920\n"
+				 "Inventories                                                                 4,311                4,804\n"
+				 "Prepaid expenses and other current assets                                   1,622                1,480\n"
+				 "Total current assets                                                     28,001               24,204\n"
+				 "Operating lease right-of-use assets                                           3,210                3,005\n"
+				 "Total assets                                                 $           31,211   $           27,209\n",
+				 shapes[k][0]);
+		lens[0] = strlen(page);
+		memset(&opts, 0, sizeof(opts));
+		opts.ocr = true;
+		r = fx_parse_document(pages, lens, 1, &opts);
+		bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+		snprintf(what, sizeof(what), "ocr date line \"%s\": two dated columns", shapes[k][0]);
+		ok(bs != NULL && bs->nperiods == 2 && bs->periods[0].end_year == 2023 &&
+		   bs->periods[0].end_month == 12 && bs->periods[0].end_day == 31 &&
+		   bs->periods[1].end_year == 2022, what, NULL);
+		snprintf(what, sizeof(what), "ocr date line \"%s\": long labels keep both amounts", shapes[k][0]);
+		ok(bs != NULL && bs->nperiods == 2 &&
+		   val(bs, "Prepaid expenses and other current assets", 1) &&
+		   strcmp(val(bs, "Prepaid expenses and other current assets", 1), "1480") == 0 &&
+		   val(bs, "Operating lease right-of-use assets", 0) &&
+		   strcmp(val(bs, "Operating lease right-of-use assets", 0), "3210") == 0 &&
+		   val(bs, "Operating lease right-of-use assets", 1) &&
+		   strcmp(val(bs, "Operating lease right-of-use assets", 1), "3005") == 0,
+		   what, NULL);
+		fx_result_free(r);
+	}
+}
+
 static void
 test_ocr_headings(void)
 {
@@ -2972,6 +3033,7 @@ main(void)
 	test_dec_format();
 	test_ocr();
 	test_ocr_headings();
+	test_ocr_date_lines();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
