@@ -58,7 +58,8 @@ PARSER_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/parse*.c) src/check.c))
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(filter-out sql/finextract--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress --load-extension=finextract
 PROVE_TESTS = test/t/*.pl
-EXTRA_CLEAN = src/statement_schema.inc tmp_check_regress test/tools/fxparse test/tools/test_parse
+EXTRA_CLEAN = src/statement_schema.inc tmp_check_regress test/tools/fxparse test/tools/test_parse \
+	$(DERULE)
 
 PG_CPPFLAGS = -Isrc
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -91,6 +92,26 @@ include $(PGXS)
 
 # after PGXS, which resets it
 PROVE_FLAGS = -I ./test/perl --timer
+
+# finextract-derule, the program that removes ruled lines from a scanned
+# page before tesseract reads it (src/bin/derule.c; Leptonica, which
+# tesseract itself uses).  It goes to PostgreSQL's bindir, where the worker
+# finds it beside the server's own executable.
+DERULE = src/bin/finextract-derule
+
+all: $(DERULE)
+
+$(DERULE): src/bin/derule.c
+	$(CC) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -llept
+
+install: install-derule
+.PHONY: install-derule uninstall-derule
+install-derule: $(DERULE) installdirs
+	$(INSTALL_PROGRAM) $(DERULE) '$(DESTDIR)$(bindir)/finextract-derule'
+
+uninstall: uninstall-derule
+uninstall-derule:
+	rm -f '$(DESTDIR)$(bindir)/finextract-derule'
 
 # `make installcheck` runs pg_regress alone; the TAP suite (test/t, which
 # starts its own servers) runs with `make tapcheck`, both against the

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev
-libjson-c-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron
+libjson-c-dev libleptonica-dev libevent-dev poppler-utils python3 libipc-run-perl qpdf ca-certificates postgresql-15-cron
 tesseract-ocr tesseract-ocr-eng fonts-urw-base35 clang-14 libclang-rt-14-dev curl"
 
 # fonts-urw-base35: the scanned test fixtures are rendered by pdftoppm from

@@ -50,6 +50,7 @@ int			finx_ocr_dpi = 300;
 int			finx_ocr_min_confidence = 60;
 char	   *finx_tesseract_path = NULL;
 char	   *finx_pdftoppm_path = NULL;
+char	   *finx_derule_path = NULL;
 int			finx_text_extractor = FX_EXTRACTOR_AUTO;
 int			finx_structurer = FX_STRUCTURER_AUTO;
 char	   *finx_whisper_url = NULL;
@@ -157,6 +158,20 @@ bad:
 	return false;
 }
 
+/* finextract-derule beside the server's own executable (make install). */
+static const char *
+derule_default(void)
+{
+	static char path[MAXPGPATH];
+
+	if (my_exec_path[0] == '\0')
+		return "";
+	strlcpy(path, my_exec_path, sizeof(path));
+	get_parent_directory(path);
+	join_path_components(path, path, "finextract-derule");
+	return path;
+}
+
 /* Define the OCR settings. */
 static void
 define_ocr_settings(void)
@@ -186,6 +201,11 @@ define_ocr_settings(void)
 	DefineCustomStringVariable("finextract.pdftoppm_path",
 							   "The program that renders PDF pages to images for OCR.",
 							   NULL, &finx_pdftoppm_path, "pdftoppm",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("finextract.derule_path",
+							   "The program that removes ruled lines from a page image before OCR.",
+							   "The default is the finextract-derule installed beside the server's programs; empty reads pages as rendered.",
+							   &finx_derule_path, derule_default(),
 							   PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 

@@ -39,6 +39,7 @@ extern char *finx_input_dirs;
 extern int	finx_ocr;
 extern char *finx_ocr_languages;
 extern int	finx_ocr_dpi;
+extern char *finx_derule_path;
 extern int	finx_ocr_min_confidence;
 extern char *finx_tesseract_path;
 extern char *finx_pdftoppm_path;

@@ -10,7 +10,9 @@
  * alone governs how many CPUs OCR takes, and children are admitted fairly
  * per job (child.c), so one big scan never starves another job.  The text
  * is layout-preserving (--psm 6, preserve_interword_spaces=1), which is what
- * the statement parser reads.  With each page's text comes a summary of
+ * the statement parser reads; before tesseract reads a page, its ruled lines
+ * are removed (finextract-derule, src/bin/derule.c): a rule touching a line
+ * of text makes tesseract misread the whole line.  With each page's text comes a summary of
  * tesseract's word confidences, read by ocr_conf.c.  The image and
  * tesseract's files go to the child's private directory (its cwd, see
  * sandbox.c); the shell must run several programs, so the child may exec.
@@ -30,7 +32,8 @@
 
 /*
  * $1 pdftoppm, $2 dpi, $3 page, $4 PDF, $5 tesseract, $6 languages, $7 image
- * and output path prefix.  A page that comes back (nearly) empty, as
+ * and output path prefix, $8 the program that removes the page's ruled
+ * lines before tesseract reads it (finextract-derule; empty: none).  A page that comes back (nearly) empty, as
  * photographed pages on a grey background do with tesseract's default Otsu
  * binarisation, is read again with local (Sauvola) thresholds.  One
  * tesseract run writes the text and the TSV of word confidences; the script
@@ -44,6 +47,7 @@
 #define OCR_SCRIPT \
 	"tess=$5; lang=$6; img=$7.png; out=$7\n" \
 	"\"$1\" -r \"$2\" -f \"$3\" -l \"$3\" -png -singlefile \"$4\" \"$7\" || exit 1\n" \
+	"if [ -n \"$8\" ]; then \"$8\" \"$2\" \"$img\" \"$img\" || { rm -f \"$img\"; exit 1; }; fi\n" \
 	"ocr() { OMP_THREAD_LIMIT=1 \"$tess\" \"$img\" \"$out\" -l \"$lang\" --psm 6 " \
 	"-c preserve_interword_spaces=1 \"$@\" txt tsv; }\n" \
 	"clean() { rm -f \"$img\" \"$out.txt\" \"$out.tsv\"; }\n" \
@@ -91,7 +95,8 @@ fx_ocr_local_enabled(void)
 char *
 fx_ocr_engine_key(void)
 {
-	return psprintf("tesseract/%s/%d/psm6", finx_ocr_languages, finx_ocr_dpi);
+	return psprintf("tesseract/%s/%d/psm6%s", finx_ocr_languages, finx_ocr_dpi,
+					finx_derule_path[0] ? "/derule" : "");
 }
 
 /* One page's child ended. */
@@ -101,7 +106,7 @@ page_done(FxChildResult *r, void *arg)
 	FxOcrPage  *p = arg;
 	FxOcrBatch *b = p->batch;
 	MemoryContext old = MemoryContextSwitchTo(b->cxt);
-	char	   *why = fx_child_describe_failure(r, "OCR (pdftoppm | tesseract)");
+	char	   *why = fx_child_describe_failure(r, "OCR (pdftoppm | finextract-derule | tesseract)");
 
 	p->child = NULL;
 	if (why == NULL && r->out_len > 0)
@@ -129,7 +134,7 @@ page_done(FxChildResult *r, void *arg)
 static void
 start_page(FxOcrBatch *b, int64 owner, Oid role, const char *pdf_path, int i, int page)
 {
-	char	   *argv[12];
+	char	   *argv[13];
 
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";
@@ -142,7 +147,8 @@ start_page(FxOcrBatch *b, int64 owner, Oid role, const char *pdf_path, int i, in
 	argv[8] = finx_tesseract_path;
 	argv[9] = finx_ocr_languages;
 	argv[10] = psprintf("p%d", page);	/* in the child's private cwd */
-	argv[11] = NULL;
+	argv[11] = finx_derule_path;
+	argv[12] = NULL;
 	b->pages[i].batch = b;
 	b->pages[i].index = i;
 	b->pages[i].child = fx_child_run_for(owner, role, FX_CHILD_MAY_EXEC, argv,

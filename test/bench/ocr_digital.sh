@@ -42,13 +42,7 @@ for pdf in "$corpus"/fb_*.pdf "$corpus"/pc_*.pdf; do
 	cut="$tmp/$name"
 	qpdf "$pdf" --pages . "${pages%,}" -- "$cut"
 	if [ $tsv -eq 1 ]; then
-		"$top/test/ocr/ocr_pages.sh" -t "$cut" "$cache" > /dev/null
-		key=$(sha256sum "$cut" | cut -c1-16)
-		n=$(pdfinfo "$cut" | sed -n 's/^Pages: *//p')
-		for i in $(seq 1 "$n"); do
-			[ "$i" -gt 1 ] && printf '\f'
-			cat "$cache/$key.p$i.tsv"
-		done > "$tmp/$name.txt"
+		"$top/test/ocr/ocr_pages.sh" -t "$cut" "$cache" > "$tmp/$name.txt"
 	else
 		"$top/test/ocr/ocr_pages.sh" "$cut" "$cache" > "$tmp/$name.txt"
 	fi

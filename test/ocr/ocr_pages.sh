@@ -1,18 +1,23 @@
 #!/bin/sh
-# ocr_pages.sh - OCR a scanned PDF the way the extension will, one page at
-# a time, and print the pages' text joined by form feeds.
+# ocr_pages.sh - OCR a scanned PDF the way the extension does, one page at a
+# time, and print the pages' text joined by form feeds.
 #
 #   ocr_pages.sh [-t] FILE.pdf CACHEDIR > FILE.txt
 #
-# Each page is rendered with `pdftoppm -r 300 -f N -l N -png` and read with
-# `tesseract IMAGE stdout --psm 6 -c preserve_interword_spaces=1`.  The text
-# of page N is kept in CACHEDIR/<name>.pN.txt (keyed by the PDF's sha256),
-# so a second run costs nothing.  A page that gives (almost) no text with
+# Each page is rendered with `pdftoppm -r 300 -f N -l N -png`, its ruled
+# lines are removed by finextract-derule (src/bin/derule.c, built here when
+# missing; FX_DERULE=none skips the step, FX_DERULE=PATH takes another
+# build), and it is read with `tesseract IMAGE stdout --psm 6 -c
+# preserve_interword_spaces=1`.  A page that gives (almost) no text with
 # tesseract's default binarisation (Otsu: a photographed page on a grey
 # background comes out blank) is read again with `-c thresholding_method=2`
-# (Sauvola, local thresholds), which the extension should do too.  With -t, tesseract's word table
-# (`tesseract ... tsv`) is kept beside it as <name>.pN.tsv, for confidences.
-# Needs poppler-utils, tesseract-ocr and tesseract-ocr-eng.
+# (Sauvola, local thresholds), as the extension does.  The text of page N is
+# kept in CACHEDIR/<mode>/<name>.pN.txt (keyed by the PDF's sha256; mode
+# "derule" or "plain"), so a second run costs nothing.  With -t, tesseract's
+# word table (`tesseract ... tsv`) is kept beside it as <name>.pN.tsv and
+# printed instead of the text.
+# Needs poppler-utils, tesseract-ocr, tesseract-ocr-eng and, to build the
+# derule step, libleptonica-dev.
 set -eu
 
 tsv=0
@@ -25,7 +30,16 @@ if [ $# -ne 2 ]; then
 	exit 2
 fi
 pdf=$1
-cache=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+derule=${FX_DERULE:-$top/src/bin/finextract-derule}
+if [ "$derule" = none ]; then
+	cache=$2/plain
+else
+	cache=$2/derule
+	if [ ! -x "$derule" ]; then
+		make -s -C "$top" src/bin/finextract-derule >&2
+	fi
+fi
 min_chars=100
 for tool in pdfinfo pdftoppm tesseract sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 || {
@@ -43,8 +57,11 @@ while [ "$n" -le "$pages" ]; do
 	out="$cache/$key.p$n.txt"
 	if [ ! -s "$out" ] || { [ $tsv -eq 1 ] && [ ! -s "$cache/$key.p$n.tsv" ]; }; then
 		img=$(mktemp -d "${TMPDIR:-/tmp}/fxocr.XXXXXX")
-		pdftoppm -r 300 -f "$n" -l "$n" -png "$pdf" "$img/page"
-		png=$(ls "$img"/page*.png | head -n 1)
+		pdftoppm -r 300 -f "$n" -l "$n" -png -singlefile "$pdf" "$img/page"
+		png=$img/page.png
+		if [ "$derule" != none ]; then
+			"$derule" 300 "$png" "$png"
+		fi
 		thr=""
 		tesseract "$png" stdout --psm 6 -c preserve_interword_spaces=1 \
 			> "$out.tmp" 2>/dev/null
@@ -64,6 +81,10 @@ while [ "$n" -le "$pages" ]; do
 		rm -rf "$img"
 	fi
 	[ "$n" -gt 1 ] && printf '\f'
-	cat "$out"
+	if [ $tsv -eq 1 ]; then
+		cat "$cache/$key.p$n.tsv"
+	else
+		cat "$out"
+	fi
 	n=$((n + 1))
 done

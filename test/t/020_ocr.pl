@@ -112,7 +112,7 @@ my ($job3, $st3) = submit_wait($node, $us10k, '{"pages": "2-3"}');
 is($st3, 'succeeded', 'job with one failed OCR page succeeds on the others')
   or diag(q1("SELECT last_error FROM finx.jobs WHERE id = $job3"));
 like(q1("SELECT array_to_string(warnings, ' | ') FROM finx.jobs WHERE id = $job3"),
-	qr/page 3: OCR \(pdftoppm \| tesseract\) exited with code \d+: simulated scanner fault on page 3/,
+	qr/page 3: OCR \(pdftoppm \| finextract-derule \| tesseract\) exited with code \d+: simulated scanner fault on page 3/,
 	'warnings name the failed page and its reason');
 is(q1("SELECT string_agg(statement_type, ',') FROM finx.statements WHERE job_id = $job3"),
 	'income_statement', 'the statement of the page read by OCR is stored');
@@ -121,7 +121,7 @@ is(q1("SELECT string_agg(statement_type, ',') FROM finx.statements WHERE job_id 
 my ($job4, $st4) = submit_wait($node, $us10k, '{"pages": "3", "max_attempts": 1}');
 is($st4, 'failed', 'job whose only page fails OCR fails');
 like(q1("SELECT last_error FROM finx.jobs WHERE id = $job4"),
-	qr/need OCR \(pages 3\).*page 3: OCR \(pdftoppm \| tesseract\) exited with code \d+: simulated scanner fault on page 3/,
+	qr/need OCR \(pages 3\).*page 3: OCR \(pdftoppm \| finextract-derule \| tesseract\) exited with code \d+: simulated scanner fault on page 3/,
 	'last_error names the page and why its OCR failed');
 is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
 	  . "WHERE j.id = $job4 AND t.engine LIKE '$engine%' AND t.page = 3"),
@@ -223,6 +223,24 @@ for my $opts ('{}', '{"pages": "1-99"}')
 	cmp_ok(q1("SELECT count(*) FROM finx.facts WHERE job_id = $jobm AND page > 4"), '>', 0,
 		"... and the scanned pages' statements are read too ($opts)");
 }
+
+# 4c. Ruled headings: two_page_scanned.pdf's years are underlined by rules
+# that touch them; tesseract reads such a line as marks ("—2023,~C~<...")
+# unless the worker removed the rules first (finextract-derule), and then
+# no column would have its period.
+my ($jobr, $str) = submit_wait($node, "$scans/two_page_scanned.pdf");
+is($str, 'succeeded', 'a scan with underlined column headings succeeds')
+  or diag(q1("SELECT last_error FROM finx.jobs WHERE id = $jobr"));
+is(q1("SELECT string_agg(period_end || '=' || value, ',' ORDER BY period_end) "
+	  . "FROM finx.facts WHERE job_id = $jobr AND label = 'Total assets'"),
+	'2022-12-31=328735,2023-12-31=344529',
+	'... its underlined years give each column its period');
+is(q1("SELECT count(*) FILTER (WHERE period_end IS NULL) || '/' || (count(*) > 40) "
+	  . "FROM finx.facts WHERE job_id = $jobr"),
+	'0/true', '... for every value of both pages');
+is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
+	  . "WHERE j.id = $jobr AND t.engine LIKE '%/derule'"),
+	'2', '... read after their rules were removed (the cache key says so)');
 
 # 5. finextract.ocr = 'off': a scan-only document fails, saying its pages
 # need OCR (the cached OCR text is not used either).

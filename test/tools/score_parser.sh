@@ -49,15 +49,7 @@ for pdf in "$@"; do
 	name=$(basename "$pdf")
 	if [ $ocr -eq 1 ]; then
 		if [ -n "$tsv" ]; then
-			"$here/../ocr/ocr_pages.sh" -t "$pdf" "$cache" > /dev/null
-			key=$(sha256sum "$pdf" | cut -c1-16)
-			pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
-			n=1
-			while [ "$n" -le "$pages" ]; do
-				[ "$n" -gt 1 ] && printf '\f'
-				cat "$cache/$key.p$n.tsv"
-				n=$((n + 1))
-			done > "$tmp/page.txt"
+			"$here/../ocr/ocr_pages.sh" -t "$pdf" "$cache" > "$tmp/page.txt"
 		else
 			"$here/../ocr/ocr_pages.sh" "$pdf" "$cache" > "$tmp/page.txt"
 		fi
