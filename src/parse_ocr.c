@@ -64,6 +64,7 @@ typedef struct ocr_line
 } ocr_line;
 
 static int	date_groups(const ocr_line *l, int *first, int max);
+static bool is_day_tok(const fx_ocr_tok *t);
 
 /* split one line into tokens with their display columns */
 static int
@@ -185,6 +186,79 @@ is_percent_tok(const fx_ocr_tok *t)
 		fx_ocr_numeric_shape(t->s, t->len - 1, &nd) && nd > 0;
 }
 
+/* is the token a word of letters (a heading word, "net", "sales", "%")? */
+static bool
+is_word_tok(const fx_ocr_tok *t)
+{
+	for (int i = 0; i < t->len; i++)
+		if (fx_ocr_is_digit((unsigned char) t->s[i]))
+			return false;
+	return t->len > 0;
+}
+
+/*
+ * A line of years with words between them ("2023  net sales  2022  net
+ * sales": the headings of percent-of-sales columns beside each year's
+ * column) is a line of years: the words are dropped, the percentages under
+ * them are left out with them (percents_aside).  Only a line that starts
+ * with a year and holds nothing but years and words, two years or more.
+ */
+static void
+drop_words_between_years(ocr_line *l)
+{
+	int			years = 0;
+
+	if (l->ntok < 3 || !fx_ocr_tok_is_year(&l->tok[0]))
+		return;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (fx_ocr_tok_is_year(&l->tok[i]))
+			years++;
+		else if (!is_word_tok(&l->tok[i]))
+			return;
+	}
+	if (years < 2 || years == l->ntok)
+		return;
+	for (int i = l->ntok - 1; i > 0; i--)
+		if (!fx_ocr_tok_is_year(&l->tok[i]))
+			line_del(l, i);
+}
+
+/*
+ * The same for a line of months and days ("January 28,  % of  January 29,
+ * % of"): the words between the month-and-day pairs are dropped, so that
+ * the pairs can be set over the year columns below (heading_groups).
+ */
+static void
+drop_words_between_days(ocr_line *l)
+{
+	int			pairs = 0,
+				words = 0;
+
+	if (l->ntok < 5 || !fx_is_month_word(l->tok[0].s, l->tok[0].len))
+		return;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (fx_is_month_word(l->tok[i].s, l->tok[i].len) && i + 1 < l->ntok &&
+			is_day_tok(&l->tok[i + 1]))
+		{
+			pairs++;
+			i++;
+		}
+		else if (is_word_tok(&l->tok[i]))
+			words++;
+		else
+			return;
+	}
+	if (pairs < 2 || words == 0)
+		return;
+	for (int i = l->ntok - 1; i > 0; i--)
+		if (!is_day_tok(&l->tok[i]) &&
+			!(fx_is_month_word(l->tok[i].s, l->tok[i].len) && i + 1 < l->ntok &&
+			  is_day_tok(&l->tok[i + 1])))
+			line_del(l, i);
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -216,6 +290,8 @@ read_line(ocr_line *l)
 	}
 	join_spaced_letters(l);
 	join_split_amounts(l);
+	drop_words_between_years(l);
+	drop_words_between_days(l);
 	/* lone marks where an amount belongs are dashes */
 	for (int i = 1; i < l->ntok; i++)
 	{
@@ -906,14 +982,18 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 		if (n < nlines && lines[n].ndates == 0 &&
 			(lines[n].nyears == 0 || lines[n].nyears > FX_MAX_COLS))
 			continue;
-		while (n < nlines && h > sec && h > n - 2)
+		for (int above = 0; n < nlines && h > sec && above < 2;)
 		{
 			int			first[FX_MAX_COLS];
+			int			b = h;
 
-			if (!groups_fit(heading_groups(&lines[h - 1], first, FX_MAX_COLS),
+			while (b > sec + 1 && lines[b - 1].ntok == 0)
+				b--;			/* blank lines between heading lines */
+			if (!groups_fit(heading_groups(&lines[b - 1], first, FX_MAX_COLS),
 							lines[n].nyears))
 				break;
-			h--;
+			h = b - 1;
+			above++;
 		}
 		layout_section(&b, lines, sec, h, nper,
 					   widest_label(lines, sec, h < nlines ? h : nlines));

@@ -597,6 +597,37 @@ fx_period_conflict(const char *s, int len)
 }
 
 /*
+ * The length the tokens name, 0 when none or when they count two different
+ * ones in weeks or months ("13 Weeks Ended  52 Weeks Ended" read as one
+ * heading: the headings of two columns run together, neither length is the
+ * column's).
+ */
+static int
+lone_length(const ptok *t, int n)
+{
+	int			counted = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		int			u = unit_after(t, n, i);
+		int			m = 0;
+
+		if (u >= n || t[u].kind != T_WORD)
+			continue;
+		if (t[i].kind == T_NUM && strncmp(t[u].word, "week", 4) == 0 &&
+			t[i].ndig <= 2)
+			m = weeks_to_months(t[i].num);
+		else if (duration_at(t, n, i) > 0 && strncmp(t[u].word, "month", 5) == 0)
+			m = duration_at(t, n, i);
+		if (m > 0 && counted > 0 && m != counted)
+			return 0;
+		if (m > 0)
+			counted = m;
+	}
+	return months_from_tokens(t, n);
+}
+
+/*
  * Parse a period heading.  Fills end_year/month/day and months of p (the
  * label is left alone).  Returns true when at least a year was found.
  */
@@ -639,7 +670,7 @@ fx_period_parse(const char *s, int len, fx_period *p)
 			}
 	}
 	if (p->months == 0)
-		p->months = months_from_tokens(t, n);
+		p->months = lone_length(t, n);
 	if (p->end_day > month_days(p->end_year, p->end_month))
 		p->end_day = 0;
 	return p->end_year > 0;

@@ -257,6 +257,10 @@ test_periods(void)
 	t_period("Period from July 1, 2021 through December 31, 2021", 2021, 12, 31, 6);
 	t_period("1 July 2022 to 30 June 2023", 2023, 6, 30, 12);
 	t_period("Half-year ended 30 June 2023", 2023, 6, 30, 6);
+	/* two columns' headings run together: neither length is known */
+	t_period("13 Weeks Ended 52 Weeks Ended 2023", 2023, 0, 0, 0);
+	t_period("Three Months Ended Nine Months Ended June 30, 2023", 2023, 6, 30, 0);
+	t_period("Year ended December 31, 2023 (52 weeks)", 2023, 12, 31, 12);
 	t_period("Six-month period ended June 30, 2023", 2023, 6, 30, 6);
 	t_period("Nine-Month Period Ended September 30, 2023", 2023, 9, 30, 9);
 	t_period("Three-month period ended 31.3.2023", 2023, 3, 31, 3);
@@ -1420,6 +1424,56 @@ test_ocr_date_lines(void)
 		   what, NULL);
 		fx_result_free(r);
 	}
+}
+
+/*
+ * OCR text of a statement with a percent-of-sales column beside each
+ * amount: the years' line has the percent columns' heading words between the
+ * years ("2023  net sales  2022  net sales"), the month-and-day line has
+ * them between the dates ("January 28,  % of  January 29,  % of"), and a
+ * blank line sits between the two.  Every column gets its own date and
+ * length (before, no column had a date and all four were stored as three
+ * months, the 52-week columns too).
+ */
+static void
+test_ocr_percent_headings(void)
+{
+	static const char *const pages[] = {
+		"BEAUTY CORNER STORES, INC.\n"
+		"CONSOLIDATED STATEMENTS OF INCOME (Unaudited)\n"
+		"(In thousands, except per share data)\n"
+		"13 Weeks Ended                                       52 Weeks Ended\n"
+		"January 28,      % of      January 29,     % of       January 28,      % of      January 29,     % of\n"
+		"\n"
+		"2023       net sales        2022      net sales       2023       net sales        2022      net sales\n"
+		"Net sales                                    $ 2,931,450      100.0%   $ 2,704,812      100.0%   $ 10,108,225      100.0%   $ 8,630,889      100.0%\n"
+		"Cost of sales                                   1,802,114       61.5%      1,650,973       61.0%      6,164,990       61.0%      5,262,180       61.0%\n"
+		"Gross profit                                    1,129,336       38.5%      1,053,839       39.0%      3,943,235       39.0%      3,368,709       39.0%\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *is;
+	static const int want[4][4] = {
+		{2023, 1, 28, 3}, {2022, 1, 29, 3}, {2023, 1, 28, 12}, {2022, 1, 29, 12}
+	};
+	bool		good;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	good = is != NULL && is->nperiods == 4;
+	for (int k = 0; good && k < 4; k++)
+		good = is->periods[k].end_year == want[k][0] &&
+			is->periods[k].end_month == want[k][1] &&
+			is->periods[k].end_day == want[k][2] &&
+			is->periods[k].months == want[k][3];
+	ok(good, "ocr percent headings: four columns, each with its date and length", NULL);
+	ok(is != NULL && is->nperiods == 4 && val(is, "Net sales", 2) &&
+	   strcmp(val(is, "Net sales", 2), "10108225") == 0,
+	   "ocr percent headings: the 52 weeks' amount in its column", NULL);
+	fx_result_free(r);
 }
 
 static void
@@ -3034,6 +3088,7 @@ main(void)
 	test_ocr();
 	test_ocr_headings();
 	test_ocr_date_lines();
+	test_ocr_percent_headings();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
