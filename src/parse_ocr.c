@@ -61,9 +61,10 @@ typedef struct ocr_line
 	int			nyears;			/* years ending a line of headings */
 	int			ndates;			/* dates making up a line of headings */
 	int			dfirst[FX_MAX_COLS];	/* each date's first token */
+	bool		dspan;			/* the dates are one heading over them all */
 } ocr_line;
 
-static int	date_groups(const ocr_line *l, int *first, int max);
+static int	date_groups(const ocr_line *l, int *first, int max, bool *span);
 static bool is_day_tok(const fx_ocr_tok *t);
 
 /* split one line into tokens with their display columns */
@@ -338,7 +339,8 @@ read_line(ocr_line *l)
 		l->nyears++;
 	if (l->nyears != l->nvals || (l->nyears < 2 && l->nlabel > 0))
 		l->nyears = 0;
-	l->ndates = l->nyears == 0 ? date_groups(l, l->dfirst, FX_MAX_COLS) : 0;
+	l->ndates = l->nyears == 0 ?
+		date_groups(l, l->dfirst, FX_MAX_COLS, &l->dspan) : 0;
 }
 
 /* is an amount token weak enough to be a note reference ("3,6", "12")? */
@@ -574,68 +576,93 @@ heading_groups(const ocr_line *l, int *first, int max)
 	return k;
 }
 
-/* is token t a date in figures ("31.12.2022", "31/12/2022", "2022-12-31")? */
+/* does the token join two periods of a heading ("and", "&", ",")? */
 static bool
-is_numeric_date_tok(const fx_ocr_tok *t)
+is_joiner_tok(const fx_ocr_tok *t)
 {
-	int			parts = 1,
-				n = t->len;
+	static const char *const joiners[] = {"and", "&", ",", "-", "und", "et", "y"};
 
-	if (n > 0 && t->s[n - 1] == ',')
-		n--;
-	if (n < 8 || !fx_ocr_is_digit((unsigned char) t->s[0]) ||
-		!fx_ocr_is_digit((unsigned char) t->s[n - 1]))
-		return false;
-	for (int i = 1; i < n; i++)
+	for (int i = 0; i < (int) (sizeof(joiners) / sizeof(joiners[0])); i++)
+		if (t->len == (int) strlen(joiners[i]) &&
+			strncasecmp(t->s, joiners[i], (size_t) t->len) == 0)
+			return true;
+	return false;
+}
+
+/* does a caption before a heading's dates say they end periods or are dates? */
+static bool
+is_dates_caption(const ocr_line *l, int n)
+{
+	for (int i = 0; i < n; i++)
 	{
-		char		c = t->s[i];
+		const fx_ocr_tok *t = &l->tok[i];
 
-		if (fx_ocr_is_digit((unsigned char) c))
-			continue;
-		if ((c != '.' && c != '/' && c != '-') || t->s[i - 1] == c)
+		if (!is_word_tok(t))
 			return false;
-		parts++;
+		if ((t->len >= 5 && (strncasecmp(t->s, "ended", 5) == 0 ||
+							 strncasecmp(t->s, "ending", 6) == 0)) ||
+			(i + 1 < n && t->len == 2 && strncasecmp(t->s, "as", 2) == 0))
+			return true;
 	}
-	return parts == 3 && (fx_is_year_word(t->s + n - 4, 4) ||
-						  fx_is_year_word(t->s, 4));
+	return false;
 }
 
 /*
- * Split a line made only of dates into them: each date is a month and a
- * day in either order and then a year ("December 31, 2023", "31 Dec
- * 2022"), or one date in figures ("31.12.2022").  Returns the number of
- * dates (first[] their first tokens), 0 when the line is not two or more
- * such dates.
+ * Split a line of column headings made of periods into them: dates in words
+ * or figures ("December 31, 2023", "31 Dec 2022", "31.12.2022"), ranges
+ * ("01.01.-31.12.2022"), quarters ("Q4 2022"), joined by nothing, "and" or
+ * "&".  Returns their number (first[] their first tokens), 0 when the line
+ * is not two or more of them.  A caption before them that says they end
+ * periods ("Years ended Dec. 31, 2022, Dec. 31, 2021 and Dec. 31, 2020")
+ * makes the line one heading over all its columns (*span).
  */
 static int
-date_groups(const ocr_line *l, int *first, int max)
+date_groups(const ocr_line *l, int *first, int max, bool *span)
 {
-	int			k = 0,
-				i = 0;
+	char		buf[OCR_MAX_TOK * FX_OCR_TOK_LEN];
+	int			offs[OCR_MAX_TOK];
+	fx_pitem	items[FX_MAX_COLS + 1];
+	int			len = 0,
+				ni,
+				m = 0;
 
-	while (i < l->ntok)
+	*span = false;
+	if (l->ntok < 2)
+		return 0;
+	for (int i = 0; i < l->ntok; i++)
 	{
-		int			j = i;
-		bool		month = false;
-
-		while (j < l->ntok && j - i < 2)
-		{
-			bool		m = fx_is_month_word(l->tok[j].s, l->tok[j].len);
-
-			if (!m && !is_day_tok(&l->tok[j]))
-				break;
-			month |= m;
-			j++;
-		}
-		if (k >= max || j >= l->ntok)
-			return 0;
-		if (j == i ? !is_numeric_date_tok(&l->tok[j])
-			: (j - i != 2 || !month || !l->tok[j].year))
-			return 0;
-		first[k++] = i;
-		i = j + 1;
+		if (i > 0)
+			buf[len++] = ' ';
+		offs[i] = len;
+		memcpy(buf + len, l->tok[i].s, (size_t) l->tok[i].len);
+		len += l->tok[i].len;
 	}
-	return k >= 2 ? k : 0;
+	ni = fx_period_items(buf, len, items, FX_MAX_COLS + 1);
+	if (ni < 2 || ni > max || ni > FX_MAX_COLS)
+		return 0;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		while (m < ni && offs[i] >= items[m].end)
+			m++;
+		if (m < ni && offs[i] == items[m].off)
+			first[m] = i;
+		else if (m < ni && offs[i] > items[m].off)
+			continue;			/* inside the item */
+		else if (m == 0 ? !is_word_tok(&l->tok[i]) : !is_joiner_tok(&l->tok[i]))
+			return 0;
+		else if (m < ni && offs[i] + l->tok[i].len > items[m].off)
+			return 0;			/* an item starting inside a token */
+	}
+	for (int k = 0; k < ni; k++)
+		if (offs[first[k]] != items[k].off)
+			return 0;
+	if (first[0] > 0)
+	{
+		if (!is_dates_caption(l, first[0]))
+			return 0;
+		*span = true;
+	}
+	return ni;
 }
 
 /*
@@ -743,7 +770,12 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 			fx_buf_add(b, "\n", 1);
 		if (l->ndates > 0 && l->ndates == nper)
 		{
-			write_groups(b, l, l->dfirst, l->ndates, nper, base);
+			static const int whole[1] = {0};
+
+			if (l->dspan)
+				write_groups(b, l, whole, 1, nper, base);
+			else
+				write_groups(b, l, l->dfirst, l->ndates, nper, base);
 			continue;
 		}
 		if (l->nyears == 0 &&

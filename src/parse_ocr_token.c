@@ -93,7 +93,8 @@ static bool
 is_garbage(const fx_ocr_tok *t)
 {
 	int			alnum = 0,
-				other = 0;
+				other = 0,
+				datemarks = 0;
 
 	for (int i = 0; i < t->len; i++)
 	{
@@ -103,8 +104,11 @@ is_garbage(const fx_ocr_tok *t)
 			alnum++;
 		else if ((c & 0xC0) != 0x80)
 			other++;
+		datemarks += c == '.' || c == '-' || c == '/';
 	}
-	if (t->len >= 16 && other * 4 >= alnum + other)
+	/* a range of dates in figures ("01.01.-31.12.2022") is no garbage */
+	if (t->len >= 16 && other * 4 >= alnum + other &&
+		!(datemarks == other && fx_is_year_word(t->s + t->len - 4, 4)))
 		return true;
 	return t->len >= 40;
 }

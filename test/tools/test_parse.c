@@ -1379,9 +1379,11 @@ test_ocr_date_lines(void)
 		{"December 31, 2023    December 31, 2022", "2023-12-31"},
 		{"31.12.2023          31.12.2022", "2023-12-31"},
 		{"31 Dec 2023          31 Dec 2022", "2023-12-31"},
+		{"01.01.-31.12.2023    01.01.-31.12.2022", "2023-12-31"},
+		{"As of Dec. 31, 2023 and Dec. 31, 2022", "2023-12-31"},
 	};
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < (int) (sizeof(shapes) / sizeof(shapes[0])); k++)
 	{
 		char		page[2048];
 		const char *pages[1] = {page};
