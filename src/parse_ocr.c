@@ -144,10 +144,32 @@ join_spaced_letters(ocr_line *l)
 	}
 }
 
+/* is the token the decimals of an amount split off by a blank (",89")? */
+static bool
+is_decimal_tail(const fx_ocr_tok *t)
+{
+	return (t->len == 2 || t->len == 3) && (t->s[0] == ',' || t->s[0] == '.') &&
+		fx_ocr_is_digit((unsigned char) t->s[1]) &&
+		(t->len == 2 || fx_ocr_is_digit((unsigned char) t->s[2]));
+}
+
+/* is the token a currency sign or code alone ("CHF", "EUR", "US$", "P/")? */
+static bool
+is_currency_tok(const fx_ocr_tok *t)
+{
+	char		out[FX_NUM_LEN];
+	bool		strong;
+
+	return fx_classify_word(t->s, t->len, false, out, sizeof(out), &strong) ==
+		FX_TOK_SYMBOL;
+}
+
 /* join an amount split by one blank ("4 777,801", "1 234") */
 static void
 join_split_amounts(ocr_line *l)
 {
+	int			joined = -1;	/* the token made by the last join */
+
 	for (int i = 0; i + 1 < l->ntok; i++)
 	{
 		fx_ocr_tok *a = &l->tok[i],
@@ -156,10 +178,23 @@ join_split_amounts(ocr_line *l)
 					nb,
 					k = 0;
 
+		if (b->start - a->end <= 1 && is_decimal_tail(b) &&
+			fx_ocr_numeric_shape(a->s, a->len, &na) && na > 0 &&
+			a->len + b->len < FX_OCR_TOK_LEN)
+		{
+			/* "1.234.567 ,89": the decimals split off by a blank */
+			memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
+			a->len += b->len;
+			a->end = b->end;
+			line_del(l, i + 1);
+			i--;
+			continue;
+		}
 		if (b->start - a->end != 1 ||
 			!fx_ocr_numeric_shape(a->s, a->len, &na) ||
-			!fx_ocr_numeric_shape(b->s, b->len, &nb) || na > 3 || a->len > 4 ||
-			strchr(a->s, ',') || strchr(a->s, '.') || strchr(a->s, ')'))
+			!fx_ocr_numeric_shape(b->s, b->len, &nb) ||
+			(i != joined && (na > 3 || a->len > 4 || strchr(a->s, ','))) ||
+			strchr(a->s, '.') || strchr(a->s, ')'))
 			continue;
 		while (k < b->len && fx_ocr_is_digit((unsigned char) b->s[k]))
 			k++;
@@ -168,11 +203,13 @@ join_split_amounts(ocr_line *l)
 			continue;
 		if (a->len + 1 + b->len >= FX_OCR_TOK_LEN)
 			continue;
+		/* "2 492 336": each further group joins the amount made so far */
 		a->s[a->len++] = ',';
 		memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
 		a->len += b->len;
 		a->end = b->end;
 		line_del(l, i + 1);
+		joined = i;
 		i--;
 	}
 }
@@ -321,6 +358,12 @@ read_line(ocr_line *l)
 		if (t->amount || is_percent_tok(t))
 		{
 			l->nvals++;
+			k--;
+		}
+		else if (k > 1 && k < l->ntok && l->tok[k].amount && is_currency_tok(t))
+		{
+			/* "CHF 4'134'018": the currency is the statement's */
+			line_del(l, k - 1);
 			k--;
 		}
 		else if (k > 1 && fx_ocr_is_short_junk(t) &&

@@ -341,6 +341,24 @@ fx_ocr_tok_is_amount(const fx_ocr_tok *t)
 	return k == FX_TOK_AMOUNT || k == FX_TOK_DASH;
 }
 
+/* is the token a currency's thousands ("CHF'000", "EUR000", "CHF’000")? */
+static bool
+is_currency_thousands(const fx_ocr_tok *t)
+{
+	char		out[FX_NUM_LEN];
+	bool		strong;
+	int			n = t->len - 3;
+
+	if (n < 1 || strcmp(t->s + n, "000") != 0)
+		return false;
+	if (t->s[n - 1] == '\'')
+		n--;
+	else if (n >= 3 && memcmp(t->s + n - 3, "\xe2\x80\x99", 3) == 0)
+		n -= 3;
+	return n > 0 &&
+		fx_classify_word(t->s, n, false, out, sizeof(out), &strong) == FX_TOK_SYMBOL;
+}
+
 /* turn digits misread inside a word back into letters ("T0TAL") */
 static void
 fix_word_digits(fx_ocr_tok *t)
@@ -362,7 +380,7 @@ fix_word_digits(fx_ocr_tok *t)
 			digits++;
 		}
 	}
-	if (digits == 0 || letters < 3)
+	if (digits == 0 || letters < 3 || is_currency_thousands(t))
 		return;
 	for (int i = 0; i < t->len; i++)
 	{

@@ -1478,6 +1478,76 @@ test_ocr_percent_headings(void)
 	fx_result_free(r);
 }
 
+/*
+ * OCR text of balance sheets in international number formats, as tesseract
+ * reads them: a currency code before each amount ("CHF 4'134'018"), the
+ * caption "in CHF'000" (its zeros are no misread letters), groups split by
+ * blanks ("2 492 336", two blanks), and decimals split off by a blank
+ * ("1.234.567 ,89").
+ */
+static void
+test_ocr_intl_numbers(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED BALANCE SHEET\n"
+		"in CHF'000\n"
+		"31.12.2022           31.12.2021\n"
+		"Assets\n"
+		"Cash and cash equivalents                        CHF 4'134'018      CHF 3'870'215\n"
+		"Trade receivables                                      912'406            887'130\n"
+		"Total assets                                     CHF 5'046'424      CHF 4'757'345\n",
+		"STATEMENT OF FINANCIAL POSITION\n"
+		"(in thousands of euros)\n"
+		"31/12/2022                  31/12/2021\n"
+		"Goodwill                                          2 492 336              2 401 118\n"
+		"Intangible assets                                   734 210                698 004\n"
+		"Total assets                                      3 226 546              3 099 122\n",
+		"Balance sheet\n"
+		"TEUR\n"
+		"31.12.2022           31.12.2021\n"
+		"Property, plant and equipment             1.234.567 ,89         1.198.044,10\n"
+		"Cash                                              1.234,56               998,40\n"
+		"Total assets                              1.235.802,45          1.199.042,50\n",
+	};
+	size_t		lens[3];
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *chf = NULL,
+			   *eur = NULL,
+			   *teur = NULL;
+
+	for (int i = 0; i < 3; i++)
+		lens[i] = strlen(pages[i]);
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 3, &opts);
+	for (int i = 0; r && i < r->nstatements; i++)
+	{
+		const fx_statement *st = &r->statements[i];
+
+		if (st->first_page == 1)
+			chf = st;
+		else if (st->first_page == 2)
+			eur = st;
+		else if (st->first_page == 3)
+			teur = st;
+	}
+	ok(chf && chf->unit_scale && strcmp(chf->unit_scale, "1000") == 0 &&
+	   strcmp(chf->currency, "CHF") == 0,
+	   "ocr intl: in CHF'000 is CHF thousands", NULL);
+	ok(chf && val(chf, "Cash and cash equivalents", 0) &&
+	   strcmp(val(chf, "Cash and cash equivalents", 0), "4134018") == 0 &&
+	   val(chf, "Total assets", 1) && strcmp(val(chf, "Total assets", 1), "4757345") == 0,
+	   "ocr intl: a currency code before each amount", NULL);
+	ok(eur && val(eur, "Goodwill", 0) && strcmp(val(eur, "Goodwill", 0), "2492336") == 0 &&
+	   val(eur, "Goodwill", 1) && strcmp(val(eur, "Goodwill", 1), "2401118") == 0,
+	   "ocr intl: groups split by blanks", NULL);
+	ok(teur && val(teur, "Property, plant and equipment", 0) &&
+	   strcmp(val(teur, "Property, plant and equipment", 0), "1234567.89") == 0,
+	   "ocr intl: decimals split off by a blank", NULL);
+	fx_result_free(r);
+}
+
 static void
 test_ocr_headings(void)
 {
@@ -3091,6 +3161,7 @@ main(void)
 	test_ocr_headings();
 	test_ocr_date_lines();
 	test_ocr_percent_headings();
+	test_ocr_intl_numbers();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
