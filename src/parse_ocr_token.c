@@ -58,7 +58,7 @@ static const char *const ocr_vocab[] = {
 	"period", "philippine", "position", "premium", "prepaid", "prepayments",
 	"previous", "principal", "prior", "proceeds", "profit", "property",
 	"provided", "provision", "provisions", "purchase", "purchases",
-	"receivable", "receivables", "reserve", "reserves", "retained",
+	"receivable", "receivables", "repayment", "repayments", "reserve", "reserves", "retained",
 	"revaluation", "revenue", "revenues", "salaries", "sales", "securities",
 	"services", "share", "shareholders", "shares", "statement",
 	"statements", "stock", "stockholders", "subsidiaries", "supplies",
@@ -415,8 +415,10 @@ confusable(char a, char b)
 }
 
 /*
- * Is w (lw letters) v with one letter dropped, not its last one?  A last
- * letter more or less is an inflection ("figure", "figures"), not a misread.
+ * Is w (lw letters) v with one letter dropped, neither its first nor its
+ * last one?  A last letter more or less is an inflection ("figure",
+ * "figures"), a first one often another word ("repayments",
+ * "prepayments"), not a misread.
  */
 static bool
 one_dropped(const char *w, int lw, const char *v, int lv)
@@ -427,7 +429,7 @@ one_dropped(const char *w, int lw, const char *v, int lv)
 		return false;
 	while (i < lw && w[i] == v[i])
 		i++;
-	return i < lw && memcmp(w + i, v + i + 1, (size_t) (lw - i)) == 0;
+	return i > 0 && i < lw && memcmp(w + i, v + i + 1, (size_t) (lw - i)) == 0;
 }
 
 /*

@@ -1548,6 +1548,36 @@ test_ocr_intl_numbers(void)
 	fx_result_free(r);
 }
 
+/*
+ * The OCR spelling repair leaves a word that differs from one it knows only
+ * by a first letter: "Repayments" is no misread "Prepayments".
+ */
+static void
+test_ocr_spelling_prefix(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(In millions)\n"
+		"2023          2022\n"
+		"Proceeds from issuance of long-term debt          5,000         3,000\n"
+		"Repayments of debt                               (3,000)       (1,000)\n"
+		"Net cash provided by financing activities         2,000         2,000\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *cf;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+	ok(cf && val(cf, "Repayments of debt", 0) &&
+	   strcmp(val(cf, "Repayments of debt", 0), "-3000") == 0,
+	   "ocr spelling: Repayments stays Repayments", NULL);
+	fx_result_free(r);
+}
+
 static void
 test_ocr_headings(void)
 {
@@ -3162,6 +3192,7 @@ main(void)
 	test_ocr_date_lines();
 	test_ocr_percent_headings();
 	test_ocr_intl_numbers();
+	test_ocr_spelling_prefix();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
