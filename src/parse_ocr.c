@@ -50,6 +50,7 @@
 #define OCR_MAX_LINES	2000	/* lines laid out per page; the rest is
 								 * copied as it is */
 #define OCR_COL_WIDTH	22		/* display columns per value column */
+#define OCR_LINE_BYTES	(OCR_MAX_TOK * FX_OCR_TOK_LEN)	/* a line's tokens */
 
 /* one OCR line split into tokens, with its reading */
 typedef struct ocr_line
@@ -297,6 +298,30 @@ drop_words_between_days(ocr_line *l)
 			line_del(l, i);
 }
 
+/*
+ * A label that ends in a date ("Balance at December 31, 2020  1,000",
+ * "Balance at 31 December 2020  1,000"): the day and the year are the
+ * label's, not amounts.
+ */
+static void
+label_date(ocr_line *l)
+{
+	int			k = l->nlabel;
+
+	if (k < 1 || l->nvals < 2)
+		return;
+	if (fx_is_month_word(l->tok[k - 1].s, l->tok[k - 1].len) &&
+		is_day_tok(&l->tok[k]) && l->tok[k + 1].year && l->nvals >= 3)
+		k += 2;
+	else if (fx_is_month_word(l->tok[k - 1].s, l->tok[k - 1].len) &&
+			 l->tok[k].year)
+		k += 1;
+	else
+		return;
+	l->nvals -= k - l->nlabel;
+	l->nlabel = k;
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -376,6 +401,7 @@ read_line(ocr_line *l)
 			break;
 	}
 	l->nlabel = k;
+	label_date(l);
 	/* a line of headings ending in years */
 	l->nyears = 0;
 	for (int i = l->ntok - 1; i >= 0 && l->tok[i].year; i--)
@@ -619,6 +645,34 @@ heading_groups(const ocr_line *l, int *first, int max)
 	return k;
 }
 
+/* the line's tokens joined by blanks into buf; offs[i] where token i starts */
+static int
+line_text(const ocr_line *l, char *buf, int *offs)
+{
+	int			len = 0;
+
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (i > 0)
+			buf[len++] = ' ';
+		offs[i] = len;
+		memcpy(buf + len, l->tok[i].s, (size_t) l->tok[i].len);
+		len += l->tok[i].len;
+	}
+	return len;
+}
+
+/* how many periods the line names ("For the years ended ... 2022 and 2021": 2) */
+static int
+line_periods(const ocr_line *l)
+{
+	char		buf[OCR_LINE_BYTES];
+	int			offs[OCR_MAX_TOK];
+	fx_pitem	items[FX_MAX_COLS + 1];
+
+	return fx_period_items(buf, line_text(l, buf, offs), items, FX_MAX_COLS + 1);
+}
+
 /* does the token join two periods of a heading ("and", "&", ",")? */
 static bool
 is_joiner_tok(const fx_ocr_tok *t)
@@ -662,24 +716,17 @@ is_dates_caption(const ocr_line *l, int n)
 static int
 date_groups(const ocr_line *l, int *first, int max, bool *span)
 {
-	char		buf[OCR_MAX_TOK * FX_OCR_TOK_LEN];
+	char		buf[OCR_LINE_BYTES];
 	int			offs[OCR_MAX_TOK];
 	fx_pitem	items[FX_MAX_COLS + 1];
-	int			len = 0,
+	int			len,
 				ni,
 				m = 0;
 
 	*span = false;
 	if (l->ntok < 2)
 		return 0;
-	for (int i = 0; i < l->ntok; i++)
-	{
-		if (i > 0)
-			buf[len++] = ' ';
-		offs[i] = len;
-		memcpy(buf + len, l->tok[i].s, (size_t) l->tok[i].len);
-		len += l->tok[i].len;
-	}
+	len = line_text(l, buf, offs);
 	ni = fx_period_items(buf, len, items, FX_MAX_COLS + 1);
 	if (ni < 2 || ni > max || ni > FX_MAX_COLS)
 		return 0;
@@ -691,7 +738,7 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 			first[m] = i;
 		else if (m < ni && offs[i] > items[m].off)
 			continue;			/* inside the item */
-		else if (m == 0 ? !is_word_tok(&l->tok[i]) : !is_joiner_tok(&l->tok[i]))
+		else if (m > 0 && !is_joiner_tok(&l->tok[i]))
 			return 0;
 		else if (m < ni && offs[i] + l->tok[i].len > items[m].off)
 			return 0;			/* an item starting inside a token */
@@ -699,12 +746,16 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 	for (int k = 0; k < ni; k++)
 		if (offs[first[k]] != items[k].off)
 			return 0;
-	if (first[0] > 0)
-	{
-		if (!is_dates_caption(l, first[0]))
-			return 0;
+	/*
+	 * Words before them: a caption that says they end periods heads all the
+	 * columns; any other (a unit, "Note") stays at the left, and then each
+	 * period must be a date.
+	 */
+	if (first[0] > 0 && is_dates_caption(l, first[0]))
 		*span = true;
-	}
+	for (int k = 0; first[0] > 0 && !*span && k < ni; k++)
+		if (!items[k].has_month)
+			return 0;
 	return ni;
 }
 
@@ -727,7 +778,8 @@ static void
 write_groups(fx_buf *b, const ocr_line *l, const int *first, int k, int nper,
 			 int base)
 {
-	int			w = 0;
+	/* words before the first group: a caption at the left ("in EUR '000") */
+	int			w = write_label(b, l, first[0]);
 
 	for (int g = 0; g < k; g++)
 	{
@@ -793,13 +845,53 @@ percents_aside(const ocr_line *l, int nper, int *col)
 	return true;
 }
 
-/* lay out the lines [from, to) of a page that has nper value columns */
+/* the first full row (nper amounts) of lines [from, to), or -1 */
+static int
+first_full_row(const ocr_line *lines, int from, int to, int nper)
+{
+	for (int i = from; i < to; i++)
+		if (lines[i].nvals == nper && lines[i].nlabel > 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Split a line of words into the groups that wider gaps part ("Common
+ * Retained    Total" over an equity roll-forward's components: OCR text
+ * starts each line at the left, so the gaps are all that is left of the
+ * columns).  Returns the number of groups,
+ * first[] their first tokens; 0 when the line is not words only.
+ */
+static int
+word_groups(const ocr_line *l, int *first, int max)
+{
+	int			k = 0;
+
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (!is_word_tok(&l->tok[i]))
+			return 0;
+		if (i == 0 || l->tok[i].start - l->tok[i - 1].end >= 3)
+		{
+			if (k >= max)
+				return 0;
+			first[k++] = i;
+		}
+	}
+	return k;
+}
+
+/*
+ * lay out the lines [from, to) of a page that has nper value columns;
+ * implicit: no line of years or dates named them, the rows did
+ */
 static void
 layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
-			   int base)
+			   int base, bool implicit)
 {
 	int			ends[FX_MAX_COLS];
 	int			col[OCR_MAX_TOK];
+	int			first_row = implicit ? first_full_row(lines, from, to, nper) : -1;
 
 	column_ends(lines, from, to, nper, ends);
 	for (int i = from; i < to; i++)
@@ -811,6 +903,12 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 
 		if (i > 0)
 			fx_buf_add(b, "\n", 1);
+		if (implicit && i < first_row && i >= first_row - 4 &&
+			(k = word_groups(l, first, FX_MAX_COLS)) == nper)
+		{
+			write_groups(b, l, first, k, nper, base);
+			continue;
+		}
 		if (l->ndates > 0 && l->ndates == nper)
 		{
 			static const int whole[1] = {0};
@@ -842,6 +940,34 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 		w = write_label(b, l, l->nlabel);
 		write_values(b, l, w, base, col);
 	}
+}
+
+/*
+ * The number of value columns of a page that no line of years or dates
+ * heads: the most amounts that two rows or more have (rows with fewer
+ * leave a column empty, as an equity roll-forward's movements do), 0 when
+ * no two rows have two amounts or more, or when a line above the rows
+ * names two periods or more (a heading this file could not set over the
+ * columns; the statement parser reads it as it is).
+ */
+static int
+implicit_columns(const ocr_line *lines, int nlines)
+{
+	int			count[FX_MAX_COLS + 1] = {0};
+
+	/* a heading that names periods is the columns' own, if unread */
+	for (int i = 0; i < nlines && lines[i].nvals < 2; i++)
+		if (lines[i].nvals == 0 && line_periods(&lines[i]) >= 2)
+			return 0;
+
+	for (int i = 0; i < nlines; i++)
+		if (lines[i].nlabel > 0 && lines[i].nvals >= 2 &&
+			lines[i].nvals <= FX_MAX_COLS)
+			count[lines[i].nvals]++;
+	for (int k = FX_MAX_COLS; k >= 2; k--)
+		if (count[k] >= 2)
+			return k;
+	return 0;
 }
 
 /* the widest label of the lines [from, to) */
@@ -1070,8 +1196,16 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 			h = b - 1;
 			above++;
 		}
+		if (n == nlines && sec == 0 && nper == 0 &&
+			(nper = implicit_columns(lines, nlines)) > 0)
+		{
+			/* no line of years or dates on the page: the rows tell */
+			layout_section(&b, lines, 0, nlines, nper,
+						   widest_label(lines, 0, nlines), true);
+			break;
+		}
 		layout_section(&b, lines, sec, h, nper,
-					   widest_label(lines, sec, h < nlines ? h : nlines));
+					   widest_label(lines, sec, h < nlines ? h : nlines), false);
 		sec = h;
 		if (n < nlines)
 			nper = lines[n].ndates > 0 ? lines[n].ndates : lines[n].nyears;

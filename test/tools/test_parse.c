@@ -1381,6 +1381,7 @@ test_ocr_date_lines(void)
 		{"31 Dec 2023          31 Dec 2022", "2023-12-31"},
 		{"01.01.-31.12.2023    01.01.-31.12.2022", "2023-12-31"},
 		{"As of Dec. 31, 2023 and Dec. 31, 2022", "2023-12-31"},
+		{"in EUR '000       Note     31.12.2023       31.12.2022", "2023-12-31"},
 	};
 
 	for (int k = 0; k < (int) (sizeof(shapes) / sizeof(shapes[0])); k++)
@@ -1575,6 +1576,50 @@ test_ocr_spelling_prefix(void)
 	ok(cf && val(cf, "Repayments of debt", 0) &&
 	   strcmp(val(cf, "Repayments of debt", 0), "-3000") == 0,
 	   "ocr spelling: Repayments stays Repayments", NULL);
+	fx_result_free(r);
+}
+
+/*
+ * OCR text of an equity roll-forward whose columns are components: no line
+ * of years or dates heads them, so the rows tell how many columns there
+ * are, the heading words split by wide gaps go over them in order, a
+ * movement with fewer amounts puts each where the balances' amounts of its
+ * column end, and "December 31, 2020" ending a label is no amount.
+ * Before, every movement's amounts went to the first columns.
+ */
+static void
+test_ocr_equity_components(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED STATEMENTS OF SHAREHOLDERS' EQUITY\n"
+		"(In millions)\n"
+		"\n"
+		"Common        Retained        Total\n"
+		"\n"
+		"Stock         Earnings        Equity\n"
+		"Balance at December 31, 2020                                  $      1,000   $        500   $      1,500\n"
+		"Net income                                                                            300            300\n"
+		"Dividends declared                                                                    (50)           (50)\n"
+		"Stock issued                                                           200                           200\n"
+		"Balance at December 31, 2021                                  $      1,200   $        750   $      1,950\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *eq;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	eq = r ? stmt(r, FX_EQUITY) : NULL;
+	ok(eq && eq->nperiods == 3 && eq->periods[1].label &&
+	   strcmp(eq->periods[1].label, "Retained Earnings") == 0,
+	   "ocr equity: three component columns, headed by their words", NULL);
+	ok(eq && eq->nperiods == 3 && val(eq, "Net income", 1) &&
+	   strcmp(val(eq, "Net income", 1), "300") == 0 && val(eq, "Net income", 0) == NULL &&
+	   val(eq, "Stock issued", 0) && strcmp(val(eq, "Stock issued", 0), "200") == 0 &&
+	   val(eq, "Stock issued", 1) == NULL,
+	   "ocr equity: a movement's amounts in their components' columns", NULL);
 	fx_result_free(r);
 }
 
@@ -3193,6 +3238,7 @@ main(void)
 	test_ocr_percent_headings();
 	test_ocr_intl_numbers();
 	test_ocr_spelling_prefix();
+	test_ocr_equity_components();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
