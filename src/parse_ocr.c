@@ -145,6 +145,18 @@ join_spaced_letters(ocr_line *l)
 	}
 }
 
+/* put the currency sign s before the amount a ("$", "48,210": "$48,210") */
+static void
+glue_sign(const fx_ocr_tok *s, fx_ocr_tok *a)
+{
+	if (s->len + a->len >= FX_OCR_TOK_LEN)
+		return;
+	memmove(a->s + s->len, a->s, (size_t) a->len + 1);
+	memcpy(a->s, s->s, (size_t) s->len);
+	a->len += s->len;
+	a->start = s->start;
+}
+
 /* is the token the decimals of an amount split off by a blank (",89")? */
 static bool
 is_decimal_tail(const fx_ocr_tok *t)
@@ -387,7 +399,8 @@ read_line(ocr_line *l)
 		}
 		else if (k > 1 && k < l->ntok && l->tok[k].amount && is_currency_tok(t))
 		{
-			/* "CHF 4'134'018": the currency is the statement's */
+			/* "CHF 4'134'018", "$ 48,210": the sign goes with the amount */
+			glue_sign(t, &l->tok[k]);
 			line_del(l, k - 1);
 			k--;
 		}

@@ -1425,6 +1425,9 @@ test_ocr_date_lines(void)
 		   val(bs, "Operating lease right-of-use assets", 1) &&
 		   strcmp(val(bs, "Operating lease right-of-use assets", 1), "3005") == 0,
 		   what, NULL);
+		if (k == 0)
+			ok(bs != NULL && strcmp(bs->currency, "USD") == 0,
+			   "ocr: \"$\" beside the amounts gives the currency", NULL);
 		fx_result_free(r);
 	}
 }
