@@ -101,8 +101,11 @@ DERULE = src/bin/finextract-derule
 
 all: $(DERULE)
 
+# Never sanitized (test/asan.sh builds with -fsanitize): the worker runs it
+# under the children's address-space limit, where ASan cannot map its
+# shadow memory.
 $(DERULE): src/bin/derule.c
-	$(CC) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -llept
+	$(CC) $(filter-out -fsanitize%,$(CFLAGS)) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -llept
 
 install: install-derule
 .PHONY: install-derule uninstall-derule
