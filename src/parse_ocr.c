@@ -974,9 +974,16 @@ implicit_columns(const ocr_line *lines, int nlines)
 			return 0;
 
 	for (int i = 0; i < nlines; i++)
-		if (lines[i].nlabel > 0 && lines[i].nvals >= 2 &&
-			lines[i].nvals <= FX_MAX_COLS)
-			count[lines[i].nvals]++;
+	{
+		const ocr_line *l = &lines[i];
+		int			n = l->nvals;
+
+		/* a note reference before the amounts is no column of them */
+		if (n >= 3 && is_note_ref(&l->tok[l->ntok - n]))
+			n--;
+		if (l->nlabel > 0 && n >= 2 && n <= FX_MAX_COLS)
+			count[n]++;
+	}
 	for (int k = FX_MAX_COLS; k >= 2; k--)
 		if (count[k] >= 2)
 			return k;

@@ -1626,6 +1626,37 @@ test_ocr_equity_components(void)
 	fx_result_free(r);
 }
 
+/*
+ * A page without a line of years whose rows start with a note reference:
+ * the notes are no column of amounts (two columns, not three).
+ */
+static void
+test_ocr_implicit_notes(void)
+{
+	static const char *const pages[] = {
+		"STATEMENT OF FINANCIAL POSITION\n"
+		"(Amounts in Philippine Peso)\n"
+		"\n"
+		"Current Assets                       4         4,563,148         4,777,801\n"
+		"Non Current Assets                   5         1,000,000         2,000,000\n"
+		"Total Assets                                   5,563,148         6,777,801\n",
+	};
+	size_t		lens[1] = {strlen(pages[0])};
+	fx_parse_opts opts;
+	fx_result  *r;
+	const fx_statement *bs;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	r = fx_parse_document(pages, lens, 1, &opts);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(bs && bs->nperiods == 2 && val(bs, "Current Assets", 0) &&
+	   strcmp(val(bs, "Current Assets", 0), "4563148") == 0 &&
+	   val(bs, "Total Assets", 1) && strcmp(val(bs, "Total Assets", 1), "6777801") == 0,
+	   "ocr: without years, a note column is no column of amounts", NULL);
+	fx_result_free(r);
+}
+
 static void
 test_ocr_headings(void)
 {
@@ -3242,6 +3273,7 @@ main(void)
 	test_ocr_intl_numbers();
 	test_ocr_spelling_prefix();
 	test_ocr_equity_components();
+	test_ocr_implicit_notes();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
