@@ -22,11 +22,11 @@ corpus=${FX_CORPUS:-$top/../shared/corpus}
 cache=${FX_OCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/finextract-ocr}
 fxparse=$top/test/tools/fxparse
 misses=""
-tsv=0
+words=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 		-m) misses="--misses"; shift ;;
-		--tsv) tsv=1; shift ;;
+		--tsv) words="-t"; shift ;;
 		*) echo "usage: ocr_digital.sh [-m] [--tsv]" >&2; exit 2 ;;
 	esac
 done
@@ -41,11 +41,8 @@ for pdf in "$corpus"/fb_*.pdf "$corpus"/pc_*.pdf; do
 	pages=$({ echo 1; "$fxparse" --no-header "$pdf" | awk -F, '{print $3}'; } | sort -un | tr '\n' ',')
 	cut="$tmp/$name"
 	qpdf "$pdf" --pages . "${pages%,}" -- "$cut"
-	if [ $tsv -eq 1 ]; then
-		"$top/test/ocr/ocr_pages.sh" -t "$cut" "$cache" > "$tmp/$name.txt"
-	else
-		"$top/test/ocr/ocr_pages.sh" "$cut" "$cache" > "$tmp/$name.txt"
-	fi
+	# shellcheck disable=SC2086
+	"$top/test/ocr/ocr_pages.sh" $words "$cut" "$cache" > "$tmp/$name.txt"
 	"$fxparse" $header --ocr --doc "$name" "$tmp/$name.txt" >> "$tmp/facts.csv"
 	header="--no-header"
 	docs+=(--doc "$name")

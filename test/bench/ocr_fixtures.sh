@@ -27,11 +27,11 @@ scorer=${FX_SCORER:-$top/../shared/tools/score.py}
 cache=${FX_OCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/finextract-ocr}
 fxparse=$top/test/tools/fxparse
 misses=""
-tsv=0
+words=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 		-m) misses="--misses"; shift ;;
-		--tsv) tsv=1; shift ;;
+		--tsv) words="-t"; shift ;;
 		-*) echo "usage: ocr_fixtures.sh [-m] [--tsv] [FIXTURE.pdf ...]" >&2; exit 2 ;;
 		*) break ;;
 	esac
@@ -68,11 +68,8 @@ sys.path.insert(0, sys.argv[1])
 import make_scanned
 make_scanned.scan(sys.argv[2], sys.argv[3], sys.argv[4])
 EOF
-	if [ $tsv -eq 1 ]; then
-		"$top/test/ocr/ocr_pages.sh" -t "$scan" "$cache" > "$tmp/$name.txt"
-	else
-		"$top/test/ocr/ocr_pages.sh" "$scan" "$cache" > "$tmp/$name.txt"
-	fi
+	# shellcheck disable=SC2086
+	"$top/test/ocr/ocr_pages.sh" $words "$scan" "$cache" > "$tmp/$name.txt"
 	"$fxparse" $header --ocr --doc "$name" "$tmp/$name.txt" >> "$tmp/facts.csv"
 	header="--no-header"
 	docs+=(--doc "$name")

@@ -442,6 +442,20 @@ parse_pages(const char *const *pages, int n)
 	return fx_parse_document(pages, lens, n, NULL);
 }
 
+/* parse pages of OCR text given as NUL-terminated strings */
+static fx_result *
+parse_ocr_pages(const char *const *pages, int n)
+{
+	size_t		lens[32];
+	fx_parse_opts opts;
+
+	for (int i = 0; i < n; i++)
+		lens[i] = strlen(pages[i]);
+	memset(&opts, 0, sizeof(opts));
+	opts.ocr = true;
+	return fx_parse_document(pages, lens, n, &opts);
+}
+
 /* find an item by label in a statement */
 static const fx_item *
 find_item(const fx_statement *st, const char *label)
@@ -1388,8 +1402,6 @@ test_ocr_date_lines(void)
 	{
 		char		page[2048];
 		const char *pages[1] = {page};
-		size_t		lens[1];
-		fx_parse_opts opts;
 		fx_result  *r;
 		const fx_statement *bs;
 		char		what[96];
@@ -1407,10 +1419,7 @@ test_ocr_date_lines(void)
 				 "Operating lease right-of-use assets                                           3,210                3,005\n"
 				 "Total assets                                                 $           31,211   $           27,209\n",
 				 shapes[k][0]);
-		lens[0] = strlen(page);
-		memset(&opts, 0, sizeof(opts));
-		opts.ocr = true;
-		r = fx_parse_document(pages, lens, 1, &opts);
+		r = parse_ocr_pages(pages, 1);
 		bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
 		snprintf(what, sizeof(what), "ocr date line \"%s\": two dated columns", shapes[k][0]);
 		ok(bs != NULL && bs->nperiods == 2 && bs->periods[0].end_year == 2023 &&
@@ -1456,8 +1465,6 @@ test_ocr_percent_headings(void)
 		"Cost of sales                                   1,802,114       61.5%      1,650,973       61.0%      6,164,990       61.0%      5,262,180       61.0%\n"
 		"Gross profit                                    1,129,336       38.5%      1,053,839       39.0%      3,943,235       39.0%      3,368,709       39.0%\n",
 	};
-	size_t		lens[1] = {strlen(pages[0])};
-	fx_parse_opts opts;
 	fx_result  *r;
 	const fx_statement *is;
 	static const int want[4][4] = {
@@ -1465,9 +1472,7 @@ test_ocr_percent_headings(void)
 	};
 	bool		good;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.ocr = true;
-	r = fx_parse_document(pages, lens, 1, &opts);
+	r = parse_ocr_pages(pages, 1);
 	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
 	good = is != NULL && is->nperiods == 4;
 	for (int k = 0; good && k < 4; k++)
@@ -1513,18 +1518,12 @@ test_ocr_intl_numbers(void)
 		"Cash                                              1.234,56               998,40\n"
 		"Total assets                              1.235.802,45          1.199.042,50\n",
 	};
-	size_t		lens[3];
-	fx_parse_opts opts;
 	fx_result  *r;
 	const fx_statement *chf = NULL,
 			   *eur = NULL,
 			   *teur = NULL;
 
-	for (int i = 0; i < 3; i++)
-		lens[i] = strlen(pages[i]);
-	memset(&opts, 0, sizeof(opts));
-	opts.ocr = true;
-	r = fx_parse_document(pages, lens, 3, &opts);
+	r = parse_ocr_pages(pages, 3);
 	for (int i = 0; r && i < r->nstatements; i++)
 	{
 		const fx_statement *st = &r->statements[i];
@@ -1567,14 +1566,10 @@ test_ocr_spelling_prefix(void)
 		"Repayments of debt                               (3,000)       (1,000)\n"
 		"Net cash provided by financing activities         2,000         2,000\n",
 	};
-	size_t		lens[1] = {strlen(pages[0])};
-	fx_parse_opts opts;
 	fx_result  *r;
 	const fx_statement *cf;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.ocr = true;
-	r = fx_parse_document(pages, lens, 1, &opts);
+	r = parse_ocr_pages(pages, 1);
 	cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
 	ok(cf && val(cf, "Repayments of debt", 0) &&
 	   strcmp(val(cf, "Repayments of debt", 0), "-3000") == 0,
@@ -1606,14 +1601,10 @@ test_ocr_equity_components(void)
 		"Stock issued                                                           200                           200\n"
 		"Balance at December 31, 2021                                  $      1,200   $        750   $      1,950\n",
 	};
-	size_t		lens[1] = {strlen(pages[0])};
-	fx_parse_opts opts;
 	fx_result  *r;
 	const fx_statement *eq;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.ocr = true;
-	r = fx_parse_document(pages, lens, 1, &opts);
+	r = parse_ocr_pages(pages, 1);
 	eq = r ? stmt(r, FX_EQUITY) : NULL;
 	ok(eq && eq->nperiods == 3 && eq->periods[1].label &&
 	   strcmp(eq->periods[1].label, "Retained Earnings") == 0,
@@ -1641,14 +1632,10 @@ test_ocr_implicit_notes(void)
 		"Non Current Assets                   5         1,000,000         2,000,000\n"
 		"Total Assets                                   5,563,148         6,777,801\n",
 	};
-	size_t		lens[1] = {strlen(pages[0])};
-	fx_parse_opts opts;
 	fx_result  *r;
 	const fx_statement *bs;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.ocr = true;
-	r = fx_parse_document(pages, lens, 1, &opts);
+	r = parse_ocr_pages(pages, 1);
 	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
 	ok(bs && bs->nperiods == 2 && val(bs, "Current Assets", 0) &&
 	   strcmp(val(bs, "Current Assets", 0), "4563148") == 0 &&
