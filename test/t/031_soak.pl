@@ -204,9 +204,11 @@ SKIP:
 	cmp_ok($idle2->{rss_anon} - $idle1->{rss_anon}, '<', 16384,
 		'private memory grew by less than 16 MB over the last ' . (2 * $batch) . ' jobs');
 }
-# idle keep-alive connections in libcurl's cache come and go (measured
-# -6 .. +5); a descriptor leaked per job or request would add hundreds
-cmp_ok($idle2->{fds} - $idle1->{fds}, '<=', 16, 'open file descriptors did not grow (beyond cached connections)');
+# idle keep-alive connections in libcurl's cache come and go: its size
+# follows the transfers in flight (libcurl keeps up to 4 a transfer), so
+# after the faults' bursts it settles anywhere from -6 to +17 (measured);
+# a descriptor leaked per job or request would add 200 and more
+cmp_ok($idle2->{fds} - $idle1->{fds}, '<', 64, 'open file descriptors did not grow (beyond cached connections)');
 cmp_ok($max_fds, '<', 400, 'open file descriptors stayed bounded during the run');
 
 # Without faults the worker's memory is flat from job to job.  Every
