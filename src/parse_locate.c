@@ -216,6 +216,28 @@ ends_like_prose(const fx_doc *doc, const fx_line *ln)
 	return c == ':' || c == '.' || c == ';' || c == ',';
 }
 
+/*
+ * Does the line print an amount ("57,333", "(1,250)")?  Then it is a row,
+ * not a title, though its label may name a statement: a UK balance sheet's
+ * "Profit and loss account  57,333  45,997" is a reserve.
+ */
+static bool
+has_amount(const fx_doc *doc, const fx_line *ln)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+
+	for (int k = 0; k < ln->nwords; k++)
+	{
+		char		out[FX_NUM_LEN];
+		bool		strong = false;
+
+		if (fx_classify_word(ln->s + w[k].off, w[k].len, false, out, sizeof(out),
+							 &strong) == FX_TOK_AMOUNT && strong)
+			return true;
+	}
+	return false;
+}
+
 /* name of a statement type as stored */
 const char *
 fx_stmt_type_name(fx_stmt_type t)
@@ -253,7 +275,7 @@ fx_title_type(const fx_doc *doc, const fx_line *ln, bool *continued)
 	*continued = false;
 	if (ln->nwords == 0 || ln->nwords > 24 || ln->len > 400)
 		return -1;
-	if (ends_like_prose(doc, ln))
+	if (ends_like_prose(doc, ln) || has_amount(doc, ln))
 		return -1;
 	n = fx_letters_lower(ln->s, ln->len, c, COMPACT_MAX);
 	t = match_name(c, n, &b, &e);

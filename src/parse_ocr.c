@@ -334,11 +334,54 @@ label_date(ocr_line *l)
 	l->nlabel = k;
 }
 
+/* is the token a run of dots ("........", "…")? */
+static bool
+is_dot_run(const fx_ocr_tok *t)
+{
+	if (strcmp(t->s, "\xe2\x80\xa6") == 0)
+		return true;
+	for (int i = 0; i < t->len; i++)
+		if (t->s[i] != '.')
+			return false;
+	return t->len >= 3;
+}
+
+/*
+ * Where the dot leaders of a row start (their display column), or -1: a run
+ * of dots after the first word, or three lone dots in a row.  OCR reads the
+ * rest of a leader as marks, letters and digits ("........ . 2. 2. 2 ee ee
+ * eee"), which must not stay in the label nor pass for amounts.
+ */
+static int
+leaders_at(const ocr_line *l)
+{
+	for (int i = 1; i < l->ntok; i++)
+		if (is_dot_run(&l->tok[i]) ||
+			(i + 2 < l->ntok && strcmp(l->tok[i].s, ".") == 0 &&
+			 strcmp(l->tok[i + 1].s, ".") == 0 && strcmp(l->tok[i + 2].s, ".") == 0))
+			return l->tok[i].start;
+	return -1;
+}
+
+/* drop what stands in a row's label from its dot leaders on */
+static void
+drop_leaders(ocr_line *l, int at)
+{
+	if (at < 0 || l->nvals == 0)
+		return;
+	for (int i = l->nlabel - 1; i > 0 && l->tok[i].start >= at; i--)
+	{
+		line_del(l, i);
+		l->nlabel--;
+	}
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
 {
 	int			k;
+	int			leaders = leaders_at(l);
 
 	for (int i = 0; i < l->ntok; i++)
 	{
@@ -414,6 +457,7 @@ read_line(ocr_line *l)
 			break;
 	}
 	l->nlabel = k;
+	drop_leaders(l, leaders);
 	label_date(l);
 	/* a line of headings ending in years */
 	l->nyears = 0;

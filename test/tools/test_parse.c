@@ -1644,6 +1644,40 @@ test_ocr_implicit_notes(void)
 	fx_result_free(r);
 }
 
+/*
+ * A row whose label names a statement is a row: a UK balance sheet's
+ * reserve "Profit and loss account  57,333  45,997" had ended the balance
+ * sheet as the title of a profit and loss account (and a note table's
+ * "Total ... in the consolidated statement of income  2  0" had opened an
+ * income statement).
+ */
+static void
+test_row_names_statement(void)
+{
+	static const char *const pages[] = {
+		"BALANCE SHEET\n"
+		"                                              31 March 2023    31 March 2022\n"
+		"                                                          \u00a3                \u00a3\n"
+		"Cash at bank and in hand                             57,433           46,097\n"
+		"Net assets                                           57,433           46,097\n"
+		"Capital and reserves\n"
+		"Called up share capital                                 100              100\n"
+		"Profit and loss account                              57,333           45,997\n"
+		"Shareholders' funds                                  57,433           46,097\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = stmt(r, FX_BALANCE_SHEET);
+
+	ok(bs && val(bs, "Profit and loss account", 0) &&
+	   strcmp(val(bs, "Profit and loss account", 0), "57333") == 0 &&
+	   val(bs, "Shareholders' funds", 1) &&
+	   strcmp(val(bs, "Shareholders' funds", 1), "46097") == 0,
+	   "a row naming a statement stays a row of the balance sheet", NULL);
+	ok(stmt(r, FX_INCOME_STATEMENT) == NULL,
+	   "... and opens no profit and loss account", NULL);
+	fx_result_free(r);
+}
+
 static void
 test_ocr_headings(void)
 {
@@ -3261,6 +3295,7 @@ main(void)
 	test_ocr_spelling_prefix();
 	test_ocr_equity_components();
 	test_ocr_implicit_notes();
+	test_row_names_statement();
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
