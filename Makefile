@@ -109,7 +109,8 @@ $(DERULE): src/bin/derule.c
 
 install: install-derule
 .PHONY: install-derule uninstall-derule
-install-derule: $(DERULE) installdirs
+install-derule: $(DERULE)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
 	$(INSTALL_PROGRAM) $(DERULE) '$(DESTDIR)$(bindir)/finextract-derule'
 
 uninstall: uninstall-derule
