@@ -166,17 +166,6 @@ is_decimal_tail(const fx_ocr_tok *t)
 		(t->len == 2 || fx_ocr_is_digit((unsigned char) t->s[2]));
 }
 
-/* is the token a currency sign or code alone ("CHF", "EUR", "US$", "P/")? */
-static bool
-is_currency_tok(const fx_ocr_tok *t)
-{
-	char		out[FX_NUM_LEN];
-	bool		strong;
-
-	return fx_classify_word(t->s, t->len, false, out, sizeof(out), &strong) ==
-		FX_TOK_SYMBOL;
-}
-
 /* join an amount split by one blank ("4 777,801", "1 234") */
 static void
 join_split_amounts(ocr_line *l)
@@ -275,6 +264,14 @@ drop_words_between_years(ocr_line *l)
 			line_del(l, i);
 }
 
+/* do tokens i and i + 1 make a month and its day ("January 28,")? */
+static bool
+is_month_day_at(const ocr_line *l, int i)
+{
+	return i + 1 < l->ntok && fx_is_month_word(l->tok[i].s, l->tok[i].len) &&
+		is_day_tok(&l->tok[i + 1]);
+}
+
 /*
  * The same for a line of months and days ("January 28,  % of  January 29,
  * % of"): the words between the month-and-day pairs are dropped, so that
@@ -290,8 +287,7 @@ drop_words_between_days(ocr_line *l)
 		return;
 	for (int i = 0; i < l->ntok; i++)
 	{
-		if (fx_is_month_word(l->tok[i].s, l->tok[i].len) && i + 1 < l->ntok &&
-			is_day_tok(&l->tok[i + 1]))
+		if (is_month_day_at(l, i))
 		{
 			pairs++;
 			i++;
@@ -304,9 +300,7 @@ drop_words_between_days(ocr_line *l)
 	if (pairs < 2 || words == 0)
 		return;
 	for (int i = l->ntok - 1; i > 0; i--)
-		if (!is_day_tok(&l->tok[i]) &&
-			!(fx_is_month_word(l->tok[i].s, l->tok[i].len) && i + 1 < l->ntok &&
-			  is_day_tok(&l->tok[i + 1])))
+		if (!is_day_tok(&l->tok[i]) && !is_month_day_at(l, i))
 			line_del(l, i);
 }
 
@@ -440,7 +434,7 @@ read_line(ocr_line *l)
 			l->nvals++;
 			k--;
 		}
-		else if (k > 1 && k < l->ntok && l->tok[k].amount && is_currency_tok(t))
+		else if (k > 1 && k < l->ntok && l->tok[k].amount && fx_ocr_is_currency_sign(t))
 		{
 			/* "CHF 4'134'018", "$ 48,210": the sign goes with the amount */
 			glue_sign(t, &l->tok[k]);
@@ -785,7 +779,7 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 		return 0;
 	len = line_text(l, buf, offs);
 	ni = fx_period_items(buf, len, items, FX_MAX_COLS + 1);
-	if (ni < 2 || ni > max || ni > FX_MAX_COLS)
+	if (ni < 2 || ni > max)
 		return 0;
 	for (int i = 0; i < l->ntok; i++)
 	{

@@ -578,9 +578,9 @@ fx_ocr_is_short_junk(const fx_ocr_tok *t)
 	return letters <= 2;
 }
 
-/* is the token a currency sign alone ("$", "\u20b1")? */
-static bool
-is_symbol(const fx_ocr_tok *t)
+/* is the token a currency sign or code alone ("$", "\u20b1", "CHF")? */
+bool
+fx_ocr_is_currency_sign(const fx_ocr_tok *t)
 {
 	bool		strong;
 
@@ -600,7 +600,7 @@ fx_ocr_clean_token(fx_ocr_tok *t)
 	if (t->len == 0 || is_garbage(t) ||
 		(no_alnum(t) && !fx_ocr_is_dash_mark(t) && strcmp(t->s, "&") != 0 &&
 		 !(t->len == 1 && strchr("$%()", t->s[0])) &&
-		 !is_symbol(t)))
+		 !fx_ocr_is_currency_sign(t)))
 		return false;
 	fix_amount_letters(t);
 	fx_ocr_fix_amount(t);
