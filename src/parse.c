@@ -208,6 +208,7 @@ build_statements(const fx_doc *doc, const fx_span *spans, int n,
 	/* every statement's full headings first: they complete each other's */
 	for (int k = 0; k < res->nstatements; k++)
 		fx_note_known_periods(&res->statements[k], &fye);
+	fx_fye_from_balance_sheets(res, &fye);
 	for (int k = 0; k < res->nstatements; k++)
 	{
 		fx_prove_periods(&res->statements[k], &fye, res);

@@ -189,11 +189,13 @@ typedef struct fx_fye
 	int			month;
 	int			day;
 	bool		weeks;			/* a 52/53-week year: the day varies */
+	bool		from_balance;	/* found from the balance sheets' dates */
+	bool		interim;		/* ... of an interim report */
 	/* the cover's year-to-date period: "six months ended 30 June 2023" */
 	int			ytd_year;		/* 0 = none */
 	int			ytd_month;
 	int			ytd_day;
-	int			ytd_months;		/* 6 or 9 */
+	int			ytd_months;		/* 3, 6 or 9 */
 	/* periods the document's headings print in full: length, year -> end */
 	int			nknown;
 	struct
@@ -209,6 +211,7 @@ extern void fx_warn(fx_result *res, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern void fx_find_fiscal_year_end(const fx_doc *doc, fx_fye *fye);
 extern void fx_note_known_periods(const fx_statement *st, fx_fye *fye);
+extern void fx_fye_from_balance_sheets(const fx_result *res, fx_fye *fye);
 extern void fx_prove_periods(fx_statement *st, const fx_fye *fye,
 							 fx_result *res);
 

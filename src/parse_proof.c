@@ -307,9 +307,128 @@ complete_from_ytd(fx_statement *st, int j, const fx_fye *fye)
 	p->end_month = fye->ytd_month;
 	p->end_day = fye->ytd_day >= days_in(fye->ytd_year, fye->ytd_month) ?
 		days_in(p->end_year, fye->ytd_month) : fye->ytd_day;
-	if (p->end_year != fye->ytd_year && fye->ytd_day < 28)
+	if (p->end_year != fye->ytd_year &&
+		fye->ytd_day < days_in(fye->ytd_year, fye->ytd_month) &&
+		!(fye->ytd_month == 2 && fye->ytd_day == 28))
 		p->end_month = p->end_day = 0;	/* a week-based day varies */
 	return p->end_month > 0;
+}
+
+/* days from the epoch of a date, for ordering and distances (proleptic) */
+static long
+day_number(int y, int m, int d)
+{
+	long		n = (long) y * 365 + y / 4 - y / 100 + y / 400;
+
+	for (int k = 1; k < m; k++)
+		n += days_in(y, k);
+	return n + d;
+}
+
+/* one balance-sheet column date, for fx_fye_from_balance_sheets */
+typedef struct bs_date
+{
+	int			y,
+				m,
+				d;
+} bs_date;
+
+/* the balance sheets' column dates with a complete end, at most max */
+static int
+balance_dates(const fx_result *res, bs_date *out, int max)
+{
+	int			n = 0;
+
+	for (int k = 0; k < res->nstatements; k++)
+	{
+		const fx_statement *st = &res->statements[k];
+
+		if (st->type != FX_BALANCE_SHEET || st->component_columns)
+			continue;
+		for (int j = 0; j < st->nperiods && n < max; j++)
+		{
+			const fx_period *p = &st->periods[j];
+
+			if (!has_end(p) ||
+				(p->label && fx_period_conflict(p->label, (int) strlen(p->label))))
+				continue;
+			out[n].y = p->end_year;
+			out[n].m = p->end_month;
+			out[n].d = p->end_day;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The balance sheets' dates as a signal of the fiscal year end, when the
+ * cover names none.  A balance sheet compares its own date with the end of
+ * the preceding fiscal year (an annual report: one year before; an interim
+ * report: IAS 34.20(a) and Regulation S-X 10-01 ask for the last year end,
+ * sometimes beside the same date a year before).  So the newest date is the
+ * current period's end, and a date more than a week of the year away from
+ * it is the last fiscal year end when it lies 3, 6 or 9 months before (an
+ * interim report; anything else, such as a transition period, proves
+ * nothing); when there is no such date, every date is a year end (an annual
+ * report).  Dates naming two different year ends prove nothing.  In an
+ * interim report the current date also gives the year-to-date period,
+ * which completes "H1 2023", "Q2 2023" or "9M 2023" as the cover's "six
+ * months ended ..." does.  A year end found here only completes columns
+ * (fx_fye.from_balance); it never drops a column that prints its own date.
+ */
+void
+fx_fye_from_balance_sheets(const fx_result *res, fx_fye *fye)
+{
+	bs_date		dt[FX_MAX_COLS * 4];
+	int			n = balance_dates(res, dt, (int) (sizeof(dt) / sizeof(dt[0])));
+	int			newest = 0,
+				end = -1,
+				months = 0;
+
+	if (fye->year || n < 2)
+		return;
+	for (int i = 1; i < n; i++)
+		if (day_number(dt[i].y, dt[i].m, dt[i].d) >
+			day_number(dt[newest].y, dt[newest].m, dt[newest].d))
+			newest = i;
+	for (int i = 0; i < n; i++)
+	{
+		if (md_distance(dt[i].m, dt[i].d, dt[newest].m, dt[newest].d) <=
+			YEAR_END_SLACK)
+			continue;
+		if (end >= 0 &&
+			md_distance(dt[i].m, dt[i].d, dt[end].m, dt[end].d) > YEAR_END_SLACK)
+			return;				/* two different year ends */
+		if (end < 0 || day_number(dt[i].y, dt[i].m, dt[i].d) >
+			day_number(dt[end].y, dt[end].m, dt[end].d))
+			end = i;
+	}
+	if (end >= 0)
+	{
+		/* months from the last year end to the current date, to the nearest */
+		long		days = day_number(dt[newest].y, dt[newest].m, dt[newest].d) -
+			day_number(dt[end].y, dt[end].m, dt[end].d);
+
+		months = (int) ((days * 12 + 182) / 365);
+		if (months != 3 && months != 6 && months != 9)
+			return;
+	}
+	else
+		end = newest;
+	fye->year = dt[end].y;
+	fye->month = dt[end].m;
+	fye->day = dt[end].d;
+	fye->weeks = fye->day < days_in(fye->year, fye->month) &&
+		!(fye->month == 2 && fye->day >= 28);
+	fye->from_balance = true;
+	fye->interim = months > 0;
+	if (months == 0 || fye->ytd_year)
+		return;
+	fye->ytd_year = dt[newest].y;
+	fye->ytd_month = dt[newest].m;
+	fye->ytd_day = dt[newest].d;
+	fye->ytd_months = months;
 }
 
 /*
@@ -373,6 +492,31 @@ complete_from_known(fx_period *p, const fx_fye *fye)
 	return false;
 }
 
+/*
+ * The newest year the statement's columns print without a month and day
+ * ("2023", "Fiscal 2023"), read from their headings; 0 when none does.
+ */
+static int
+newest_year_only(const fx_statement *st)
+{
+	int			newest = 0;
+
+	for (int k = 0; k < st->nperiods; k++)
+	{
+		const fx_period *q = &st->periods[k];
+		fx_period	h;
+
+		memset(&h, 0, sizeof(h));
+		if (q->label == NULL ||
+			!fx_period_parse(q->label, (int) strlen(q->label), &h) ||
+			h.end_month != 0 || h.quarter != 0)
+			continue;
+		if (h.end_year > newest)
+			newest = h.end_year;
+	}
+	return newest;
+}
+
 /* complete a column that prints only its year (or quarter); NULL or why not */
 static const char *
 complete_year_only(fx_statement *st, int j, const fx_fye *fye)
@@ -385,7 +529,8 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 	if ((p->quarter > 0 || p->months == 6 || p->months == 9) &&
 		complete_from_ytd(st, j, fye))
 		return NULL;
-	if (!instant && p->quarter == 0 && (p->months != 12 || fye->year == 0) &&
+	if (!instant && p->quarter == 0 &&
+		(p->months != 12 || fye->year == 0 || fye->from_balance) &&
 		complete_from_known(p, fye))
 		return NULL;
 	if (p->quarter > 0)
@@ -417,8 +562,18 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 		p->end_day = days_in(p->end_year, q->end_month);
 		return NULL;
 	}
-	/* the fiscal year end: its day holds for every year unless 52/53 weeks */
-	if (fye->year && (instant || p->months == 12 || p->months == 0) &&
+	/*
+	 * The fiscal year end: its day holds for every year unless 52/53 weeks.
+	 * The statement's newest year must be the fiscal year's: a year end in
+	 * January names its year by where it starts in some reports ("2022"
+	 * for the year to January 28, 2023) and by where it ends in others.
+	 */
+	if (fye->year && newest_year_only(st) != fye->year)
+		return "only a year is printed and the newest one is not the fiscal "
+			"year's";
+	if (fye->year && (instant || p->months == 12 ||
+					  (p->months == 0 && !fye->from_balance)) &&
+		!fye->interim &&
 		((!fye->weeks && !statement_weeks(st)) || p->end_year == fye->year))
 	{
 		p->end_month = fye->month;
@@ -438,7 +593,7 @@ fye_disagrees(const fx_statement *st, const fx_period *p, const fx_fye *fye)
 {
 	int			len = length_of(st, p);
 
-	if (fye->year == 0 || !has_end(p))
+	if (fye->year == 0 || fye->from_balance || !has_end(p))
 		return NULL;
 	if (len == 12)
 		return md_distance(p->end_month, p->end_day, fye->month, fye->day) >

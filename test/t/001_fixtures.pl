@@ -13,7 +13,8 @@ use Test::More;
 my $node = finx_node('fixtures');
 my $dir = fixtures_dir();
 my @good = qw(us_10k.pdf ifrs_eu.pdf quarterly.pdf scale_currency.pdf
-  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf equity.pdf);
+  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf equity.pdf
+  interim.pdf);
 
 # Submit all at once (they run concurrently), then wait for each.
 my %job;
@@ -33,7 +34,7 @@ my $ok = IPC::Run::run(
 	[ 'python3', repo_dir() . '/test/fixtures/compare_facts.py', $csv, "$dir/expected.tsv" ],
 	'>', \$stdout, '2>', \$stderr);
 ok($ok, 'finx.facts equals the expected values of every fixture') or diag($stdout . $stderr);
-like($stdout, qr/^9 passed, 0 failed$/m, 'all nine fixtures compared');
+like($stdout, qr/^10 passed, 0 failed$/m, 'all ten fixtures compared');
 
 # Checks: the deliberate subtotal error is flagged; the rest hold.
 is( $node->safe_psql('postgres',

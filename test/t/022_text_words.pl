@@ -13,7 +13,8 @@ use Test::More;
 my $node = finx_node('words', conf => "finextract.text_words = on\n");
 my $dir = fixtures_dir();
 my @good = qw(us_10k.pdf ifrs_eu.pdf quarterly.pdf scale_currency.pdf
-  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf equity.pdf);
+  two_page.pdf distractors.pdf periods.pdf intl_numbers.pdf equity.pdf
+  interim.pdf);
 
 my %job;
 $job{$_} = $node->safe_psql('postgres', "SELECT finx_submit('$dir/$_')") for @good;
@@ -32,7 +33,7 @@ my $ok = IPC::Run::run(
 	'>', \$stdout, '2>', \$stderr);
 ok($ok, 'facts from word boxes equal the expected values of every fixture')
   or diag($stdout . $stderr);
-like($stdout, qr/^9 passed, 0 failed$/m, 'all nine fixtures compared');
+like($stdout, qr/^10 passed, 0 failed$/m, 'all ten fixtures compared');
 
 # The cache holds the laid-out pages under 'pdftotext-tsv' only.
 is( $node->safe_psql('postgres',

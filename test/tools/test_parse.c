@@ -1789,6 +1789,145 @@ test_known_periods(void)
 }
 
 /*
+ * The balance sheets' dates as the second signal when the cover names no
+ * fiscal year end: an interim balance sheet (30.06.2023 beside 31.12.2022)
+ * proves a calendar fiscal year and a six-month year to date, which end
+ * "Q2 2023" and "H1 2023"; a retailer's (July 29 beside January 28 and the
+ * same date a year before) a year ending late January; an annual one
+ * (31.12.2023 beside 31.12.2022) ends a profit and loss account's "2023"
+ * and "2022".  Dates 15 months apart (a transition period) prove nothing,
+ * and a year-only column is completed only when the newest year printed
+ * is the fiscal year's (a year to January 2023 is "2022" in some reports).
+ */
+static const char *const bs_interim =
+	"Consolidated statement of financial position\n"
+	"in EUR million                          30.06.2023      31.12.2022\n"
+	"Cash                                           412             388\n"
+	"Receivables                                    530             497\n"
+	"Total assets                                   942             885\n"
+	"Liabilities                                    402             433\n"
+	"Equity                                         540             452\n"
+	"Total equity and liabilities                   942             885\n";
+static const char *const is_halves =
+	"Consolidated income statement\n"
+	"in EUR million                 Q2 2023    Q2 2022    H1 2023    H1 2022\n"
+	"Revenue                          1,048        977      2,061      1,904\n"
+	"Cost of sales                     -702       -661     -1,389     -1,290\n"
+	"Net profit                         346        316        672        614\n";
+
+/* end of column j as y*10000+m*100+d, or 0 */
+static int
+ymd_of(const fx_statement *st, int j)
+{
+	if (st == NULL || j >= st->nperiods)
+		return -1;
+	return st->periods[j].end_year * 10000 + st->periods[j].end_month * 100 +
+		st->periods[j].end_day;
+}
+
+static void
+test_balance_sheet_year_end(void)
+{
+	const char *pages[2];
+	fx_result  *r;
+	const fx_statement *is;
+	char		bs[1024];
+
+	pages[0] = bs_interim;
+	pages[1] = is_halves;
+	r = parse_pages(pages, 2);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && ymd_of(is, 0) == 20230630 && is->periods[0].months == 3 &&
+	   ymd_of(is, 1) == 20220630 && ymd_of(is, 2) == 20230630 &&
+	   is->periods[2].months == 6 && ymd_of(is, 3) == 20220630,
+	   "interim balance sheet: Q2 and H1 columns end June 30", NULL);
+	fx_result_free(r);
+
+	/* without the balance sheet nothing proves them */
+	pages[0] = is_halves;
+	r = parse_pages(pages, 1);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && is->nperiods == 4 && ymd_of(is, 0) == 0 && ymd_of(is, 2) == 0,
+	   "no balance sheet: Q2 and H1 columns stay without an end", NULL);
+	fx_result_free(r);
+
+	/* a transition period: 15 months between the dates prove nothing */
+	snprintf(bs, sizeof(bs), "%s", bs_interim);
+	memcpy(strstr(bs, "31.12.2022"), "30.09.2022", 10);
+	memcpy(strstr(bs, "30.06.2023"), "31.12.2023", 10);
+	pages[0] = bs;
+	pages[1] = is_halves;
+	r = parse_pages(pages, 2);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && ymd_of(is, 0) == 0 && ymd_of(is, 2) == 0,
+	   "transition period: no fiscal year end from the balance sheet", NULL);
+	fx_result_free(r);
+
+	/* a retailer's 26 weeks: year end late January, not a calendar quarter */
+	pages[0] =
+		"CONDENSED CONSOLIDATED BALANCE SHEETS\n"
+		"(In millions)                July 29,    January 28,    July 30,\n"
+		"                                2023           2023        2022\n"
+		"Cash                           $ 412          $ 388       $ 301\n"
+		"Receivables                      530            497         450\n"
+		"Total assets                     942            885         751\n"
+		"Liabilities                      402            433         351\n"
+		"Equity                           540            452         400\n"
+		"Total liabilities and equity     942            885         751\n";
+	pages[1] = is_halves;
+	r = parse_pages(pages, 2);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && ymd_of(is, 0) == 20230729 && ymd_of(is, 2) == 20230729 &&
+	   ymd_of(is, 1) == 0 && ymd_of(is, 3) == 0,
+	   "retail interim: the current Q2 and H1 end July 29, the prior "
+	   "year's week-based day is not guessed", NULL);
+	fx_result_free(r);
+
+	/* an annual balance sheet ends the profit and loss's year-only columns */
+	pages[0] =
+		"Statement of financial position\n"
+		"in EUR '000                               31.12.2023    31.12.2022\n"
+		"Cash                                             412           388\n"
+		"Total assets                                     412           388\n"
+		"Equity                                           412           388\n"
+		"Total equity and liabilities                     412           388\n";
+	pages[1] =
+		"Statement of profit or loss\n"
+		"in EUR '000                                     2023          2022\n"
+		"Revenue                                        1,048           977\n"
+		"Cost of sales                                   -702          -661\n"
+		"Gross profit                                     346           316\n"
+		"Income taxes                                     -41           -36\n"
+		"Net profit                                       305           280\n";
+	r = parse_pages(pages, 2);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20231231 &&
+	   ymd_of(is, 1) == 20221231 && is->periods[0].months == 12,
+	   "annual balance sheet: year-only columns end December 31", NULL);
+	fx_result_free(r);
+
+	/* a year end in January: "2022" may name the year to January 2023 */
+	snprintf(bs, sizeof(bs), "%s", pages[0]);
+	memcpy(strstr(bs, "31.12.2023"), "31.01.2023", 10);
+	memcpy(strstr(bs, "31.12.2022"), "31.01.2022", 10);
+	pages[0] = bs;
+	pages[1] =
+		"Statement of profit or loss\n"
+		"in EUR '000                                     2022          2021\n"
+		"Revenue                                        1,048           977\n"
+		"Cost of sales                                   -702          -661\n"
+		"Gross profit                                     346           316\n"
+		"Income taxes                                     -41           -36\n"
+		"Net profit                                       305           280\n";
+	r = parse_pages(pages, 2);
+	is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 0 && ymd_of(is, 1) == 0,
+	   "year end in January, newest column a year before it: no end guessed",
+	   NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3299,6 +3438,7 @@ main(void)
 	test_ocr_repair();
 	test_notes_below();
 	test_known_periods();
+	test_balance_sheet_year_end();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
