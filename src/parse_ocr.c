@@ -501,9 +501,48 @@ column_ends(const ocr_line *lines, int from, int to, int nper, int *ends)
 	}
 }
 
+/* is the token a notes column's heading ("Note", "Notes", "Ref.")? */
+static bool
+is_notes_word(const fx_ocr_tok *t)
+{
+	static const char *const words[] = {"note", "notes", "note(s)", "notes)",
+	"ref", "ref.", "anhang", "anm.", "nr.", "annexe"};
+
+	for (int i = 0; i < (int) (sizeof(words) / sizeof(words[0])); i++)
+		if (t->len == (int) strlen(words[i]) &&
+			strncasecmp(t->s, words[i], (size_t) t->len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Does the section have a column of note references: a heading word that
+ * says so on a line without amounts or on a line of periods, or a row with
+ * one weak amount more than the value columns?  Without one, a row's weak
+ * first amount is a value however far left OCR set it.
+ */
+static bool
+has_notes_column(const ocr_line *lines, int from, int to, int nper)
+{
+	for (int i = from; i < to; i++)
+	{
+		const ocr_line *l = &lines[i];
+
+		if (l->nvals > nper && is_note_ref(&l->tok[l->ntok - l->nvals]))
+			return true;
+		if (l->nvals > 0 && l->nyears == 0 && l->ndates == 0)
+			continue;
+		for (int k = 0; k < l->ntok; k++)
+			if (is_notes_word(&l->tok[k]))
+				return true;
+	}
+	return false;
+}
+
 /* pick the value columns of a row's amounts: out[v] = column or -1 */
 static void
-assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
+assign_columns(const ocr_line *l, int nper, const int *ends, bool notes,
+			   int *out)
 {
 	int			first = l->ntok - l->nvals;
 	int			next = 0;
@@ -511,7 +550,7 @@ assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
 
 	for (int v = 0; v < l->nvals; v++)
 		out[v] = -1;
-	if (l->nvals >= nper && !(nper >= 2 && ends[0] >= 0 && ends[1] >= 0 &&
+	if (l->nvals >= nper && !(notes && nper >= 2 && ends[0] >= 0 && ends[1] >= 0 &&
 							  is_note_ref(&l->tok[l->ntok - nper]) &&
 							  ends[0] - l->tok[l->ntok - nper].end >
 							  (ends[1] - ends[0]) / 2))
@@ -526,7 +565,7 @@ assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
 		ocr_line	rest = *l;
 
 		rest.nvals = nper - 1;
-		assign_columns(&rest, nper, ends, out + (l->nvals - nper + 1));
+		assign_columns(&rest, nper, ends, notes, out + (l->nvals - nper + 1));
 		return;
 	}
 	/* fewer amounts than columns: each goes to the nearest column left */
@@ -548,7 +587,7 @@ assign_columns(const ocr_line *l, int nper, const int *ends, int *out)
 		}
 		if (best < 0)
 			continue;
-		if (is_note_ref(t) && v + 1 < l->nvals && best == next &&
+		if (notes && is_note_ref(t) && v + 1 < l->nvals && best == next &&
 			ends[best] >= 0 && bestd > OCR_COL_WIDTH / 2)
 			continue;			/* a note column left of the values */
 		out[v] = best;
@@ -756,6 +795,16 @@ is_dates_caption(const ocr_line *l, int n)
 }
 
 /*
+ * Does a heading item say more than its year: a quarter, a half or a
+ * length beside it ("Q2 2023", "H1 2023", "2023 6M")?
+ */
+static bool
+names_length(const fx_pitem *it)
+{
+	return it->year_off > it->off || (it->year_off >= 0 && it->end > it->year_off + 4);
+}
+
+/*
  * Split a line of column headings made of periods into them: dates in words
  * or figures ("December 31, 2023", "31 Dec 2022", "31.12.2022"), ranges
  * ("01.01.-31.12.2022"), quarters ("Q4 2022"), joined by nothing, "and" or
@@ -805,7 +854,7 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 	if (first[0] > 0 && is_dates_caption(l, first[0]))
 		*span = true;
 	for (int k = 0; first[0] > 0 && !*span && k < ni; k++)
-		if (!items[k].has_month)
+		if (!items[k].has_month && !names_length(&items[k]))
 			return 0;
 	return ni;
 }
@@ -943,8 +992,10 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 	int			ends[FX_MAX_COLS];
 	int			col[OCR_MAX_TOK];
 	int			first_row = implicit ? first_full_row(lines, from, to, nper) : -1;
+	bool		notes;
 
 	column_ends(lines, from, to, nper, ends);
+	notes = has_notes_column(lines, from, to, nper);
 	for (int i = from; i < to; i++)
 	{
 		ocr_line   *l = &lines[i];
@@ -987,7 +1038,7 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 				col[v] = v < nper ? v : -1;
 		}
 		else if (!percents_aside(l, nper, col))
-			assign_columns(l, nper, ends, col);
+			assign_columns(l, nper, ends, notes, col);
 		w = write_label(b, l, l->nlabel);
 		write_values(b, l, w, base, col);
 	}

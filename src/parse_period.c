@@ -92,6 +92,15 @@ fx_is_month_word(const char *s, int len)
 	return month_of(w) > 0;
 }
 
+/* does an en or em dash (UTF-8) start at s[i]?  It joins "January–June". */
+static bool
+is_dash_at(const char *s, int len, int i)
+{
+	return i + 2 < len && (unsigned char) s[i] == 0xE2 &&
+		(unsigned char) s[i + 1] == 0x80 &&
+		((unsigned char) s[i + 2] == 0x93 || (unsigned char) s[i + 2] == 0x94);
+}
+
 /* cut text into tokens; returns their number */
 static int
 tokenize(const char *s, int len, ptok *t, int maxt)
@@ -132,7 +141,8 @@ tokenize(const char *s, int len, ptok *t, int maxt)
 			k->kind = T_WORD;
 			while (i < len && ((((unsigned char) s[i] | 32) >= 'a' &&
 								((unsigned char) s[i] | 32) <= 'z') ||
-							   (unsigned char) s[i] >= 0x80))
+							   ((unsigned char) s[i] >= 0x80 &&
+								!is_dash_at(s, len, i))))
 			{
 				if (wl < 15)
 					k->word[wl++] = (char) (s[i] >= 'A' && s[i] <= 'Z' ?
@@ -140,9 +150,7 @@ tokenize(const char *s, int len, ptok *t, int maxt)
 				i++;
 			}
 		}
-		else if (c == 0xE2 && i + 2 < len && (unsigned char) s[i + 1] == 0x80 &&
-				 ((unsigned char) s[i + 2] == 0x93 ||
-				  (unsigned char) s[i + 2] == 0x94))
+		else if (is_dash_at(s, len, i))
 		{
 			k->kind = T_PUNCT;
 			k->word[0] = '-';
@@ -483,6 +491,64 @@ is_range_join(const ptok *t, int n, int i)
 }
 
 /*
+ * The first token of a half-year or length mark just before a year ("H1
+ * 2023", "1H 2023", "6M 2023"), part of the period's heading; else dflt.
+ */
+static int
+length_mark_before(const ptok *t, int i, int dflt)
+{
+	/* the mark's two parts are glued to each other, not to a word before */
+	if (i < 2 || t[i - 1].space || (i > 2 && !t[i - 2].space))
+		return dflt;
+	if (t[i - 2].kind == T_WORD && strcmp(t[i - 2].word, "h") == 0 &&
+		t[i - 1].kind == T_NUM && (t[i - 1].num == 1 || t[i - 1].num == 2) &&
+		t[i - 1].ndig == 1)
+		return i - 2;
+	if (t[i - 2].kind == T_NUM && t[i - 2].ndig <= 2 &&
+		t[i - 1].kind == T_WORD &&
+		((strcmp(t[i - 1].word, "h") == 0 && (t[i - 2].num == 1 || t[i - 2].num == 2)) ||
+		 (strcmp(t[i - 1].word, "m") == 0 && t[i - 2].num % 3 == 0 &&
+		  t[i - 2].num >= 3 && t[i - 2].num <= 12)))
+		return i - 2;
+	return dflt;
+}
+
+/*
+ * The month a range of whole months starts in, when the month word at
+ * t[pos] ends one ("Jan-Jun", "Jan.-Sept.", "July to September"); 0 if not.
+ */
+static int
+month_range_start(const ptok *t, int pos, int *first)
+{
+	int			j = pos - 1;
+	int			n = pos;
+
+	if (j < 1 || !is_range_join(t, n, j))
+		return 0;
+	j--;
+	if (j >= 1 && is_p(t, n, j, '.'))
+		j--;
+	if (first)
+		*first = j;
+	return t[j].kind == T_WORD ? month_of(t[j].word) : 0;
+}
+
+/* a quarter without its year, "Q1" or "1Q" at t[i] (two tokens): 1..4 */
+static int
+bare_quarter(const ptok *t, int n, int i)
+{
+	if (i + 1 >= n || t[i + 1].space)
+		return 0;
+	if (t[i].kind == T_WORD && strcmp(t[i].word, "q") == 0 && is_n(t, n, i + 1, 1) &&
+		t[i + 1].num >= 1 && t[i + 1].num <= 4)
+		return t[i + 1].num;
+	if (is_n(t, n, i, 1) && t[i].num >= 1 && t[i].num <= 4 &&
+		t[i + 1].kind == T_WORD && strcmp(t[i + 1].word, "q") == 0)
+		return t[i].num;
+	return 0;
+}
+
+/*
  * The periods a heading lists, in order: dates (a range "1.1.-30.6.2021"
  * is one), quarters and bare years ("2023", "FY2023").  A date without a
  * year is not an item: "December 31," only qualifies the items.  Returns
@@ -493,13 +559,15 @@ fx_period_items(const char *s, int len, fx_pitem *items, int max)
 {
 	ptok		t[MAX_TOKENS];
 	int			n = tokenize(s, len, t, MAX_TOKENS),
-				ni = 0;
+				ni = 0,
+				after_last = 0; /* first token after the last item */
 
 	for (int i = 0; i < n;)
 	{
 		pdate		d;
 		int			y,
 					e,
+					first,
 					start = i;
 		fx_pitem	it;
 
@@ -521,9 +589,20 @@ fx_period_items(const char *s, int len, fx_pitem *items, int max)
 				continue;
 			it.has_month = true;
 			it.year_off = t[e - 1].off;
+			/* "Jan-Jun 2023": the range starts at its first month */
+			if (d.d == 0 && month_range_start(t, d.pos, &first) > 0 &&
+				first >= after_last && first < start)
+				start = first;
 		}
 		else if (quarter_at(t, n, i, &y, &e))
 		{
+			it.year_off = t[e - 1].off;
+			i = e;
+		}
+		else if (bare_quarter(t, n, i) > 0 && is_range_join(t, n, i + 2) &&
+				 quarter_at(t, n, i + 3, &y, &e))
+		{
+			/* "Q1-Q3 2023" */
 			it.year_off = t[e - 1].off;
 			i = e;
 		}
@@ -535,6 +614,8 @@ fx_period_items(const char *s, int len, fx_pitem *items, int max)
 			/* a glued prefix: "FY2023" */
 			if (i > 0 && !t[i].space && t[i - 1].kind == T_WORD)
 				start = i - 1;
+			else if (t[i].space)
+				start = length_mark_before(t, i, i);
 			i++;
 		}
 		else
@@ -544,6 +625,7 @@ fx_period_items(const char *s, int len, fx_pitem *items, int max)
 		}
 		it.off = t[start].off;
 		it.end = t[i - 1].endoff;
+		after_last = i;
 		if (ni < max)
 			items[ni] = it;
 		ni++;
@@ -638,6 +720,8 @@ fx_period_parse(const char *s, int len, fx_period *p)
 	pdate		dates[8];
 	int			n = tokenize(s, len, t, MAX_TOKENS);
 	int			nd = find_dates(t, n, dates, 8);
+	int			m1,
+				q1;
 
 	p->end_year = p->end_month = p->end_day = p->months = 0;
 	p->quarter = 0;
@@ -655,6 +739,13 @@ fx_period_parse(const char *s, int len, fx_period *p)
 			b.y = p->end_year;
 			p->months = range_months(&dates[nd - 2], &b);
 		}
+		else if (e->d == 0 && e->m > 0 && p->end_year > 0 &&
+				 (m1 = month_range_start(t, e->pos, NULL)) > 0)
+		{
+			/* "Jan-Jun 2023", "January to June 2023": whole months */
+			p->end_day = month_days(p->end_year, e->m);
+			p->months = (e->m - m1 + 12) % 12 + 1;
+		}
 	}
 	else
 	{
@@ -668,6 +759,16 @@ fx_period_parse(const char *s, int len, fx_period *p)
 				p->end_year = qy;
 				p->months = 3;
 			}
+			else if ((q1 = bare_quarter(t, n, i)) > 0 &&
+					 is_range_join(t, n, i + 2) &&
+					 (p->quarter = quarter_at(t, n, i + 3, &qy, &qe)) > q1)
+			{
+				/* "Q1-Q3 2023": the quarters from the first to the last */
+				p->end_year = qy;
+				p->months = (p->quarter - q1 + 1) * 3;
+			}
+			else
+				p->quarter = 0;
 	}
 	if (p->months == 0)
 		p->months = lone_length(t, n);

@@ -227,6 +227,15 @@ test_periods(void)
 	t_period("Year ended 52 weeks January 28, 2023", 2023, 1, 28, 12);
 	t_period("53 weeks ended February 3, 2024", 2024, 2, 3, 12);
 	t_period("Q3 2023", 2023, 0, 0, 3);
+	/* ranges of whole months and of quarters */
+	t_period("Jan-Jun 2023", 2023, 6, 30, 6);
+	t_period("Jan.-Sept. 2023", 2023, 9, 30, 9);
+	t_period("July to September 2023", 2023, 9, 30, 3);
+	t_period("January\xe2\x80\x93June 2023", 2023, 6, 30, 6);
+	t_period("Oct-Mar 2024", 2024, 3, 31, 6);
+	t_period("June 2023", 2023, 6, 0, 0);
+	t_period("Q1-Q3 2023", 2023, 0, 0, 9);
+	t_period("Q1\xe2\x80\x93Q2 2023", 2023, 0, 0, 6);
 	t_period("3Q23", 2023, 0, 0, 3);
 	t_period("6M 2023", 2023, 0, 0, 6);
 	t_period("9M 2023", 2023, 0, 0, 9);
@@ -312,6 +321,11 @@ test_period_items(void)
 	t_items("Years Ended December 31,", 0, 0, NULL);
 	t_items("As of December 31, 2021 & 2020", 2, 1, "2020");
 	t_items("Q3 2023 Q3 2022", 2, 1, "Q3 2022");
+	t_items("H1 2023 H1 2022 6M 2023", 3, 1, "H1 2022");
+	t_items("1H 2023 9M 2022", 2, 1, "9M 2022");
+	t_items("PH1 2023", 1, 0, "2023");
+	t_items("in EUR million Jan-Jun 2023 Jan-Jun 2022", 2, 1, "Jan-Jun 2022");
+	t_items("Q1-Q3 2023 Q1-Q3 2022", 2, 0, "Q1-Q3 2023");
 	ok(fx_period_conflict("For the Years Ended May 31, 2019 Year Ended May 31, 2018",
 						  56), "two dates conflict", NULL);
 	ok(!fx_period_conflict("1.1.-31.12.2021", 15), "a range is no conflict",
@@ -1928,6 +1942,61 @@ test_balance_sheet_year_end(void)
 }
 
 /*
+ * An interim report read as a scan (tesseract's text of a rendered page:
+ * spacing varies from line to line): the income statement's heading "Q2
+ * 2023  Q2 2022  H1 2023  H1 2022" after a unit caption sets its four
+ * columns, and a row's small first amount set far left of its column by
+ * OCR is a value, not a note reference, on a page without a notes column.
+ */
+static const char *const ocr_interim_bs =
+	"Consolidated statement of financial position\n"
+	"in EUR million                                                                    30.06.2023       31.12.2022\n"
+	"Cash and cash equivalents                                                                  412               388\n"
+	"Trade receivables                                                                                530                497\n"
+	"Inventories                                                                                                                                     611                       574\n"
+	"Total current assets                                                                                             1,553                1,459\n"
+	"Property, plant and equipment                                                             1,210             1,187\n"
+	"Total assets                                                                                    2,763              2,646\n"
+	"Trade payables                                                                                   402                433\n"
+	"Financial liabilities                                                                                905                880\n"
+	"Total liabilities                                                                                                         1,307                 1,313\n"
+	"Equity                                                                                                                                  1,456                  1,333\n"
+	"Total equity and liabilities                                                                             2,763               2,646\n";
+static const char *const ocr_interim_is =
+	"Kestrel Maschinenbau SE\n"
+	"Consolidated income statement\n"
+	"in EUR million                                      Q2 2023        Q2 2022        H1 2023        H1 2022\n"
+	"Revenue                                                                          1,048                  977               2,061                1,904\n"
+	"Cost of sales                                                              -702                -661              -1,389             -1,290\n"
+	"Gross profit                                                    346              316              672              614\n"
+	"Operating expenses                                         -211              -198             -420             -391\n"
+	"Operating result (EBIT)                                   135             118             252             223\n"
+	"Income taxes                                                               -41                  -36                 -80                 -71\n";
+
+static void
+test_ocr_interim(void)
+{
+	const char *pages[2] = {ocr_interim_bs, ocr_interim_is};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4, "OCR interim: four columns under Q2/H1", NULL);
+	ok(is && ymd_of(is, 0) == 20230630 && is->periods[0].months == 3 &&
+	   ymd_of(is, 3) == 20220630 && is->periods[3].months == 6,
+	   "OCR interim: Q2 2023 and H1 2022 proven by the balance sheet", NULL);
+	ok_str(is ? val(is, "Operating result (EBIT)", 0) : NULL, "135",
+		   "OCR interim: EBIT Q2 2023 kept in its column");
+	ok_str(is ? val(is, "Operating result (EBIT)", 3) : NULL, "223",
+		   "OCR interim: EBIT H1 2022");
+	ok_str(bs ? val(bs, "Cash and cash equivalents", 0) : NULL, "412",
+		   "OCR interim: small first amount is a value, not a note");
+	ok_str(bs ? val(bs, "Cash and cash equivalents", 1) : NULL, "388",
+		   "OCR interim: second amount in the second column");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3439,6 +3508,7 @@ main(void)
 	test_notes_below();
 	test_known_periods();
 	test_balance_sheet_year_end();
+	test_ocr_interim();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
