@@ -375,6 +375,48 @@ count_data(const fx_doc *doc, int from, int to, int *first)
 	return n;
 }
 
+/*
+ * Is the title at line i an entry of a list of contents: the title line
+ * itself and every row up to the next title a label with one small plain
+ * integer (a page number), the numbers not decreasing, three rows or more?
+ * ("Condensed Consolidated Statement of Cash Flows ...  8" followed by
+ * "Note 1 - ...  10", "Note 2 - ...  13".)  A statement's title prints no
+ * number, and its amounts are neither all that small nor in row order.
+ */
+static bool
+is_contents_entry(const fx_doc *doc, int i, int to)
+{
+	int			rows = 0;
+	long		last = -1;
+
+	for (int k = i; k < to; k++)
+	{
+		const fx_line *ln = &doc->lines[k];
+		fx_row		row;
+		bool		cont;
+		char	   *end;
+		long		v;
+
+		if (k > i && fx_title_type(doc, ln, &cont) >= 0)
+			break;
+		if (!is_data_line(doc, ln))
+		{
+			if (k == i)
+				return false;
+			continue;
+		}
+		fx_analyze_row(doc, ln, false, &row);
+		if (row.nvals != 1 || row.vals[0].strong || row.vals[0].year)
+			return false;
+		v = strtol(row.vals[0].text, &end, 10);
+		if (*end != '\0' || v < 1 || v > 999 || v < last)
+			return false;
+		last = v;
+		rows++;
+	}
+	return rows >= 4;
+}
+
 /* does [from, to) hold a closing "accompanying notes" line? */
 static bool
 has_end_marker(const fx_doc *doc, int from, int to)
@@ -475,7 +517,7 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 			nd = count_data(doc, i, to, &fd);
 			seen++;
 			seen_rows += nd;
-			if (nd < 3 || fd - i > 40)
+			if (nd < 3 || fd - i > 40 || is_contents_entry(doc, i, to))
 				continue;
 			lines[n] = i;
 			types[n] = t;

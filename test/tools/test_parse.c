@@ -1997,6 +1997,67 @@ test_ocr_interim(void)
 }
 
 /*
+ * A list of contents whose last entry names a statement and is followed by
+ * the notes' entries ("Note 1 - ...  10"): the page numbers are no
+ * statement.  A statement of small amounts in one column whose title
+ * prints no number is still one.
+ */
+static void
+test_contents_entries(void)
+{
+	static const char *const pages[] = {
+		"                              Index\n"
+		"                                                                   Page\n"
+		"Condensed Consolidated Balance Sheet as of June 30, 2023 and December 31, 2022      4\n"
+		"Condensed Consolidated Statement of Income for the six months ended June 30, 2023   5\n"
+		"Condensed Consolidated Statement of Cash Flows for the six months ended June 30, 2023   8\n"
+		"Notes to Condensed Consolidated Financial Statements                               10\n"
+		"   Note 1 - The Company and Summary of Significant Accounting Policies             10\n"
+		"   Note 2 - Net Income Per Share                                                   13\n"
+		"   Note 3 - Business Combinations                                                  14\n"
+		"   Note 4 - Goodwill and Intangible Assets                                         15\n"
+		"   Note 5 - Segments                                                               16\n"
+		"   Note 6 - Investments                                                            17\n"
+		"   Note 7 - Derivative Instruments                                                 22\n"
+		"   Note 8 - Fair Value Measurement                                                 26\n"
+		"   Note 9 - Debt                                                                   30\n"
+		"   Note 10 - Commitments and Contingencies                                         35\n",
+		"            CONDENSED CONSOLIDATED STATEMENT OF CASH FLOWS\n"
+		"                        (In millions)\n"
+		"                                                      Six Months Ended\n"
+		"                                                          June 30,\n"
+		"                                                      2023        2022\n"
+		"Net income                                         $ 1,000     $   900\n"
+		"Depreciation and amortization                          150         140\n"
+		"Net cash provided by operating activities            1,150       1,040\n",
+		"                    STATEMENT OF INCOME\n"
+		"                       (In millions)\n"
+		"                                              Year ended\n"
+		"                                           June 30, 2023\n"
+		"Revenue                                               5\n"
+		"Costs                                                 7\n"
+		"Other income                                          9\n"
+		"Loss                                                 11\n",
+	};
+	fx_result  *r = parse_pages(pages, 3);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	bool		on_contents = false;
+
+	for (int k = 0; r && k < r->nstatements; k++)
+		if (r->statements[k].first_page == 1)
+			on_contents = true;
+	ok(r && !on_contents, "contents: no statement on the list of contents",
+	   NULL);
+	ok(cf && cf->first_page == 2, "contents: the cash flow statement is page 2's",
+	   NULL);
+	ok(is && is->first_page == 3,
+	   "contents: small amounts under a title without a number are a statement",
+	   NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3509,6 +3570,7 @@ main(void)
 	test_known_periods();
 	test_balance_sheet_year_end();
 	test_ocr_interim();
+	test_contents_entries();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
