@@ -217,7 +217,7 @@ ends_like_prose(const fx_doc *doc, const fx_line *ln)
 }
 
 /*
- * Does the line print an amount ("57,333", "(1,250)")?  Then it is a row,
+ * Does the line print an amount ("57,333", "(1,250)", "$ 24", "$ —")?  Then it is a row,
  * not a title, though its label may name a statement: a UK balance sheet's
  * "Profit and loss account  57,333  45,997" is a reserve.
  */
@@ -231,8 +231,16 @@ has_amount(const fx_doc *doc, const fx_line *ln)
 		char		out[FX_NUM_LEN];
 		bool		strong = false;
 
-		if (fx_classify_word(ln->s + w[k].off, w[k].len, false, out, sizeof(out),
-							 &strong) == FX_TOK_AMOUNT && strong)
+		fx_tok		kind = fx_classify_word(ln->s + w[k].off, w[k].len, false,
+											out, sizeof(out), &strong);
+
+		if (kind == FX_TOK_AMOUNT && strong)
+			return true;
+		/* "$ 24", "$ —": an amount or a zero after a currency sign */
+		if (kind == FX_TOK_SYMBOL && k + 1 < ln->nwords &&
+			(kind = fx_classify_word(ln->s + w[k + 1].off, w[k + 1].len, false,
+									 out, sizeof(out), &strong)) != FX_TOK_TEXT &&
+			(kind == FX_TOK_AMOUNT || kind == FX_TOK_DASH))
 			return true;
 	}
 	return false;

@@ -1690,6 +1690,30 @@ test_row_names_statement(void)
 	ok(stmt(r, FX_INCOME_STATEMENT) == NULL,
 	   "... and opens no profit and loss account", NULL);
 	fx_result_free(r);
+
+	/* a note table's wrapped label ending in a statement's name */
+	{
+		static const char *const note[] = {
+			"Note 7 - Derivative Instruments\n"
+			"                                                  Year Ended December 31,\n"
+			"                                                 2015       2014       2013\n"
+			"Foreign exchange contracts designated as cash flow hedges recognized in\n"
+			"net revenues                                 $     70   $     10   $      2\n"
+			"   Total gain (loss) recognized in the consolidated\n"
+			"   statement of income                       $     24   $     34   $     48\n"
+			"Interest rate contracts recognized in the consolidated\n"
+			"   statement of income                       $      \xe2\x80\x94   $      \xe2\x80\x94   $      \xe2\x80\x94\n"
+			"Foreign exchange contracts                        12         14         16\n"
+			"Interest rate contracts                           18         20         22\n"
+			"Other contracts                                   30         34         38\n",
+		};
+		fx_result  *rn = parse_pages(note, 1);
+
+		ok(rn && rn->nstatements == 0,
+		   "\"statement of income  $ 24\" and \"$ \xe2\x80\x94\" end a row, open no statement",
+		   NULL);
+		fx_result_free(rn);
+	}
 }
 
 static void
