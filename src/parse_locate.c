@@ -383,42 +383,56 @@ count_data(const fx_doc *doc, int from, int to, int *first)
 	return n;
 }
 
+/* the page number a contents line ends in ("...  38"), or -1 */
+static long
+page_number(const fx_doc *doc, const fx_line *ln)
+{
+	fx_row		row;
+	char	   *end;
+	long		v;
+
+	if (!is_data_line(doc, ln))
+		return -1;
+	fx_analyze_row(doc, ln, false, &row);
+	for (int k = 0; k < row.nvals; k++)
+		if (row.vals[k].strong)
+			return -1;
+	if (row.nvals == 0 || row.vals[row.nvals - 1].year)
+		return -1;
+	v = strtol(row.vals[row.nvals - 1].text, &end, 10);
+	return *end == '\0' && v >= 1 && v <= 999 ? v : -1;
+}
+
 /*
  * Is the title at line i an entry of a list of contents: the title line
- * itself and every row up to the next title a label with one small plain
- * integer (a page number), the numbers not decreasing, three rows or more?
+ * itself and the rows after it up to the next title end in a small plain
+ * integer (a page number), not decreasing, four lines or more in a row?
  * ("Condensed Consolidated Statement of Cash Flows ...  8" followed by
  * "Note 1 - ...  10", "Note 2 - ...  13".)  A statement's title prints no
  * number, and its amounts are neither all that small nor in row order.
+ * Lines without a number (group headings) are passed over; the run ends
+ * at the first other row (a page footer "Annual Report 35").
  */
 static bool
 is_contents_entry(const fx_doc *doc, int i, int to)
 {
 	int			rows = 0;
-	long		last = -1;
+	long		last = page_number(doc, &doc->lines[i]);
 
+	if (last < 0)
+		return false;
 	for (int k = i; k < to; k++)
 	{
 		const fx_line *ln = &doc->lines[k];
-		fx_row		row;
 		bool		cont;
-		char	   *end;
 		long		v;
 
 		if (k > i && fx_title_type(doc, ln, &cont) >= 0)
 			break;
 		if (!is_data_line(doc, ln))
-		{
-			if (k == i)
-				return false;
-			continue;
-		}
-		fx_analyze_row(doc, ln, false, &row);
-		if (row.nvals != 1 || row.vals[0].strong || row.vals[0].year)
-			return false;
-		v = strtol(row.vals[0].text, &end, 10);
-		if (*end != '\0' || v < 1 || v > 999 || v < last)
-			return false;
+			continue;			/* a group heading, "Basis" */
+		if ((v = page_number(doc, ln)) < last)
+			break;
 		last = v;
 		rows++;
 	}

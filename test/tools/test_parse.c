@@ -2029,7 +2029,7 @@ test_ocr_interim(void)
 static void
 test_contents_entries(void)
 {
-	static const char *const pages[] = {
+	const char *pages[] = {
 		"                              Index\n"
 		"                                                                   Page\n"
 		"Condensed Consolidated Balance Sheet as of June 30, 2023 and December 31, 2022      4\n"
@@ -2077,6 +2077,28 @@ test_contents_entries(void)
 	   NULL);
 	ok(is && is->first_page == 3,
 	   "contents: small amounts under a title without a number are a statement",
+	   NULL);
+	fx_result_free(r);
+
+	/* one title the list names, group headings, an ID, a footer */
+	pages[0] =
+		"Index to consolidated financial statements                    Page reference\n"
+		"Consolidated statement of income for each of the three years in the period      36\n"
+		"Consolidated balance sheet at December 31, 2022 and 2021                        38\n"
+		"Consolidated statement of cash flows for each of the three years                39\n"
+		"  Notes\n"
+		"Notes to consolidated financial statements                                      41\n"
+		"Management's assessment of internal control over financial reporting            58\n"
+		"Report of independent registered public accounting firm-PCAOB ID:    42         59\n"
+		"\n"
+		"                                       Example Corporation 2022 Annual Report 35\n";
+	r = parse_pages(pages, 3);
+	on_contents = false;
+	for (int k = 0; r && k < r->nstatements; k++)
+		if (r->statements[k].first_page == 1)
+			on_contents = true;
+	ok(r && !on_contents,
+	   "contents: a list with group headings, an ID and a footer is no statement",
 	   NULL);
 	fx_result_free(r);
 }
