@@ -65,6 +65,9 @@ static const char *const suffix_words[] = {
 	"august", "september", "october", "november", "december", "jan", "feb",
 	"mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 	"a", "an", "ending", "parent", "separate", "with", "by",
+	/* an earnings release's "... Income and Other Information" (not
+	 * "information" alone: "Balance Sheet Information" heads a note) */
+	"otherinformation",
 	/* German: "zum 31. Dezember", "für das Geschäftsjahr", "vom ... bis" */
 	"zum", "fuer", "fr", "das", "die", "geschaeftsjahr", "geschftsjahr",
 	"vom", "bis", "dezember", "juni", "maerz", "mrz", "teur", "tsd", "mio",

@@ -2104,6 +2104,39 @@ test_contents_entries(void)
 }
 
 /*
+ * An earnings release's title "Consolidated Statements of Income and Other
+ * Information" opens an income statement; a note's "Balance Sheet
+ * Information" opens none.
+ */
+static void
+test_title_other_information(void)
+{
+	static const char *const rows =
+		"                                            Three Months Ended\n"
+		"(In Millions; unaudited)                  Dec 31, 2022    Dec 25, 2021\n"
+		"Net revenue                               $     14,042    $    20,528\n"
+		"Cost of sales                                    8,542          9,519\n"
+		"Gross margin                                     5,500         11,009\n"
+		"Net income (loss)                                 (661)         4,623\n";
+	char		page[1024];
+	const char *pages[1] = {page};
+	fx_result  *r;
+
+	snprintf(page, sizeof(page), "%s%s",
+			 "          Consolidated Statements of Income and Other Information\n\n",
+			 rows);
+	r = parse_pages(pages, 1);
+	ok(r && stmt(r, FX_INCOME_STATEMENT) != NULL,
+	   "\"Statements of Income and Other Information\" is a title", NULL);
+	fx_result_free(r);
+	snprintf(page, sizeof(page), "%s%s", "Balance Sheet Information\n\n", rows);
+	r = parse_pages(pages, 1);
+	ok(r && r->nstatements == 0, "\"Balance Sheet Information\" is no title",
+	   NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3617,6 +3650,7 @@ main(void)
 	test_balance_sheet_year_end();
 	test_ocr_interim();
 	test_contents_entries();
+	test_title_other_information();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
