@@ -63,15 +63,20 @@ fx_result_free(fx_result *res)
 	free(res);
 }
 
-/* list the pages whose text layer is empty or nearly so */
+/*
+ * List the pages whose text layer is empty or nearly so, or unreadable:
+ * they need OCR.
+ */
 static bool
-find_no_text(const fx_doc *doc, fx_result *res)
+find_no_text(const fx_doc *doc, const char *const *pages, const size_t *lens,
+			 fx_result *res)
 {
 	res->no_text_pages = malloc(sizeof(int) * (size_t) (doc->npages + 1));
 	if (res->no_text_pages == NULL)
 		return false;
 	for (int i = 0; i < doc->npages; i++)
-		if (doc->page_chars[i] < MIN_PAGE_CHARS)
+		if (doc->page_chars[i] < MIN_PAGE_CHARS ||
+			fx_text_unreadable(pages[i], lens[i]))
 			res->no_text_pages[res->n_no_text++] = i + 1;
 	return true;
 }
@@ -360,7 +365,7 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 		fx_result_free(res);
 		return NULL;
 	}
-	if (!find_no_text(&doc, res))
+	if (!find_no_text(&doc, pages, lens, res))
 		goto oom;
 	n = fx_locate(&doc, opts, &spans);
 	if (n < 0)
@@ -369,7 +374,7 @@ fx_parse_document(const char *const *pages, const size_t *lens, int npages,
 		goto oom;
 	if (res->nstatements == 0)
 		set_error(res, res->n_no_text == res->npages && res->npages > 0 ?
-				  "no page has a text layer" : "no financial statement found");
+				  "no page has a readable text layer" : "no financial statement found");
 	free(spans);
 	fx_doc_free(&doc);
 	ocr_pages_free(&op);

@@ -139,6 +139,12 @@ extern int	fx_words_layout_stream(const char *tsv, size_t len,
 								   char ***pages, size_t **lens);
 extern void fx_words_free_pages(char **pages, size_t *lens, int npages);
 
+/*
+ * Is a page's text layer unreadable (control codes from a font without a
+ * Unicode map)?  Such a page needs OCR as a page without text does.
+ */
+extern bool fx_text_unreadable(const char *text, size_t len);
+
 extern const char *fx_stmt_type_name(fx_stmt_type t);
 
 /*

@@ -112,6 +112,36 @@ fx_utf8_len(const unsigned char *s, int len)
 	return n;
 }
 
+/*
+ * Is a page's text layer unreadable: control characters make up 2 % of its
+ * non-blank characters or more (20 at least)?  A font without a Unicode
+ * map (Type 3 fonts with their own encoding) comes out of pdftotext as
+ * control codes and stray symbols.  Such a page needs OCR as a page
+ * without text does.  Measured on the 54 unlabeled filings: readable pages
+ * have at most 0.3 %, unreadable ones 5 % to 100 %.
+ */
+bool
+fx_text_unreadable(const char *p, size_t len)
+{
+	int			chars = 0,
+				ctl = 0;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) p[i];
+
+		if (c > 0x20)
+			chars++;
+		else if (c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
+				 c != ' ')
+		{
+			ctl++;
+			chars++;
+		}
+	}
+	return ctl >= 20 && ctl * 50 >= chars;
+}
+
 /* count lines and words of one page, to size the arrays */
 static void
 count_page(const char *p, size_t len, int *nlines, int *nwords)

@@ -210,7 +210,7 @@ result_warnings(const fx_result *res, const FxJobOptions *opts, List *w)
 	int			failed = 0;
 
 	if (nno > 0)
-		w = lappend(w, psprintf("%d page(s) have no text layer and were not read; they need OCR: %s",
+		w = lappend(w, psprintf("%d page(s) have no readable text layer and were not read; they need OCR: %s",
 								nno, no_text));
 	for (int s = 0; s < res->nstatements; s++)
 		for (int c = 0; c < res->statements[s].nchecks; c++)
@@ -242,7 +242,7 @@ no_statements_reason(FxJob *job, const fx_result *res)
 	char	   *no_text = no_text_list(res, &job->opts, &nno);
 
 	if (nno > 0)
-		return psprintf("no financial statements found; %d of %d page(s) have no text layer "
+		return psprintf("no financial statements found; %d of %d page(s) have no readable text layer "
 						"and need OCR (pages %s)%s", nno, job->npages, no_text,
 						no_ocr_reason());
 	return psprintf("no financial statements found in %d page(s)%s%s", job->npages,
@@ -456,7 +456,7 @@ range_meets_document(const FxJob *job)
 	return false;
 }
 
-/* The text layer is known: OCR what has none, then structure. */
+/* The text layer is known: OCR what has none (or an unreadable one), then structure. */
 void
 fx_job_have_text(FxJob *job)
 {
@@ -484,7 +484,9 @@ fx_job_have_text(FxJob *job)
 	job->texts.npages = job->npages;
 	todo = palloc(sizeof(int) * job->npages);
 	for (int i = 0; i < job->npages; i++)
-		if (fx_page_in_ranges(&job->opts.pages, i + 1) && page_is_blank(job->pages[i]))
+		if (fx_page_in_ranges(&job->opts.pages, i + 1) &&
+			(page_is_blank(job->pages[i]) ||
+			 fx_text_unreadable(job->pages[i], strlen(job->pages[i]))))
 			todo[ntodo++] = i + 1;
 	if (fx_remote_take(job, todo, ntodo))
 		return;

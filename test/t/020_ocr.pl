@@ -242,6 +242,20 @@ is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id 
 	  . "WHERE j.id = $jobr AND t.engine LIKE '%/derule'"),
 	'2', '... read after their rules were removed (the cache key says so)');
 
+# 4d. An unreadable text layer: two_page_garbled.pdf is the same scan under
+# an invisible text layer of control codes (what pdftotext gives for a font
+# without a Unicode map).  Its pages are OCR'd as pages without text are.
+my ($jobg, $stg) = submit_wait($node, "$scans/two_page_garbled.pdf");
+is($stg, 'succeeded', 'a scan under an unreadable text layer succeeds')
+  or diag(q1("SELECT last_error FROM finx.jobs WHERE id = $jobg"));
+is(q1("SELECT string_agg(period_end || '=' || value, ',' ORDER BY period_end) "
+	  . "FROM finx.facts WHERE job_id = $jobg AND label = 'Total assets'"),
+	'2022-12-31=328735,2023-12-31=344529',
+	'... its values are read by OCR, not from the control codes');
+is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
+	  . "WHERE j.id = $jobg AND t.engine LIKE 'tesseract/%'"),
+	'2', '... both pages were OCR\'d');
+
 # 5. finextract.ocr = 'off': a scan-only document fails, saying its pages
 # need OCR (the cached OCR text is not used either).
 q1("ALTER SYSTEM SET finextract.ocr = 'off'");
@@ -250,7 +264,7 @@ my $calls = ocr_calls();
 my ($job6, $st6) = submit_wait($node, $simple, '{"pages": "1-2", "max_attempts": 1}');
 is($st6, 'failed', 'with finextract.ocr = off a scanned document fails');
 like(q1("SELECT last_error FROM finx.jobs WHERE id = $job6"),
-	qr/2 of 2 page\(s\) have no text layer and need OCR \(pages 1, 2\); finextract\.ocr is off/,
+	qr/2 of 2 page\(s\) have no readable text layer and need OCR \(pages 1, 2\); finextract\.ocr is off/,
 	'the reason says which pages need OCR and that OCR is off');
 is(ocr_calls(), $calls, 'no OCR child ran');
 
@@ -263,7 +277,7 @@ $node->poll_query_until('postgres', "SELECT current_setting('finextract.ocr') = 
 my ($job7, $st7) = submit_wait($node, $simple, '{"pages": "1", "max_attempts": 1}');
 is($st7, 'failed', 'with finextract.ocr = llmwhisperer and no key a scanned document fails');
 like(q1("SELECT last_error FROM finx.jobs WHERE id = $job7"),
-	qr/1 of 2 page\(s\) have no text layer and need OCR \(pages 1\); finextract\.ocr is llmwhisperer but finextract\.llmwhisperer_api_key is not set/,
+	qr/1 of 2 page\(s\) have no readable text layer and need OCR \(pages 1\); finextract\.ocr is llmwhisperer but finextract\.llmwhisperer_api_key is not set/,
 	'the reason says the LLMWhisperer key is missing');
 is(ocr_calls(), $calls, 'still no OCR child ran');
 

@@ -2137,6 +2137,51 @@ test_title_other_information(void)
 }
 
 /*
+ * A text layer of control codes (a font without a Unicode map) is no text:
+ * the page is listed as needing OCR, as an empty one is; a page with a few
+ * stray control codes among its words is read.
+ */
+static void
+test_unreadable_text(void)
+{
+	char		garbled[2048],
+				stray[1024];
+	const char *pages[2];
+	fx_result  *r;
+	int			n = 0;
+
+	for (int line = 0; line < 20; line++)
+	{
+		for (int k = 0; k < 40; k++)
+			garbled[n++] = (char) (k % 7 == 6 ? ' ' : 1 + (line * 40 + k) % 31);
+		garbled[n++] = '\n';
+	}
+	garbled[n] = '\0';
+	ok(fx_text_unreadable(garbled, strlen(garbled)),
+	   "unreadable: control codes are no text", NULL);
+	snprintf(stray, sizeof(stray), "%s",
+			 "CONSOLIDATED BALANCE SHEETS\n"
+			 "                                   December 31, 2023   December 31, 2022\n"
+			 "Cash                                        100               90\x01\n"
+			 "Receivables                                  50               40\n"
+			 "Total assets                                150              130\n"
+			 "Liabilities                                  70               60\n"
+			 "Equity                                       80               70\n"
+			 "Total liabilities and equity                150              130\n");
+	ok(!fx_text_unreadable(stray, strlen(stray)),
+	   "unreadable: one stray control code among words is text", NULL);
+	pages[0] = garbled;
+	pages[1] = stray;
+	r = parse_pages(pages, 2);
+	ok(r && r->n_no_text == 1 && r->no_text_pages[0] == 1,
+	   "unreadable: the page of control codes needs OCR", NULL);
+	ok(r && stmt(r, FX_BALANCE_SHEET) != NULL &&
+	   stmt(r, FX_BALANCE_SHEET)->first_page == 2,
+	   "unreadable: the readable page is parsed", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3651,6 +3696,7 @@ main(void)
 	test_ocr_interim();
 	test_contents_entries();
 	test_title_other_information();
+	test_unreadable_text();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
