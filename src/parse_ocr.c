@@ -60,6 +60,7 @@ typedef struct ocr_line
 	int			nlabel;			/* tokens [0, nlabel) are the label */
 	int			nvals;			/* amounts after the label */
 	int			nyears;			/* years ending a line of headings */
+	bool		changes;		/* ... followed by change columns' headings */
 	int			ndates;			/* dates making up a line of headings */
 	int			dfirst[FX_MAX_COLS];	/* each date's first token */
 	bool		dspan;			/* the dates are one heading over them all */
@@ -304,6 +305,16 @@ drop_words_between_days(ocr_line *l)
 			line_del(l, i);
 }
 
+/* are tokens [from, ntok) all years? */
+static bool
+only_years(const ocr_line *l, int from)
+{
+	for (int i = from; i < l->ntok; i++)
+		if (!l->tok[i].year)
+			return false;
+	return from < l->ntok;
+}
+
 /*
  * A label that ends in a date ("Balance at December 31, 2020  1,000",
  * "Balance at 31 December 2020  1,000"): the day and the year are the
@@ -317,7 +328,10 @@ label_date(ocr_line *l)
 	if (k < 1 || l->nvals < 2)
 		return;
 	if (fx_is_month_word(l->tok[k - 1].s, l->tok[k - 1].len) &&
-		is_day_tok(&l->tok[k]) && l->tok[k + 1].year && l->nvals >= 3)
+		is_day_tok(&l->tok[k]) && only_years(l, k + 1) && l->nvals >= 3)
+		k += 1;					/* "December 31,  2022  2021": over the years */
+	else if (fx_is_month_word(l->tok[k - 1].s, l->tok[k - 1].len) &&
+			 is_day_tok(&l->tok[k]) && l->tok[k + 1].year && l->nvals >= 3)
 		k += 2;
 	else if (fx_is_month_word(l->tok[k - 1].s, l->tok[k - 1].len) &&
 			 l->tok[k].year)
@@ -368,6 +382,49 @@ drop_leaders(ocr_line *l, int at)
 		line_del(l, i);
 		l->nlabel--;
 	}
+}
+
+/*
+ * A line of years followed by the headings of change columns ("2022  2021
+ * Inc/ (Dec)", "2023  2022  % Change"): drop those headings, so that the
+ * years head the page's columns, and say so (the rows' change amounts
+ * after the years' are then left out).  Up to three words without digits
+ * after two years or more.  Returns true when it dropped them.
+ */
+static bool
+drop_change_headings(ocr_line *l)
+{
+	int			k = l->ntok,
+				letters = 0,
+				years = 0;
+
+	while (k > 0 && l->ntok - k < 3 && !l->tok[k - 1].amount &&
+		   !fx_ocr_tok_is_year(&l->tok[k - 1]))
+	{
+		const fx_ocr_tok *t = &l->tok[k - 1];
+
+		for (int i = 0; i < t->len; i++)
+		{
+			if (fx_ocr_is_digit((unsigned char) t->s[i]))
+				return false;
+			letters += ((unsigned char) t->s[i] | 32) >= 'a' &&
+				((unsigned char) t->s[i] | 32) <= 'z';
+		}
+		k--;
+	}
+	if (k == l->ntok || letters > 24)
+		return false;
+	for (int i = k - 1; i >= 0 && fx_ocr_tok_is_year(&l->tok[i]); i--)
+		years++;
+	if (years < 2)
+		return false;
+	while (l->ntok > k)
+		line_del(l, l->ntok - 1);
+	for (int i = k - years; i < k; i++)
+		l->tok[i].year = l->tok[i].amount = true;
+	l->nvals = years;
+	l->nlabel = k - years;
+	return true;
 }
 
 /* clean the tokens of a line and find its label, amounts and years */
@@ -451,6 +508,7 @@ read_line(ocr_line *l)
 			break;
 	}
 	l->nlabel = k;
+	l->changes = l->nvals == 0 && drop_change_headings(l);
 	drop_leaders(l, leaders);
 	label_date(l);
 	/* a line of headings ending in years */
@@ -987,7 +1045,7 @@ word_groups(const ocr_line *l, int *first, int max)
  */
 static void
 layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
-			   int base, bool implicit)
+			   int base, bool implicit, bool changes)
 {
 	int			ends[FX_MAX_COLS];
 	int			col[OCR_MAX_TOK];
@@ -1034,6 +1092,12 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 		}
 		if (l->nyears > 0)
 		{
+			for (int v = 0; v < l->nvals; v++)
+				col[v] = v < nper ? v : -1;
+		}
+		else if (changes && l->nvals > nper)
+		{
+			/* the periods' amounts come first, the changes after them */
 			for (int v = 0; v < l->nvals; v++)
 				col[v] = v < nper ? v : -1;
 		}
@@ -1261,6 +1325,7 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 	fx_buf		b;
 	int			sec = 0,
 				nper = 0;
+	bool		changes = false;
 	size_t		i = 0;
 
 	for (size_t k = 0; k < len && nlines < OCR_MAX_LINES; k++)
@@ -1310,14 +1375,18 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 		{
 			/* no line of years or dates on the page: the rows tell */
 			layout_section(&b, lines, 0, nlines, nper,
-						   widest_label(lines, 0, nlines), true);
+						   widest_label(lines, 0, nlines), true, false);
 			break;
 		}
 		layout_section(&b, lines, sec, h, nper,
-					   widest_label(lines, sec, h < nlines ? h : nlines), false);
+					   widest_label(lines, sec, h < nlines ? h : nlines), false,
+					   changes);
 		sec = h;
 		if (n < nlines)
+		{
 			nper = lines[n].ndates > 0 ? lines[n].ndates : lines[n].nyears;
+			changes = lines[n].ndates == 0 && lines[n].changes;
+		}
 	}
 	if (i < len)
 	{

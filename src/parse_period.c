@@ -368,7 +368,8 @@ months_from_tokens(const ptok *t, int n)
 		{
 			const char *w = t[i].word;
 
-			if (strcmp(w, "quarter") == 0 || strcmp(w, "quarterly") == 0)
+			if (strcmp(w, "quarter") == 0 || strcmp(w, "quarters") == 0 ||
+				strcmp(w, "quarterly") == 0)
 				return 3;
 			if (strcmp(w, "half") == 0 || strcmp(w, "semester") == 0 ||
 				strcmp(w, "h") == 0 || strcmp(w, "hy") == 0)

@@ -235,6 +235,7 @@ test_periods(void)
 	t_period("Oct-Mar 2024", 2024, 3, 31, 6);
 	t_period("June 2023", 2023, 6, 0, 0);
 	t_period("Q1-Q3 2023", 2023, 0, 0, 9);
+	t_period("Quarters Ended December 31, 2022", 2022, 12, 31, 3);
 	t_period("Q1\xe2\x80\x93Q2 2023", 2023, 0, 0, 6);
 	t_period("3Q23", 2023, 0, 0, 3);
 	t_period("6M 2023", 2023, 0, 0, 6);
@@ -2182,6 +2183,60 @@ test_unreadable_text(void)
 }
 
 /*
+ * An earnings release read by OCR: the years are followed by the heading of
+ * a change column ("2022  2021  Inc/ (Dec)") and each row by its change and
+ * percentage; the years head the value columns and the changes are left
+ * out.  A balance sheet's "In millions  December 31,  2022  2021" is a
+ * caption and a month-day over two years, not a date ending a label.
+ */
+static void
+test_ocr_change_columns(void)
+{
+	static const char *const pages[] = {
+		"ACME CORPORATION\n"
+		"CONDENSED CONSOLIDATED STATEMENT OF INCOME (UNAUDITED)\n"
+		"\n"
+		"Dollars in millions, except per share data\n"
+		"Quarters Ended December 31,                                                                                     2022                     2021                       Inc/ (Dec)\n"
+		"Revenues\n"
+		"Sales by company-operated stores               $ 1,208.4 $ 1,538.8 $ (330.4)            (21)%\n"
+		"Revenues from franchised stores                       645.0         591.6            53.4               9\n"
+		"TOTAL REVENUES                                     1,853.4         2,130.4           (277.0)            (13)\n"
+		"Total operating costs and expenses                     1,100.0       1,250.0         (150.0)             (12)\n"
+		"OPERATING INCOME                                     753.4           880.4          (127.0)             (14)\n"
+		"Nonoperating (income) expense, net                 (80.1)            (6.3)           (73.8)            n/m\n"
+		"NET INCOME                                      $ 673.3 $ 874.1 $     (200.8)            (23)%\n",
+		"ACME CORPORATION\n"
+		"CONDENSED CONSOLIDATED BALANCE SHEET (UNAUDITED)\n"
+		"\n"
+		"In millions                                                      December 31,               2022                2021\n"
+		"Cash and equivalents                                                          $ 1,583.8 $ 2,709.2\n"
+		"Accounts receivable                                                         1,115.0         872.4\n"
+		"TOTAL ASSETS                                                               $ 2,698.8 $ 3,581.6\n"
+		"TOTAL LIABILITIES                                                         1,698.8         2,081.6\n"
+		"TOTAL EQUITY                                                              1,000.0         1,500.0\n"
+		"TOTAL LIABILITIES AND EQUITY                                         $ 2,698.8 $ 3,581.6\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(is && is->nperiods == 2, "OCR changes: two period columns", NULL);
+	ok_str(is ? val(is, "Sales by company-operated stores", 0) : NULL, "1208.4",
+		   "OCR changes: 2022 value in the 2022 column");
+	ok_str(is ? val(is, "Revenues from franchised stores", 1) : NULL, "591.6",
+		   "OCR changes: 2021 value, not the change");
+	ok_str(is ? val(is, "Nonoperating (income) expense, net", 1) : NULL, "-6.3",
+		   "OCR changes: a row with n/m");
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20221231 &&
+	   ymd_of(bs, 1) == 20211231,
+	   "OCR caption: December 31 over 2022 and 2021", NULL);
+	ok_str(bs ? val(bs, "Accounts receivable", 1) : NULL, "872.4",
+		   "OCR caption: 2021 value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3697,6 +3752,7 @@ main(void)
 	test_contents_entries();
 	test_title_other_information();
 	test_unreadable_text();
+	test_ocr_change_columns();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
