@@ -260,12 +260,14 @@ ytd_length(const fx_period *p)
 }
 
 /*
- * The newest year printed by the statement's year-only columns as long as
- * the cover's year-to-date period, read from their headings (a column
- * proven or dropped before keeps its heading).
+ * The newest year the statement's columns print without a month and day,
+ * read from their headings (a column proven or dropped before keeps its
+ * heading): with length > 0 only columns that run that long ("H1 2023",
+ * "Q2 2023" as the end of a half year), with length 0 those that print no
+ * quarter ("2023", "Fiscal 2023"); 0 when none does.
  */
 static int
-newest_ytd_year(const fx_statement *st, const fx_fye *fye)
+newest_year(const fx_statement *st, int length)
 {
 	int			newest = 0;
 
@@ -277,7 +279,8 @@ newest_ytd_year(const fx_statement *st, const fx_fye *fye)
 		memset(&h, 0, sizeof(h));
 		if (q->label == NULL ||
 			!fx_period_parse(q->label, (int) strlen(q->label), &h) ||
-			h.end_month != 0 || ytd_length(&h) != fye->ytd_months)
+			h.end_month != 0 ||
+			(length > 0 ? ytd_length(&h) != length : h.quarter != 0))
 			continue;
 		if (h.end_year > newest)
 			newest = h.end_year;
@@ -302,7 +305,7 @@ complete_from_ytd(fx_statement *st, int j, const fx_fye *fye)
 	if (fye->ytd_year == 0 || st->type == FX_BALANCE_SHEET)
 		return false;
 	if (ytd_length(p) != fye->ytd_months ||
-		newest_ytd_year(st, fye) != fye->ytd_year)
+		newest_year(st, fye->ytd_months) != fye->ytd_year)
 		return false;
 	p->end_month = fye->ytd_month;
 	p->end_day = fye->ytd_day >= days_in(fye->ytd_year, fye->ytd_month) ?
@@ -492,30 +495,6 @@ complete_from_known(fx_period *p, const fx_fye *fye)
 	return false;
 }
 
-/*
- * The newest year the statement's columns print without a month and day
- * ("2023", "Fiscal 2023"), read from their headings; 0 when none does.
- */
-static int
-newest_year_only(const fx_statement *st)
-{
-	int			newest = 0;
-
-	for (int k = 0; k < st->nperiods; k++)
-	{
-		const fx_period *q = &st->periods[k];
-		fx_period	h;
-
-		memset(&h, 0, sizeof(h));
-		if (q->label == NULL ||
-			!fx_period_parse(q->label, (int) strlen(q->label), &h) ||
-			h.end_month != 0 || h.quarter != 0)
-			continue;
-		if (h.end_year > newest)
-			newest = h.end_year;
-	}
-	return newest;
-}
 
 /* complete a column that prints only its year (or quarter); NULL or why not */
 static const char *
@@ -568,7 +547,7 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 	 * January names its year by where it starts in some reports ("2022"
 	 * for the year to January 28, 2023) and by where it ends in others.
 	 */
-	if (fye->year && newest_year_only(st) != fye->year)
+	if (fye->year && newest_year(st, 0) != fye->year)
 		return "only a year is printed and the newest one is not the fiscal "
 			"year's";
 	if (fye->year && (instant || p->months == 12 ||
