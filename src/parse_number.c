@@ -131,6 +131,21 @@ minus_len(const char *s, int len)
 	return 0;
 }
 
+/*
+ * Length of a triangle that marks a negative amount in Japanese and Korean
+ * reports ("\u25b3800,000", "\u25b2850,000"), or 0.
+ */
+static int
+triangle_len(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x96 &&
+		(u[2] == 0xB2 || u[2] == 0xB3))
+		return 3;
+	return 0;
+}
+
 /* length of any dash character at s (also em dash, figure dash), or 0 */
 static int
 dash_len(const char *s, int len)
@@ -335,6 +350,8 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 			if (i + 1 < e && s[i] == ' ' && s[i + 1] >= '0' && s[i + 1] <= '9')
 				i++;			/* "- 834", joined from the layout */
 		}
+		else if ((m = triangle_len(s + i, e - i)) > 0 && !neg)
+			neg = true, i += m;
 		else if (s[i] == '+')
 			i++;
 		else if ((m = sign_len(s + i, e - i)) > 0 && !sym)

@@ -123,6 +123,8 @@ test_numbers(void)
 	t_amount("\xe2\x88\x92" "1 234", false, FX_TOK_AMOUNT, "-1234");
 	t_amount("1 234-", false, FX_TOK_AMOUNT, "-1234");
 	t_amount("1,234-", false, FX_TOK_AMOUNT, "-1234");
+	t_amount("\xe2\x96\xb3" "800,000", false, FX_TOK_AMOUNT, "-800000");
+	t_amount("\xe2\x96\xb2" "1,250", false, FX_TOK_AMOUNT, "-1250");
 	t_amount("1234\xe2\x88\x92", false, FX_TOK_AMOUNT, "-1234");
 	t_amount("1.234.567,89", false, FX_TOK_AMOUNT, "1234567.89");
 	t_amount("1.234.567,89", true, FX_TOK_AMOUNT, "1234567.89");
