@@ -91,12 +91,19 @@ fx_ocr_local_enabled(void)
 	return finx_ocr == FX_OCR_TESSERACT || finx_ocr == FX_OCR_AUTO;
 }
 
+/*
+ * The ruled-line step's part of the cache key; its number goes up whenever
+ * src/bin/derule.c changes what it removes, so that pages read after an
+ * older step are read again rather than served from the cache.
+ */
+#define DERULE_KEY "/derule1"
+
 /* Cache key of OCR text: engine and the settings that change its output. */
 char *
 fx_ocr_engine_key(void)
 {
 	return psprintf("tesseract/%s/%d/psm6%s", finx_ocr_languages, finx_ocr_dpi,
-					finx_derule_path[0] ? "/derule" : "");
+					finx_derule_path[0] ? DERULE_KEY : "");
 }
 
 /* One page's child ended. */

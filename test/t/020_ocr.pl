@@ -239,7 +239,7 @@ is(q1("SELECT count(*) FILTER (WHERE period_end IS NULL) || '/' || (count(*) > 4
 	  . "FROM finx.facts WHERE job_id = $jobr"),
 	'0/true', '... for every value of both pages');
 is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
-	  . "WHERE j.id = $jobr AND t.engine LIKE '%/derule'"),
+	  . "WHERE j.id = $jobr AND t.engine LIKE '%/derule1'"),
 	'2', '... read after their rules were removed (the cache key says so)');
 
 # 4d. An unreadable text layer: two_page_garbled.pdf is the same scan under
