@@ -16,6 +16,7 @@
 #include "parse_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* add a value found at words [a, b) of a row */
 static void
@@ -33,6 +34,34 @@ add_val(fx_row *row, const fx_word *w, int a, int b, const char *text,
 	v->year = year;
 	strncpy(v->text, text, FX_NUM_LEN - 1);
 	v->text[FX_NUM_LEN - 1] = '\0';
+}
+
+/*
+ * Is word i a change column's "not meaningful" or "not available" mark
+ * ("n/m", "NM", "n.m.", "n/a") standing in a column after an amount?  It
+ * is no value and no label: the row's values go on to its left.
+ */
+static bool
+not_meaningful(const fx_line *ln, const fx_word *w, int i)
+{
+	static const char *const marks[] = {"n/m", "nm", "n.m.", "n.m", "nmf",
+	"n/a", "n.a.", "na", NULL};
+	char		out[FX_NUM_LEN];
+	bool		strong;
+	fx_tok		left;
+
+	if (i < 1 || w[i].start - w[i - 1].end < 2)
+		return false;
+	for (int k = 0; marks[k]; k++)
+		if (w[i].len == (int) strlen(marks[k]) &&
+			strncasecmp(ln->s + w[i].off, marks[k], (size_t) w[i].len) == 0)
+		{
+			left = fx_classify_word(ln->s + w[i - 1].off, w[i - 1].len, false,
+									out, sizeof(out), &strong);
+			return left == FX_TOK_AMOUNT || left == FX_TOK_DASH ||
+				left == FX_TOK_PERCENT;
+		}
+	return false;
 }
 
 /* split a line into its label and the values at its right end */
@@ -54,7 +83,7 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 		fx_tok		t = fx_classify_word(ln->s + w[k - 1].off, w[k - 1].len,
 										 euro, out, sizeof(out), &strong);
 
-		if (t == FX_TOK_TEXT)
+		if (t == FX_TOK_TEXT && !not_meaningful(ln, w, k - 1))
 			break;
 		k--;
 	}

@@ -2239,6 +2239,38 @@ test_ocr_change_columns(void)
 }
 
 /*
+ * An earnings release's change columns print "n/m" (not meaningful) where
+ * a percentage makes no sense: the row goes on, and so does the statement
+ * (it ended there, losing the rows down to net income).
+ */
+static void
+test_not_meaningful(void)
+{
+	static const char *const pages[] = {
+		"           CONDENSED CONSOLIDATED STATEMENT OF INCOME (UNAUDITED)\n"
+		"Dollars in millions\n"
+		"                                                                            Inc/ (Dec)\n"
+		"Quarters Ended December 31,                    2022          2021       $          %\n"
+		"Revenues                                  $ 1,208.4     $ 1,538.8  $ (330.4)     (21)%\n"
+		"Operating costs                               455.0         658.4     (203.4)      (31)\n"
+		"OPERATING INCOME                              753.4         880.4     (127.0)      (14)\n"
+		"Nonoperating (income) expense, net            (80.1)         (6.3)     (73.8)      n/m\n"
+		"Other items, net                               12.0           0.0      12.0        NM\n"
+		"NET INCOME                                  $ 821.5       $ 880.1   $  (58.6)       (7)%\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Nonoperating (income) expense, net", 1) : NULL, "-6.3",
+		   "n/m: the row keeps its values");
+	ok_str(is ? val(is, "Other items, net", 0) : NULL, "12.0",
+		   "NM: the row keeps its values");
+	ok_str(is ? val(is, "NET INCOME", 0) : NULL, "821.5",
+		   "n/m: the statement goes on to net income");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3755,6 +3787,7 @@ main(void)
 	test_title_other_information();
 	test_unreadable_text();
 	test_ocr_change_columns();
+	test_not_meaningful();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
