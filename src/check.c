@@ -222,8 +222,9 @@ implicit_sum_start(const fx_statement *st, int r)
 
 /*
  * Is item r the row two above less the row just above, which says "Less"
- * and is printed positive ("Total property and equipment, at cost" /
- * "Less accumulated depreciation" / "Net property and equipment")?  Such a
+ * or names accumulated depreciation, printed positive or negative ("Total
+ * property and equipment, at cost" / "Less accumulated depreciation" or
+ * "Accumulated depreciation  (26,455)" / "Net property and equipment")?  Such a
  * row stands for both, and for the group of the first: returns where that
  * group starts (start[] of the rows above is known), or -1.
  */
@@ -234,7 +235,10 @@ net_of_less_start(const fx_statement *st, int r, const int *start)
 
 	if (r < 2 || !has_values(st, r - 1) || !has_values(st, r - 2) ||
 		!(starts_with(st->items[r - 1].label, "less ") ||
-		  starts_with(st->items[r - 1].label, "less:")))
+		  starts_with(st->items[r - 1].label, "less:") ||
+		  starts_with(st->items[r - 1].label, "accumulated depreciation") ||
+		  starts_with(st->items[r - 1].label, "accumulated amortization") ||
+		  starts_with(st->items[r - 1].label, "accumulated depletion")))
 		return -1;
 	for (int j = 0; j < st->nperiods; j++)
 	{
@@ -612,12 +616,30 @@ is_cash_change(const char *l)
 		 contains(l, "change in cash"));
 }
 
-/* beginning cash + net change = ending cash */
+/*
+ * The first row after row from that passes the test (with values), or the
+ * last such row of the statement when none follows.
+ */
+static int
+find_item_after(const fx_statement *st, bool (*test) (const char *), int from)
+{
+	for (int i = from + 1; from >= 0 && i < st->nitems; i++)
+		if (st->items[i].label && has_values(st, i) && test(st->items[i].label))
+			return i;
+	return find_item(st, test);
+}
+
+/*
+ * beginning cash + net change = ending cash.  The ending cash is the first
+ * row of it after the beginning's: a statement may go on to reconcile it
+ * ("Less: cash of held for sale business", then another "Cash ... at end of
+ * period" which is the balance sheet's figure).
+ */
 static bool
 check_cash(fx_statement *st)
 {
 	int			b = find_item(st, is_cash_begin);
-	int			e = find_item(st, is_cash_end);
+	int			e = find_item_after(st, is_cash_end, b);
 	int			c = find_item(st, is_cash_change);
 
 	if (b < 0 || e < 0 || c < 0)

@@ -64,6 +64,13 @@ not_meaningful(const fx_line *ln, const fx_word *w, int i)
 	return false;
 }
 
+/* does the word end a list item of prose ("$(7),", "dates;")? */
+static bool
+ends_list(const char *s, int len)
+{
+	return len >= 2 && (s[len - 1] == ',' || s[len - 1] == ';');
+}
+
 /* split a line into its label and the values at its right end */
 void
 fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
@@ -103,10 +110,15 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 			fx_classify_word(ln->s + w[k + 1].off, w[k + 1].len, euro, out,
 							 sizeof(out), &strong) == FX_TOK_AMOUNT)
 			break;
-		/* a strong amount glued to the label is the label's ("and $103")
-		 * only when the values proper start after a wide gap */
+		/*
+		 * a strong amount glued to the label is the label's ("and $103")
+		 * only when the values proper start after a wide gap, or when it
+		 * goes on a list in the label's prose ("net of tax of $(7),
+		 * $(441)", "respective dates; 1,984,678,673")
+		 */
 		if (t == FX_TOK_AMOUNT && strong &&
-			!(k + 1 < nw && w[k + 1].start - w[k].end >= 2))
+			!(k + 1 < nw && w[k + 1].start - w[k].end >= 2) &&
+			!ends_list(ln->s + w[k - 1].off, w[k - 1].len))
 			break;
 		k++;
 	}

@@ -2271,6 +2271,139 @@ test_not_meaningful(void)
 }
 
 /*
+ * Checks that held on real statements but failed: a net row after an
+ * "Accumulated depreciation" row printed negative (a utility's balance
+ * sheet; its values doubled); a cash flow statement that reconciles its
+ * ending cash further ("Less: cash of held for sale business", then the
+ * balance sheet's figure).  And a label whose first line ends a list of
+ * numbers in its prose ("...at respective dates; 1,984,678,673"): the
+ * number is the label's, the values are on its second line.
+ */
+static const char *const check_bs_page =
+	"EXAMPLE UTILITY CORPORATION\n"
+	"(DEBTOR-IN-POSSESSION)\n"
+	"CONSOLIDATED BALANCE SHEETS\n"
+	"(in millions)\n"
+	"                                                                                                                    Balance at December 62,\n"
+	"                                                                                                                    40218              40216\n"
+	"ASSETS\n"
+	"Current Assets\n"
+	" Cash and cash equivalents                                                                                      $       3,140    $        3,336\n"
+	" Accounts receivable\n"
+	"   Customers (net of allowance for doubtful accounts of $43 and $56 at respective dates)                                2,574             2,296\n"
+	"   Accrued unbilled revenue                                                                                                1,938            2,000\n"
+	"   Regulatory balancing accounts                                                                                        4,228             2,870\n"
+	"   Other                                                                                                                5,234             5,372\n"
+	" Regulatory assets                                                                                                         630                466\n"
+	" Inventories\n"
+	"   Gas stored underground and fuel oil                                                                                      194                222\n"
+	"   Materials and supplies                                                                                                  1,100                886\n"
+	" Income taxes receivable                                                                                                    —                  46\n"
+	" Other                                                                                                                     1,292                896\n"
+	"   Total current assets                                                                                               20,330              18,390\n"
+	"Property, Plant, and Equipment\n"
+	" Electric                                                                                                             125,414             118,300\n"
+	" Gas                                                                                                                  45,376             43,112\n"
+	" Construction work in progress                                                                                          5,350             5,128\n"
+	" Other                                                                                                                      40                 4\n"
+	"   Total property, plant, and equipment                                                                               176,180             166,544\n"
+	" Accumulated depreciation                                                                                             (52,910)          (49,430)\n"
+	"   Net property, plant, and equipment                                                                                 123,270             117,114\n"
+	"Other Noncurrent Assets\n"
+	" Regulatory assets                                                                                                      12,132             9,928\n"
+	" Nuclear decommissioning trusts                                                                                         6,346             5,460\n"
+	" Operating lease right of use asset                                                                                     4,572                  —\n"
+	" Income taxes receivable                                                                                                    134                 138\n"
+	" Other                                                                                                                  3,608             2,960\n"
+	"   Total other noncurrent assets                                                                                      26,792              18,486\n"
+	"TOTAL ASSETS                                                                                                    $     170,392     $       153,990\n";
+static const char *const check_label_page =
+	"                    CONSOLIDATED BALANCE SHEETS\n"
+	"                           (in millions)\n"
+	"                                                                                                                      December 31,\n"
+	"                                                                                                                           2019               2018\n"
+	"ASSETS\n"
+	"Current Assets\n"
+	"Cash                                                                                                                      1,570              1,668\n"
+	"  Total current assets                                                                                                    1,570              1,668\n"
+	"Property, Plant, and Equipment\n"
+	"Electric                                                                                                                 62,707             59,150\n"
+	"Gas                                                                                                                      22,688             21,556\n"
+	"  Total property, plant, and equipment                                                                                   85,395             80,706\n"
+	"Accumulated depreciation                                                                                               (26,455)           (24,715)\n"
+	"  Net property, plant, and equipment                                                                                     58,940             55,991\n"
+	"Other Noncurrent Assets\n"
+	"Regulatory assets                                                                                                         6,066              4,964\n"
+	"Other                                                                                                                     1,000              1,000\n"
+	"  Total other noncurrent assets                                                                                           7,066              5,964\n"
+	"  TOTAL ASSETS                                                                                                           67,576             63,623\n"
+	"  Total liabilities                                                                                                      41,000             39,000\n"
+	"    Common stock, no par value, authorized 3,600,000,000 and 800,000,000 shares at respective dates; 1,984,678,673\n"
+	"    and 529,236,741 shares outstanding at respective dates                                                               20,000             19,000\n"
+	"    Reinvested earnings                                                                                                   6,576              5,623\n"
+	"  Total shareholders' equity                                                                                             26,576             24,623\n"
+	"  TOTAL LIABILITIES AND EQUITY                                                                                           67,576             63,623\n";
+static const char *const check_cf_page =
+	"               CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+	"                           (in millions)\n"
+	"                                                    Year Ended December 31,\n"
+	"                                                        2020       2019       2018\n"
+	"Net cash provided by operating activities              2,000      1,900      1,800\n"
+	"Net cash (used in) investing activities              (1,402)    (3,123)    (1,721)\n"
+	"Net increase (decrease) in cash and restricted cash      598    (1,223)         79\n"
+	"Cash and restricted cash at beginning of period          996      2,219      2,140\n"
+	"Cash and restricted cash at end of period              1,594        996      2,219\n"
+	"  Less: Cash of held for sale business                    23         22         48\n"
+	"  Less: Cash of discontinued operations                    0         52         87\n"
+	"Cash and restricted cash at end of period              1,571        922      2,084\n";
+
+/* the number of failed checks of a statement, and of checks named name */
+static int
+failed_checks(const fx_statement *st, const char *name, int *count)
+{
+	int			failed = 0;
+
+	*count = 0;
+	for (int k = 0; st && k < st->nchecks; k++)
+		if (name == NULL || strcmp(st->checks[k].name, name) == 0)
+			(*count)++, failed += !st->checks[k].passed;
+	return failed;
+}
+
+static void
+test_check_shapes(void)
+{
+	const char *pages[1];
+	fx_result  *r;
+	const fx_statement *st;
+	int			n;
+	const char *common = "Common stock, no par value, authorized 3,600,000,000 "
+		"and 800,000,000 shares at respective dates; 1,984,678,673 and "
+		"529,236,741 shares outstanding at respective dates";
+
+	pages[0] = check_bs_page;
+	r = parse_pages(pages, 1);
+	st = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(st && failed_checks(st, NULL, &n) == 0 && n > 0,
+	   "checks: net of accumulated depreciation stands for its two rows", NULL);
+	fx_result_free(r);
+
+	pages[0] = check_label_page;
+	r = parse_pages(pages, 1);
+	st = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok_str(st ? val(st, common, 0) : NULL, "20000",
+		   "a number ending a list in a label's prose is the label's");
+	fx_result_free(r);
+
+	pages[0] = check_cf_page;
+	r = parse_pages(pages, 1);
+	st = r ? stmt(r, FX_CASH_FLOW) : NULL;
+	ok(st && failed_checks(st, "cash_rollforward", &n) == 0 && n == 3,
+	   "checks: the cash roll-forward ends at the first ending cash", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3788,6 +3921,7 @@ main(void)
 	test_unreadable_text();
 	test_ocr_change_columns();
 	test_not_meaningful();
+	test_check_shapes();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
