@@ -18,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* the text of a cell as a new string */
 char *
@@ -139,6 +140,55 @@ span_groups(const fx_cell *over, int nv, const int *xs, int n, int tol,
 	return true;
 }
 
+/* does a length phrase ("Three Months", "13 Weeks") start at word i? */
+static bool
+length_starts(const fx_line *ln, const fx_word *w, int i, int n)
+{
+	static const char *const counts[] = {"three", "six", "nine", "twelve",
+	"3", "6", "9", "12", "13", "26", "39", "52", "53", NULL};
+
+	if (i + 1 >= n)
+		return false;
+	for (int k = 0; counts[k]; k++)
+		if (w[i].len == (int) strlen(counts[k]) &&
+			strncasecmp(ln->s + w[i].off, counts[k], (size_t) w[i].len) == 0)
+			return (w[i + 1].len >= 5 &&
+					(strncasecmp(ln->s + w[i + 1].off, "month", 5) == 0 ||
+					 strncasecmp(ln->s + w[i + 1].off, "weeks", 5) == 0));
+	return false;
+}
+
+/*
+ * Split cells that hold two span headings set one blank apart ("Three
+ * Months Ended Six Months Ended"): each length phrase after the first
+ * starts a cell of its own.  Returns the new number of cells.
+ */
+static int
+split_length_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
+				   int nc, int max)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+
+	for (int k = 0; k < nc; k++)
+		for (int i = cells[k].w0 + 1; i < cells[k].w1 && nc < max; i++)
+		{
+			if (!length_starts(ln, w, i, cells[k].w1) ||
+				!length_starts(ln, w, cells[k].w0, cells[k].w1))
+				continue;
+			memmove(&cells[k + 2], &cells[k + 1],
+					sizeof(fx_cell) * (size_t) (nc - k - 1));
+			cells[k + 1].w0 = i;
+			cells[k + 1].w1 = cells[k].w1;
+			cells[k + 1].start = w[i].start;
+			cells[k + 1].end = cells[k].end;
+			cells[k].w1 = i;
+			cells[k].end = w[i - 1].end;
+			nc++;
+			break;
+		}
+	return nc;
+}
+
 /*
  * Assign the heading cells of one line to the columns at centres xs[0..n):
  * as many cells as columns go in order; otherwise each column takes the
@@ -158,6 +208,8 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 	int			nc = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				nv = 0,
 				owner[FX_MAX_COLS * 2];
+
+	nc = split_length_cells(doc, ln, cells, nc, FX_MAX_CELLS);
 
 	for (int k = 0; k < nc; k++)
 	{

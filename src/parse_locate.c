@@ -511,6 +511,27 @@ page_continues(const fx_doc *doc, int pg, int *title_cont)
 	return false;
 }
 
+/*
+ * Is the title at line i the last thing on its page but a page number or a
+ * running footer: at most three short lines after it, none a row?
+ */
+static bool
+title_ends_page(const fx_doc *doc, int i, int to)
+{
+	int			lines = 0;
+
+	for (int k = i + 1; k < to; k++)
+	{
+		const fx_line *ln = &doc->lines[k];
+
+		if (ln->nwords == 0)
+			continue;
+		if (++lines > 3 || ln->nwords > 6 || is_data_line(doc, ln))
+			return false;
+	}
+	return true;
+}
+
 /* find the title lines of a document: returns their number */
 static int
 find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
@@ -540,6 +561,16 @@ find_titles(const fx_doc *doc, const fx_parse_opts *opts, int *lines,
 			if (t < 0 || cont)
 				continue;
 			nd = count_data(doc, i, to, &fd);
+			if (nd < 3 && title_ends_page(doc, i, to) &&
+				pg + 1 < doc->npages)
+			{
+				/* a title at the foot of a page, its table on the next */
+				int			tc;
+
+				if (page_continues(doc, pg + 1, &tc) && tc < 0 &&
+					(nd = count_data(doc, to, doc->page_start[pg + 2], &fd)) >= 3)
+					fd = i + (fd - to);
+			}
 			seen++;
 			seen_rows += nd;
 			if (nd < 3 || fd - i > 40 || is_contents_entry(doc, i, to))

@@ -421,6 +421,16 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		return false;
 	setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
 				span->end_line, euro, st->type == FX_EQUITY);
+	if (pg_end < span->end_line &&
+		first_data_row(doc, &first, first.body, first.to, euro) >= first.to)
+	{
+		/* the title ends its page: headings and rows start on the next */
+		from = pg_end;
+		pg_end = doc->page_start[doc->lines[pg_end].page];
+		st->last_page = doc->lines[from].page;
+		setup_block(doc, &first, from, pg_end < span->end_line ? pg_end :
+					span->end_line, euro, st->type == FX_EQUITY);
+	}
 	fx_caption_hint(doc, span->title_line + 1, first.body,
 					fx_value_left(&first), &hint);
 	/* "(In millions)" may sit under the period line, above the first row */

@@ -2404,6 +2404,53 @@ test_check_shapes(void)
 }
 
 /*
+ * An earnings release prints a statement's title at the foot of a page and
+ * its table on the next, whose heading sets two spans one blank apart
+ * ("Three Months Ended Six Months Ended"): the statement is found, its
+ * rows read on the next page, and each span heads its own two columns.
+ */
+static void
+test_title_at_page_foot(void)
+{
+	static const char *const pages[] = {
+		"                                    Example Inc.\n"
+		"                 Unaudited Condensed Consolidated Statement of Income\n"
+		"                                          Three Months Ended        Six Months Ended\n"
+		"                                               June 30,                 June 30,\n"
+		"                                           2023       2022         2023       2022\n"
+		"Net revenues                            $ 2,540    $ 2,422      $ 5,050    $ 4,905\n"
+		"Cost of net revenues                        718        663        1,418      1,352\n"
+		"Gross profit                              1,822      1,759        3,632      3,553\n"
+		"Net income                              $   171    $  (531)     $   738    $(1,872)\n"
+		"\n"
+		"                                    Example Inc.\n"
+		"                 Unaudited Condensed Consolidated Statement of Cash Flows\n"
+		"\n"
+		"                                                                            8\n",
+		"                                          Three Months Ended Six Months Ended\n"
+		"                                               June 30,              June 30,\n"
+		"                                           2023       2022         2023       2022\n"
+		"                                                    (In millions)\n"
+		"Cash flows from operating activities:\n"
+		" Net income                             $   171    $  (531)     $   738    $(1,872)\n"
+		" Depreciation and amortization              101        113          208        231\n"
+		" Stock-based compensation                   154        137          282        248\n"
+		"Net cash provided by operating activities   426       (281)       1,228     (1,393)\n",
+	};
+	fx_result  *r = parse_pages(pages, 2);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok(cf && cf->first_page == 1 && cf->last_page == 2 && cf->nperiods == 4,
+	   "page foot: the title's statement is read from the next page", NULL);
+	ok(cf && ymd_of(cf, 0) == 20230630 && cf->periods[0].months == 3 &&
+	   ymd_of(cf, 3) == 20220630 && cf->periods[3].months == 6,
+	   "page foot: spans one blank apart head their own columns", NULL);
+	ok_str(cf ? val(cf, "Stock-based compensation", 2) : NULL, "282",
+		   "page foot: a six months' value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3922,6 +3969,7 @@ main(void)
 	test_ocr_change_columns();
 	test_not_meaningful();
 	test_check_shapes();
+	test_title_at_page_foot();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
