@@ -460,6 +460,8 @@ quarter_at(const ptok *t, int n, int i, int *year, int *endpos)
 	int			q = 0,
 				j = 0;
 
+	if (i >= n)
+		return 0;
 	if (t[i].kind == T_WORD && strcmp(t[i].word, "q") == 0 &&
 		is_n(t, n, i + 1, 1) && !t[i + 1].space)
 		q = t[i + 1].num, j = i + 2;
