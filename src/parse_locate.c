@@ -346,21 +346,28 @@ fx_is_end_marker(const char *s, int len)
 		strstr(c, "accompanyingnotesare") != NULL;
 }
 
+/* is the line a row with a label and an amount that is not a year (*row)? */
+static bool
+data_row(const fx_doc *doc, const fx_line *ln, fx_row *row)
+{
+	if (ln->nwords < 2)
+		return false;
+	fx_analyze_row(doc, ln, false, row);
+	if (row->label_words == 0 || row->all_years || row->value_gap < 2)
+		return false;				/* "... were $737.9" is prose */
+	for (int i = 0; i < row->nvals; i++)
+		if (row->vals[i].strong || !row->vals[i].year)
+			return true;
+	return false;
+}
+
 /* is the line a row with a label and an amount that is not a year? */
 static bool
 is_data_line(const fx_doc *doc, const fx_line *ln)
 {
 	fx_row		row;
 
-	if (ln->nwords < 2)
-		return false;
-	fx_analyze_row(doc, ln, false, &row);
-	if (row.label_words == 0 || row.all_years || row.value_gap < 2)
-		return false;				/* "... were $737.9" is prose */
-	for (int i = 0; i < row.nvals; i++)
-		if (row.vals[i].strong || !row.vals[i].year)
-			return true;
-	return false;
+	return data_row(doc, ln, &row);
 }
 
 /* count data rows in [from, to), stopping at the first title */
@@ -386,23 +393,19 @@ count_data(const fx_doc *doc, int from, int to, int *first)
 	return n;
 }
 
-/* the page number a contents line ends in ("...  38"), or -1 */
+/* the page number a contents row ends in ("...  38"), or -1 */
 static long
-page_number(const fx_doc *doc, const fx_line *ln)
+page_number(const fx_row *row)
 {
-	fx_row		row;
 	char	   *end;
 	long		v;
 
-	if (!is_data_line(doc, ln))
-		return -1;
-	fx_analyze_row(doc, ln, false, &row);
-	for (int k = 0; k < row.nvals; k++)
-		if (row.vals[k].strong)
+	for (int k = 0; k < row->nvals; k++)
+		if (row->vals[k].strong)
 			return -1;
-	if (row.nvals == 0 || row.vals[row.nvals - 1].year)
+	if (row->nvals == 0 || row->vals[row->nvals - 1].year)
 		return -1;
-	v = strtol(row.vals[row.nvals - 1].text, &end, 10);
+	v = strtol(row->vals[row->nvals - 1].text, &end, 10);
 	return *end == '\0' && v >= 1 && v <= 999 ? v : -1;
 }
 
@@ -420,9 +423,10 @@ static bool
 is_contents_entry(const fx_doc *doc, int i, int to)
 {
 	int			rows = 0;
-	long		last = page_number(doc, &doc->lines[i]);
+	long		last;
+	fx_row		row;
 
-	if (last < 0)
+	if (!data_row(doc, &doc->lines[i], &row) || (last = page_number(&row)) < 0)
 		return false;
 	for (int k = i; k < to; k++)
 	{
@@ -432,9 +436,9 @@ is_contents_entry(const fx_doc *doc, int i, int to)
 
 		if (k > i && fx_title_type(doc, ln, &cont) >= 0)
 			break;
-		if (!is_data_line(doc, ln))
+		if (!data_row(doc, ln, &row))
 			continue;			/* a group heading, "Basis" */
-		if ((v = page_number(doc, ln)) < last)
+		if ((v = page_number(&row)) < last)
 			break;
 		last = v;
 		rows++;

@@ -559,6 +559,17 @@ column_ends(const ocr_line *lines, int from, int to, int nper, int *ends)
 	}
 }
 
+/* is the token one of the n words (any case)? */
+static bool
+tok_is_one_of(const fx_ocr_tok *t, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (t->len == (int) strlen(words[i]) &&
+			strncasecmp(t->s, words[i], (size_t) t->len) == 0)
+			return true;
+	return false;
+}
+
 /* is the token a notes column's heading ("Note", "Notes", "Ref.")? */
 static bool
 is_notes_word(const fx_ocr_tok *t)
@@ -566,11 +577,7 @@ is_notes_word(const fx_ocr_tok *t)
 	static const char *const words[] = {"note", "notes", "note(s)", "notes)",
 	"ref", "ref.", "anhang", "anm.", "nr.", "annexe"};
 
-	for (int i = 0; i < (int) (sizeof(words) / sizeof(words[0])); i++)
-		if (t->len == (int) strlen(words[i]) &&
-			strncasecmp(t->s, words[i], (size_t) t->len) == 0)
-			return true;
-	return false;
+	return tok_is_one_of(t, words, (int) (sizeof(words) / sizeof(words[0])));
 }
 
 /*
@@ -827,11 +834,7 @@ is_joiner_tok(const fx_ocr_tok *t)
 {
 	static const char *const joiners[] = {"and", "&", ",", "-", "und", "et", "y"};
 
-	for (int i = 0; i < (int) (sizeof(joiners) / sizeof(joiners[0])); i++)
-		if (t->len == (int) strlen(joiners[i]) &&
-			strncasecmp(t->s, joiners[i], (size_t) t->len) == 0)
-			return true;
-	return false;
+	return tok_is_one_of(t, joiners, (int) (sizeof(joiners) / sizeof(joiners[0])));
 }
 
 /* does a caption before a heading's dates say they end periods or are dates? */
