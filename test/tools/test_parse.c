@@ -2281,7 +2281,6 @@ test_not_meaningful(void)
  */
 static const char *const check_bs_page =
 	"EXAMPLE UTILITY CORPORATION\n"
-	"(DEBTOR-IN-POSSESSION)\n"
 	"CONSOLIDATED BALANCE SHEETS\n"
 	"(in millions)\n"
 	"                                                                                                                    Balance at December 62,\n"
