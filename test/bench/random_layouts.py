@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Score the parser on random statement layouts (test/fixtures/fx_random.py).
+
+Usage: random_layouts.py [-v] [--ocr] [--keep DIR] [N [SEED]]
+
+Generates N documents (default 60) from SEED (default 1), reads each with
+test/tools/fxparse (with --ocr: renders it to an image-only PDF with
+make_scanned.py's renderer and reads it through tesseract, like a scan),
+and matches every expected value to an extracted fact of its document by
+label (case and blanks ignored) and value (times its unit scale).  Each
+expected value is then one of:
+
+  right     found with the expected period_end
+  null      found with a NULL period_end (allowed: a warning says why)
+  wrong     found only with another period_end (the failure to avoid)
+  missing   not found: no fact of its label carries its value
+
+and per document the facts nobody expected (false facts) are counted.
+Prints the totals, then the share right by each feature the documents were
+drawn with (report kind, fiscal calendar, number style, unit, heading
+style), so a weak spot shows which shape causes it.  -v lists every value
+not right.  Exit status 0; it is a benchmark, not a test.
+"""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+FXPARSE = os.path.join(TOP, 'test', 'tools', 'fxparse')
+FIXTURES = os.path.join(TOP, 'test', 'fixtures')
+
+
+def norm_label(s):
+    s = s.replace('\u2019', "'").lower()
+    s = re.sub(r'[.\s]+$', '', s)
+    s = re.sub(r'(\s*\.){2,}', ' ', s)
+    return ' '.join(s.split()).rstrip(':')
+
+
+def amount(value, scale):
+    try:
+        return Decimal(value) * Decimal(scale or 1)
+    except ArithmeticError:
+        return None
+
+
+def read_facts(path):
+    out = defaultdict(list)
+    with open(path, newline='') as f:
+        for r in csv.DictReader(f):
+            out[norm_label(r['label'])].append(r)
+    return out
+
+
+def ocr_text(pdf, work):
+    """Text of an image-only rendering of pdf, read by tesseract."""
+    sys.path.insert(0, FIXTURES)
+    import make_scanned
+    scan = os.path.join(work, os.path.basename(pdf)[:-4] + '_scan.pdf')
+    make_scanned.scan(pdf, scan, work)
+    txt = scan[:-4] + '.txt'
+    with open(txt, 'w') as out:
+        subprocess.run([os.path.join(TOP, 'test', 'ocr', 'ocr_pages.sh'),
+                        scan], stdout=out, check=True)
+    return txt
+
+
+def parse(pdf, work, ocr):
+    csv_path = os.path.join(work, os.path.basename(pdf) + '.csv')
+    args = [FXPARSE, '--doc', os.path.basename(pdf)]
+    src = pdf
+    if ocr:
+        args.append('--ocr')
+        src = ocr_text(pdf, work)
+    with open(csv_path, 'w') as out:
+        subprocess.run(args + [src], stdout=out, stderr=subprocess.DEVNULL)
+    return csv_path
+
+
+def score(expected, facts_by_doc, verbose):
+    totals = Counter()
+    by_feat = defaultdict(Counter)
+    used = defaultdict(set)
+    for e in expected:
+        facts = facts_by_doc.get(e['doc'], {})
+        want = amount(e['value'], e['unit_scale'])
+        cands = [f for f in facts.get(norm_label(e['label']), [])
+                 if amount(f['value'], f['unit_scale']) == want
+                 and id(f) not in used[e['doc']]]
+        same = [f for f in cands if f['period_end'] == e['period_end']]
+        if same:
+            kind, hit = 'right', same[0]
+        elif [f for f in cands if not f['period_end']]:
+            kind = 'null'
+            hit = [f for f in cands if not f['period_end']][0]
+        elif cands:
+            kind, hit = 'wrong', cands[0]
+        else:
+            kind, hit = 'missing', None
+        if hit is not None:
+            used[e['doc']].add(id(hit))
+        totals[kind] += 1
+        for feat in e['features'].split(' '):
+            if e['statement_type'] == 'balance_sheet' and \
+                    feat.startswith('head='):
+                feat = 'bs_' + feat
+            by_feat[feat][kind] += 1
+        if verbose and kind != 'right':
+            got = hit['period_end'] if hit else '-'
+            print('%-8s %s %s | %s | %s | want %s got %s | %s' % (
+                kind, e['doc'], e['statement_type'], e['label'],
+                e['period_label'], e['period_end'], got, e['features']))
+    extra = sum(len(fs) for d, by in facts_by_doc.items()
+                for fs in by.values()) - sum(len(u) for u in used.values())
+    return totals, by_feat, extra
+
+
+def main(argv):
+    args = argv[1:]
+    verbose = '-v' in args
+    ocr = '--ocr' in args
+    keep = None
+    if '--keep' in args:
+        i = args.index('--keep')
+        keep = args[i + 1]
+        del args[i:i + 2]
+    args = [a for a in args if a not in ('-v', '--ocr')]
+    n = args[0] if args else '60'
+    seed = args[1] if len(args) > 1 else '1'
+    work = keep or tempfile.mkdtemp(prefix='finx-random-')
+    subprocess.run([sys.executable, os.path.join(FIXTURES, 'fx_random.py'),
+                    work, n, seed], check=True)
+    with open(os.path.join(work, 'expected.tsv'), newline='') as f:
+        expected = list(csv.DictReader(f, delimiter='\t'))
+    docs = sorted({e['doc'] for e in expected})
+    facts_by_doc = {d: read_facts(parse(os.path.join(work, d), work, ocr))
+                    for d in docs}
+    totals, by_feat, extra = score(expected, facts_by_doc, verbose)
+    n_exp = sum(totals.values())
+    print('random layouts: %s documents, seed %s%s' % (n, seed,
+                                                      ', read by OCR' if ocr
+                                                      else ''))
+    print('values %d: right %d (%.1f %%), null period %d, wrong period %d, '
+          'missing %d; false facts %d' % (
+              n_exp, totals['right'], 100.0 * totals['right'] / n_exp,
+              totals['null'], totals['wrong'], totals['missing'], extra))
+    print('%-48s %7s %6s %5s %5s %7s' % ('feature', 'values', 'right',
+                                         'null', 'wrong', 'missing'))
+    for feat in sorted(by_feat):
+        c = by_feat[feat]
+        tot = sum(c.values())
+        print('%-48s %7d %5.1f%% %5d %5d %7d' % (
+            feat[:48], tot, 100.0 * c['right'] / tot, c['null'], c['wrong'],
+            c['missing']))
+    if not keep:
+        subprocess.run(['rm', '-rf', work])
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
