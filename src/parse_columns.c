@@ -252,6 +252,61 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 	return m;
 }
 
+/* do [s1, e1) and [s2, e2) share a position? */
+static bool
+overlaps(int s1, int e1, int s2, int e2)
+{
+	return s1 < e2 && s2 < e1;
+}
+
+/*
+ * Add the dated heading cells of the lines above the period line that
+ * stand over a value column no period cell covers.  Headings are set
+ * bottom- or top-aligned as they come: "September 30, 2018" over
+ * "(unaudited)" beside a one-line "December 31, 2017" puts the two dates
+ * on two lines.  Returns the new count; pc[] stays in left-to-right order.
+ */
+static int
+period_cells_above(const fx_doc *doc, const fx_block *bl, int left,
+				   fx_cell *pc, int npc, int max)
+{
+	for (int i = bl->period_line - 1; i >= bl->from && npc < bl->ncols &&
+		 npc < max; i--)
+	{
+		fx_cell		up[FX_MAX_COLS];
+		bool		cont;
+		int			nup;
+
+		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
+			break;
+		nup = period_cells(doc, &doc->lines[i], left, up, FX_MAX_COLS);
+		for (int k = 0; k < nup && npc < max; k++)
+		{
+			bool		free_slot = true,
+						over_values = false;
+			int			at = npc;
+
+			for (int j = 0; j < npc; j++)
+				free_slot = free_slot && !overlaps(up[k].start, up[k].end,
+												   pc[j].start, pc[j].end);
+			for (int c = 0; c < bl->ncols; c++)
+				over_values = over_values ||
+					overlaps(up[k].start, up[k].end, bl->cols[c].start,
+							 bl->cols[c].end);
+			if (!free_slot || !over_values)
+				continue;
+			while (at > 0 && pc[at - 1].start > up[k].start)
+			{
+				pc[at] = pc[at - 1];
+				at--;
+			}
+			pc[at] = up[k];
+			npc++;
+		}
+	}
+	return npc;
+}
+
 /* anchors from the period cells: the j-th cell holds period j */
 static void
 anchors_from_cells(fx_block *bl, const fx_cell *pc, int npc, int nperiods)
@@ -486,6 +541,7 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 	{
 		npc = period_cells(doc, &doc->lines[bl->period_line],
 						   header_left(bl), pc, FX_MAX_COLS);
+		npc = period_cells_above(doc, bl, left, pc, npc, FX_MAX_COLS);
 		if (npc == bl->ncols)
 		{
 			anchors_from_clusters(bl);
@@ -590,6 +646,9 @@ fx_map_block(const fx_doc *doc, fx_block *bl, const fx_block *first,
 		fx_cell		pc[FX_MAX_COLS];
 		int			npc = period_cells(doc, &doc->lines[bl->period_line],
 									   header_left(bl), pc, FX_MAX_COLS);
+
+		npc = period_cells_above(doc, bl, header_left(bl), pc, npc,
+								 FX_MAX_COLS);
 
 		if (npc == bl->ncols && npc == st->nperiods)
 		{

@@ -190,6 +190,33 @@ split_length_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 }
 
 /*
+ * The column a cell heads alone, or -1: a full date ("September 30, 2018")
+ * centred over one column names that column's period, even when the line
+ * has fewer cells than columns.  A span ("Nine Months Ended September 30,
+ * 2022" over "2022  2021") is centred between its columns.
+ */
+static int
+date_column(const char *t, const fx_cell *c, const int *xs, int n, int tol)
+{
+	fx_pitem	it[2];
+	int			centre = (c->start + c->end) / 2,
+				best = -1;
+
+	if (fx_period_items(t, (int) strlen(t), it, 2) != 1 || !it[0].has_month ||
+		it[0].year_off <= it[0].off)
+		return -1;
+	for (int j = 0; j < n; j++)
+		if (best < 0 || abs(xs[j] - centre) < abs(xs[best] - centre))
+			best = j;
+	if (best < 0 || 2 * abs(xs[best] - centre) > tol)
+		return -1;
+	for (int j = 0; j < n; j++)
+		if (j != best && xs[j] >= c->start && xs[j] < c->end)
+			return -1;
+	return best;
+}
+
+/*
  * Assign the heading cells of one line to the columns at centres xs[0..n):
  * as many cells as columns go in order; otherwise each column takes the
  * nearest cell (farther when the line has fewer cells than columns: a span
@@ -207,7 +234,8 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 	char	   *txt[FX_MAX_CELLS];
 	int			nc = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				nv = 0,
-				owner[FX_MAX_COLS * 2];
+				owner[FX_MAX_COLS * 2],
+				alone[FX_MAX_CELLS];
 
 	nc = split_length_cells(doc, ln, cells, nc, FX_MAX_CELLS);
 
@@ -226,6 +254,8 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 		over[nv] = cells[k];
 		txt[nv++] = t;
 	}
+	for (int k = 0; k < nv; k++)
+		alone[k] = date_column(txt[k], &over[k], xs, n, tol);
 	if (!span_groups(over, nv, xs, n, tol, owner))
 		for (int j = 0; j < n; j++)
 		{
@@ -242,6 +272,8 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 				int			d = xs[j] < over[k].start ? over[k].start - xs[j] :
 					xs[j] >= over[k].end ? xs[j] - over[k].end + 1 : 0;
 
+				if (nv < n && alone[k] >= 0 && alone[k] != j)
+					continue;
 				/* a span heading owns the columns up to halfway to the next */
 				if (nv < n && ((k > 0 && 2 * xs[j] < over[k - 1].end + over[k].start) ||
 							   (k + 1 < nv && 2 * xs[j] >= over[k].end + over[k + 1].start)))

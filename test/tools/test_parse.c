@@ -2450,6 +2450,42 @@ test_title_at_page_foot(void)
 }
 
 /*
+ * Headings set bottom-aligned: a 10-Q balance sheet stacks "September 30,
+ * 2018" over "(unaudited)" while the other column's one-line date stands
+ * beside "(unaudited)".  The two dates are on two lines, yet each heads its
+ * own column: the upper one is no span over both.
+ */
+static void
+test_headings_on_two_lines(void)
+{
+	static const char *const pages[] = {
+		"                                Example Corp.\n"
+		"                     Condensed Consolidated Balance Sheets\n"
+		"                               (in thousands)\n"
+		"\n"
+		"                                                    September 30, 2018\n"
+		"                                                        (unaudited)       December 31, 2017\n"
+		"  Cash and cash equivalents                                 11,144               11,226\n"
+		"  Accounts receivable, net                                   2,949                2,689\n"
+		"  Total current assets                                      14,093               13,915\n"
+		"Total assets                                                14,093               13,915\n"
+		"  Accounts payable                                           4,090                3,908\n"
+		"Total liabilities                                            4,090                3,908\n"
+		"Total shareholders' equity                                  10,003               10,007\n"
+		"Total liabilities and shareholders' equity                  14,093               13,915\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20180930 &&
+	   ymd_of(bs, 1) == 20171231,
+	   "two-line headings: each date heads its own column", NULL);
+	ok_str(bs ? val(bs, "Accounts receivable, net", 1) : NULL, "2689",
+		   "two-line headings: the second column's value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -3969,6 +4005,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_headings_on_two_lines();
 	test_ocr_words();
 	test_tables();
 	test_heading_shapes();
