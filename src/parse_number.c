@@ -410,6 +410,10 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 			else
 				core[n++] = s[k++];
 		}
+		/* "$000", "£'000", "000": a scale caption, never an amount */
+		if (!neg && !pct && ((n == 3 && memcmp(core, "000", 3) == 0) ||
+							 (n == 4 && memcmp(core, "'000", 4) == 0)))
+			return FX_TOK_TEXT;
 		if (!normalise_core(core, n, euro, neg, out, outsz))
 		{
 			if (outsz > 0)

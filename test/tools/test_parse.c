@@ -163,6 +163,12 @@ test_numbers(void)
 	t_amount("(1.234,56)", true, FX_TOK_AMOUNT, "-1234.56");
 	t_amount("4(a)", false, FX_TOK_TEXT, NULL);
 	t_amount("12(b)", false, FX_TOK_TEXT, NULL);
+	/* a scale caption left of the years: "$000  2012  2011" */
+	t_amount("$000", false, FX_TOK_TEXT, NULL);
+	t_amount("\xc2\xa3'000", false, FX_TOK_TEXT, NULL);
+	t_amount("000", false, FX_TOK_TEXT, NULL);
+	t_amount("$0", false, FX_TOK_AMOUNT, "0");
+	t_amount("1,000", false, FX_TOK_AMOUNT, "1000");
 	ok(fx_euro_vote("1 234,56", 8) > 0, "euro vote 1 234,56", NULL);
 	ok(fx_euro_vote("1'234.56", 8) < 0, "euro vote 1'234.56", NULL);
 	ok(fx_is_year_word("2018(1)", 7) && fx_is_year_word("2018*", 5) &&
@@ -2486,6 +2492,37 @@ test_headings_on_two_lines(void)
 }
 
 /*
+ * A scale caption at the left of the years' line ("$000  2012  2011")
+ * is no amount: the line stays the period line under "June 30," and each
+ * column gets its year.
+ */
+static void
+test_scale_caption_on_year_line(void)
+{
+	static const char *const pages[] = {
+		"                         CONSOLIDATED BALANCE SHEETS\n"
+		"\n"
+		"                                                  June 30,         June 30,\n"
+		"$000                                                2012             2011\n"
+		"  Cash and cash equivalents                  $    30,686   $      31,399\n"
+		"  Accounts receivable, net                        68,054          73,710\n"
+		"Total assets                                 $    98,740   $     105,109\n"
+		"Total liabilities                                 48,740          55,109\n"
+		"Total equity                                      50,000          50,000\n"
+		"Total liabilities and equity                 $    98,740   $     105,109\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20120630 &&
+	   ymd_of(bs, 1) == 20110630,
+	   "scale caption on the years' line: both columns dated", NULL);
+	ok_str(bs ? bs->unit_scale : NULL, "1000",
+		   "scale caption on the years' line: thousands");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4005,6 +4042,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_scale_caption_on_year_line();
 	test_headings_on_two_lines();
 	test_ocr_words();
 	test_tables();
