@@ -102,7 +102,8 @@ label_wraps(const char *prev, const char *next)
 		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
 		"or", "net", "at", "a", "an", NULL
 	};
-	size_t		n = strlen(prev);
+	size_t		n = strlen(prev),
+				fw = strcspn(next, " ");
 	const char *lw;
 
 	if (n == 0 || prev[n - 1] == ':')
@@ -114,8 +115,14 @@ label_wraps(const char *prev, const char *next)
 		return WRAP_YES;
 	lw = strrchr(prev, ' ');
 	lw = lw ? lw + 1 : prev;
+	/* "PURCHASES OF PROPERTY AND" / "EQUIPMENT", in capitals too */
 	for (int i = 0; tails[i]; i++)
-		if (strcmp(lw, tails[i]) == 0)
+		if (strcasecmp(lw, tails[i]) == 0)
+			return WRAP_YES;
+	/* "CHANGES IN OPERATING ASSETS" / "AND LIABILITIES" */
+	for (int i = 0; tails[i] && i < 11; i++)
+		if (fw == strlen(tails[i]) && all_caps(prev) &&
+			strncasecmp(next, tails[i], fw) == 0 && fw < strlen(next))
 			return WRAP_YES;
 	/*
 	 * A long all-caps line and a few all-caps words after it: one label

@@ -2523,6 +2523,38 @@ test_scale_caption_on_year_line(void)
 }
 
 /*
+ * Labels in capitals wrapped over two lines: the first line ends with a
+ * connective ("... PROPERTY AND" / "EQUIPMENT") or the second starts with
+ * one ("... OPERATING ASSETS" / "AND LIABILITIES").  Each is one row.
+ */
+static void
+test_caps_wraps(void)
+{
+	static const char *const pages[] = {
+		"                          STATEMENTS OF CASH FLOWS\n"
+		"                                                          Years Ended June 30,\n"
+		"                                                    2019              2018\n"
+		"NET INCOME                                         $30,679          $39,331\n"
+		"  CHANGES IN OPERATING ASSETS\n"
+		"    AND LIABILITIES                                   3,037            1,598\n"
+		"NET CASH PROVIDED BY\n"
+		"  OPERATING ACTIVITIES                               33,716           40,929\n"
+		"  PURCHASES OF PROPERTY AND\n"
+		"    EQUIPMENT                                        (1,504)          (1,370)\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "CHANGES IN OPERATING ASSETS AND LIABILITIES", 0) :
+		   NULL, "3037", "caps wraps: a second line starting with AND");
+	ok_str(cf ? val(cf, "NET CASH PROVIDED BY OPERATING ACTIVITIES", 1) :
+		   NULL, "40929", "caps wraps: a first line ending with BY");
+	ok_str(cf ? val(cf, "PURCHASES OF PROPERTY AND EQUIPMENT", 0) :
+		   NULL, "-1504", "caps wraps: a first line ending with AND");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4042,6 +4074,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_caps_wraps();
 	test_scale_caption_on_year_line();
 	test_headings_on_two_lines();
 	test_ocr_words();
