@@ -96,6 +96,10 @@ MONTHS = {
 }
 
 
+# finx.unit_kind_of's per-share test: such values are never scaled
+PER_SHARE = re.compile(r"\bper (common |ordinary |basic |diluted )?(share|ads|unit)\b",
+                       re.I)
+
 def spaced(word):
     """Regex for a word whose letters pdftotext may have split ("Fis cal")."""
     return r"\s?".join(re.escape(c) for c in word)
@@ -241,6 +245,8 @@ def load_facts(rows, manifest):
         f.raw = r.get("value", "")
         f.value = to_num(f.raw)
         f.scale = to_num(r.get("unit_scale")) or Decimal(1)
+        if r.get("unit_kind", "money") != "money" or PER_SHARE.search(f.label):
+            f.scale = Decimal(1)    # finx.facts scales money only
         facts.append(f)
     return facts, unknown
 

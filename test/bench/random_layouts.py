@@ -44,7 +44,14 @@ def norm_label(s):
     return ' '.join(s.split()).rstrip(':')
 
 
-def amount(value, scale):
+# finx.unit_kind_of's per-share test: finx.facts never scales such values
+PER_SHARE = re.compile(r'\bper (common |ordinary |basic |diluted )?'
+                       r'(share|ads|unit)\b', re.I)
+
+
+def amount(value, scale, label):
+    if PER_SHARE.search(label):
+        scale = 1
     try:
         return Decimal(value) * Decimal(scale or 1)
     except ArithmeticError:
@@ -90,9 +97,9 @@ def score(expected, facts_by_doc, verbose):
     used = defaultdict(set)
     for e in expected:
         facts = facts_by_doc.get(e['doc'], {})
-        want = amount(e['value'], e['unit_scale'])
+        want = amount(e['value'], e['unit_scale'], e['label'])
         cands = [f for f in facts.get(norm_label(e['label']), [])
-                 if amount(f['value'], f['unit_scale']) == want
+                 if amount(f['value'], f['unit_scale'], f['label']) == want
                  and id(f) not in used[e['doc']]]
         same = [f for f in cands if f['period_end'] == e['period_end']]
         if same:
