@@ -370,22 +370,22 @@ note_anchors(const fx_doc *doc, fx_block *bl, int from, int to)
 /*
  * The last line of the headings below the period line: a "Notes" heading
  * may stand on a line of its own between the years and the first row of
- * amounts (under "ASSETS"); the headings end at the first line with a
- * digit.
+ * amounts (under "ASSETS"), or beside the units ("Notes  CHF '000  CHF
+ * '000"); the headings end at the first line with a value.
  */
 static int
-headings_below(const fx_doc *doc, const fx_block *bl)
+headings_below(const fx_doc *doc, const fx_block *bl, bool euro)
 {
 	int			last = bl->period_line;
 
 	for (int i = bl->period_line + 1; i < bl->to && i < doc->nlines &&
 		 i <= bl->period_line + 6; i++)
 	{
-		const fx_line *ln = &doc->lines[i];
+		fx_row		row;
 
-		for (int k = 0; k < ln->len; k++)
-			if (ln->s[k] >= '0' && ln->s[k] <= '9')
-				return last;
+		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (row.nvals > 0)
+			return last;
 		last = i;
 	}
 	return last;
@@ -550,7 +550,7 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		else
 		{
 			anchors_from_cells(bl, pc, npc, npc);
-			note_anchors(doc, bl, hfrom, headings_below(doc, bl));
+			note_anchors(doc, bl, hfrom, headings_below(doc, bl, false));
 		}
 	}
 	else

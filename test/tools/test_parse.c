@@ -2555,6 +2555,32 @@ test_caps_wraps(void)
 }
 
 /*
+ * A "Notes" heading on the units' line under the years ("Notes  CHF '000
+ * CHF '000"): the note references are no period's values.
+ */
+static void
+test_notes_beside_units(void)
+{
+	static const char *const pages[] = {
+		"Consolidated Statements of Cash Flows\n"
+		"\n"
+		"                                                          2022          2021\n"
+		"                                                 Notes   CHF '000      CHF '000\n"
+		"Net income                                                80,094       154,693\n"
+		"  Depreciation and amortization                    3       4,673         4,363\n"
+		"  Changes in operating assets and liabilities      4       1,959         4,920\n"
+		"Net cash provided by operating activities                 86,726       163,976\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok(cf && cf->nperiods == 2, "notes beside units: two periods", NULL);
+	ok_str(cf ? val(cf, "Depreciation and amortization", 0) : NULL, "4673",
+		   "notes beside units: the note is no value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4074,6 +4100,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_notes_beside_units();
 	test_caps_wraps();
 	test_scale_caption_on_year_line();
 	test_headings_on_two_lines();
