@@ -269,11 +269,13 @@ line_end(const fx_doc *doc, const fx_line *ln)
 }
 
 /*
- * The widest label of the block's rows: where labels wrap (the display
- * column after the longest label's text).
+ * The widest label of the block's lines (values_only: of its rows with
+ * values): where labels wrap (the display column after the longest
+ * label's text).
  */
 static int
-label_width(const fx_doc *doc, const fx_block *bl, bool euro)
+label_width(const fx_doc *doc, const fx_block *bl, bool euro,
+			bool values_only)
 {
 	int			w = 0;
 
@@ -284,31 +286,86 @@ label_width(const fx_doc *doc, const fx_block *bl, bool euro)
 		if (doc->lines[i].nwords == 0)
 			continue;
 		fx_analyze_row(doc, &doc->lines[i], euro, &row);
+		if (values_only && row.nvals == 0)
+			continue;
 		if (row.label_words > 0 && row.label_end > w)
 			w = row.label_end;
 	}
 	return w;
 }
 
-/*
- * Does next continue the pending label (label_wraps)?  *width is the
- * block's widest label, measured the first time it is needed (-1 before).
- */
-static bool
-continues(const fx_pending *pd, const char *next, const fx_doc *doc,
-		  const fx_block *bl, bool euro, int *width)
+/* display width of the first word of t */
+static int
+first_word_width(const char *t)
 {
-	wrap		w = label_wraps(pd->text, next);
 	int			n = 0;
 
-	if (w != WRAP_UNLESS_ROOM)
-		return w == WRAP_YES;
-	if (*width < 0)
-		*width = label_width(doc, bl, euro);
-	while (next[n] && next[n] != ' ')
+	while (t[n] && t[n] != ' ')
 		n++;
-	/* no room for its first word after the pending text: wrapped */
-	return pd->end + 1 + fx_utf8_len((const unsigned char *) next, n) > *width;
+	return fx_utf8_len((const unsigned char *) t, n);
+}
+
+/*
+ * A short line of values under a label-only line, indented deeper (a
+ * hanging indent), whose first word would not have fitted on the pending
+ * line within the width of the rows' labels: the label column was full,
+ * so the pending line wrapped ("Net Cash Used in Investing" /
+ * "  Activities").  A heading is no wider than the rows' labels and
+ * leaves room for its first item's first word ("Current assets" /
+ * "  Cash"); a "Total" row never continues a label.
+ */
+static bool
+hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
+			 int rows_width, const fx_doc *doc, const fx_block *bl, int i)
+{
+	int			words = 1;
+
+	if (pd->indent < 0 || next_indent <= pd->indent ||
+		strncasecmp(next, "total", 5) == 0)
+		return false;			/* no label: a footnote mark "(1)" above */
+	/* a sibling at its indent below: next is a heading's first item */
+	for (int k = i + 1; k < bl->to; k++)
+		if (doc->lines[k].nwords > 0)
+		{
+			if (fx_line_indent(doc, &doc->lines[k]) >= next_indent)
+				return false;
+			break;
+		}
+	for (const char *p = next; *p; p++)
+		words += *p == ' ';
+	if (words > 4 || pd->text[strlen(pd->text) - 1] == ':')
+		return false;
+	return pd->end <= rows_width + 1 &&
+		pd->end + 1 + first_word_width(next) > rows_width;
+}
+
+/*
+ * Does next continue the pending label (label_wraps, hanging_wrap)?
+ * width[0] is the block's widest label and width[1] that of its rows with
+ * values, measured the first time they are needed (-1 before).
+ * next_values: the next line, line i, carries values, at next_indent.
+ */
+static bool
+continues(const fx_pending *pd, const char *next, int next_indent,
+		  bool next_values, const fx_doc *doc, const fx_block *bl, int i,
+		  bool euro, int *width)
+{
+	wrap		w = label_wraps(pd->text, next);
+
+	if (w == WRAP_YES)
+		return true;
+	if (w == WRAP_UNLESS_ROOM)
+	{
+		if (width[0] < 0)
+			width[0] = label_width(doc, bl, euro, false);
+		/* no room for its first word after the pending text: wrapped */
+		return pd->end + 1 + first_word_width(next) > width[0];
+	}
+	if (!next_values)
+		return false;
+	if (width[1] < 0)
+		width[1] = label_width(doc, bl, euro, true);
+	return hanging_wrap(pd, next, next_indent, width[1], doc, bl, i);
 }
 
 /* turn a pending label-only line into a heading item */
@@ -367,7 +424,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 			 int nperiods, bool euro)
 {
 	fx_pending	pd = {NULL, 0, 0, 0};
-	int			width = -1;	/* the block's widest label, when needed */
+	int			width[2] = {-1, -1};	/* widest labels, when needed */
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
 	{
@@ -437,7 +494,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				flush_pending(&pd, it, nperiods, doc);
 				continue;
 			}
-			if (pd.text && continues(&pd, label, doc, bl, euro, &width))
+			if (pd.text && continues(&pd, label, row.label_start, false, doc,
+									 bl, i, euro, width))
 				pending_append(&pd, label);
 			else
 			{
@@ -458,7 +516,9 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 		}
-		if (pd.text && label && continues(&pd, label, doc, bl, euro, &width))
+		if (pd.text && label &&
+			continues(&pd, label, row.label_start, true, doc, bl, i, euro,
+					  width))
 		{
 			pending_append(&pd, label);
 			label = pd.text;

@@ -2581,6 +2581,41 @@ test_notes_beside_units(void)
 }
 
 /*
+ * Labels in title case wrapped in a narrow label column: a short line of
+ * values indented under a label-only line whose text filled the column
+ * ("Net Cash Used in Investing" / "  Activities") continues it.  A
+ * heading followed by its items ("Liabilities and Equity" / "  Borrowings"
+ * / "  Provisions") stays a heading.
+ */
+static void
+test_hanging_wraps(void)
+{
+	static const char *const pages[] = {
+		"                         Statement of Cash Flows\n"
+		"                                                     2022          2021\n"
+		"Net Income                                          80,094       154,693\n"
+		"  Changes in Operating Capital                       4,673         4,363\n"
+		"Net Cash Provided By Operating\n"
+		"    Activities                                      84,767       159,056\n"
+		"Net Cash Used in Investing\n"
+		"    Activities                                      (1,504)       (1,370)\n"
+		"Liabilities and Equity\n"
+		"  Borrowings                                         1,017        (5,861)\n"
+		"  Provisions                                          (468)          (487)\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "Net Cash Used in Investing Activities", 0) : NULL,
+		   "-1504", "hanging wraps: a title-case label wrapped");
+	ok_str(cf ? val(cf, "Net Cash Provided By Operating Activities", 1) :
+		   NULL, "159056", "hanging wraps: another");
+	ok_str(cf ? val(cf, "Borrowings", 0) : NULL, "1017",
+		   "hanging wraps: a heading's first item stays itself");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4100,6 +4135,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_hanging_wraps();
 	test_notes_beside_units();
 	test_caps_wraps();
 	test_scale_caption_on_year_line();
