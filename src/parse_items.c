@@ -363,9 +363,13 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 	}
 	if (!next_values)
 		return false;
-	if (width[1] < 0)
-		width[1] = label_width(doc, bl, euro, true);
-	return hanging_wrap(pd, next, next_indent, width[1], doc, bl, i);
+	/* "Total Liabilities and Shareholders'" / "  Equity  171,817" */
+	if (strncasecmp(pd->text, "total ", 6) == 0 &&
+		strncasecmp(next, "total", 5) != 0 && next_indent > pd->indent)
+		return true;
+	if (width[0] < 0)
+		width[0] = label_width(doc, bl, euro, false);
+	return hanging_wrap(pd, next, next_indent, width[0], doc, bl, i);
 }
 
 /* turn a pending label-only line into a heading item */

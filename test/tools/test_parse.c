@@ -2601,7 +2601,9 @@ test_hanging_wraps(void)
 		"    Activities                                      (1,504)       (1,370)\n"
 		"Liabilities and Equity\n"
 		"  Borrowings                                         1,017        (5,861)\n"
-		"  Provisions                                          (468)          (487)\n",
+		"  Provisions                                          (468)          (487)\n"
+		"Total Liabilities and Shareholders'\n"
+		"    Equity                                              549         (6,348)\n",
 	};
 	fx_result  *r = parse_pages(pages, 1);
 	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
@@ -2612,6 +2614,8 @@ test_hanging_wraps(void)
 		   NULL, "159056", "hanging wraps: another");
 	ok_str(cf ? val(cf, "Borrowings", 0) : NULL, "1017",
 		   "hanging wraps: a heading's first item stays itself");
+	ok_str(cf ? val(cf, "Total Liabilities and Shareholders' Equity", 1) :
+		   NULL, "-6348", "hanging wraps: a Total label wrapped");
 	fx_result_free(r);
 }
 
