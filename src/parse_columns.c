@@ -409,6 +409,59 @@ column_spacing(const fx_block *bl)
 	return bl->nanch > 1 ? sp : 24;
 }
 
+/* the anchor nearest to the centre of [start, end), or -1 */
+static int
+nearest_anchor(const fx_block *bl, int start, int end)
+{
+	int			best = -1,
+				bestd = 1 << 30;
+
+	for (int i = 0; i < bl->nanch; i++)
+	{
+		int			d = abs(col_center(&bl->anch[i]) - (start + end) / 2);
+
+		if (d < bestd)
+			bestd = d, best = i;
+	}
+	return best;
+}
+
+/*
+ * The anchor of the value column (cluster) holding [start, end), or -1.
+ * A column of right-aligned amounts is wider than its heading: a short
+ * amount at its right edge ("10" under a wide "2016") may lie nearer to
+ * the next column's heading than to its own, but the column as a whole
+ * lies nearest to its own.  Used only when the column holds one anchor's
+ * centre at most and no other column takes the same anchor.
+ */
+static int
+cluster_anchor(const fx_block *bl, int start, int end)
+{
+	int			c = -1,
+				a;
+
+	for (int i = 0; i < bl->ncols && c < 0; i++)
+		if (start < bl->cols[i].end && bl->cols[i].start < end)
+			c = i;
+	if (c < 0)
+		return -1;
+	a = nearest_anchor(bl, bl->cols[c].start, bl->cols[c].end);
+	if (a < 0)
+		return -1;
+	for (int i = 0; i < bl->nanch; i++)
+	{
+		int			ac = col_center(&bl->anch[i]);
+
+		if (i != a && ac >= bl->cols[c].start && ac < bl->cols[c].end)
+			return -1;
+	}
+	for (int i = 0; i < bl->ncols; i++)
+		if (i != c && nearest_anchor(bl, bl->cols[i].start,
+									 bl->cols[i].end) == a)
+			return -1;
+	return a;
+}
+
 /* the period a value at [start, end) belongs to, or -1 */
 int
 fx_period_of(const fx_block *bl, int start, int end)
@@ -420,6 +473,9 @@ fx_period_of(const fx_block *bl, int start, int end)
 
 	if (tol < 6)
 		tol = 6;
+	best = cluster_anchor(bl, start, end);
+	if (best >= 0)
+		return bl->anch[best].period;
 	for (int i = 0; i < bl->nanch; i++)
 	{
 		int			d = abs(col_center(&bl->anch[i]) - c);

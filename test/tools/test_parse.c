@@ -2620,6 +2620,38 @@ test_hanging_wraps(void)
 }
 
 /*
+ * A short amount at the right edge of a wide column ("15" under a wide
+ * "2016" column, beside a notes column) lies nearer to the next column's
+ * heading than to its own; the column it is aligned in decides.
+ */
+static void
+test_small_value_in_wide_column(void)
+{
+	static const char *const pages[] = {
+		"                              Statements of Financial Condition\n"
+		"\n"
+		"                                                                                2016         2015\n"
+		"                                                                        Notes   PHP          PHP\n"
+		"  CASH AND CASH EQUIVALENTS                                              3       P/79 319     P/70 883\n"
+		"  ACCOUNTS RECEIVABLE, NET                                               4         27 902       24 917\n"
+		"TOTAL ASSETS                                                                    P/107 221    P/95 800\n"
+		"  ACCOUNTS PAYABLE                                                       7         47 259       51 870\n"
+		"  COMMON STOCK                                                           10             15           10\n"
+		"  RETAINED EARNINGS                                                      11        59 947       43 920\n"
+		"  TOTAL SHAREHOLDERS' EQUITY                                                       59 962       43 930\n"
+		"TOTAL LIABILITIES AND SHAREHOLDERS' EQUITY                                      P/107 221    P/95 800\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok_str(bs ? val(bs, "COMMON STOCK", 0) : NULL, "15",
+		   "wide column: a short amount stays in its column");
+	ok_str(bs ? val(bs, "COMMON STOCK", 1) : NULL, "10",
+		   "wide column: the next column's amount");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4139,6 +4171,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_small_value_in_wide_column();
 	test_hanging_wraps();
 	test_notes_beside_units();
 	test_caps_wraps();
