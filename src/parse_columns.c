@@ -183,6 +183,7 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				m = 0;
 
+	n = fx_split_heading_years(doc, ln, cells, n, FX_MAX_CELLS, left);
 	for (int i = 0; i < n && m < max; i++)
 	{
 		bool		years = true;

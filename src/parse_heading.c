@@ -27,6 +27,59 @@ fx_cell_text(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 	return fx_words_text(doc, ln, c->w0, c->w1);
 }
 
+/* does the cell name a month ("July 31, 2023", "Jan-Jun 2023")? */
+static bool
+cell_has_month(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	char	   *t = fx_cell_text(doc, ln, c);
+	fx_pitem	it[FX_MAX_COLS];
+	int			n = t ? fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS) : 0;
+	bool		month = t == NULL;
+
+	for (int i = 0; i < n; i++)
+		month = month || it[i].has_month;
+	free(t);
+	return month;
+}
+
+/*
+ * Split off the years that end a cell reaching from the labels into the
+ * value area ("(In thousands, except per share amounts) 2016" set one
+ * blank apart): words at or right of left that are years head the first
+ * column, not the caption.  Returns the new number of cells.
+ */
+int
+fx_split_heading_years(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
+					   int nc, int max, int left)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+
+	for (int k = 0; k < nc && nc < max; k++)
+	{
+		int			i = cells[k].w1;
+
+		if (cells[k].start >= left || cells[k].end <= left)
+			continue;
+		while (i > cells[k].w0 + 1 && w[i - 1].start >= left &&
+			   fx_is_year_word(ln->s + w[i - 1].off, w[i - 1].len))
+			i--;
+		if (i == cells[k].w1 || w[i].start < left || cell_has_month(doc, ln,
+																	 &cells[k]))
+			continue;			/* "July 31, 2023" wider than its column */
+		memmove(&cells[k + 2], &cells[k + 1],
+				sizeof(fx_cell) * (size_t) (nc - k - 1));
+		cells[k + 1].w0 = i;
+		cells[k + 1].w1 = cells[k].w1;
+		cells[k + 1].start = w[i].start;
+		cells[k + 1].end = cells[k].end;
+		cells[k].w1 = i;
+		cells[k].end = w[i - 1].end;
+		nc++;
+		k++;
+	}
+	return nc;
+}
+
 /* is the cell text a caption that is never part of a period heading? */
 static bool
 is_noise_heading(const char *t)
@@ -238,6 +291,7 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 				alone[FX_MAX_CELLS];
 
 	nc = split_length_cells(doc, ln, cells, nc, FX_MAX_CELLS);
+	nc = fx_split_heading_years(doc, ln, cells, nc, FX_MAX_CELLS, left);
 
 	for (int k = 0; k < nc; k++)
 	{

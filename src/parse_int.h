@@ -230,6 +230,8 @@ extern bool fx_row_is_data(const fx_row *row);
 extern void fx_row_year_label(fx_row *row, int label_left);
 
 /* parse_heading.c */
+extern int	fx_split_heading_years(const fx_doc *doc, const fx_line *ln,
+								   fx_cell *cells, int nc, int max, int left);
 extern char *fx_cell_text(const fx_doc *doc, const fx_line *ln,
 						  const fx_cell *c);
 extern bool fx_column_headings(const fx_doc *doc, int from, int to,

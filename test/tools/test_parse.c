@@ -2652,6 +2652,34 @@ test_small_value_in_wide_column(void)
 }
 
 /*
+ * A units caption set one blank before the first year ("(In thousands,
+ * except per share amounts) 2016") on the period line: the year heads the
+ * first column, not the caption.  A date wider than its column ("July
+ * 31, 2023") is never split.
+ */
+static void
+test_caption_glued_to_year(void)
+{
+	static const char *const pages[] = {
+		"                              CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"\n"
+		"                                   Three Months Ended September 30, Nine Months Ended September 30,\n"
+		"(In thousands, except per share amounts) 2016            2015            2016            2015\n"
+		"REVENUE                                  667,335         600,161         606,265         543,334\n"
+		"COST OF REVENUE                          331,005         270,250         280,159         366,912\n"
+		"GROSS PROFIT                             336,330         329,911         326,106         176,422\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4 && ymd_of(is, 0) == 20160930 &&
+	   is->periods[0].months == 3 && ymd_of(is, 3) == 20150930 &&
+	   is->periods[3].months == 9,
+	   "caption glued to a year: every column dated", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4171,6 +4199,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_caption_glued_to_year();
 	test_small_value_in_wide_column();
 	test_hanging_wraps();
 	test_notes_beside_units();
