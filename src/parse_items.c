@@ -100,7 +100,7 @@ label_wraps(const char *prev, const char *next)
 {
 	static const char *const tails[] = {
 		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
-		"or", "net", "at", "a", "an", NULL
+		"or", "at", "net", "a", "an", NULL
 	};
 	size_t		n = strlen(prev),
 				fw = strcspn(next, " ");
@@ -119,8 +119,8 @@ label_wraps(const char *prev, const char *next)
 	for (int i = 0; tails[i]; i++)
 		if (strcasecmp(lw, tails[i]) == 0)
 			return WRAP_YES;
-	/* "CHANGES IN OPERATING ASSETS" / "AND LIABILITIES" */
-	for (int i = 0; tails[i] && i < 11; i++)
+	/* "CHANGES IN OPERATING ASSETS" / "AND LIABILITIES", not "NET ..." */
+	for (int i = 0; tails[i] && i < 12; i++)
 		if (fw == strlen(tails[i]) && all_caps(prev) &&
 			strncasecmp(next, tails[i], fw) == 0 && fw < strlen(next))
 			return WRAP_YES;

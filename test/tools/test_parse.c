@@ -2540,7 +2540,9 @@ test_caps_wraps(void)
 		"NET CASH PROVIDED BY\n"
 		"  OPERATING ACTIVITIES                               33,716           40,929\n"
 		"  PURCHASES OF PROPERTY AND\n"
-		"    EQUIPMENT                                        (1,504)          (1,370)\n",
+		"    EQUIPMENT                                        (1,504)          (1,370)\n"
+		"CASH AND CASH EQUIVALENTS\n"
+		"  AT END OF YEAR                                 $  32,212      $    39,559\n",
 	};
 	fx_result  *r = parse_pages(pages, 1);
 	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
@@ -2551,6 +2553,8 @@ test_caps_wraps(void)
 		   NULL, "40929", "caps wraps: a first line ending with BY");
 	ok_str(cf ? val(cf, "PURCHASES OF PROPERTY AND EQUIPMENT", 0) :
 		   NULL, "-1504", "caps wraps: a first line ending with AND");
+	ok_str(cf ? val(cf, "CASH AND CASH EQUIVALENTS AT END OF YEAR", 1) :
+		   NULL, "39559", "caps wraps: a second line starting with AT");
 	fx_result_free(r);
 }
 
