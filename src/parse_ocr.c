@@ -67,6 +67,9 @@ typedef struct ocr_line
 } ocr_line;
 
 static int	date_groups(const ocr_line *l, int *first, int max, bool *span);
+static bool is_note_ref(const fx_ocr_tok *t);
+static bool leader_debris_before(const ocr_line *l, int j, int at);
+static bool zero_led(const fx_ocr_tok *t);
 static bool is_day_tok(const fx_ocr_tok *t);
 
 /* split one line into tokens with their display columns */
@@ -363,12 +366,64 @@ is_dot_run(const fx_ocr_tok *t)
 static int
 leaders_at(const ocr_line *l)
 {
-	for (int i = 1; i < l->ntok; i++)
-		if (is_dot_run(&l->tok[i]) ||
-			(i + 2 < l->ntok && strcmp(l->tok[i].s, ".") == 0 &&
-			 strcmp(l->tok[i + 1].s, ".") == 0 && strcmp(l->tok[i + 2].s, ".") == 0))
-			return l->tok[i].start;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		const fx_ocr_tok *t = &l->tok[i];
+		int			dots = 0;
+
+		if (i > 0 && (is_dot_run(t) ||
+					  (i + 2 < l->ntok && strcmp(t->s, ".") == 0 &&
+					   strcmp(l->tok[i + 1].s, ".") == 0 &&
+					   strcmp(l->tok[i + 2].s, ".") == 0)))
+			return t->start;
+		/* leaders glued to the label's last word: "Net..............." */
+		while (dots < t->len && t->s[t->len - 1 - dots] == '.')
+			dots++;
+		if (dots >= 3 && dots < t->len && i + 1 < l->ntok)
+			return t->start + fx_utf8_len((const unsigned char *) t->s,
+										  t->len - dots);
+	}
 	return -1;
+}
+
+/*
+ * Is everything between a row's dot leaders (from display column at) and
+ * token j what OCR made of the leaders: no strong amount ("1,234",
+ * "(5)")?  Then token j, junk read off the leaders ("eee"), ends the
+ * amounts: "0.00.0... eee ee 59 756 17" has three, not four or five.
+ */
+static bool
+leader_debris_before(const ocr_line *l, int j, int at)
+{
+	if (at < 0)
+		return false;
+	for (int i = j - 1; i >= 0 && l->tok[i].start >= at; i--)
+	{
+		char		out[FX_NUM_LEN];
+		bool		strong = false;
+
+		if (fx_classify_word(l->tok[i].s, l->tok[i].len, false, out,
+							 sizeof(out), &strong) == FX_TOK_AMOUNT &&
+			strong && !is_note_ref(&l->tok[i]) && !zero_led(&l->tok[i]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Does the number start with a zero that no printed amount has ("00",
+ * "02", "0.000.000")?  A decimal "0.25" or "0,5" is an amount.
+ */
+static bool
+zero_led(const fx_ocr_tok *t)
+{
+	int			seps = 0;
+
+	if (t->len < 2 || t->s[0] != '0')
+		return false;
+	for (int i = 1; i < t->len; i++)
+		seps += t->s[i] == '.' || t->s[i] == ',';
+	return fx_ocr_is_digit((unsigned char) t->s[1]) || seps >= 2;
 }
 
 /* drop what stands in a row's label from its dot leaders on */
@@ -499,7 +554,8 @@ read_line(ocr_line *l)
 			k--;
 		}
 		else if (k > 1 && fx_ocr_is_short_junk(t) &&
-				 (k < l->ntok || l->tok[k - 2].amount))
+				 (k < l->ntok || l->tok[k - 2].amount) &&
+				 !leader_debris_before(l, k - 1, leaders))
 		{
 			line_del(l, k - 1);
 			k--;
@@ -597,8 +653,13 @@ has_notes_column(const ocr_line *lines, int from, int to, int nper)
 			return true;
 		if (l->nvals > 0 && l->nyears == 0 && l->ndates == 0)
 			continue;
+		/* a heading, not prose ("See accompanying notes to ...") */
+		if (l->ntok > 6 && l->nyears == 0 && l->ndates == 0)
+			continue;
 		for (int k = 0; k < l->ntok; k++)
-			if (is_notes_word(&l->tok[k]))
+			if (is_notes_word(&l->tok[k]) &&
+				!(k + 1 < l->ntok && l->tok[k + 1].len == 2 &&
+				  strncasecmp(l->tok[k + 1].s, "to", 2) == 0))
 				return true;
 	}
 	return false;
@@ -1317,6 +1378,58 @@ fx_ocr_repair_page(const char *page, size_t len, size_t *outlen)
 }
 
 /*
+ * The first token of the one full date ending a line without amounts
+ * ("September 30, 2018", "(unaudited) December 31, 2017"), or -1.
+ */
+static int
+single_date(const ocr_line *l)
+{
+	char		buf[OCR_LINE_BYTES];
+	int			offs[OCR_MAX_TOK];
+	fx_pitem	it[2];
+	int			len;
+
+	if (l->ntok < 2 || l->ndates > 0)
+		return -1;
+	len = line_text(l, buf, offs);
+	if (fx_period_items(buf, len, it, 2) != 1 || !it[0].has_month ||
+		it[0].year_off <= it[0].off || it[0].end != len)
+		return -1;
+	for (int i = 0; i < l->ntok; i++)
+		if (offs[i] == it[0].off)
+			return i;
+	return -1;
+}
+
+/*
+ * Headings set bottom-aligned put two columns' dates on two lines: a date
+ * alone ("September 30, 2018") above a line ending in the other column's
+ * date ("(unaudited)  December 31, 2017").  OCR keeps no columns, so the
+ * lower date joins the upper one, which then reads as a line of dates;
+ * the rest of the lower line stays where it was.
+ */
+static void
+stack_single_dates(ocr_line *lines, int nlines)
+{
+	for (int n = 0; n + 1 < nlines; n++)
+	{
+		ocr_line   *up = &lines[n],
+				   *lo = &lines[n + 1];
+		int			b;
+
+		if (single_date(up) != 0 || (b = single_date(lo)) < 0 ||
+			up->ntok + lo->ntok - b > OCR_MAX_TOK)
+			continue;
+		memcpy(&up->tok[up->ntok], &lo->tok[b],
+			   sizeof(fx_ocr_tok) * (size_t) (lo->ntok - b));
+		up->ntok += lo->ntok - b;
+		lo->ntok = b;
+		read_line(up);
+		read_line(lo);
+	}
+}
+
+/*
  * Rewrite one OCR page as layout text.  Returns a malloc'd string (its
  * length in *outlen), or NULL when out of memory.
  */
@@ -1347,6 +1460,7 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 		read_line(&lines[n]);
 		i = e + 1;
 	}
+	stack_single_dates(lines, nlines);
 	fx_buf_init(&b);
 	/*
 	 * A line of years opens a section with its number of columns; the

@@ -23,6 +23,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,11 +122,24 @@ fx_ocr_is_dash_mark(const fx_ocr_tok *t)
 		"-", "=", "_", "~", ".", ":", ",", "'", "+", "\xe2\x80\x98",
 		"\xe2\x80\x99", "\xe2\x80\x94", "\xe2\x80\x93", "--", "==", NULL
 	};
+	int			n = 0;
 
 	for (int i = 0; marks[i]; i++)
 		if (strcmp(t->s, marks[i]) == 0)
 			return true;
-	return false;
+	/* two or three rule marks read off one dash: "_—", "-—", "=_" */
+	for (int i = 0; i < t->len; n++)
+	{
+		if (strchr("-_=~", t->s[i]) != NULL && t->s[i] != '\0')
+			i++;
+		else if (i + 3 <= t->len &&
+				 (memcmp(t->s + i, "\xe2\x80\x94", 3) == 0 ||
+				  memcmp(t->s + i, "\xe2\x80\x93", 3) == 0))
+			i += 3;
+		else
+			return false;
+	}
+	return n >= 2 && n <= 3;
 }
 
 /* does the token hold no letter or digit? */
@@ -136,6 +150,20 @@ no_alnum(const fx_ocr_tok *t)
 		if (is_alnum((unsigned char) t->s[i]))
 			return false;
 	return true;
+}
+
+/* a word's dot leaders glued to it go: "Net..............." is "Net" */
+static void
+strip_leader_dots(fx_ocr_tok *t)
+{
+	int			e = t->len;
+
+	while (e > 0 && t->s[e - 1] == '.')
+		e--;
+	if (t->len - e < 2 || e == 0 || !isalpha((unsigned char) t->s[e - 1]))
+		return;
+	t->len = e;
+	t->s[e] = '\0';
 }
 
 /* turn braces into parentheses and strip stray bars at the ends */
@@ -243,6 +271,25 @@ fix_amount_letters(fx_ocr_tok *t)
 }
 
 /*
+ * Do the e characters end in digits that one more digit leaves a valid
+ * amount: an ungrouped number of up to two digits ("4" of "4l"), or a last
+ * group of fewer than three after a separator?
+ */
+static bool
+short_tail(const char *s, int e)
+{
+	int			k = 0;
+
+	while (k < e && fx_ocr_is_digit((unsigned char) s[e - 1 - k]))
+		k++;
+	if (k == 0)
+		return false;
+	if (k == e || (k == e - 1 && s[0] == '('))
+		return k <= 2;
+	return k < 3 && (s[e - 1 - k] == ',' || s[e - 1 - k] == '.');
+}
+
+/*
  * Repair an amount read by OCR: junk before it ('P', '__', '₱'), ':' and
  * ';' as separators, a separator before 3 digits as a thousands comma and
  * one before 1-2 final digits as the decimal point, a '1' read as ']' or
@@ -286,6 +333,8 @@ fx_ocr_fix_amount(fx_ocr_tok *t)
 			fx_ocr_is_digit((unsigned char) t->s[e - 2]) &&
 			(t->s[e - 3] == ',' || t->s[e - 3] == '.'))
 			t->s[e] = '1';
+		else if ((t->s[e] == 'l' || t->s[e] == 'I') && short_tail(t->s, e))
+			t->s[e] = '1';		/* "4l" is 41: a letter, not a rule */
 		else
 			t->len = e;
 		t->s[t->len] = '\0';
@@ -597,6 +646,7 @@ bool
 fx_ocr_clean_token(fx_ocr_tok *t)
 {
 	fix_marks(t);
+	strip_leader_dots(t);
 	if (t->len == 0 || is_garbage(t) ||
 		(no_alnum(t) && !fx_ocr_is_dash_mark(t) && strcmp(t->s, "&") != 0 &&
 		 !(t->len == 1 && strchr("$%()", t->s[0])) &&

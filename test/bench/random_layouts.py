@@ -4,8 +4,8 @@
 Usage: random_layouts.py [-v] [--ocr] [--keep DIR] [N [SEED]]
 
 Generates N documents (default 60) from SEED (default 1), reads each with
-test/tools/fxparse (with --ocr: renders it to an image-only PDF with
-make_scanned.py's renderer and reads it through tesseract, like a scan),
+test/tools/fxparse (with --ocr: renders its pages to images and reads
+them with tesseract as the extension reads a scan, then fxparse --ocr),
 and matches every expected value to an extracted fact of its document by
 label (case and blanks ignored) and value (times its unit scale).  Each
 expected value is then one of:
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,15 +68,16 @@ def read_facts(path):
 
 
 def ocr_text(pdf, work):
-    """Text of an image-only rendering of pdf, read by tesseract."""
-    sys.path.insert(0, FIXTURES)
-    import make_scanned
-    scan = os.path.join(work, os.path.basename(pdf)[:-4] + '_scan.pdf')
-    make_scanned.scan(pdf, scan, work)
-    txt = scan[:-4] + '.txt'
+    """Text of pdf's pages as rendered images read by tesseract, the way
+    the extension reads a scan (test/ocr/ocr_pages.sh; its cache is
+    $FX_OCR_CACHE, default ~/.cache/finextract-ocr, keyed by content)."""
+    cache = os.environ.get('FX_OCR_CACHE') or os.path.join(
+        os.environ.get('XDG_CACHE_HOME') or
+        os.path.join(os.path.expanduser('~'), '.cache'), 'finextract-ocr')
+    txt = os.path.join(work, os.path.basename(pdf)[:-4] + '.ocr.txt')
     with open(txt, 'w') as out:
         subprocess.run([os.path.join(TOP, 'test', 'ocr', 'ocr_pages.sh'),
-                        scan], stdout=out, check=True)
+                        pdf, cache], stdout=out, check=True)
     return txt
 
 
@@ -147,8 +149,10 @@ def main(argv):
     with open(os.path.join(work, 'expected.tsv'), newline='') as f:
         expected = list(csv.DictReader(f, delimiter='\t'))
     docs = sorted({e['doc'] for e in expected})
-    facts_by_doc = {d: read_facts(parse(os.path.join(work, d), work, ocr))
-                    for d in docs}
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        paths = pool.map(lambda d: parse(os.path.join(work, d), work, ocr),
+                         docs)
+        facts_by_doc = {d: read_facts(p) for d, p in zip(docs, paths)}
     totals, by_feat, extra = score(expected, facts_by_doc, verbose)
     n_exp = sum(totals.values())
     print('random layouts: %s documents, seed %s%s' % (n, seed,

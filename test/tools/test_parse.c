@@ -2684,6 +2684,59 @@ test_caption_glued_to_year(void)
 }
 
 /*
+ * OCR shapes: two columns' dates on two lines ("September 30, 2018" over
+ * "(unaudited)  December 31, 2017"); dot leaders read as digits and junk
+ * ("........ 0.00.0... eee ee  59  756  17"); "See accompanying notes"
+ * under a statement without a notes column; a '1' read as 'l' ("4l");
+ * a dash read as two marks ("_—").
+ */
+static void
+test_ocr_random_shapes(void)
+{
+	static const char *const pages[] = {
+		"Kestrel Group plc\n"
+		"CONSOLIDATED BALANCE SHEETS\n"
+		"(in thousands of U.S. dollars)\n"
+		"September 30, 2018\n"
+		"(unaudited)                 December 31, 2017\n"
+		"CASH AND CASH EQUIVALENTS              $   27,024    $   28,538\n"
+		"ACCOUNTS RECEIVABLE, NET                   72,374        80,018\n"
+		"TOTAL ASSETS                           $   99,398    $  108,556\n"
+		"COMMON STOCK                                   4l            41\n"
+		"TOTAL LIABILITIES AND EQUITY          $   99,398    $  108,556\n",
+		"Blue Mesa Energy Company\n"
+		"CONSOLIDATED STATEMENTS OF INCOME\n"
+		"(in thousands of U.S. dollars)\n"
+		"Years Ended June 30,\n"
+		"2019        2018        2017\n"
+		"REVENUE... ee ee eee ene ee eee eee      $157,421     $153,400     $140,187\n"
+		"Administrative Expenses .......... 0.000.000 00 c cee eee eee         17,286        15,688        18,133\n"
+		"Interest Expense ........ 0.00.0... eee ee        59       756        17\n"
+		"Other Income (Expense), Net............... 0.02.00 2 02 eee eee        (164)        _\xe2\x80\x94       (246)\n"
+		"Net INCOME... ee eee ee eee eee      $30,679     $39,331     $32,721\n"
+		"See accompanying notes to the consolidated financial statements.\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20180930 &&
+	   ymd_of(bs, 1) == 20171231,
+	   "OCR: dates on two heading lines head two columns", NULL);
+	ok_str(bs ? val(bs, "COMMON STOCK", 0) : NULL, "41",
+		   "OCR: a 1 read as l");
+	ok_str(is ? val(is, "Interest Expense", 0) : NULL, "59",
+		   "OCR: leader debris is no amount (first column)");
+	ok_str(is ? val(is, "Interest Expense", 2) : NULL, "17",
+		   "OCR: leader debris is no amount (last column)");
+	ok_str(is ? val(is, "Other Income (Expense), Net", 1) : NULL, "0",
+		   "OCR: a dash read as two marks");
+	ok_str(is ? val(is, "Other Income (Expense), Net", 2) : NULL, "-246",
+		   "OCR: the amount after the dash");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4203,6 +4256,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_random_shapes();
 	test_caption_glued_to_year();
 	test_small_value_in_wide_column();
 	test_hanging_wraps();
