@@ -825,7 +825,8 @@ is_ended_tok(const fx_ocr_tok *t)
  * Split a heading line over the value columns into its groups, each a
  * range of tokens: month-and-day groups ("July 1,  June 25,  July 1,") or
  * groups that each end with "Ended" ("Three Months Ended  Nine Months
- * Ended").  OCR text keeps no columns, so such a line is set over the
+ * Ended") or with a month and day ("Three Months Ended September 30, Nine
+ * Months Ended September 30,").  OCR text keeps no columns, so such a line is set over the
  * columns of the years below it (layout_section).  Returns the number of
  * groups, 0 when the line is not such a heading.
  */
@@ -847,6 +848,21 @@ heading_groups(const ocr_line *l, int *first, int max)
 			first[k++] = i;
 		}
 		return k;
+	}
+	if (is_day_tok(&l->tok[l->ntok - 1]) &&
+		fx_is_month_word(l->tok[l->ntok - 2].s, l->tok[l->ntok - 2].len))
+	{
+		/* "Three Months Ended September 30, Nine Months Ended September 30," */
+		first[k++] = 0;
+		for (int i = 1; i + 1 < l->ntok; i++)
+			if (is_day_tok(&l->tok[i]) &&
+				fx_is_month_word(l->tok[i - 1].s, l->tok[i - 1].len))
+			{
+				if (k >= max)
+					return 0;
+				first[k++] = i + 1;
+			}
+		return k >= 2 ? k : 0;
 	}
 	if (!is_ended_tok(&l->tok[l->ntok - 1]))
 		return 0;

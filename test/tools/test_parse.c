@@ -2740,6 +2740,34 @@ test_ocr_random_shapes(void)
 }
 
 /*
+ * OCR: two spans that end with a month and day on one line ("Three Months
+ * Ended September 30, Nine Months Ended September 30,") over four years:
+ * each heads its own two columns.
+ */
+static void
+test_ocr_span_dates(void)
+{
+	static const char *const pages[] = {
+		"Kestrel Group plc\n"
+		"CONSOLIDATED STATEMENTS OF INCOME\n"
+		"(in thousands of U.S. dollars)\n"
+		"Three Months Ended September 30, Nine Months Ended September 30,\n"
+		"2018           2017           2018           2017\n"
+		"Revenue                                                457,371         508,553         506,541         510,154\n"
+		"Cost of Revenue                                        257,615         255,370         265,077         207,207\n"
+		"Gross Profit                                           199,756         253,183         241,464         302,947\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4 && ymd_of(is, 0) == 20180930 &&
+	   is->periods[0].months == 3 && ymd_of(is, 3) == 20170930 &&
+	   is->periods[3].months == 9,
+	   "OCR: spans ending in a month and day head two columns each", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4259,6 +4287,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_span_dates();
 	test_ocr_random_shapes();
 	test_caption_glued_to_year();
 	test_small_value_in_wide_column();
