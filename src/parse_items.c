@@ -422,6 +422,25 @@ periods_collide(const int *col, int n)
 	return false;
 }
 
+/*
+ * Is the block set with a blank line after most of its lines (a scan
+ * read double-spaced)?  Then a blank line ends no label.
+ */
+static bool
+double_spaced(const fx_doc *doc, const fx_block *bl)
+{
+	int			text = 0,
+				blank_after = 0;
+
+	for (int i = bl->body; i + 1 < bl->to; i++)
+		if (doc->lines[i].nwords > 0)
+		{
+			text++;
+			blank_after += doc->lines[i + 1].nwords == 0;
+		}
+	return text >= 4 && blank_after * 10 >= text * 6;
+}
+
 /* read the rows of one block into items */
 void
 fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
@@ -429,6 +448,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 {
 	fx_pending	pd = {NULL, 0, 0, 0};
 	int			width[2] = {-1, -1};	/* widest labels, when needed */
+	bool		spaced = double_spaced(doc, bl);
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
 	{
@@ -442,7 +462,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 
 		if (ln->nwords == 0)
 		{
-			flush_pending(&pd, it, nperiods, doc);
+			if (!spaced)
+				flush_pending(&pd, it, nperiods, doc);
 			continue;
 		}
 		if (fx_title_type(doc, ln, &cont) >= 0)

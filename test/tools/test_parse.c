@@ -2768,6 +2768,36 @@ test_ocr_span_dates(void)
 }
 
 /*
+ * A table set (or read by OCR) with a blank line after most lines: a
+ * blank line there ends no label, so "CHANGES IN OPERATING ASSETS AND" /
+ * "" / "LIABILITIES" is one row.
+ */
+static void
+test_double_spaced(void)
+{
+	static const char *const pages[] = {
+		"                          STATEMENTS OF CASH FLOWS\n"
+		"                                                    2019              2018\n"
+		"\n"
+		"NET INCOME                                         $30,679          $39,331\n"
+		"\n"
+		"DEPRECIATION AND AMORTIZATION                        1,262            1,206\n"
+		"\n"
+		"CHANGES IN OPERATING ASSETS AND\n"
+		"\n"
+		"LIABILITIES                                         (2,376)          (3,442)\n"
+		"\n"
+		"NET CASH PROVIDED BY OPERATING ACTIVITIES           29,565           37,095\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "CHANGES IN OPERATING ASSETS AND LIABILITIES", 0) :
+		   NULL, "-2376", "double-spaced: a wrapped label across a blank line");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4287,6 +4317,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_double_spaced();
 	test_ocr_span_dates();
 	test_ocr_random_shapes();
 	test_caption_glued_to_year();
