@@ -42,6 +42,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -380,8 +381,13 @@ leaders_at(const ocr_line *l)
 		while (dots < t->len && t->s[t->len - 1 - dots] == '.')
 			dots++;
 		if (dots >= 3 && dots < t->len && i + 1 < l->ntok)
-			return t->start + fx_utf8_len((const unsigned char *) t->s,
-										  t->len - dots);
+		{
+			/* a word keeps its letters; "2..." is debris of the leader */
+			if (i == 0 || isalpha((unsigned char) t->s[t->len - dots - 1]))
+				return t->start + fx_utf8_len((const unsigned char *) t->s,
+											  t->len - dots);
+			return t->start;
+		}
 	}
 	return -1;
 }

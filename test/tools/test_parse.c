@@ -2703,6 +2703,7 @@ test_ocr_random_shapes(void)
 		"ACCOUNTS RECEIVABLE, NET                   72,374        80,018\n"
 		"TOTAL ASSETS                           $   99,398    $  108,556\n"
 		"COMMON STOCK                                   4l            41\n"
+		"Accrued Liabilities .. 0.2.0.0... tte          22,381         24,809\n"
 		"TOTAL LIABILITIES AND EQUITY          $   99,398    $  108,556\n",
 		"Blue Mesa Energy Company\n"
 		"CONSOLIDATED STATEMENTS OF INCOME\n"
@@ -2728,6 +2729,8 @@ test_ocr_random_shapes(void)
 	   "OCR: dates on two heading lines head two columns", NULL);
 	ok_str(bs ? val(bs, "COMMON STOCK", 0) : NULL, "41",
 		   "OCR: a 1 read as l");
+	ok_str(bs ? val(bs, "Accrued Liabilities", 1) : NULL, "24809",
+		   "OCR: leader debris glued to dots leaves the label");
 	ok_str(is ? val(is, "Interest Expense", 0) : NULL, "59",
 		   "OCR: leader debris is no amount (first column)");
 	ok_str(is ? val(is, "Interest Expense", 2) : NULL, "17",
