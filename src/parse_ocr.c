@@ -171,6 +171,43 @@ is_decimal_tail(const fx_ocr_tok *t)
 		(t->len == 2 || fx_ocr_is_digit((unsigned char) t->s[2]));
 }
 
+/*
+ * Is a the head of an amount cut after a group comma ("31,", "€31,",
+ * "(4,", "1,234,") and b its next group (three digits, perhaps closing a
+ * parenthesis or going on to more groups)?
+ */
+static bool
+comma_split(const fx_ocr_tok *a, const fx_ocr_tok *b)
+{
+	int			i = 0,
+				g = 0,
+				k = 0;
+
+	if (a->len < 2 || a->s[a->len - 1] != ',')
+		return false;
+	if (a->s[i] == '(')
+		i++;
+	/* a currency mark glued before it: "$", "€", "P/", "CHF" */
+	for (int m = 0; m < 4 && i < a->len &&
+		 !fx_ocr_is_digit((unsigned char) a->s[i]); m++)
+		i++;
+	for (; i < a->len - 1; i++)
+	{
+		if (fx_ocr_is_digit((unsigned char) a->s[i]))
+			g++;
+		else if (a->s[i] == ',' && g >= 1 && g <= 3)
+			g = 0;
+		else
+			return false;
+	}
+	if (g < 1 || g > 3)
+		return false;
+	while (k < b->len && fx_ocr_is_digit((unsigned char) b->s[k]))
+		k++;
+	return k == 3 && (k == b->len || b->s[k] == ')' || b->s[k] == ',' ||
+					  b->s[k] == '.');
+}
+
 /* join an amount split by one blank ("4 777,801", "1 234") */
 static void
 join_split_amounts(ocr_line *l)
@@ -190,6 +227,17 @@ join_split_amounts(ocr_line *l)
 			a->len + b->len < FX_OCR_TOK_LEN)
 		{
 			/* "1.234.567 ,89": the decimals split off by a blank */
+			memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
+			a->len += b->len;
+			a->end = b->end;
+			line_del(l, i + 1);
+			i--;
+			continue;
+		}
+		if (b->start - a->end == 1 && comma_split(a, b) &&
+			a->len + b->len < FX_OCR_TOK_LEN)
+		{
+			/* "31, 888", "€31, 888", "(4, 689)": a blank read after a comma */
 			memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
 			a->len += b->len;
 			a->end = b->end;

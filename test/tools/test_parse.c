@@ -2801,6 +2801,34 @@ test_double_spaced(void)
 }
 
 /*
+ * OCR read a blank after a group comma: "€31, 888" and "(4, 689)" are
+ * one amount each.
+ */
+static void
+test_ocr_comma_blank(void)
+{
+	static const char *const pages[] = {
+		"Orchid Foods S.A.\n"
+		"Statements of Earnings\n"
+		"In millions of euros\n"
+		"Notes    1.7.-30.06.2017     1.7.-30.06.2016\n"
+		"Revenue                                                3               \xe2\x82\xac" "34,359             \xe2\x82\xac" "31, 888\n"
+		"Cost of Revenue                                                        (20,512)            (17,965)\n"
+		"Gross Profit                                                            13,847              13,923\n"
+		"Selling, General and Administrative Expenses        4                (4, 689)             (3,562)\n"
+		"Operating Income                                                        9,158              10,361\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Revenue", 1) : NULL, "31888",
+		   "OCR: a blank after a group comma, currency sign glued");
+	ok_str(is ? val(is, "Selling, General and Administrative Expenses", 0) :
+		   NULL, "-4689", "OCR: a blank after a group comma in parentheses");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4320,6 +4348,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_comma_blank();
 	test_double_spaced();
 	test_ocr_span_dates();
 	test_ocr_random_shapes();
