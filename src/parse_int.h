@@ -312,6 +312,7 @@ extern bool fx_ocr_tok_is_amount(const fx_ocr_tok *t);
 extern bool fx_ocr_tok_is_year(const fx_ocr_tok *t);
 extern bool fx_ocr_is_short_junk(const fx_ocr_tok *t);
 extern bool fx_ocr_is_currency_sign(const fx_ocr_tok *t);
+extern int	fx_ocr_lead_sign_len(const char *s, int len);
 extern bool fx_ocr_numeric_shape(const char *s, int len, int *ndig);
 extern bool fx_ocr_is_digit(unsigned char c);
 

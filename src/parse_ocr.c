@@ -220,6 +220,7 @@ join_split_amounts(ocr_line *l)
 				   *b = &l->tok[i + 1];
 		int			na,
 					nb,
+					as,
 					k = 0;
 
 		if (b->start - a->end <= 1 && is_decimal_tail(b) &&
@@ -245,10 +246,11 @@ join_split_amounts(ocr_line *l)
 			i--;
 			continue;
 		}
+		as = fx_ocr_lead_sign_len(a->s, a->len);	/* "€31 888" */
 		if (b->start - a->end != 1 ||
-			!fx_ocr_numeric_shape(a->s, a->len, &na) ||
+			!fx_ocr_numeric_shape(a->s + as, a->len - as, &na) ||
 			!fx_ocr_numeric_shape(b->s, b->len, &nb) ||
-			(i != joined && (na > 3 || a->len > 4 || strchr(a->s, ','))) ||
+			(i != joined && (na > 3 || a->len - as > 4 || strchr(a->s, ','))) ||
 			strchr(a->s, '.') || strchr(a->s, ')'))
 			continue;
 		while (k < b->len && fx_ocr_is_digit((unsigned char) b->s[k]))

@@ -289,6 +289,22 @@ short_tail(const char *s, int e)
 	return k < 3 && (s[e - 1 - k] == ',' || s[e - 1 - k] == '.');
 }
 
+/* length of a currency sign opening s ("$", "€", "£", "¥"), or 0 */
+int
+fx_ocr_lead_sign_len(const char *s, int len)
+{
+	if (len >= 1 && s[0] == '$')
+		return 1;
+	if (len >= 3 && memcmp(s, "\xe2\x82\xac", 3) == 0)
+		return 3;
+	if (len >= 2 && (memcmp(s, "\xc2\xa3", 2) == 0 ||
+					 memcmp(s, "\xc2\xa5", 2) == 0))
+		return 2;
+	return 0;
+}
+
+static void fix_amount_body(fx_ocr_tok *t);
+
 /*
  * Repair an amount read by OCR: junk before it ('P', '__', '₱'), ':' and
  * ';' as separators, a separator before 3 digits as a thousands comma and
@@ -297,6 +313,32 @@ short_tail(const char *s, int e)
  */
 void
 fx_ocr_fix_amount(fx_ocr_tok *t)
+{
+	int			sl = fx_ocr_lead_sign_len(t->s, t->len);
+
+	if (sl > 0 && sl < t->len)
+	{
+		/* "€134.651": repair the amount after its glued sign */
+		fx_ocr_tok	rest = *t;
+		int			nd;
+
+		memmove(rest.s, t->s + sl, (size_t) (t->len - sl + 1));
+		rest.len = t->len - sl;
+		fx_ocr_fix_amount(&rest);
+		if (rest.len > 0 && rest.len + sl < FX_OCR_TOK_LEN &&
+			fx_ocr_numeric_shape(rest.s, rest.len, &nd))
+		{
+			memcpy(t->s + sl, rest.s, (size_t) rest.len + 1);
+			t->len = sl + rest.len;
+		}
+		return;
+	}
+	fix_amount_body(t);
+}
+
+/* the rest of fx_ocr_fix_amount, on a token without a leading sign */
+static void
+fix_amount_body(fx_ocr_tok *t)
 {
 	int			ndig,
 				last = -1,

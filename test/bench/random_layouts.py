@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Score the parser on random statement layouts (test/fixtures/fx_random.py).
 
-Usage: random_layouts.py [-v] [--ocr] [--keep DIR] [N [SEED]]
+Usage: random_layouts.py [-v] [--ocr | --tsv] [--keep DIR] [N [SEED]]
 
 Generates N documents (default 60) from SEED (default 1), reads each with
 test/tools/fxparse (with --ocr: renders its pages to images and reads
-them with tesseract as the extension reads a scan, then fxparse --ocr),
+them with tesseract as the extension reads a scan, then fxparse --ocr;
+with --tsv: from pdftotext -tsv's word boxes, finextract.text_words),
 and matches every expected value to an extracted fact of its document by
 label (case and blanks ignored) and value (times its unit scale).  Each
 expected value is then one of:
@@ -81,10 +82,12 @@ def ocr_text(pdf, work):
     return txt
 
 
-def parse(pdf, work, ocr):
+def parse(pdf, work, ocr, tsv):
     csv_path = os.path.join(work, os.path.basename(pdf) + '.csv')
     args = [FXPARSE, '--doc', os.path.basename(pdf)]
     src = pdf
+    if tsv:
+        args.append('--tsv')
     if ocr:
         args.append('--ocr')
         src = ocr_text(pdf, work)
@@ -135,12 +138,13 @@ def main(argv):
     args = argv[1:]
     verbose = '-v' in args
     ocr = '--ocr' in args
+    tsv = '--tsv' in args
     keep = None
     if '--keep' in args:
         i = args.index('--keep')
         keep = args[i + 1]
         del args[i:i + 2]
-    args = [a for a in args if a not in ('-v', '--ocr')]
+    args = [a for a in args if a not in ('-v', '--ocr', '--tsv')]
     n = args[0] if args else '60'
     seed = args[1] if len(args) > 1 else '1'
     work = keep or tempfile.mkdtemp(prefix='finx-random-')
@@ -150,14 +154,14 @@ def main(argv):
         expected = list(csv.DictReader(f, delimiter='\t'))
     docs = sorted({e['doc'] for e in expected})
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        paths = pool.map(lambda d: parse(os.path.join(work, d), work, ocr),
-                         docs)
+        paths = pool.map(lambda d: parse(os.path.join(work, d), work, ocr,
+                                         tsv), docs)
         facts_by_doc = {d: read_facts(p) for d, p in zip(docs, paths)}
     totals, by_feat, extra = score(expected, facts_by_doc, verbose)
     n_exp = sum(totals.values())
-    print('random layouts: %s documents, seed %s%s' % (n, seed,
-                                                      ', read by OCR' if ocr
-                                                      else ''))
+    print('random layouts: %s documents, seed %s%s' % (
+        n, seed, ', read by OCR' if ocr else
+        ', from word boxes' if tsv else ''))
     print('values %d: right %d (%.1f %%), null period %d, wrong period %d, '
           'missing %d; false facts %d' % (
               n_exp, totals['right'], 100.0 * totals['right'] / n_exp,

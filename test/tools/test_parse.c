@@ -2829,6 +2829,33 @@ test_ocr_comma_blank(void)
 }
 
 /*
+ * OCR: dot-grouped amounts with a glued euro sign ("€134.651") are
+ * repaired like the others ("5.283" is 5,283): not 134.651.
+ */
+static void
+test_ocr_glued_sign_dot_groups(void)
+{
+	static const char *const pages[] = {
+		"Harbor Instruments, Inc.\n"
+		"CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"In millions of euros\n"
+		"Notes           1.4.-30.09.2016              1.4.-30.09.2015\n"
+		"NET INCOME                                 3          \xe2\x82\xac" "134.651          \xe2\x82\xac" "110.370\n"
+		"DEPRECIATION AND AMORTIZATION                            5.283              5.639\n"
+		"CHANGES IN OPERATING ASSETS AND LIABILITIES    4        (3.527)             4.774\n"
+		"NET CASH PROVIDED BY OPERATING ACTIVITIES              136.407            120.783\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "NET INCOME", 0) : NULL, "134651",
+		   "OCR: a glued euro sign before dot groups");
+	ok_str(cf ? val(cf, "DEPRECIATION AND AMORTIZATION", 1) : NULL, "5639",
+		   "OCR: dot groups without a sign");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4348,6 +4375,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_glued_sign_dot_groups();
 	test_ocr_comma_blank();
 	test_double_spaced();
 	test_ocr_span_dates();
