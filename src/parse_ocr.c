@@ -70,6 +70,7 @@ typedef struct ocr_line
 static int	date_groups(const ocr_line *l, int *first, int max, bool *span);
 static bool is_note_ref(const fx_ocr_tok *t);
 static bool leader_debris_before(const ocr_line *l, int j, int at);
+static bool is_percent_heading_tok(const ocr_line *l, int i);
 static bool zero_led(const fx_ocr_tok *t);
 static bool is_day_tok(const fx_ocr_tok *t);
 
@@ -970,6 +971,37 @@ is_joiner_tok(const fx_ocr_tok *t)
 	return tok_is_one_of(t, joiners, (int) (sizeof(joiners) / sizeof(joiners[0])));
 }
 
+/* does the token name a fiscal year before its year ("FY", "Fiscal")? */
+static bool
+is_fiscal_tok(const fx_ocr_tok *t)
+{
+	static const char *const words[] = {"fy", "fiscal"};
+
+	return tok_is_one_of(t, words, 2);
+}
+
+/*
+ * Is token i a percent column's heading between two periods: "%", or the
+ * words of "% of sales" / "% of revenue" / "% of total" after it?
+ */
+static bool
+is_percent_heading_tok(const ocr_line *l, int i)
+{
+	static const char *const words[] = {"of", "sales", "revenue",
+	"revenues", "total", "net"};
+
+	for (int k = i; k >= 0 && k >= i - 3; k--)
+	{
+		const fx_ocr_tok *t = &l->tok[k];
+
+		if (t->len >= 1 && t->s[0] == '%')
+			return true;
+		if (!tok_is_one_of(t, words, 6))
+			return false;
+	}
+	return false;
+}
+
 /* does a caption before a heading's dates say they end periods or are dates? */
 static bool
 is_dates_caption(const ocr_line *l, int n)
@@ -1024,21 +1056,31 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 	ni = fx_period_items(buf, len, items, FX_MAX_COLS + 1);
 	if (ni < 2 || ni > max)
 		return 0;
+	for (int k = 0; k < ni; k++)
+		first[k] = -1;
 	for (int i = 0; i < l->ntok; i++)
 	{
 		while (m < ni && offs[i] >= items[m].end)
 			m++;
 		if (m < ni && offs[i] == items[m].off)
-			first[m] = i;
+		{
+			if (first[m] < 0)
+				first[m] = i;
+		}
 		else if (m < ni && offs[i] > items[m].off)
 			continue;			/* inside the item */
-		else if (m > 0 && !is_joiner_tok(&l->tok[i]))
+		else if (m < ni && i + 1 < l->ntok && offs[i + 1] == items[m].off &&
+				 is_fiscal_tok(&l->tok[i]))
+			first[m] = i;		/* "FY 2024", "Fiscal 2023" */
+		else if (m > 0 && !is_joiner_tok(&l->tok[i]) &&
+				 !is_percent_heading_tok(l, i))
 			return 0;
 		else if (m < ni && offs[i] + l->tok[i].len > items[m].off)
 			return 0;			/* an item starting inside a token */
 	}
 	for (int k = 0; k < ni; k++)
-		if (offs[first[k]] != items[k].off)
+		if (first[k] < 0 || (offs[first[k]] != items[k].off &&
+							 !is_fiscal_tok(&l->tok[first[k]])))
 			return 0;
 	/*
 	 * Words before them: a caption that says they end periods heads all the
@@ -1081,6 +1123,9 @@ write_groups(fx_buf *b, const ocr_line *l, const int *first, int k, int nper,
 		int			tw = 0,
 					at;
 
+		/* a percent column's heading after the period is none of it */
+		while (to > first[g] + 1 && is_percent_heading_tok(l, to - 1))
+			to--;
 		for (int i = first[g]; i < to; i++)
 			tw += (i > first[g]) +
 				fx_utf8_len((const unsigned char *) l->tok[i].s, l->tok[i].len);

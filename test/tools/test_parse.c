@@ -2856,6 +2856,40 @@ test_ocr_glued_sign_dot_groups(void)
 }
 
 /*
+ * OCR: fiscal-year headings ("FY 2024", "Fiscal 2023") with percent
+ * columns between them ("% of sales", "%"): two columns, each its year's,
+ * proven by the cover's fiscal year end.
+ */
+static void
+test_ocr_fiscal_headings(void)
+{
+	static const char *const pages[] = {
+		"NORTHWIND HOLDINGS CORP.\n"
+		"FORM 10-K\n"
+		"For the fiscal year ended September 30, 2024\n",
+		"NORTHWIND HOLDINGS CORP.\n"
+		"Consolidated Income Statement\n"
+		"(Dollars in millions, except per share amounts)\n"
+		"FY 2024   % of sales    Fiscal 2023      %\n"
+		"\n"
+		"Revenue                                    43,334.9     100.0%        45,123.1     100.0%\n"
+		"Cost of Revenue                            18,889.7      43.6%        20,717.3      45.9%\n"
+		"Gross Profit                               24,445.2      56.4%        24,405.8      54.1%\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20240930 &&
+	   ymd_of(is, 1) == 20230930 && is->periods[1].months == 12,
+	   "OCR: FY and Fiscal year headings beside percent columns", NULL);
+	ok_str(is ? is->periods[0].label : NULL, "FY 2024",
+		   "OCR: the percent heading is no part of the period's");
+	ok_str(is ? val(is, "Cost of Revenue", 1) : NULL, "20717.3",
+		   "OCR: the second year's amount, not a percentage");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4375,6 +4409,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_fiscal_headings();
 	test_ocr_glued_sign_dot_groups();
 	test_ocr_comma_blank();
 	test_double_spaced();
