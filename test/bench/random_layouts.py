@@ -20,7 +20,8 @@ and per document the facts nobody expected (false facts) are counted.
 Prints the totals, then the share right by each feature the documents were
 drawn with (report kind, fiscal calendar, number style, unit, heading
 style), so a weak spot shows which shape causes it.  -v lists every value
-not right.  Exit status 0; it is a benchmark, not a test.
+not right.  $FX_FXPARSE names another fxparse build (to compare two
+versions).  Exit status 0; it is a benchmark, not a test.
 """
 
 import csv
@@ -35,7 +36,8 @@ from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-FXPARSE = os.path.join(TOP, 'test', 'tools', 'fxparse')
+FXPARSE = os.environ.get('FX_FXPARSE') or os.path.join(TOP, 'test', 'tools',
+                                                       'fxparse')
 FIXTURES = os.path.join(TOP, 'test', 'fixtures')
 
 
