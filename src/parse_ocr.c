@@ -883,8 +883,9 @@ is_ended_tok(const fx_ocr_tok *t)
  * range of tokens: month-and-day groups ("July 1,  June 25,  July 1,") or
  * groups that each end with "Ended" ("Three Months Ended  Nine Months
  * Ended") or with a month and day ("Three Months Ended September 30, Nine
- * Months Ended September 30,").  OCR text keeps no columns, so such a line is set over the
- * columns of the years below it (layout_section).  Returns the number of
+ * Months Ended September 30,", or one span "Years Ended December 31,").
+ * OCR text keeps no columns, so such a line is set over the columns of the
+ * years below it (layout_section).  Returns the number of
  * groups, 0 when the line is not such a heading.
  */
 static int
@@ -919,7 +920,15 @@ heading_groups(const ocr_line *l, int *first, int max)
 					return 0;
 				first[k++] = i + 1;
 			}
-		return k >= 2 ? k : 0;
+		if (k == 1)
+		{
+			/* one span over all the columns: "Years Ended December 31," */
+			for (int i = 0; i + 2 < l->ntok; i++)
+				if (is_ended_tok(&l->tok[i]))
+					return 1;
+			return 0;
+		}
+		return k;
 	}
 	if (!is_ended_tok(&l->tok[l->ntok - 1]))
 		return 0;

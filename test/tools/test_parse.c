@@ -2890,6 +2890,43 @@ test_ocr_fiscal_headings(void)
 }
 
 /*
+ * OCR: a page whose balance sheet (two columns) is followed by a cash
+ * flow statement under "Years Ended December 31," over three years: the
+ * span line opens the new columns with the years, it is no row.
+ */
+static void
+test_ocr_second_statement_span(void)
+{
+	static const char *const pages[] = {
+		"Kestrel Group plc\n"
+		"BALANCE SHEETS\n"
+		"(In millions)\n"
+		"2012        2011\n"
+		"Cash                                   92,604         124,511\n"
+		"Total assets                          147,138         141,267\n"
+		"Total liabilities and equity          147,138         141,267\n"
+		"See accompanying notes to the consolidated financial statements.\n"
+		"Kestrel Group plc\n"
+		"STATEMENT OF CASH FLOWS\n"
+		"(In millions, except per share data)\n"
+		"Years Ended December 31,\n"
+		"2012                 2011                  2010\n"
+		"Net income                    $  92,604 $  124,511 $  95,207\n"
+		"Depreciation and amortization    10,639     11,287    10,961\n"
+		"Net cash provided by operating activities  103,243  135,798  106,168\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok(cf && cf->nperiods == 3 && ymd_of(cf, 0) == 20121231 &&
+	   cf->periods[0].months == 12 && ymd_of(cf, 2) == 20101231,
+	   "OCR: a span line below another statement opens its columns", NULL);
+	ok_str(cf ? val(cf, "Net income", 2) : NULL, "95207",
+		   "OCR: the second statement's last column");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4409,6 +4446,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_second_statement_span();
 	test_ocr_fiscal_headings();
 	test_ocr_glued_sign_dot_groups();
 	test_ocr_comma_blank();
