@@ -42,7 +42,9 @@ FIXTURES = os.path.join(TOP, 'test', 'fixtures')
 
 
 def norm_label(s):
+    """A label compared case-blind, without leaders or a footnote mark."""
     s = s.replace('\u2019', "'").lower()
+    s = re.sub(r'\s*(\([a-z0-9]\)|\*)$', '', s.strip())
     s = re.sub(r'[.\s]+$', '', s)
     s = re.sub(r'(\s*\.){2,}', ' ', s)
     return ' '.join(s.split()).rstrip(':')

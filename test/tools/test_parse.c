@@ -2927,6 +2927,35 @@ test_ocr_second_statement_span(void)
 }
 
 /*
+ * OCR: a units caption before fiscal-year headings ("$000  FY 2014
+ * Fiscal 2013  FY2012"): the line opens three columns, each its year.
+ */
+static void
+test_ocr_unit_before_years(void)
+{
+	static const char *const pages[] = {
+		"TAMARIND LOGISTICS LTD.\n"
+		"FORM 10-K\n"
+		"For the fiscal year ended September 30, 2014\n",
+		"Tamarind Logistics Ltd.\n"
+		"Consolidated Statements of Operations\n"
+		"\n"
+		"$000                                       FY 2014              Fiscal 2013              FY2012\n"
+		"Revenue                                    773,856              707,021              784,489\n"
+		"Cost of Revenue                            368,748              339,156              540,130\n"
+		"Gross Profit                               405,108              367,865              244,359\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 3 && ymd_of(is, 0) == 20140930 &&
+	   ymd_of(is, 2) == 20120930 && is->periods[2].months == 12,
+	   "OCR: a units caption before fiscal-year headings", NULL);
+	ok_str(is ? is->unit_scale : NULL, "1000", "OCR: $000 is thousands");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4446,6 +4475,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_unit_before_years();
 	test_ocr_second_statement_span();
 	test_ocr_fiscal_headings();
 	test_ocr_glued_sign_dot_groups();
