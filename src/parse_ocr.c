@@ -428,16 +428,24 @@ leaders_at(const ocr_line *l)
 					   strcmp(l->tok[i + 1].s, ".") == 0 &&
 					   strcmp(l->tok[i + 2].s, ".") == 0)))
 			return t->start;
-		/* leaders glued to the label's last word: "Net..............." */
-		while (dots < t->len && t->s[t->len - 1 - dots] == '.')
-			dots++;
-		if (dots >= 3 && dots < t->len && i + 1 < l->ntok)
+		/*
+		 * leaders glued to the label's last word ("Net...............",
+		 * "revenue................-."), or a run of dots with debris
+		 * ("............-")
+		 */
+		{
+			const char *run = strstr(t->s, "...");
+
+			dots = run ? (int) (run - t->s) : -1;
+		}
+		if (dots >= 0 && i + 1 < l->ntok && (dots > 0 || i > 0))
 		{
 			/* a word keeps its letters; "2..." is debris of the leader */
-			if (i == 0 || isalpha((unsigned char) t->s[t->len - dots - 1]))
+			if (dots > 0 && isalpha((unsigned char) t->s[dots - 1]))
 				return t->start + fx_utf8_len((const unsigned char *) t->s,
-											  t->len - dots);
-			return t->start;
+											  dots);
+			if (i > 0)
+				return t->start;
 		}
 	}
 	return -1;

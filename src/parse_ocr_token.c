@@ -152,16 +152,20 @@ no_alnum(const fx_ocr_tok *t)
 	return true;
 }
 
-/* a word's dot leaders glued to it go: "Net..............." is "Net" */
+/*
+ * A word's dot leaders glued to it go, with what OCR read after them:
+ * "Net..............." and "revenue................-." are "Net" and
+ * "revenue".
+ */
 static void
 strip_leader_dots(fx_ocr_tok *t)
 {
-	int			e = t->len;
+	const char *run = strstr(t->s, "..");
+	int			e = run ? (int) (run - t->s) : 0;
 
-	while (e > 0 && t->s[e - 1] == '.')
-		e--;
-	if (t->len - e < 2 || e == 0 || !isalpha((unsigned char) t->s[e - 1]))
-		return;
+	if (e == 0 || !isalpha((unsigned char) t->s[e - 1]) ||
+		(t->len - e < 3 && e + 2 == t->len))
+		return;					/* no leader, or "etc.." */
 	t->len = e;
 	t->s[e] = '\0';
 }

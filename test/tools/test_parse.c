@@ -2956,6 +2956,35 @@ test_ocr_unit_before_years(void)
 }
 
 /*
+ * OCR: leaders read with debris glued to them ("............-",
+ * "revenue................-.", "profit...............2.000."): the label
+ * keeps its words only.
+ */
+static void
+test_ocr_leader_debris_glued(void)
+{
+	static const char *const pages[] = {
+		"Valmont Textiles AG\n"
+		"CONSOLIDATED STATEMENT OF PROFIT OR LOSS\n"
+		"$000\n"
+		"2017          2016          2015\n"
+		"Revenue ............- eee eee eee     $        510,173 $        503,594 $        525,172\n"
+		"Cost of revenue................-.              298,380             319,958             305,783\n"
+		"Gross profit...............2.000.              211,793             183,636             219,389\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Revenue", 0) : NULL, "510173",
+		   "OCR: a leader with a dash glued to it");
+	ok_str(is ? val(is, "Cost of revenue", 1) : NULL, "319958",
+		   "OCR: leaders glued to the label's word, debris after");
+	ok_str(is ? val(is, "Gross profit", 2) : NULL, "219389",
+		   "OCR: leaders glued, digits read off them");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4475,6 +4504,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_leader_debris_glued();
 	test_ocr_unit_before_years();
 	test_ocr_second_statement_span();
 	test_ocr_fiscal_headings();
