@@ -117,8 +117,14 @@ label_wraps(const char *prev, const char *next)
 	lw = lw ? lw + 1 : prev;
 	/* "PURCHASES OF PROPERTY AND" / "EQUIPMENT", in capitals too */
 	for (int i = 0; tails[i]; i++)
-		if (strcasecmp(lw, tails[i]) == 0)
-			return WRAP_YES;
+	{
+		size_t		tl = strlen(tails[i]);
+
+		if (strcasecmp(lw, tails[i]) == 0 ||
+			(strlen(lw) == tl + 1 && lw[tl] == ')' &&
+			 strncasecmp(lw, tails[i], tl) == 0))
+			return WRAP_YES;	/* "... (Repayments of)" / "Borrowings" */
+	}
 	/* "CHANGES IN OPERATING ASSETS" / "AND LIABILITIES", not "NET ..." */
 	for (int i = 0; tails[i] && i < 12; i++)
 		if (fw == strlen(tails[i]) && all_caps(prev) &&
@@ -365,7 +371,7 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 		return false;
 	/* "Total Liabilities and Shareholders'" / "  Equity  171,817" */
 	if (strncasecmp(pd->text, "total ", 6) == 0 &&
-		strncasecmp(next, "total", 5) != 0 && next_indent > pd->indent)
+		strncasecmp(next, "total", 5) != 0 && next_indent >= pd->indent)
 		return true;
 	if (width[0] < 0)
 		width[0] = label_width(doc, bl, euro, false);

@@ -2607,7 +2607,11 @@ test_hanging_wraps(void)
 		"  Borrowings                                         1,017        (5,861)\n"
 		"  Provisions                                          (468)          (487)\n"
 		"Total Liabilities and Shareholders'\n"
-		"    Equity                                              549         (6,348)\n",
+		"    Equity                                              549         (6,348)\n"
+		"Proceeds from (Repayments of)\n"
+		"Borrowings, Net                                       1,017         (5,861)\n"
+		"Total Cash and Cash\n"
+		"Equivalents                                          2,017          1,861\n",
 	};
 	fx_result  *r = parse_pages(pages, 1);
 	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
@@ -2620,6 +2624,10 @@ test_hanging_wraps(void)
 		   "hanging wraps: a heading's first item stays itself");
 	ok_str(cf ? val(cf, "Total Liabilities and Shareholders' Equity", 1) :
 		   NULL, "-6348", "hanging wraps: a Total label wrapped");
+	ok_str(cf ? val(cf, "Proceeds from (Repayments of) Borrowings, Net", 0) :
+		   NULL, "1017", "hanging wraps: a first line ending with \"of)\"");
+	ok_str(cf ? val(cf, "Total Cash and Cash Equivalents", 0) : NULL, "2017",
+		   "hanging wraps: a Total label wrapped without indent (OCR)");
 	fx_result_free(r);
 }
 
