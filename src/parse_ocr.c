@@ -72,6 +72,7 @@ static bool is_note_ref(const fx_ocr_tok *t);
 static bool leader_debris_before(const ocr_line *l, int j, int at);
 static bool is_percent_heading_tok(const ocr_line *l, int i);
 static bool zero_led(const fx_ocr_tok *t);
+static void drop_leader_letters(ocr_line *l);
 static bool is_day_tok(const fx_ocr_tok *t);
 
 /* split one line into tokens with their display columns */
@@ -234,6 +235,17 @@ join_split_amounts(ocr_line *l)
 			a->end = b->end;
 			line_del(l, i + 1);
 			i--;
+			continue;
+		}
+		if (b->start - a->end == 1 && b->len == 1 && b->s[0] == '-' &&
+			fx_ocr_numeric_shape(a->s, a->len, &na) && a->s[0] != '-' &&
+			a->s[0] != '(' && a->len + 1 < FX_OCR_TOK_LEN)
+		{
+			/* "383,451 -": a trailing minus read one blank apart */
+			a->s[a->len++] = '-';
+			a->s[a->len] = '\0';
+			a->end = b->end;
+			line_del(l, i + 1);
 			continue;
 		}
 		if (b->start - a->end == 1 && comma_split(a, b) &&
@@ -491,6 +503,45 @@ zero_led(const fx_ocr_tok *t)
 	return fx_ocr_is_digit((unsigned char) t->s[1]) || seps >= 2;
 }
 
+/* is the token letters OCR reads off dot leaders ("eee", "ee", "nent")? */
+static bool
+is_leader_letters(const fx_ocr_tok *t)
+{
+	if (t->len > 5)
+		return false;
+	for (int i = 0; i < t->len; i++)
+		if (strchr("aecnrst", t->s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * Leaders OCR read as letters end a row's label: "Revenue nent eee eee e
+ * eae  899,372".  Two such words or more, one of them with "ee" (which no
+ * label word of this shape has), go.
+ */
+static void
+drop_leader_letters(ocr_line *l)
+{
+	int			k = l->nlabel;
+	bool		ee = false;
+
+	if (l->nvals == 0)
+		return;
+	while (k > 1 && is_leader_letters(&l->tok[k - 1]))
+	{
+		ee = ee || strstr(l->tok[k - 1].s, "ee") != NULL;
+		k--;
+	}
+	if (l->nlabel - k < 2 || !ee)
+		return;
+	while (l->nlabel > k)
+	{
+		line_del(l, l->nlabel - 1);
+		l->nlabel--;
+	}
+}
+
 /* drop what stands in a row's label from its dot leaders on */
 static void
 drop_leaders(ocr_line *l, int at)
@@ -631,6 +682,7 @@ read_line(ocr_line *l)
 	l->nlabel = k;
 	l->changes = l->nvals == 0 && drop_change_headings(l);
 	drop_leaders(l, leaders);
+	drop_leader_letters(l);
 	label_date(l);
 	/* a line of headings ending in years */
 	l->nyears = 0;

@@ -2993,6 +2993,35 @@ test_ocr_leader_debris_glued(void)
 }
 
 /*
+ * OCR: a trailing minus read one blank after its amount ("383,451 -") is
+ * its sign, not a zero of the next column; leaders read as letters
+ * ("Revenue nent eee eee e eae") end the label.
+ */
+static void
+test_ocr_trailing_minus_letters(void)
+{
+	static const char *const pages[] = {
+		"Kestrel Group plc\n"
+		"Consolidated income statement\n"
+		"\xc2\xa3m\n"
+		"2019        2018\n"
+		"Revenue nent eee eee e eae                         604,513                   651,467\n"
+		"Cost of Revenue                                 383,451 -              390,927-\n"
+		"Gross profit                                      221,062                   260,540\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Cost of Revenue", 0) : NULL, "-383451",
+		   "OCR: a trailing minus one blank apart");
+	ok_str(is ? val(is, "Cost of Revenue", 1) : NULL, "-390927",
+		   "OCR: a trailing minus glued");
+	ok_str(is ? val(is, "Revenue", 0) : NULL, "604513",
+		   "OCR: leaders read as letters leave the label");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4512,6 +4541,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_trailing_minus_letters();
 	test_ocr_leader_debris_glued();
 	test_ocr_unit_before_years();
 	test_ocr_second_statement_span();
