@@ -503,16 +503,37 @@ zero_led(const fx_ocr_tok *t)
 	return fx_ocr_is_digit((unsigned char) t->s[1]) || seps >= 2;
 }
 
-/* is the token letters OCR reads off dot leaders ("eee", "ee", "nent")? */
+/*
+ * Is the token what OCR reads off dot leaders: letters ("eee", "ee",
+ * "nent") or dots with a digit or two ("0.", ".", "2...")?
+ */
 static bool
 is_leader_letters(const fx_ocr_tok *t)
 {
+	bool		dot = false;
+	int			digits = 0;
+
 	if (t->len > 5)
 		return false;
 	for (int i = 0; i < t->len; i++)
 		if (strchr("aecnrst", t->s[i]) == NULL)
+		{
+			dot = true;
+			break;
+		}
+	if (!dot)
+		return true;
+	dot = false;
+	for (int i = 0; i < t->len; i++)
+	{
+		if (t->s[i] == '.')
+			dot = true;
+		else if (fx_ocr_is_digit((unsigned char) t->s[i]))
+			digits++;
+		else
 			return false;
-	return true;
+	}
+	return (dot && digits <= 2) || (t->len == 1 && digits == 1);
 }
 
 /*

@@ -3007,11 +3007,14 @@ test_ocr_trailing_minus_letters(void)
 		"2019        2018\n"
 		"Revenue nent eee eee e eae                         604,513                   651,467\n"
 		"Cost of Revenue                                 383,451 -              390,927-\n"
-		"Gross profit                                      221,062                   260,540\n",
+		"Gross profit                                      221,062                   260,540\n"
+		"Other income . 0. ee ee ene een eee teens           1,297                     1,670\n",
 	};
 	fx_result  *r = parse_ocr_pages(pages, 1);
 	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
 
+	ok_str(is ? val(is, "Other income", 1) : NULL, "1670",
+		   "OCR: leaders read as dots, a digit and letters leave the label");
 	ok_str(is ? val(is, "Cost of Revenue", 0) : NULL, "-383451",
 		   "OCR: a trailing minus one blank apart");
 	ok_str(is ? val(is, "Cost of Revenue", 1) : NULL, "-390927",
