@@ -198,6 +198,7 @@ static bool
 length_starts(const fx_line *ln, const fx_word *w, int i, int n)
 {
 	static const char *const counts[] = {"three", "six", "nine", "twelve",
+		"thirteen", "twenty-six", "thirty-nine", "fifty-two", "fifty-three",
 	"3", "6", "9", "12", "13", "26", "39", "52", "53", NULL};
 
 	if (i + 1 >= n)

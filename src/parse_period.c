@@ -299,6 +299,80 @@ unit_after(const ptok *t, int n, int i)
 	return i + 1;
 }
 
+/*
+ * The count a number word at t[i] names ("thirteen", "twenty-six",
+ * "fifty two"), 0 when none; *last is its last token.
+ */
+static int
+count_word_at(const ptok *t, int n, int i, int *last)
+{
+	static const char *const ones[] = {
+		"one", "two", "three", "four", "five", "six", "seven", "eight",
+		"nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+		"sixteen", "seventeen", "eighteen", "nineteen", NULL
+	};
+	static const char *const tens[] = {"twenty", "thirty", "forty", "fifty",
+	NULL};
+
+	*last = i;
+	if (t[i].kind != T_WORD)
+		return 0;
+	for (int k = 0; ones[k]; k++)
+		if (strcmp(t[i].word, ones[k]) == 0)
+			return k + 1;
+	for (int k = 0; tens[k]; k++)
+	{
+		size_t		tl = strlen(tens[k]);
+
+		/* "thirty-nine" read as one word */
+		if (strncmp(t[i].word, tens[k], tl) == 0 && t[i].word[tl] == '-')
+			for (int u = 0; u < 9; u++)
+				if (strcmp(t[i].word + tl + 1, ones[u]) == 0)
+					return 20 + 10 * k + u + 1;
+		if (strcmp(t[i].word, tens[k]) == 0)
+		{
+			int			j = i + 1;
+
+			if (j + 1 < n && is_p(t, n, j, '-') && !t[j].space &&
+				!t[j + 1].space)
+				j++;			/* "twenty-six" */
+			for (int u = 0; u < 9 && j < n && t[j].kind == T_WORD; u++)
+				if (strcmp(t[j].word, ones[u]) == 0)
+				{
+					*last = j;
+					return 20 + 10 * k + u + 1;
+				}
+			return 20 + 10 * k;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Months of a length in weeks spelt out at t[i] ("Thirteen Weeks",
+ * "Twenty-Six Weeks", "Fifty-Two Weeks"), 0 when none.
+ */
+static int
+word_weeks_at(const ptok *t, int n, int i)
+{
+	int			last,
+				q = count_word_at(t, n, i, &last),
+				u = last + 1,
+				prev;
+
+	/* "nine" of "thirty-nine" is no count of its own */
+	if (i > 0 && ((is_p(t, n, i - 1, '-') && !t[i].space) ||
+				  (count_word_at(t, n, i - 1, &prev) >= 20 && prev == i)))
+		return 0;
+	if (i > 1 && is_p(t, n, i - 1, '-') &&
+		count_word_at(t, n, i - 2, &prev) >= 20)
+		return 0;
+	if (q < 4 || u >= n || t[u].kind != T_WORD ||
+		strncmp(t[u].word, "week", 4) != 0)
+		return 0;
+	return q >= 52 ? 12 : (q * 3 + 6) / 13;
+}
+
 /* months of a duration word group at t[i] ("three months", "13 weeks") */
 static int
 duration_at(const ptok *t, int n, int i)
@@ -349,6 +423,8 @@ months_from_tokens(const ptok *t, int n)
 		if (t[i].kind == T_NUM && u < n && t[u].kind == T_WORD &&
 			strncmp(t[u].word, "week", 4) == 0 && t[i].ndig <= 2)
 			return weeks_to_months(t[i].num);
+		if (word_weeks_at(t, n, i) > 0)
+			return word_weeks_at(t, n, i);
 		if (duration_at(t, n, i) > 0 &&
 			strncmp(t[u].word, "month", 5) == 0)
 			return duration_at(t, n, i);
@@ -695,9 +771,13 @@ lone_length(const ptok *t, int n)
 	for (int i = 0; i < n; i++)
 	{
 		int			u = unit_after(t, n, i);
-		int			m = 0;
+		int			m = word_weeks_at(t, n, i);
 
-		if (u >= n || t[u].kind != T_WORD)
+		if (m > 0 && counted > 0 && m != counted)
+			return 0;
+		if (m > 0)
+			counted = m;
+		if (u >= n || t[u].kind != T_WORD || m > 0)
 			continue;
 		if (t[i].kind == T_NUM && strncmp(t[u].word, "week", 4) == 0 &&
 			t[i].ndig <= 2)

@@ -210,6 +210,13 @@ test_periods(void)
 	t_period("Nine Months Ended June 25, 2022", 2022, 6, 25, 9);
 	t_period("13 Weeks Ended January 28, 2023", 2023, 1, 28, 3);
 	t_period("26 Weeks Ended July 29, 2023", 2023, 7, 29, 6);
+	/* lengths in weeks spelt out */
+	t_period("Thirteen Weeks Ended June 29, 2024", 2024, 6, 29, 3);
+	t_period("Twenty-Six Weeks Ended July 29, 2023", 2023, 7, 29, 6);
+	t_period("Thirty-Nine Weeks Ended June 24, 2023", 2023, 6, 24, 9);
+	t_period("Fifty-Two Weeks Ended January 28, 2023", 2023, 1, 28, 12);
+	t_period("Fifty Three Weeks Ended February 3, 2024", 2024, 2, 3, 12);
+	t_period("Twelve Weeks Ended March 23, 2024", 2024, 3, 23, 3);
 	t_period("39 Weeks Ended October 28, 2023", 2023, 10, 28, 9);
 	t_period("52 Weeks Ended January 28, 2023", 2023, 1, 28, 12);
 	t_period("53 Weeks Ended February 3, 2024", 2024, 2, 3, 12);
