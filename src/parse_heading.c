@@ -27,6 +27,19 @@ fx_cell_text(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 	return fx_words_text(doc, ln, c->w0, c->w1);
 }
 
+/* split cells[k] of the nc cells before its word i: cell k + 1 starts there */
+static void
+split_cell(fx_cell *cells, int nc, int k, const fx_word *w, int i)
+{
+	memmove(&cells[k + 2], &cells[k + 1], sizeof(fx_cell) * (size_t) (nc - k - 1));
+	cells[k + 1].w0 = i;
+	cells[k + 1].w1 = cells[k].w1;
+	cells[k + 1].start = w[i].start;
+	cells[k + 1].end = cells[k].end;
+	cells[k].w1 = i;
+	cells[k].end = w[i - 1].end;
+}
+
 /* does the cell name a month ("July 31, 2023", "Jan-Jun 2023")? */
 static bool
 cell_has_month(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
@@ -66,16 +79,7 @@ fx_split_heading_years(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 		if (i == cells[k].w1 || w[i].start < left || cell_has_month(doc, ln,
 																	 &cells[k]))
 			continue;			/* "July 31, 2023" wider than its column */
-		memmove(&cells[k + 2], &cells[k + 1],
-				sizeof(fx_cell) * (size_t) (nc - k - 1));
-		cells[k + 1].w0 = i;
-		cells[k + 1].w1 = cells[k].w1;
-		cells[k + 1].start = w[i].start;
-		cells[k + 1].end = cells[k].end;
-		cells[k].w1 = i;
-		cells[k].end = w[i - 1].end;
-		nc++;
-		k++;
+		split_cell(cells, nc++, k++, w, i);
 	}
 	return nc;
 }
@@ -229,15 +233,7 @@ split_length_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 			if (!length_starts(ln, w, i, cells[k].w1) ||
 				!length_starts(ln, w, cells[k].w0, cells[k].w1))
 				continue;
-			memmove(&cells[k + 2], &cells[k + 1],
-					sizeof(fx_cell) * (size_t) (nc - k - 1));
-			cells[k + 1].w0 = i;
-			cells[k + 1].w1 = cells[k].w1;
-			cells[k + 1].start = w[i].start;
-			cells[k + 1].end = cells[k].end;
-			cells[k].w1 = i;
-			cells[k].end = w[i - 1].end;
-			nc++;
+			split_cell(cells, nc++, k, w, i);
 			break;
 		}
 	return nc;

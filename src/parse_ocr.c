@@ -173,6 +173,19 @@ is_decimal_tail(const fx_ocr_tok *t)
 		(t->len == 2 || fx_ocr_is_digit((unsigned char) t->s[2]));
 }
 
+/* append token i + 1 to token i (the caller checked that it fits) */
+static void
+glue_next(ocr_line *l, int i)
+{
+	fx_ocr_tok *a = &l->tok[i],
+			   *b = &l->tok[i + 1];
+
+	memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
+	a->len += b->len;
+	a->end = b->end;
+	line_del(l, i + 1);
+}
+
 /*
  * Is a the head of an amount cut after a group comma ("31,", "€31,",
  * "(4,", "1,234,") and b its next group (three digits, perhaps closing a
@@ -229,34 +242,20 @@ join_split_amounts(ocr_line *l)
 			fx_ocr_numeric_shape(a->s, a->len, &na) && na > 0 &&
 			a->len + b->len < FX_OCR_TOK_LEN)
 		{
-			/* "1.234.567 ,89": the decimals split off by a blank */
-			memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
-			a->len += b->len;
-			a->end = b->end;
-			line_del(l, i + 1);
-			i--;
+			glue_next(l, i--);	/* "1.234.567 ,89": decimals split off */
 			continue;
 		}
 		if (b->start - a->end == 1 && b->len == 1 && b->s[0] == '-' &&
 			fx_ocr_numeric_shape(a->s, a->len, &na) && a->s[0] != '-' &&
 			a->s[0] != '(' && a->len + 1 < FX_OCR_TOK_LEN)
 		{
-			/* "383,451 -": a trailing minus read one blank apart */
-			a->s[a->len++] = '-';
-			a->s[a->len] = '\0';
-			a->end = b->end;
-			line_del(l, i + 1);
+			glue_next(l, i);	/* "383,451 -": a trailing minus one blank apart */
 			continue;
 		}
 		if (b->start - a->end == 1 && comma_split(a, b) &&
 			a->len + b->len < FX_OCR_TOK_LEN)
 		{
-			/* "31, 888", "€31, 888", "(4, 689)": a blank read after a comma */
-			memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
-			a->len += b->len;
-			a->end = b->end;
-			line_del(l, i + 1);
-			i--;
+			glue_next(l, i--);	/* "31, 888", "€31, 888": a blank after a comma */
 			continue;
 		}
 		as = fx_ocr_lead_sign_len(a->s, a->len);	/* "€31 888" */
