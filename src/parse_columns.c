@@ -188,8 +188,16 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 	{
 		bool		years = true;
 
-		if (cells[i].end <= left)
+		for (int k = cells[i].w0; k < cells[i].w1; k++)
+			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
+		/*
+		 * left of the values: a caption ("(In millions)", "Notes"), unless
+		 * it is a year: pdftotext may set a heading line's words well left
+		 * of the amounts under them
+		 */
+		if (cells[i].end <= left && !(years && i + 1 < n))
 			continue;
+		years = true;
 		{
 			const char *cs = ln->s + w[cells[i].w0].off;
 			int			cl = w[cells[i].w1 - 1].off + w[cells[i].w1 - 1].len -
@@ -624,12 +632,17 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		int			xs[FX_MAX_COLS * 2];
 		char	   *labels[FX_MAX_COLS * 2];
 
+		int			hleft = left;
+
 		/* the period line's own cells sit where the headings above do */
 		for (int j = 0; j < npc; j++)
 			xs[j] = bl->period_line >= 0 ? (pc[j].start + pc[j].end) / 2 :
 				col_center(&bl->anch[j]);
+		/* a first year set left of the amounts: its headings are too */
+		if (bl->period_line >= 0 && npc > 0 && pc[0].start < hleft)
+			hleft = pc[0].start - spacing / 2;
 		if (!fx_column_headings(doc, hfrom, bl->period_line >= 0 ?
-								bl->period_line : bl->body - 1, xs, npc, left,
+								bl->period_line : bl->body - 1, xs, npc, hleft,
 								spacing, labels))
 		{
 			for (int j = 0; j < npc; j++)

@@ -3032,6 +3032,40 @@ test_ocr_trailing_minus_letters(void)
 }
 
 /*
+ * pdftotext may set a heading's words well left of the amounts under
+ * them (proportional fonts, glued currency signs): the first year stands
+ * left of where the amounts start.  It is still the first column's, so
+ * the amounts are not moved a column right of their years.
+ */
+static void
+test_years_left_of_amounts(void)
+{
+	static const char *const pages[] = {
+		"                                                     Blue Mesa Energy Company\n"
+		"                                                 Consolidated Income Statement\n"
+		"\n"
+		"                                            13 Weeks Ended                                 26 Weeks Ended\n"
+		"                                       July 28,        July 30,                       July 28,        July 30,\n"
+		"(Dollars in millions, except per share amounts)\n"
+		"                                         2012            2011                           2012            2011\n"
+		"REVENUE                                                    $32,024.9    $33,953.4     $31,499.1       $31,833.8\n"
+		"COST OF REVENUE                                             16,435.6     16,296.1      19,423.8        18,302.0\n"
+		"GROSS PROFIT                                                15,589.3     17,657.3      12,075.3        13,531.8\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4 && ymd_of(is, 0) == 20120728 &&
+	   is->periods[0].months == 3 && ymd_of(is, 1) == 20110730,
+	   "years left of the amounts: four columns, the first dated", NULL);
+	ok_str(is ? val(is, "REVENUE", 0) : NULL, "32024.9",
+		   "years left of the amounts: the first amount is the first year's");
+	ok_str(is ? val(is, "REVENUE", 1) : NULL, "33953.4",
+		   "years left of the amounts: the second amount is the second year's");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4551,6 +4585,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_years_left_of_amounts();
 	test_ocr_trailing_minus_letters();
 	test_ocr_leader_debris_glued();
 	test_ocr_unit_before_years();
