@@ -268,9 +268,45 @@ overlaps(int s1, int e1, int s2, int e2)
 	return s1 < e2 && s2 < e1;
 }
 
+/* the number of cells of a line over the value area that name a date */
+static int
+dated_cells(const fx_doc *doc, const fx_line *ln, int left)
+{
+	fx_cell		cells[FX_MAX_CELLS];
+	const fx_word *w = fx_line_words(doc, ln);
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
+				m = 0;
+
+	for (int i = 0; i < n; i++)
+		if (cells[i].end > left &&
+			fx_text_has_date(ln->s + w[cells[i].w0].off,
+							 w[cells[i].w1 - 1].off + w[cells[i].w1 - 1].len -
+							 w[cells[i].w0].off))
+			m++;
+	return m;
+}
+
+/* the value column (cluster) whose centre is nearest [start, end), or -1 */
+static int
+nearest_cluster(const fx_block *bl, int start, int end)
+{
+	int			best = -1,
+				bestd = 1 << 30;
+
+	for (int i = 0; i < bl->ncols; i++)
+	{
+		int			d = abs((bl->cols[i].start + bl->cols[i].end) / 2 -
+							(start + end) / 2);
+
+		if (d < bestd)
+			bestd = d, best = i;
+	}
+	return best;
+}
+
 /*
  * Add the dated heading cells of the lines above the period line that
- * stand over a value column no period cell covers.  Headings are set
+ * stand nearest a value column no period cell is nearest.  Headings are set
  * bottom- or top-aligned as they come: "September 30, 2018" over
  * "(unaudited)" beside a one-line "December 31, 2017" puts the two dates
  * on two lines.  Returns the new count; pc[] stays in left-to-right order.
@@ -289,20 +325,22 @@ period_cells_above(const fx_doc *doc, const fx_block *bl, int left,
 		if (fx_title_type(doc, &doc->lines[i], &cont) >= 0)
 			break;
 		nup = period_cells(doc, &doc->lines[i], left, up, FX_MAX_COLS);
+		if (nup > dated_cells(doc, &doc->lines[i], left))
+			continue;			/* a caption listing periods: "As of ... 2021 & 2020" */
 		for (int k = 0; k < nup && npc < max; k++)
 		{
-			bool		free_slot = true,
-						over_values = false;
-			int			at = npc;
+			bool		free_slot = true;
+			int			at = npc,
+						c = nearest_cluster(bl, up[k].start, up[k].end);
 
 			for (int j = 0; j < npc; j++)
 				free_slot = free_slot && !overlaps(up[k].start, up[k].end,
-												   pc[j].start, pc[j].end);
-			for (int c = 0; c < bl->ncols; c++)
-				over_values = over_values ||
-					overlaps(up[k].start, up[k].end, bl->cols[c].start,
-							 bl->cols[c].end);
-			if (!free_slot || !over_values)
+												   pc[j].start, pc[j].end) &&
+					nearest_cluster(bl, pc[j].start, pc[j].end) != c;
+			/* over its column: centred headings reach past right-aligned amounts */
+			if (!free_slot || c < 0 ||
+				!overlaps(up[k].start, up[k].end, bl->cols[c].start - 2,
+						  bl->cols[c].end + 2))
 				continue;
 			while (at > 0 && pc[at - 1].start > up[k].start)
 			{

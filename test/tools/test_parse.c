@@ -3066,6 +3066,38 @@ test_years_left_of_amounts(void)
 }
 
 /*
+ * The two-line heading of a 10-Q balance sheet where the upper date ends
+ * just where the right-aligned amounts under it start ("March 31, 2020"
+ * over "$   27,982"): it is still that column's heading.
+ */
+static void
+test_heading_beside_right_aligned(void)
+{
+	static const char *const pages[] = {
+		"                                     Balance Sheet\n"
+		"                          (In millions, except per share data)\n"
+		"\n"
+		"                                                                  March 31, 2020\n"
+		"                                                                   (unaudited)                   December 31, 2019\n"
+		"  Cash and cash equivalents                                  $                   27,982      $               29,533\n"
+		"  Accounts receivable, net                                                       49,368                      51,906\n"
+		"Total assets                                                 $                   77,350      $               81,439\n"
+		"Total liabilities                                                                27,350                      31,439\n"
+		"Total equity                                                                     50,000                      50,000\n"
+		"Total liabilities and equity                                 $                   77,350      $               81,439\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20200331 &&
+	   ymd_of(bs, 1) == 20191231,
+	   "heading beside right-aligned amounts: both columns dated", NULL);
+	ok_str(bs ? val(bs, "Accounts receivable, net", 1) : NULL, "51906",
+		   "heading beside right-aligned amounts: the second column's value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4585,6 +4617,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_heading_beside_right_aligned();
 	test_years_left_of_amounts();
 	test_ocr_trailing_minus_letters();
 	test_ocr_leader_debris_glued();
