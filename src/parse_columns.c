@@ -286,6 +286,23 @@ dated_cells(const fx_doc *doc, const fx_line *ln, int left)
 	return m;
 }
 
+/* the least distance between the centres of two value columns */
+static int
+cluster_spacing(const fx_block *bl)
+{
+	int			sp = 1 << 30;
+
+	for (int i = 1; i < bl->ncols; i++)
+	{
+		int			d = (bl->cols[i].start + bl->cols[i].end) / 2 -
+			(bl->cols[i - 1].start + bl->cols[i - 1].end) / 2;
+
+		if (d < sp)
+			sp = d;
+	}
+	return bl->ncols > 1 ? sp : 24;
+}
+
 /* the value column (cluster) whose centre is nearest [start, end), or -1 */
 static int
 nearest_cluster(const fx_block *bl, int start, int end)
@@ -337,10 +354,14 @@ period_cells_above(const fx_doc *doc, const fx_block *bl, int left,
 				free_slot = free_slot && !overlaps(up[k].start, up[k].end,
 												   pc[j].start, pc[j].end) &&
 					nearest_cluster(bl, pc[j].start, pc[j].end) != c;
-			/* over its column: centred headings reach past right-aligned amounts */
+			/*
+			 * over its column: a centred heading lies within half a column
+			 * of its right-aligned amounts, however narrow they are
+			 */
 			if (!free_slot || c < 0 ||
-				!overlaps(up[k].start, up[k].end, bl->cols[c].start - 2,
-						  bl->cols[c].end + 2))
+				2 * abs((up[k].start + up[k].end) / 2 -
+						(bl->cols[c].start + bl->cols[c].end) / 2) >
+				cluster_spacing(bl))
 				continue;
 			while (at > 0 && pc[at - 1].start > up[k].start)
 			{

@@ -3098,6 +3098,34 @@ test_heading_beside_right_aligned(void)
 }
 
 /*
+ * The same two-line heading with the upper date further left of the
+ * amounts under it (a wide page): the column nearest it, within half a
+ * column, is still its own.
+ */
+static void
+test_heading_left_of_right_aligned(void)
+{
+	static const char *const pages[] = {
+		"                                                                        Statements of Financial Condition\n"
+		"                                                                                (in thousands of U.S. dollars)\n"
+		"                                                                                                                                          March 30, 2024\n"
+		"                                                                                                                                            (unaudited)                         September 30, 2023\n"
+		"  Cash and Cash Equivalents                                                                                                                                   89,115                               99,368\n"
+		"  Accounts Receivable, Net                                                                                                                                    54,483                               49,104\n"
+		"  Inventories                                                                                                                                                 28,650                                    -\n"
+		"  Total Current Assets                                                                                                                                       172,248                              148,472\n"
+		"Property, Plant and Equipment, Net                                                                                                                           151,242                              163,868\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20240330 &&
+	   ymd_of(bs, 1) == 20230930,
+	   "heading left of right-aligned amounts: both columns dated", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4617,6 +4645,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_heading_left_of_right_aligned();
 	test_heading_beside_right_aligned();
 	test_years_left_of_amounts();
 	test_ocr_trailing_minus_letters();
