@@ -955,7 +955,10 @@ is_ended_tok(const fx_ocr_tok *t)
 
 	if (n > 0 && (t->s[n - 1] == ',' || t->s[n - 1] == ':'))
 		n--;
-	return n == 5 && strncasecmp(t->s, "ended", 5) == 0;
+	/* "Quarter Ended", and "Year to Date" / "Year-to-Date" */
+	return (n == 5 && strncasecmp(t->s, "ended", 5) == 0) ||
+		(n == 4 && strncasecmp(t->s, "date", 4) == 0) ||
+		(n == 12 && strncasecmp(t->s, "year-to-date", 12) == 0);
 }
 
 /*
@@ -1628,9 +1631,14 @@ stack_single_dates(ocr_line *lines, int nlines)
 {
 	for (int n = 0; n + 1 < nlines; n++)
 	{
+		int			m = n + 1;
 		ocr_line   *up = &lines[n],
-				   *lo = &lines[n + 1];
+				   *lo;
 		int			b;
+
+		while (m + 1 < nlines && m < n + 3 && lines[m].ntok == 0)
+			m++;				/* blank lines OCR read between them */
+		lo = &lines[m];
 
 		if (single_date(up) != 0 || (b = single_date(lo)) < 0 ||
 			up->ntok + lo->ntok - b > OCR_MAX_TOK)

@@ -410,6 +410,22 @@ weeks_to_months(int w)
 	return (w * 3 + 6) / 13;
 }
 
+/* do t[i] ("year") and the words after it read "year to date"? */
+static bool
+year_to_date_at(const ptok *t, int n, int i)
+{
+	int			j = i + 1;
+
+	if (j < n && is_p(t, n, j, '-'))
+		j++;
+	if (j >= n || t[j].kind != T_WORD || strcmp(t[j].word, "to") != 0)
+		return false;
+	j++;
+	if (j < n && is_p(t, n, j, '-'))
+		j++;
+	return j < n && t[j].kind == T_WORD && strcmp(t[j].word, "date") == 0;
+}
+
 /* the length in months that words such as "three months" or "year" give */
 static int
 months_from_tokens(const ptok *t, int n)
@@ -450,6 +466,10 @@ months_from_tokens(const ptok *t, int n)
 			if (strcmp(w, "half") == 0 || strcmp(w, "semester") == 0 ||
 				strcmp(w, "h") == 0 || strcmp(w, "hy") == 0)
 				return 6;
+			/* "Year to Date", "Year-to-Date", "YTD": no length of its own */
+			if (strcmp(w, "ytd") == 0 ||
+				(strcmp(w, "year") == 0 && year_to_date_at(t, n, i)))
+				return 0;
 			if (strcmp(w, "year") == 0 || strcmp(w, "years") == 0 ||
 				strcmp(w, "fiscal") == 0 || strcmp(w, "annual") == 0 ||
 				strcmp(w, "fy") == 0 || strcmp(w, "jahr") == 0 ||

@@ -11,9 +11,11 @@ and matches every expected value to an extracted fact of its document by
 label (case and blanks ignored) and value (times its unit scale).  Each
 expected value is then one of:
 
-  right     found with the expected period_end
+  right     found with the expected period_end (and length in months,
+            when the fact gives one)
   null      found with a NULL period_end (allowed: a warning says why)
-  wrong     found only with another period_end (the failure to avoid)
+  wrong     found only with another period_end or length (the failure
+            to avoid)
   missing   not found: no fact of its label carries its value
 
 and per document the facts nobody expected (false facts) are counted.
@@ -100,6 +102,14 @@ def parse(pdf, work, ocr, tsv):
     return csv_path
 
 
+def months_ok(fact, exp):
+    """A duration's length, when the fact gives one, must be the printed
+    one (3, 6, 9, 12); an empty length is unproven, not wrong."""
+    want = exp.get('period_months') or ''
+    got = fact.get('period_months') or ''
+    return not want or not got or got == want
+
+
 def score(expected, facts_by_doc, verbose):
     totals = Counter()
     by_feat = defaultdict(Counter)
@@ -110,7 +120,8 @@ def score(expected, facts_by_doc, verbose):
         cands = [f for f in facts.get(norm_label(e['label']), [])
                  if amount(f['value'], f['unit_scale'], f['label']) == want
                  and id(f) not in used[e['doc']]]
-        same = [f for f in cands if f['period_end'] == e['period_end']]
+        same = [f for f in cands if f['period_end'] == e['period_end'] and
+                months_ok(f, e)]
         if same:
             kind, hit = 'right', same[0]
         elif [f for f in cands if not f['period_end']]:

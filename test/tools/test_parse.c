@@ -210,6 +210,11 @@ test_periods(void)
 	t_period("Nine Months Ended June 25, 2022", 2022, 6, 25, 9);
 	t_period("13 Weeks Ended January 28, 2023", 2023, 1, 28, 3);
 	t_period("26 Weeks Ended July 29, 2023", 2023, 7, 29, 6);
+	/* "Year to Date" names no length (not a year): the fiscal year end does */
+	t_period("Year to Date June 30, 2023", 2023, 6, 30, 0);
+	t_period("Year-to-Date September 30, 2023", 2023, 9, 30, 0);
+	t_period("YTD June 30, 2023", 2023, 6, 30, 0);
+	t_period("Year Ended June 30, 2023", 2023, 6, 30, 12);
 	/* lengths in weeks spelt out */
 	t_period("Thirteen Weeks Ended June 29, 2024", 2024, 6, 29, 3);
 	t_period("Twenty-Six Weeks Ended July 29, 2023", 2023, 7, 29, 6);
