@@ -23,6 +23,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,47 @@ complete_from_ytd(fx_statement *st, int j, const fx_fye *fye)
 		!(fye->ytd_month == 2 && fye->ytd_day == 28))
 		p->end_month = p->end_day = 0;	/* a week-based day varies */
 	return p->end_month > 0;
+}
+
+/* does the heading say "year to date" ("Year-to-Date", "YTD")? */
+static bool
+says_ytd(const char *s)
+{
+	char		letters[64];
+	int			n = 0;
+
+	for (; *s && n < 63; s++)
+		if (isalpha((unsigned char) *s))
+			letters[n++] = (char) tolower((unsigned char) *s);
+	letters[n] = '\0';
+	return strstr(letters, "yeartodate") != NULL ||
+		strstr(letters, "ytd") != NULL;
+}
+
+/*
+ * A year-to-date column ("Year to Date June 30, 2023") runs from the start
+ * of the fiscal year to its end date: the fiscal year end proves its
+ * length when that end is a quarter's end of the fiscal year (3, 6 or 9
+ * months after it, within a week for a 52/53-week year).
+ */
+static void
+complete_ytd_length(const fx_statement *st, fx_period *p, const fx_fye *fye)
+{
+	int			days,
+				m;
+
+	if (st->type == FX_BALANCE_SHEET || p->months != 0 ||
+		p->end_month == 0 || p->end_day == 0 || fye->month == 0 ||
+		p->label == NULL || !says_ytd(p->label))
+		return;
+	days = day_of_year(p->end_month, p->end_day) -
+		day_of_year(fye->month, fye->day);
+	if (days <= 0)
+		days += 365;
+	m = (days * 12 + 182) / 365;
+	if ((m == 3 || m == 6 || m == 9) &&
+		abs(days - m * 365 / 12) <= (fye->weeks ? 7 : 3))
+		p->months = m;
 }
 
 /* days from the epoch of a date, for ordering and distances (proleptic) */
@@ -696,6 +738,7 @@ fx_prove_periods(fx_statement *st, const fx_fye *fye, fx_result *res)
 		fx_period  *p = &st->periods[j];
 		const char *why = NULL;
 
+		complete_ytd_length(st, p, fye);
 		if (p->label && fx_period_conflict(p->label, (int) strlen(p->label)))
 			why = "its heading names more than one period";
 		else if ((why = complete_year_only(st, j, fye)) == NULL)

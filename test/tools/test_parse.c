@@ -3131,6 +3131,41 @@ test_heading_left_of_right_aligned(void)
 }
 
 /*
+ * "Quarter Ended" / "Year to Date" over a 10-Q's columns: the quarter is
+ * three months; the year to date runs from the fiscal year's start, which
+ * the balance sheet's dates prove (June 30 beside December 31): six
+ * months, not twelve.
+ */
+static void
+test_year_to_date_length(void)
+{
+	static const char *const pages[] = {
+		"                         CONSOLIDATED BALANCE SHEETS\n"
+		"                                              June 30,       December 31,\n"
+		"                                                 2023               2022\n"
+		"Cash                                            4,120              3,880\n"
+		"Total assets                                    9,120              8,880\n"
+		"Total liabilities and equity                    9,120              8,880\n"
+		"\n"
+		"                         CONSOLIDATED STATEMENTS OF INCOME\n"
+		"                              Quarter Ended                Year to Date\n"
+		"                          June 30,     June 30,       June 30,     June 30,\n"
+		"                            2023         2022           2023         2022\n"
+		"Revenue                    412,210      380,189        817,107      761,655\n"
+		"Cost of revenue            212,210      180,189        417,107      361,655\n"
+		"Gross profit               200,000      200,000        400,000      400,000\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4 && is->periods[0].months == 3 &&
+	   ymd_of(is, 2) == 20230630 && is->periods[2].months == 6 &&
+	   is->periods[3].months == 6,
+	   "year to date: six months from the fiscal year's start", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4650,6 +4685,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_year_to_date_length();
 	test_heading_left_of_right_aligned();
 	test_heading_beside_right_aligned();
 	test_years_left_of_amounts();
