@@ -133,18 +133,27 @@ fx_value_left(const fx_block *bl)
 	return bl->ncols > 0 ? bl->cols[0].start - 2 : 1 << 30;
 }
 
+/* the least distance between the centres of two neighbouring value columns */
+static int
+cluster_spacing(const fx_block *bl)
+{
+	int			sp = 1 << 30;
+
+	for (int i = 1; i < bl->ncols; i++)
+		if (col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]) < sp)
+			sp = col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]);
+	return bl->ncols > 1 ? sp : 24;
+}
+
 /* the left edge of the headings: they may sit left of their values */
 static int
 header_left(const fx_block *bl)
 {
-	int			sp = 24;
+	int			sp = cluster_spacing(bl);
 
 	if (bl->ncols == 0)
 		return 1 << 30;
-	for (int i = 1; i < bl->ncols; i++)
-		if (col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]) < sp)
-			sp = col_center(&bl->cols[i]) - col_center(&bl->cols[i - 1]);
-	return fx_value_left(bl) - sp / 2;
+	return fx_value_left(bl) - (sp < 24 ? sp : 24) / 2;
 }
 
 /* does the line hold a period heading over the columns? */
@@ -197,7 +206,6 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 		 */
 		if (cells[i].end <= left && !(years && i + 1 < n))
 			continue;
-		years = true;
 		{
 			const char *cs = ln->s + w[cells[i].w0].off;
 			int			cl = w[cells[i].w1 - 1].off + w[cells[i].w1 - 1].len -
@@ -206,8 +214,6 @@ period_cells(const fx_doc *doc, const fx_line *ln, int left, fx_cell *out,
 			if (!fx_text_has_date(cs, cl))
 				continue;		/* "Note", "% of net sales" */
 		}
-		for (int k = cells[i].w0; k < cells[i].w1; k++)
-			years = years && fx_is_year_word(ln->s + w[k].off, w[k].len);
 		if (!years && m < max)
 		{
 			/* "September 30, 2022 December 31, 2021": one cell per period */
@@ -286,34 +292,16 @@ dated_cells(const fx_doc *doc, const fx_line *ln, int left)
 	return m;
 }
 
-/* the least distance between the centres of two value columns */
+/* the span of spans[0..n) whose centre is nearest [start, end), or -1 */
 static int
-cluster_spacing(const fx_block *bl)
-{
-	int			sp = 1 << 30;
-
-	for (int i = 1; i < bl->ncols; i++)
-	{
-		int			d = (bl->cols[i].start + bl->cols[i].end) / 2 -
-			(bl->cols[i - 1].start + bl->cols[i - 1].end) / 2;
-
-		if (d < sp)
-			sp = d;
-	}
-	return bl->ncols > 1 ? sp : 24;
-}
-
-/* the value column (cluster) whose centre is nearest [start, end), or -1 */
-static int
-nearest_cluster(const fx_block *bl, int start, int end)
+nearest_span(const fx_colspan *spans, int n, int start, int end)
 {
 	int			best = -1,
 				bestd = 1 << 30;
 
-	for (int i = 0; i < bl->ncols; i++)
+	for (int i = 0; i < n; i++)
 	{
-		int			d = abs((bl->cols[i].start + bl->cols[i].end) / 2 -
-							(start + end) / 2);
+		int			d = abs(col_center(&spans[i]) - (start + end) / 2);
 
 		if (d < bestd)
 			bestd = d, best = i;
@@ -348,20 +336,19 @@ period_cells_above(const fx_doc *doc, const fx_block *bl, int left,
 		{
 			bool		free_slot = true;
 			int			at = npc,
-						c = nearest_cluster(bl, up[k].start, up[k].end);
+						c = nearest_span(bl->cols, bl->ncols, up[k].start, up[k].end);
 
 			for (int j = 0; j < npc; j++)
 				free_slot = free_slot && !overlaps(up[k].start, up[k].end,
 												   pc[j].start, pc[j].end) &&
-					nearest_cluster(bl, pc[j].start, pc[j].end) != c;
+					nearest_span(bl->cols, bl->ncols, pc[j].start, pc[j].end) != c;
 			/*
 			 * over its column: a centred heading lies within half a column
 			 * of its right-aligned amounts, however narrow they are
 			 */
 			if (!free_slot || c < 0 ||
 				2 * abs((up[k].start + up[k].end) / 2 -
-						(bl->cols[c].start + bl->cols[c].end) / 2) >
-				cluster_spacing(bl))
+						col_center(&bl->cols[c])) > cluster_spacing(bl))
 				continue;
 			while (at > 0 && pc[at - 1].start > up[k].start)
 			{
@@ -477,23 +464,6 @@ column_spacing(const fx_block *bl)
 	return bl->nanch > 1 ? sp : 24;
 }
 
-/* the anchor nearest to the centre of [start, end), or -1 */
-static int
-nearest_anchor(const fx_block *bl, int start, int end)
-{
-	int			best = -1,
-				bestd = 1 << 30;
-
-	for (int i = 0; i < bl->nanch; i++)
-	{
-		int			d = abs(col_center(&bl->anch[i]) - (start + end) / 2);
-
-		if (d < bestd)
-			bestd = d, best = i;
-	}
-	return best;
-}
-
 /*
  * The anchor of the value column (cluster) holding [start, end), or -1.
  * A column of right-aligned amounts is wider than its heading: a short
@@ -513,7 +483,7 @@ cluster_anchor(const fx_block *bl, int start, int end)
 			c = i;
 	if (c < 0)
 		return -1;
-	a = nearest_anchor(bl, bl->cols[c].start, bl->cols[c].end);
+	a = nearest_span(bl->anch, bl->nanch, bl->cols[c].start, bl->cols[c].end);
 	if (a < 0)
 		return -1;
 	for (int i = 0; i < bl->nanch; i++)
@@ -524,7 +494,7 @@ cluster_anchor(const fx_block *bl, int start, int end)
 			return -1;
 	}
 	for (int i = 0; i < bl->ncols; i++)
-		if (i != c && nearest_anchor(bl, bl->cols[i].start,
+		if (i != c && nearest_span(bl->anch, bl->nanch, bl->cols[i].start,
 									 bl->cols[i].end) == a)
 			return -1;
 	return a;
@@ -534,26 +504,18 @@ cluster_anchor(const fx_block *bl, int start, int end)
 int
 fx_period_of(const fx_block *bl, int start, int end)
 {
-	int			best = -1,
-				bestd = 1 << 30,
-				c = (start + end) / 2,
-				tol = column_spacing(bl) * 6 / 10;
+	int			best = cluster_anchor(bl, start, end),
+				tol;
 
-	if (tol < 6)
-		tol = 6;
-	best = cluster_anchor(bl, start, end);
 	if (best >= 0)
 		return bl->anch[best].period;
-	for (int i = 0; i < bl->nanch; i++)
-	{
-		int			d = abs(col_center(&bl->anch[i]) - c);
-
-		if (d < bestd)
-			bestd = d, best = i;
-	}
+	best = nearest_span(bl->anch, bl->nanch, start, end);
 	if (best < 0)
 		return -1;
 	/* the gap between the value and its anchor must be small */
+	tol = column_spacing(bl) * 6 / 10;
+	if (tol < 6)
+		tol = 6;
 	{
 		const fx_colspan *a = &bl->anch[best];
 		int			gap = start >= a->end ? start - a->end :
