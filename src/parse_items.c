@@ -275,13 +275,11 @@ line_end(const fx_doc *doc, const fx_line *ln)
 }
 
 /*
- * The widest label of the block's lines (values_only: of its rows with
- * values): where labels wrap (the display column after the longest
- * label's text).
+ * The widest label of the block's rows: where labels wrap (the display
+ * column after the longest label's text).
  */
 static int
-label_width(const fx_doc *doc, const fx_block *bl, bool euro,
-			bool values_only)
+label_width(const fx_doc *doc, const fx_block *bl, bool euro)
 {
 	int			w = 0;
 
@@ -292,8 +290,6 @@ label_width(const fx_doc *doc, const fx_block *bl, bool euro,
 		if (doc->lines[i].nwords == 0)
 			continue;
 		fx_analyze_row(doc, &doc->lines[i], euro, &row);
-		if (values_only && row.nvals == 0)
-			continue;
 		if (row.label_words > 0 && row.label_end > w)
 			w = row.label_end;
 	}
@@ -314,15 +310,15 @@ first_word_width(const char *t)
 /*
  * A short line of values under a label-only line, indented deeper (a
  * hanging indent), whose first word would not have fitted on the pending
- * line within the width of the rows' labels: the label column was full,
- * so the pending line wrapped ("Net Cash Used in Investing" /
- * "  Activities").  A heading is no wider than the rows' labels and
- * leaves room for its first item's first word ("Current assets" /
- * "  Cash"); a "Total" row never continues a label.
+ * line within the block's widest label: the label column was full, so the
+ * pending line wrapped ("Net Cash Used in Investing" / "  Activities").
+ * A heading leaves room for its first item's first word ("Current assets"
+ * / "  Cash") or has a sibling of that item below it; a "Total" row never
+ * continues a label.
  */
 static bool
 hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
-			 int rows_width, const fx_doc *doc, const fx_block *bl, int i)
+			 int width, const fx_doc *doc, const fx_block *bl, int i)
 {
 	int			words = 1;
 
@@ -341,14 +337,13 @@ hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
 		words += *p == ' ';
 	if (words > 4 || pd->text[strlen(pd->text) - 1] == ':')
 		return false;
-	return pd->end <= rows_width + 1 &&
-		pd->end + 1 + first_word_width(next) > rows_width;
+	return pd->end + 1 + first_word_width(next) > width;
 }
 
 /*
  * Does next continue the pending label (label_wraps, hanging_wrap)?
- * width[0] is the block's widest label and width[1] that of its rows with
- * values, measured the first time they are needed (-1 before).
+ * *width is the block's widest label, measured the first time it is
+ * needed (-1 before).
  * next_values: the next line, line i, carries values, at next_indent.
  */
 static bool
@@ -362,10 +357,10 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 		return true;
 	if (w == WRAP_UNLESS_ROOM)
 	{
-		if (width[0] < 0)
-			width[0] = label_width(doc, bl, euro, false);
+		if (*width < 0)
+			*width = label_width(doc, bl, euro);
 		/* no room for its first word after the pending text: wrapped */
-		return pd->end + 1 + first_word_width(next) > width[0];
+		return pd->end + 1 + first_word_width(next) > *width;
 	}
 	if (!next_values)
 		return false;
@@ -373,8 +368,8 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 	if (strncasecmp(pd->text, "total ", 6) == 0 &&
 		strncasecmp(next, "total", 5) != 0 && next_indent >= pd->indent)
 		return true;
-	if (width[0] < 0)
-		width[0] = label_width(doc, bl, euro, false);
+	if (*width < 0)
+		width[0] = label_width(doc, bl, euro);
 	return hanging_wrap(pd, next, next_indent, width[0], doc, bl, i);
 }
 
@@ -453,7 +448,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 			 int nperiods, bool euro)
 {
 	fx_pending	pd = {NULL, 0, 0, 0};
-	int			width[2] = {-1, -1};	/* widest labels, when needed */
+	int			width = -1;	/* the block's widest label, when needed */
 	bool		spaced = double_spaced(doc, bl);
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
@@ -526,7 +521,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				continue;
 			}
 			if (pd.text && continues(&pd, label, row.label_start, false, doc,
-									 bl, i, euro, width))
+									 bl, i, euro, &width))
 				pending_append(&pd, label);
 			else
 			{
@@ -549,7 +544,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		}
 		if (pd.text && label &&
 			continues(&pd, label, row.label_start, true, doc, bl, i, euro,
-					  width))
+					  &width))
 		{
 			pending_append(&pd, label);
 			label = pd.text;
