@@ -1063,13 +1063,6 @@ is_joiner_tok(const fx_ocr_tok *t)
 	return tok_is_one_of(t, joiners, (int) (sizeof(joiners) / sizeof(joiners[0])));
 }
 
-/* is the text before a line's periods a units caption ("$000", "TEUR")? */
-static bool
-is_unit_caption(const char *s, int len)
-{
-	return len > 0 && fx_find_unit_scale(s, len) != NULL;
-}
-
 /* does the token name a fiscal year before its year ("FY", "Fiscal")? */
 static bool
 is_fiscal_tok(const fx_ocr_tok *t)
@@ -1188,8 +1181,10 @@ date_groups(const ocr_line *l, int *first, int max, bool *span)
 	 */
 	if (first[0] > 0 && is_dates_caption(l, first[0]))
 		*span = true;
-	if (first[0] > 0 && !*span && is_unit_caption(buf, offs[first[0]]))
-		return ni;				/* "$000  FY 2014  Fiscal 2013  FY2012" */
+	/* a units caption before them: "$000  FY 2014  Fiscal 2013  FY2012" */
+	if (first[0] > 0 && !*span &&
+		fx_find_unit_scale(buf, offs[first[0]]) != NULL)
+		return ni;
 	for (int k = 0; first[0] > 0 && !*span && k < ni; k++)
 		if (!items[k].has_month && !names_length(&items[k]))
 			return 0;

@@ -164,7 +164,7 @@ strip_leader_dots(fx_ocr_tok *t)
 	int			e = run ? (int) (run - t->s) : 0;
 
 	if (e == 0 || !isalpha((unsigned char) t->s[e - 1]) ||
-		(t->len - e < 3 && e + 2 == t->len))
+		e + 2 == t->len)
 		return;					/* no leader, or "etc.." */
 	t->len = e;
 	t->s[e] = '\0';
