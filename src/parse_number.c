@@ -375,7 +375,11 @@ fx_classify_word(const char *s, int len, bool euro, char *out, int outsz,
 				e--;			/* "(2,167 )" */
 		}
 		else if (s[e - 1] == '%' && !pct)
+		{
 			pct = true, e--;
+			if (e - i > 1 && s[e - 1] == ' ')
+				e--;			/* "6.7 %", joined from the layout */
+		}
 		else if (e - i > 3 && sign_len(s + e - 3, 3) == 3)
 			e -= 3;
 		else if (e - i > 2 && sign_len(s + e - 2, 2) == 2)

@@ -376,6 +376,33 @@ join_loose_parens(fx_doc *doc, int from, int to)
 	}
 }
 
+/*
+ * Join a percent sign set off by one blank to the number before it ("6.7 %",
+ * "(3.1) %"), as change and margin columns of many reports print it; alone,
+ * the sign reads as text and ends the row's values at its right.
+ */
+static void
+join_loose_percent(fx_doc *doc, int from, int to)
+{
+	for (int i = from; i < to; i++)
+	{
+		fx_line    *ln = &doc->lines[i];
+
+		for (int a = 0; a + 1 < ln->nwords; a++)
+		{
+			const fx_word *w = doc->words + ln->first_word;
+			const char *s = ln->s + w[a].off;
+			char		last = s[w[a].len - 1];
+
+			if (w[a + 1].len == 1 && ln->s[w[a + 1].off] == '%' &&
+				w[a + 1].start - w[a].end == 1 &&
+				((last >= '0' && last <= '9') || last == ')') &&
+				strchr("0123456789(-+.", s[0]) != NULL)
+				join_words(doc, ln, a, a + 2);
+		}
+	}
+}
+
 /* is the word only a minus sign ("-", U+2212 minus)? */
 static bool
 is_lone_minus(const char *s, int len)
@@ -507,6 +534,7 @@ fx_doc_build(fx_doc *doc, const char *const *pages, const size_t *lens,
 		split_page(doc, pages[i] ? pages[i] : "", pages[i] ? lens[i] : 0,
 				   i + 1);
 		join_loose_parens(doc, doc->page_start[i], doc->nlines);
+		join_loose_percent(doc, doc->page_start[i], doc->nlines);
 		join_blank_groups(doc, doc->page_start[i], doc->nlines);
 		join_loose_minus(doc, doc->page_start[i], doc->nlines);
 	}

@@ -3166,6 +3166,36 @@ test_year_to_date_length(void)
 }
 
 /*
+ * A change column whose percent sign stands one blank after its number
+ * ("6.7 %", "(2) %"), as earnings releases print it: the sign is the
+ * number's, so the row keeps its values and the change columns get none.
+ */
+static void
+test_loose_percent(void)
+{
+	static const char *const pages[] = {
+		"                          CONDENSED CONSOLIDATED STATEMENT OF INCOME\n"
+		"                           (In millions, except per share data)\n"
+		"Quarters Ended June 30,                       2023        2022        Inc/ (Dec)\n"
+		"Revenues                                $  2,487.0  $  2,112.8  $    374.2     18 %\n"
+		"Other revenues                                77.2        78.8        (1.6)    (2) %\n"
+		"Operating income                           2,310.4     1,188.0      1,122.4   94.5 %\n"
+		"NET INCOME                              $  1,802.3  $  1,104.4  $    697.9     63 %\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20230630 &&
+	   ymd_of(is, 1) == 20220630,
+	   "loose percent: two dated columns, none for the changes", NULL);
+	ok_str(is ? val(is, "Other revenues", 1) : NULL, "78.8",
+		   "loose percent: a row with a negative change keeps its values");
+	ok_str(is ? val(is, "NET INCOME", 0) : NULL, "1802.3",
+		   "loose percent: the last row keeps its values");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4685,6 +4715,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_loose_percent();
 	test_year_to_date_length();
 	test_heading_left_of_right_aligned();
 	test_heading_beside_right_aligned();
