@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* compare column spans by start (qsort) */
 static int
@@ -390,7 +391,16 @@ anchors_from_clusters(fx_block *bl)
 	}
 }
 
-/* add "Note(s)" headings as anchors that hold no period */
+/* is the word "No." or "Nos." (of a "Note No." heading)? */
+static bool
+is_number_abbrev(const char *t, int len)
+{
+	return (len == 3 && strncasecmp(t, "no.", 3) == 0) ||
+		(len == 2 && strncasecmp(t, "no", 2) == 0) ||
+		(len == 4 && strncasecmp(t, "nos.", 4) == 0);
+}
+
+/* add "Note(s)" and "Note No." headings as anchors that hold no period */
 static void
 note_anchors(const fx_doc *doc, fx_block *bl, int from, int to)
 {
@@ -402,18 +412,22 @@ note_anchors(const fx_doc *doc, fx_block *bl, int from, int to)
 		for (int k = 0; k < ln->nwords && bl->nanch < FX_MAX_COLS; k++)
 		{
 			const char *t = ln->s + w[k].off;
+			int			last = k;
 
 			if ((w[k].len == 4 && strncmp(t, "Note", 4) == 0) ||
 				(w[k].len == 5 && strncmp(t, "Notes", 5) == 0) ||
 				(w[k].len == 4 && strncmp(t, "NOTE", 4) == 0) ||
 				(w[k].len == 5 && strncmp(t, "NOTES", 5) == 0))
 			{
-				if (k + 1 < ln->nwords && w[k + 1].start - w[k].end < 2)
+				if (k + 1 < ln->nwords && w[k + 1].start - w[k].end < 2 &&
+					is_number_abbrev(ln->s + w[k + 1].off, w[k + 1].len))
+					last = k + 1;	/* "Note No." */
+				if (last + 1 < ln->nwords && w[last + 1].start - w[last].end < 2)
 					continue;	/* "Note 12" in a label */
 				if (k > 0 && w[k].start - w[k - 1].end < 2)
 					continue;
 				bl->anch[bl->nanch].start = w[k].start;
-				bl->anch[bl->nanch].end = w[k].end;
+				bl->anch[bl->nanch].end = w[last].end;
 				bl->anch[bl->nanch].count = 0;
 				bl->anch[bl->nanch].period = -1;
 				bl->nanch++;

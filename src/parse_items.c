@@ -340,6 +340,46 @@ hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
 	return pd->end + 1 + first_word_width(next) > width;
 }
 
+/* are the letters [a, b) of t a roman numeral in one case ("iv", "XII")? */
+static bool
+is_roman(const char *t, int a, int b)
+{
+	bool		lower = t[a] >= 'a';
+
+	if (b - a < 1 || b - a > 4)
+		return false;
+	for (int k = a; k < b; k++)
+		if (!strchr(lower ? "ivx" : "IVX", t[k]))
+			return false;
+	return true;
+}
+
+/*
+ * Does the label open with an outline marker: "(a)", "(iv)", "(1)", "a)",
+ * "2)", "II.", "B."?  Such a line starts an item of its own, as the
+ * schedules of Indian and many IFRS statements number them; it never
+ * continues the line above.
+ */
+static bool
+opens_with_marker(const char *t)
+{
+	int			a = t[0] == '(' ? 1 : 0,
+				b = a;
+
+	while (t[b] && b - a < 4 && isalnum((unsigned char) t[b]))
+		b++;
+	if (b == a || t[b + 1] != ' ' ||
+		!(t[b] == ')' || (t[b] == '.' && a == 0)))
+		return false;
+	if (t[b] == '.' && !(t[a] >= 'A' && t[a] <= 'Z') &&
+		!(t[a] >= '0' && t[a] <= '9'))
+		return false;			/* "i." or "no.": not a marker */
+	for (int k = a; k < b; k++)
+		if (!isdigit((unsigned char) t[k]))
+			return b - a == 1 || is_roman(t, a, b);
+	return b - a <= 2;
+}
+
 /*
  * Does next continue the pending label (label_wraps, hanging_wrap)?
  * *width is the block's widest label, measured the first time it is
@@ -353,6 +393,8 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 {
 	wrap		w = label_wraps(pd->text, next);
 
+	if (opens_with_marker(next))
+		return false;
 	if (w == WRAP_YES)
 		return true;
 	if (w == WRAP_UNLESS_ROOM)

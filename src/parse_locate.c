@@ -65,6 +65,8 @@ static const char *const suffix_words[] = {
 	"august", "september", "october", "november", "december", "jan", "feb",
 	"mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 	"a", "an", "ending", "parent", "separate", "with", "by",
+	/* an ordinal's letters after its day ("31st March, 2023") */
+	"st", "nd", "rd", "th",
 	/* an earnings release's "... Income and Other Information" (not
 	 * "information" alone: "Balance Sheet Information" heads a note) */
 	"otherinformation",

@@ -234,7 +234,24 @@ numeric_date(const ptok *t, int n, int i, pdate *d)
 	return d->m >= 1 && d->m <= 12 && d->d >= 1 && d->d <= 31;
 }
 
-/* "July 1, 2023", "Jan. 28 2023", "December 2020", "31 December 2020" */
+/*
+ * Past an ordinal's letters glued to the day at t[j - 1] ("31st", "2nd",
+ * "23rd", "30th"), as Indian and some British reports print dates.
+ */
+static int
+skip_ordinal(const ptok *t, int n, int j)
+{
+	if (j < n && t[j].kind == T_WORD && !t[j].space &&
+		(strcmp(t[j].word, "st") == 0 || strcmp(t[j].word, "nd") == 0 ||
+		 strcmp(t[j].word, "rd") == 0 || strcmp(t[j].word, "th") == 0))
+		return j + 1;
+	return j;
+}
+
+/*
+ * "July 1, 2023", "Jan. 28 2023", "December 2020", "31 December 2020",
+ * "31st March, 2023"
+ */
 static bool
 word_date(const ptok *t, int n, int i, pdate *d)
 {
@@ -252,7 +269,7 @@ word_date(const ptok *t, int n, int i, pdate *d)
 		if (is_n(t, n, j, 2) && t[j].num >= 1 && t[j].num <= 31)
 		{
 			d->d = t[j].num;
-			j++;
+			j = skip_ordinal(t, n, j + 1);
 			if (is_p(t, n, j, ','))
 				j++;
 		}
@@ -264,7 +281,7 @@ word_date(const ptok *t, int n, int i, pdate *d)
 	{
 		bool		dashed = is_p(t, n, i + 1, '-') && !t[i + 1].space;
 
-		j = i + 1;
+		j = skip_ordinal(t, n, i + 1);
 		if (is_p(t, n, j, '.') || dashed)
 			j++;
 		if (j < n && t[j].kind == T_WORD && (m = month_of(t[j].word)) > 0)

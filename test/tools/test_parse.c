@@ -3196,6 +3196,47 @@ test_loose_percent(void)
 }
 
 /*
+ * A balance sheet as Indian companies print it (Schedule III): the title
+ * names its date with an ordinal day ("31ST MARCH, 2023"), a "Note No."
+ * column stands left of the amounts, and rows are numbered in an outline
+ * ("I.", "(1)", "(a)", "(i)") whose headings are items of their own.
+ */
+static void
+test_indian_schedule(void)
+{
+	static const char *const pages[] = {
+		"                          BALANCE SHEET AS AT 31ST MARCH, 2023\n"
+		"                                                                (Rs. in Crores)\n"
+		"   Particulars                           Note No.   As at 31st March, 2023   As at 31st March, 2022\n"
+		"  I. ASSETS\n"
+		"  (1) Non-current assets\n"
+		"      (a) Property, Plant and Equipment      3             1,245.30               1,198.75\n"
+		"      (b) Financial Assets\n"
+		"          (i) Investments                    4               210.00                 195.50\n"
+		"          Total Assets                                     1,455.30               1,394.25\n"
+		"  II. EQUITY AND LIABILITIES\n"
+		"      (a) Equity Share capital               8               100.00                 100.00\n"
+		"      (b) Other Equity                       9             1,355.30               1,294.25\n"
+		"          Total Equity and Liabilities                     1,455.30               1,394.25\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20230331 &&
+	   ymd_of(bs, 1) == 20220331,
+	   "indian schedule: ordinal days date the columns", NULL);
+	ok_str(bs ? val(bs, "(a) Property, Plant and Equipment", 0) : NULL,
+		   "1245.30", "indian schedule: the note number is no value");
+	ok_str(bs ? val(bs, "(i) Investments", 1) : NULL, "195.50",
+		   "indian schedule: a numbered row under a numbered heading");
+	ok(bs && find_item(bs, "(1) Non-current assets") &&
+	   find_item(bs, "(b) Financial Assets"),
+	   "indian schedule: numbered headings are items of their own", NULL);
+	ok_str(bs ? bs->unit_scale : NULL, "10000000", "indian schedule: crores");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4715,6 +4756,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_indian_schedule();
 	test_loose_percent();
 	test_year_to_date_length();
 	test_heading_left_of_right_aligned();
