@@ -252,6 +252,15 @@ join_split_amounts(ocr_line *l)
 			glue_next(l, i);	/* "383,451 -": a trailing minus one blank apart */
 			continue;
 		}
+		if (b->start - a->end <= 2 && b->len == 1 && b->s[0] == '%' &&
+			(fx_ocr_numeric_shape(a->s, a->len, &na) ||
+			 (a->len > 2 && a->s[0] == '(' && a->s[a->len - 1] == ')' &&
+			  fx_ocr_numeric_shape(a->s + 1, a->len - 2, &na))) &&
+			na > 0 && a->len + 1 < FX_OCR_TOK_LEN)
+		{
+			glue_next(l, i);	/* "6.7 %": a change column's percent */
+			continue;
+		}
 		if (b->start - a->end == 1 && comma_split(a, b) &&
 			a->len + b->len < FX_OCR_TOK_LEN)
 		{
@@ -308,23 +317,31 @@ is_word_tok(const fx_ocr_tok *t)
  * sales": the headings of percent-of-sales columns beside each year's
  * column) is a line of years: the words are dropped, the percentages under
  * them are left out with them (percents_aside).  Only a line that starts
- * with a year and holds nothing but years and words, two years or more.
+ * with a year and holds nothing but years and words, two years or more,
+ * and words between two years: words after the last year alone head
+ * change columns ("2023  2022  $ Change  % Change", drop_change_headings).
  */
 static void
 drop_words_between_years(ocr_line *l)
 {
-	int			years = 0;
+	int			years = 0,
+				last_year = 0;
+	bool		between = false;
 
 	if (l->ntok < 3 || !fx_ocr_tok_is_year(&l->tok[0]))
 		return;
 	for (int i = 0; i < l->ntok; i++)
 	{
 		if (fx_ocr_tok_is_year(&l->tok[i]))
+		{
+			between = between || i > last_year + 1;
+			last_year = i;
 			years++;
+		}
 		else if (!is_word_tok(&l->tok[i]))
 			return;
 	}
-	if (years < 2 || years == l->ntok)
+	if (years < 2 || years == l->ntok || !between)
 		return;
 	for (int i = l->ntok - 1; i > 0; i--)
 		if (!fx_ocr_tok_is_year(&l->tok[i]))
@@ -579,8 +596,9 @@ drop_leaders(ocr_line *l, int at)
  * A line of years followed by the headings of change columns ("2022  2021
  * Inc/ (Dec)", "2023  2022  % Change"): drop those headings, so that the
  * years head the page's columns, and say so (the rows' change amounts
- * after the years' are then left out).  Up to three words without digits
- * after two years or more.  Returns true when it dropped them.
+ * after the years' are then left out).  Up to five words without digits
+ * ("$ Change % Change") after two years or more.  Returns true when it
+ * dropped them.
  */
 static bool
 drop_change_headings(ocr_line *l)
@@ -589,7 +607,7 @@ drop_change_headings(ocr_line *l)
 				letters = 0,
 				years = 0;
 
-	while (k > 0 && l->ntok - k < 3 && !l->tok[k - 1].amount &&
+	while (k > 0 && l->ntok - k < 5 && !l->tok[k - 1].amount &&
 		   !fx_ocr_tok_is_year(&l->tok[k - 1]))
 	{
 		const fx_ocr_tok *t = &l->tok[k - 1];

@@ -3237,6 +3237,38 @@ test_indian_schedule(void)
 }
 
 /*
+ * OCR of an income statement with change columns after its years ("2023
+ * 2022 $ Change % Change") and percent signs one blank after their
+ * numbers: the years head the first two amounts; the change amount and
+ * the percentage are no period's.
+ */
+static void
+test_ocr_change_and_percent(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"(In thousands)\n"
+		"Year Ended December 31,\n"
+		"2023 2022 $ Change % Change\n"
+		"Net sales $ 1,980,400 $ 1,850,200 $ 130,200 7.0 %\n"
+		"Cost of sales 1,180,300 1,110,900 69,400 6.2 %\n"
+		"Gross profit 800,100 739,300 60,800 8.2 %\n"
+		"Net income $ 257,600 $ 224,100 $ 33,500 (14.9) %\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20231231 &&
+	   ymd_of(is, 1) == 20221231,
+	   "ocr change columns: the two years head the columns", NULL);
+	ok_str(is ? val(is, "Net sales", 0) : NULL, "1980400",
+		   "ocr change columns: the first amount is the first year's");
+	ok_str(is ? val(is, "Net income", 1) : NULL, "224100",
+		   "ocr change columns: the second amount is the second year's");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4756,6 +4788,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_change_and_percent();
 	test_indian_schedule();
 	test_loose_percent();
 	test_year_to_date_length();
