@@ -292,6 +292,175 @@ find_unit_currency(const fx_doc *doc, int from, int to, fx_statement *st)
 	free(t);
 }
 
+/*
+ * Convenience translations.  A report in one currency may add columns in
+ * another under a caption of their own ("Millions of yen" over 2023 and
+ * 2022, "Thousands of U.S. dollars (Note 1)" over a second 2023): the same
+ * periods again, translated at one rate, in another unit.  The captions
+ * over the value columns are found with their extents; when they name two
+ * currencies, the statement takes the unit and currency of the caption
+ * over its first column, and the columns under a caption in another
+ * currency, right of those, are no facts of the report and are dropped.
+ */
+#define MAX_CAPTIONS 8
+
+typedef struct unit_caption
+{
+	int			start;
+	int			end;
+	const char *scale;			/* NULL: none named */
+	char		currency[4];	/* "": none named */
+} unit_caption;
+
+/* add a header cell naming a unit or a currency to the captions */
+static int
+add_caption(unit_caption *caps, int n, const fx_cell *c, const char *scale,
+			const char *cur)
+{
+	int			k;
+
+	/* a caption over two lines ("Thousands of" / "U.S. dollars") */
+	for (k = 0; k < n; k++)
+		if (c->start < caps[k].end && caps[k].start < c->end)
+			break;
+	if (k == n)
+	{
+		if (n == MAX_CAPTIONS)
+			return n;
+		memset(&caps[k], 0, sizeof(caps[k]));
+		caps[k].start = c->start;
+		caps[k].end = c->end;
+		n++;
+	}
+	if (c->start < caps[k].start)
+		caps[k].start = c->start;
+	if (c->end > caps[k].end)
+		caps[k].end = c->end;
+	if (caps[k].scale == NULL)
+		caps[k].scale = scale;
+	if (caps[k].currency[0] == '\0')
+		memcpy(caps[k].currency, cur, 4);
+	return n;
+}
+
+/* the captions naming a unit or a currency over the value area */
+static int
+unit_captions(const fx_doc *doc, int from, int to, int left,
+			  unit_caption *caps)
+{
+	int			n = 0;
+
+	for (int i = from; i < to; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_cell		cells[FX_MAX_CELLS];
+		int			nc = fx_line_cells(doc, ln, cells, FX_MAX_CELLS);
+
+		for (int c = 0; c < nc; c++)
+		{
+			char	   *t;
+			const char *scale;
+			char		cur[4];
+
+			if (cells[c].start < left - 2)
+				continue;
+			t = fx_cell_text(doc, ln, &cells[c]);
+			if (t == NULL)
+				continue;
+			scale = fx_find_unit_scale(t, (int) strlen(t));
+			if (!fx_find_currency(t, (int) strlen(t), cur))
+				cur[0] = '\0';
+			free(t);
+			if (scale != NULL || cur[0] != '\0')
+				n = add_caption(caps, n, &cells[c], scale, cur);
+		}
+	}
+	return n;
+}
+
+/* the caption over period j's column, or -1 */
+static int
+caption_of(const fx_block *bl, int j, const unit_caption *caps, int n)
+{
+	int			best = -1,
+				bestd = 1 << 30;
+
+	for (int a = 0; a < bl->nanch; a++)
+	{
+		int			mid;
+
+		if (bl->anch[a].period != j)
+			continue;
+		mid = (bl->anch[a].start + bl->anch[a].end) / 2;
+		for (int k = 0; k < n; k++)
+		{
+			int			d = mid < caps[k].start ? caps[k].start - mid :
+				mid > caps[k].end ? mid - caps[k].end : 0;
+
+			if (d < bestd)
+				bestd = d, best = k;
+		}
+	}
+	return best;
+}
+
+/* drop period j of a statement and its values */
+static void
+drop_period(fx_statement *st, fx_items *it, int j)
+{
+	free(st->periods[j].label);
+	memmove(&st->periods[j], &st->periods[j + 1],
+			sizeof(fx_period) * (size_t) (st->nperiods - j - 1));
+	for (int i = 0; i < it->n; i++)
+	{
+		free(it->items[i].values[j]);
+		memmove(&it->items[i].values[j], &it->items[i].values[j + 1],
+				sizeof(char *) * (size_t) (st->nperiods - j - 1));
+	}
+	st->nperiods--;
+}
+
+/*
+ * Drop the columns of a convenience translation (see above); the unit and
+ * currency become those of the first column's caption.
+ */
+static void
+drop_translations(const fx_doc *doc, const fx_block *bl, int from,
+				  fx_statement *st, fx_items *it)
+{
+	unit_caption caps[MAX_CAPTIONS];
+	int			n = unit_captions(doc, from, bl->body, fx_value_left(bl), caps);
+	int			home,
+				kept = 0;
+	bool		drop[FX_MAX_COLS];
+
+	if (n < 2 || st->nperiods < 2 || st->nperiods > FX_MAX_COLS ||
+		(home = caption_of(bl, 0, caps, n)) < 0 ||
+		caps[home].currency[0] == '\0')
+		return;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		int			k = caption_of(bl, j, caps, n);
+
+		drop[j] = k >= 0 && k != home && caps[k].currency[0] != '\0' &&
+			strcmp(caps[k].currency, caps[home].currency) != 0;
+		if (!drop[j] && kept < j)
+			return;				/* a home column right of a translation */
+		kept += !drop[j];
+	}
+	if (kept == st->nperiods)
+		return;
+	for (int j = st->nperiods - 1; j >= 0; j--)
+		if (drop[j])
+			drop_period(st, it, j);
+	if (caps[home].scale != NULL)
+	{
+		free(st->unit_scale);
+		st->unit_scale = fx_strndup(caps[home].scale, strlen(caps[home].scale));
+	}
+	memcpy(st->currency, caps[home].currency, 4);
+}
+
 /* currency from the signs among the values of [from, to) */
 static void
 currency_from_values(const fx_doc *doc, int from, int to, fx_statement *st)
@@ -460,6 +629,8 @@ fx_structure(const fx_doc *doc, const fx_span *span, fx_statement *st)
 		st->last_page = pg;
 		pg_end = to;
 	}
+	if (!it.failed)
+		drop_translations(doc, &first, span->title_line + 1, st, &it);
 	st->items = it.items;
 	st->nitems = it.n;
 	if (it.failed)

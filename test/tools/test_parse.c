@@ -3269,6 +3269,43 @@ test_ocr_change_and_percent(void)
 }
 
 /*
+ * A Japanese balance sheet with a convenience translation: "Millions of
+ * yen" over 2023 and 2022, "Thousands of U.S. dollars" over a second 2023.
+ * The translated column is dropped; the statement is in millions of yen,
+ * and both of its years keep their dates.
+ */
+static void
+test_convenience_translation(void)
+{
+	static const char *const pages[] = {
+		"                         CONSOLIDATED BALANCE SHEETS\n"
+		"                        As of March 31, 2023 and 2022\n"
+		"\n"
+		"                                                                               Thousands of\n"
+		"                                                       Millions of yen      U.S. dollars (Note 1)\n"
+		"                                                      2023         2022            2023\n"
+		"  Cash and deposits                                ¥ 125,310    ¥ 118,220      $   938,440\n"
+		"  Inventories                                         61,050       58,900          457,200\n"
+		"    Total assets                                   ¥ 186,360    ¥ 177,120      $ 1,395,640\n"
+		"  Short-term borrowings                               66,360       69,120          496,920\n"
+		"  Total net assets                                   120,000      108,000          898,720\n"
+		"    Total liabilities and net assets               ¥ 186,360    ¥ 177,120      $ 1,395,640\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20230331 &&
+	   ymd_of(bs, 1) == 20220331,
+	   "translation: the two yen columns keep their dates", NULL);
+	ok_str(bs ? bs->unit_scale : NULL, "1000000",
+		   "translation: the unit is the yen columns' millions");
+	ok_str(bs ? bs->currency : NULL, "JPY", "translation: in yen");
+	ok_str(bs ? val(bs, "Cash and deposits", 0) : NULL, "125310",
+		   "translation: the first column is the yen of 2023");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4788,6 +4825,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_convenience_translation();
 	test_ocr_change_and_percent();
 	test_indian_schedule();
 	test_loose_percent();
