@@ -593,6 +593,58 @@ drop_leaders(ocr_line *l, int at)
 }
 
 /*
+ * Where the headings of change columns start at the end of a line: up to
+ * five words without digits ("$ Change % Change", "Inc/ (Dec)"), 24 letters
+ * at most, after a year or an amount; -1 when the line does not end so.
+ */
+static int
+change_headings_at(const ocr_line *l)
+{
+	int			k = l->ntok,
+				letters = 0;
+
+	while (k > 0 && l->ntok - k < 5 && !l->tok[k - 1].amount &&
+		   !fx_ocr_tok_is_year(&l->tok[k - 1]))
+	{
+		const fx_ocr_tok *t = &l->tok[k - 1];
+
+		for (int i = 0; i < t->len; i++)
+		{
+			if (fx_ocr_is_digit((unsigned char) t->s[i]))
+				return -1;
+			letters += ((unsigned char) t->s[i] | 32) >= 'a' &&
+				((unsigned char) t->s[i] | 32) <= 'z';
+		}
+		k--;
+	}
+	if (k == l->ntok || k == 0 || letters > 24)
+		return -1;
+	return k;
+}
+
+/*
+ * The same after a line of dates ("September 30, 2016  September 30, 2015
+ * Change  %"): the headings from token k on are dropped when the tokens
+ * before them are two dates or more.
+ */
+static bool
+drop_change_headings_after_dates(ocr_line *l, int k)
+{
+	int			ntok = l->ntok;
+	int			first[FX_MAX_COLS];
+	bool		span;
+
+	l->ntok = k;
+	if (date_groups(l, first, FX_MAX_COLS, &span) < 2)
+	{
+		l->ntok = ntok;
+		return false;
+	}
+	l->nlabel = k;
+	return true;
+}
+
+/*
  * A line of years followed by the headings of change columns ("2022  2021
  * Inc/ (Dec)", "2023  2022  % Change"): drop those headings, so that the
  * years head the page's columns, and say so (the rows' change amounts
@@ -603,30 +655,15 @@ drop_leaders(ocr_line *l, int at)
 static bool
 drop_change_headings(ocr_line *l)
 {
-	int			k = l->ntok,
-				letters = 0,
+	int			k = change_headings_at(l),
 				years = 0;
 
-	while (k > 0 && l->ntok - k < 5 && !l->tok[k - 1].amount &&
-		   !fx_ocr_tok_is_year(&l->tok[k - 1]))
-	{
-		const fx_ocr_tok *t = &l->tok[k - 1];
-
-		for (int i = 0; i < t->len; i++)
-		{
-			if (fx_ocr_is_digit((unsigned char) t->s[i]))
-				return false;
-			letters += ((unsigned char) t->s[i] | 32) >= 'a' &&
-				((unsigned char) t->s[i] | 32) <= 'z';
-		}
-		k--;
-	}
-	if (k == l->ntok || letters > 24)
+	if (k < 0)
 		return false;
 	for (int i = k - 1; i >= 0 && fx_ocr_tok_is_year(&l->tok[i]); i--)
 		years++;
 	if (years < 2)
-		return false;
+		return drop_change_headings_after_dates(l, k);
 	while (l->ntok > k)
 		line_del(l, l->ntok - 1);
 	for (int i = k - years; i < k; i++)
@@ -1738,7 +1775,7 @@ fx_ocr_layout_page(const char *page, size_t len, size_t *outlen)
 		if (n < nlines)
 		{
 			nper = lines[n].ndates > 0 ? lines[n].ndates : lines[n].nyears;
-			changes = lines[n].ndates == 0 && lines[n].changes;
+			changes = lines[n].changes;
 		}
 	}
 	if (i < len)

@@ -3306,6 +3306,38 @@ test_convenience_translation(void)
 }
 
 /*
+ * OCR: a line of full dates followed by change columns' headings
+ * ("September 30, 2016  September 30, 2015  Change  %"), set left of the
+ * amounts.  The dates head the first two columns; the change amounts after
+ * them are no period's.
+ */
+static void
+test_ocr_dates_then_change(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED STATEMENT OF PROFIT OR LOSS\n"
+		"(In millions)\n"
+		"September 30, 2016 September 30, 2015 Change %\n"
+		"\n"
+		"Revenue                  482,220       495,538     (13,318)     (2.7)%\n"
+		"Cost of revenue          260,535       210,675      49,860      23.7%\n"
+		"Gross profit             221,685       284,863     (63,178)    (22.2)%\n"
+		"Net income                88,318       157,963     (69,645)    (44.1)%\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20160930 &&
+	   ymd_of(is, 1) == 20150930,
+	   "ocr dates then change: the two dates head the columns", NULL);
+	ok_str(is ? val(is, "Revenue", 0) : NULL, "482220",
+		   "ocr dates then change: the first amount is the first date's");
+	ok_str(is ? val(is, "Net income", 1) : NULL, "157963",
+		   "ocr dates then change: the second amount is the second date's");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4825,6 +4857,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_dates_then_change();
 	test_convenience_translation();
 	test_ocr_change_and_percent();
 	test_indian_schedule();
