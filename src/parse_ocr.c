@@ -579,6 +579,28 @@ drop_leader_letters(ocr_line *l)
 	}
 }
 
+/*
+ * Is the token a digit or two that OCR read off dot leaders, with their
+ * dots ("2.", "2...", "4.."), before they are cleaned: no printed amount
+ * ends in a dot or holds two in a row.
+ */
+static bool
+is_leader_digits(const fx_ocr_tok *t)
+{
+	int			digits = 0;
+
+	if (t->len < 2 || t->len > 5 || t->s[0] == '.')
+		return false;
+	for (int i = 0; i < t->len; i++)
+	{
+		if (fx_ocr_is_digit((unsigned char) t->s[i]))
+			digits++;
+		else if (t->s[i] != '.')
+			return false;
+	}
+	return digits <= 2 && (t->s[t->len - 1] == '.' || strstr(t->s, "..") != NULL);
+}
+
 /* drop what stands in a row's label from its dot leaders on */
 static void
 drop_leaders(ocr_line *l, int at)
@@ -700,7 +722,9 @@ read_line(ocr_line *l)
 			line_del(l, i--);
 			continue;
 		}
-		if (!fx_ocr_clean_token(t))
+		if (i > 0 && is_leader_digits(t))
+			line_del(l, i--);	/* "2...", "2." off dot leaders */
+		else if (!fx_ocr_clean_token(t))
 			line_del(l, i--);
 	}
 	join_spaced_letters(l);

@@ -3338,6 +3338,38 @@ test_ocr_dates_then_change(void)
 }
 
 /*
+ * OCR: digits read off dot leaders with their dots ("Receivable ........ ..
+ * 2... 2.", "Inventories . 2. w/w ee ee") are no amounts.  They made a
+ * notes column of their own, and a weak first amount ("82") was then taken
+ * for a note, its row's other amount moving a column left.
+ */
+static void
+test_ocr_leader_digits(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED BALANCE SHEETS\n"
+		"(Amounts in Philippine Peso)\n"
+		"30.09.2014      31.03.2015\n"
+		"Cash and Cash Equivalents ...............          51'606          54'256\n"
+		"Accounts Receivable, Net ........ .. 2... 2.      76'442          72'169\n"
+		"Inventories . 2. w/w ee ee                82              89\n"
+		"Total Current Assets .. . . 2... ee eee ee eee            128'130         126'514\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20140930,
+	   "ocr leader digits: two dated columns", NULL);
+	ok_str(bs ? val(bs, "Inventories", 0) : NULL, "82",
+		   "ocr leader digits: a weak first amount is the first column's");
+	ok_str(bs ? val(bs, "Inventories", 1) : NULL, "89",
+		   "ocr leader digits: the second amount is the second column's");
+	ok_str(bs ? val(bs, "Accounts Receivable, Net", 0) : NULL, "76442",
+		   "ocr leader digits: the digits are not amounts");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4857,6 +4889,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_leader_digits();
 	test_ocr_dates_then_change();
 	test_convenience_translation();
 	test_ocr_change_and_percent();
