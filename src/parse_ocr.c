@@ -223,6 +223,40 @@ comma_split(const fx_ocr_tok *a, const fx_ocr_tok *b)
 					  b->s[k] == '.');
 }
 
+/*
+ * Percent signs OCR misread: "&%" and "%&" are one "%", and on a line that
+ * has a "%" of its own, a lone "&" after a number is one too ("2015  % of
+ * sales  2014  &", "100.0 &%  ...  44.1 &").  An "&" between two years
+ * ("2021 & 2020") is followed by a number, so it stays.
+ */
+static void
+fix_percent_marks(ocr_line *l)
+{
+	bool		pct = false;
+
+	for (int i = 0; i < l->ntok; i++)
+	{
+		fx_ocr_tok *t = &l->tok[i];
+
+		if (t->len == 2 && (strcmp(t->s, "&%") == 0 || strcmp(t->s, "%&") == 0))
+		{
+			strcpy(t->s, "%");
+			t->len = 1;
+		}
+		pct = pct || strchr(t->s, '%') != NULL;
+	}
+	for (int i = 1; pct && i < l->ntok; i++)
+	{
+		fx_ocr_tok *t = &l->tok[i];
+		int			n;
+
+		if (t->len == 1 && t->s[0] == '&' &&
+			fx_ocr_numeric_shape(l->tok[i - 1].s, l->tok[i - 1].len, &n) &&
+			n > 0 && !(i + 1 < l->ntok && fx_ocr_is_digit((unsigned char) l->tok[i + 1].s[0])))
+			t->s[0] = '%';
+	}
+}
+
 /* join an amount split by one blank ("4 777,801", "1 234") */
 static void
 join_split_amounts(ocr_line *l)
@@ -702,6 +736,7 @@ read_line(ocr_line *l)
 	int			k;
 	int			leaders = leaders_at(l);
 
+	fix_percent_marks(l);
 	for (int i = 0; i < l->ntok; i++)
 	{
 		fx_ocr_tok *t = &l->tok[i];

@@ -3370,6 +3370,51 @@ test_ocr_leader_digits(void)
 }
 
 /*
+ * OCR: percent signs read as "&%" or a lone "&" after a number, on a line
+ * with percent-of-sales columns.  Each percentage stays beside its amount
+ * and out of the periods; "2021 & 2020" keeps its joiner.
+ */
+static void
+test_ocr_percent_marks(void)
+{
+	static const char *const pages[] = {
+		"Consolidated Statement of Profit Or Loss\n"
+		"Quarter Ended\n"
+		"March 31,                 March 31,\n"
+		"\n"
+		"$000                                                        2015      % of sales      2014          &\n"
+		"Revenue*                                               $     264,457   100.0 &%   $     284,205   100.0 %\n"
+		"Cost of Revenue                                              153,327    58.0 %         158,913    55.9 %\n"
+		"Gross Profit                                                 111,130    42.0 &%         125,292    44.1 &\n",
+		"STATEMENT OF FINANCIAL POSITION\n"
+		"As of December 31, 2021 & 2020\n"
+		"                                   2021          2020\n"
+		"Cash                             1,200         1,100\n"
+		"Receivables                      2,200         1,900\n"
+		"Inventories                      2,000         2,000\n"
+		"Total assets                     5,400         5,000\n"
+		"Total liabilities                3,000         2,900\n"
+		"Total equity                     2,400         2,100\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20150331 &&
+	   ymd_of(is, 1) == 20140331,
+	   "ocr percent marks: two quarters", NULL);
+	ok_str(is ? val(is, "Revenue*", 0) : NULL, "264457",
+		   "ocr percent marks: \"&%\" is a percent sign");
+	ok_str(is ? val(is, "Revenue*", 1) : NULL, "284205",
+		   "ocr percent marks: the second amount is the second period's");
+	ok_str(is ? val(is, "Gross Profit", 1) : NULL, "125292",
+		   "ocr percent marks: a lone \"&\" after a number is one too");
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 1) == 20201231,
+	   "ocr percent marks: \"2021 & 2020\" keeps its joiner", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4889,6 +4934,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_percent_marks();
 	test_ocr_leader_digits();
 	test_ocr_dates_then_change();
 	test_convenience_translation();
