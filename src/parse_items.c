@@ -81,6 +81,17 @@ all_caps(const char *t)
 	return upper;
 }
 
+/* does the text open a parenthesis it does not close? */
+static bool
+open_paren(const char *t)
+{
+	int			depth = 0;
+
+	for (; *t; t++)
+		depth += (*t == '(') - (*t == ')');
+	return depth > 0;
+}
+
 /* does the next line continue a label-only line? */
 typedef enum wrap
 {
@@ -102,6 +113,13 @@ label_wraps(const char *prev, const char *next)
 		"and", "of", "to", "for", "in", "the", "on", "from", "by", "with",
 		"or", "at", "net", "a", "an", NULL
 	};
+	/* words that open no label, and words that end none */
+	static const char *const never_first[] = {
+		"activities", "equivalents", NULL
+	};
+	static const char *const never_last[] = {
+		"operating", "investing", "financing", NULL
+	};
 	size_t		n = strlen(prev),
 				fw = strcspn(next, " ");
 	const char *lw;
@@ -111,10 +129,20 @@ label_wraps(const char *prev, const char *next)
 	if ((next[0] >= 'a' && next[0] <= 'z') || next[0] == '(')
 		return WRAP_YES;
 	if (prev[n - 1] == ',' || prev[n - 1] == '-' || prev[n - 1] == '&' ||
-		prev[n - 1] == '/')
-		return WRAP_YES;
+		prev[n - 1] == '/' || open_paren(prev))
+		return WRAP_YES;		/* "PROCEEDS FROM (REPAYMENTS" / "OF) ..." */
 	lw = strrchr(prev, ' ');
 	lw = lw ? lw + 1 : prev;
+	/* "NET CASH USED IN INVESTING" / "ACTIVITIES", "CASH AND CASH" / ... */
+	for (int i = 0; never_first[i]; i++)
+		if (fw == strlen(never_first[i]) &&
+			strncasecmp(next, never_first[i], fw) == 0)
+			return WRAP_YES;
+	/* "CHANGES IN OPERATING" / "ASSETS AND LIABILITIES" */
+	for (int i = 0; lw != prev && never_last[i]; i++)
+		if (strcasecmp(lw, never_last[i]) == 0 &&
+			strncasecmp(next, "total", 5) != 0)
+			return WRAP_YES;
 	/* "PURCHASES OF PROPERTY AND" / "EQUIPMENT", in capitals too */
 	for (int i = 0; tails[i]; i++)
 	{

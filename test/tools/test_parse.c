@@ -3415,6 +3415,48 @@ test_ocr_percent_marks(void)
 }
 
 /*
+ * Labels wrapped where no connective says so, at the same indent (as OCR
+ * sets every line): an open parenthesis ("PROCEEDS FROM (REPAYMENTS" /
+ * "OF) BORROWINGS, NET"), a word that ends no label ("CHANGES IN
+ * OPERATING" / "ASSETS AND LIABILITIES"), a word that opens none ("NET
+ * CASH USED IN INVESTING" / "ACTIVITIES").  A heading before a total stays
+ * a heading.
+ */
+static void
+test_wrapped_open_labels(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"(in thousands)\n"
+		"                                                 2014         2013\n"
+		"NET INCOME                                     82,533      129,527\n"
+		"CHANGES IN OPERATING\n"
+		"ASSETS AND LIABILITIES                         (4,298)       2,633\n"
+		"NET CASH PROVIDED BY\n"
+		"OPERATING ACTIVITIES                           78,235      132,160\n"
+		"PURCHASES OF EQUIPMENT                        (11,390)     (12,231)\n"
+		"NET CASH USED IN INVESTING\n"
+		"ACTIVITIES                                    (11,390)     (12,231)\n"
+		"FINANCING ACTIVITIES\n"
+		"PROCEEDS FROM (REPAYMENTS\n"
+		"OF) BORROWINGS, NET                               303        1,131\n"
+		"Total financing                                   303        1,131\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "CHANGES IN OPERATING ASSETS AND LIABILITIES", 0) : NULL,
+		   "-4298", "open labels: a word that ends no label");
+	ok_str(cf ? val(cf, "NET CASH USED IN INVESTING ACTIVITIES", 1) : NULL,
+		   "-12231", "open labels: a word that opens none");
+	ok_str(cf ? val(cf, "PROCEEDS FROM (REPAYMENTS OF) BORROWINGS, NET", 0) : NULL,
+		   "303", "open labels: an open parenthesis");
+	ok(cf && find_item(cf, "FINANCING ACTIVITIES") != NULL,
+	   "open labels: a heading stays a heading", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4934,6 +4976,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_wrapped_open_labels();
 	test_ocr_percent_marks();
 	test_ocr_leader_digits();
 	test_ocr_dates_then_change();
