@@ -92,6 +92,27 @@ open_paren(const char *t)
 	return depth > 0;
 }
 
+/* the words of a label but its dot leaders ("Expenses . . . .": one) */
+static int
+text_words(const char *t)
+{
+	int			n = 0;
+
+	while (*t)
+	{
+		bool		text = false;
+
+		while (*t == ' ')
+			t++;
+		if (*t == '\0')
+			break;
+		for (; *t && *t != ' '; t++)
+			text = text || (*t != '.' && *t != '_');
+		n += text;
+	}
+	return n;
+}
+
 /* does the next line continue a label-only line? */
 typedef enum wrap
 {
@@ -167,11 +188,7 @@ label_wraps(const char *prev, const char *next)
 	 */
 	if (n >= 40 && all_caps(prev) && all_caps(next))
 	{
-		int			words = 1;
-
-		for (const char *p = next; *p; p++)
-			words += *p == ' ';
-		return words <= 3 ? WRAP_UNLESS_ROOM : WRAP_NO;
+		return text_words(next) <= 3 ? WRAP_UNLESS_ROOM : WRAP_NO;
 	}
 	return WRAP_NO;
 }
@@ -303,24 +320,63 @@ line_end(const fx_doc *doc, const fx_line *ln)
 }
 
 /*
- * The widest label of the block's rows: where labels wrap (the display
- * column after the longest label's text).
+ * Display column after the last of the first n words that is not a dot
+ * leader ("Revenue . . . . ."): leaders run past the labels' column to the
+ * values, so they do not say where labels wrap.
  */
+static int
+text_end(const fx_line *ln, const fx_word *w, int n)
+{
+	for (int k = n - 1; k >= 0; k--)
+	{
+		int			c = 0;
+
+		while (c < w[k].len && (ln->s[w[k].off + c] == '.' ||
+								ln->s[w[k].off + c] == '_'))
+			c++;
+		if (c < w[k].len)
+			return w[k].end;
+	}
+	return 0;
+}
+
+/*
+ * The widest label of the block's rows: where labels wrap (the display
+ * column after the longest label's text).  Only labels that start near the
+ * rows' left margin count: a centred line (the next page's company name and
+ * title, within the block) is no row.
+ */
+#define LABEL_INDENT_MAX 12
+
 static int
 label_width(const fx_doc *doc, const fx_block *bl, bool euro)
 {
-	int			w = 0;
+	int			w = 0,
+				margin = -1;
 
-	for (int i = bl->body; i < bl->to; i++)
-	{
-		fx_row		row;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = bl->body; i < bl->to; i++)
+		{
+			fx_row		row;
 
-		if (doc->lines[i].nwords == 0)
-			continue;
-		fx_analyze_row(doc, &doc->lines[i], euro, &row);
-		if (row.label_words > 0 && row.label_end > w)
-			w = row.label_end;
-	}
+			if (doc->lines[i].nwords == 0)
+				continue;
+			fx_analyze_row(doc, &doc->lines[i], euro, &row);
+			if (row.label_words == 0)
+				continue;
+			if (pass == 0 && row.nvals > 0 &&
+				(margin < 0 || row.label_start < margin))
+				margin = row.label_start;
+			else if (pass == 1 &&
+					 (margin < 0 || row.label_start <= margin + LABEL_INDENT_MAX))
+			{
+				int			e = text_end(&doc->lines[i], fx_line_words(doc, &doc->lines[i]),
+										 row.label_words);
+
+				if (e > w)
+					w = e;
+			}
+		}
 	return w;
 }
 
@@ -348,8 +404,6 @@ static bool
 hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
 			 int width, const fx_doc *doc, const fx_block *bl, int i)
 {
-	int			words = 1;
-
 	if (pd->indent < 0 || next_indent <= pd->indent ||
 		strncasecmp(next, "total", 5) == 0)
 		return false;			/* no label: a footnote mark "(1)" above */
@@ -361,9 +415,7 @@ hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
 				return false;
 			break;
 		}
-	for (const char *p = next; *p; p++)
-		words += *p == ' ';
-	if (words > 4 || pd->text[strlen(pd->text) - 1] == ':')
+	if (text_words(next) > 4 || pd->text[strlen(pd->text) - 1] == ':')
 		return false;
 	return pd->end + 1 + first_word_width(next) > width;
 }

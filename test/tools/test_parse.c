@@ -3457,6 +3457,59 @@ test_wrapped_open_labels(void)
 }
 
 /*
+ * Where labels wrap: a hanging-indented second line ("Selling, General and
+ * Administrative" / "  Expenses") continues its label when the first word
+ * would not have fitted in the labels' column.  That column is the labels'
+ * text: dot leaders run past it to the values, and a centred line (a page
+ * head within the table's block) is no label.
+ */
+static void
+test_wrap_width_leaders(void)
+{
+	static const char *const pages[] = {
+		"                    CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                        (In thousands)\n"
+		"                                                            2015           2014\n"
+		"Revenue . . . . . . . . . . . . . . . . . . . . . .      529,248        468,880\n"
+		"Cost of Revenue . . . . . . . . . . . . . . . . . .      284,612        203,319\n"
+		"Gross Profit . . . . . . . . . . . . . . . . . . . .     244,636        265,561\n"
+		"   Selling, General and Administrative\n"
+		"     Expenses . . . . . . . . . . . . . . . . . . .       56,501         64,460\n"
+		"   Research and Development . . . . . . . . . . . .       25,158         17,917\n"
+		"Net Income . . . . . . . . . . . . . . . . . . . . .     162,977        183,184\n",
+		"                    CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"                        (In thousands)\n"
+		"                                                            2015           2014\n"
+		"REVENUE                                                 $488,581       $488,974\n"
+		"GROSS PROFIT                                             155,469        275,404\n"
+		"  SELLING, GENERAL AND ADMINISTRATIVE\n"
+		"    EXPENSES                                              69,581         47,352\n"
+		"  RESEARCH AND DEVELOPMENT                                20,718         25,434\n"
+		"NET INCOME                                                65,170        202,618\n"
+		"\n"
+		"                                       Valmont Textiles Aktiengesellschaft AG\n"
+		"                                                BALANCE SHEET\n",
+	};
+	fx_result  *r = parse_pages(pages, 2);
+	const fx_statement *a = NULL,
+			   *b = NULL;
+
+	for (int k = 0; r && k < r->nstatements; k++)
+		if (r->statements[k].type == FX_INCOME_STATEMENT)
+		{
+			if (a == NULL)
+				a = &r->statements[k];
+			else if (b == NULL)
+				b = &r->statements[k];
+		}
+	ok_str(a ? val(a, "Selling, General and Administrative Expenses", 0) : NULL,
+		   "56501", "wrap width: dot leaders are not the labels' column");
+	ok_str(b ? val(b, "SELLING, GENERAL AND ADMINISTRATIVE EXPENSES", 1) : NULL,
+		   "47352", "wrap width: a centred line is no label");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -4976,6 +5029,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_wrap_width_leaders();
 	test_wrapped_open_labels();
 	test_ocr_percent_marks();
 	test_ocr_leader_digits();
