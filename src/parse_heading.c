@@ -166,28 +166,57 @@ heading_span_date(const char *t, const fx_pitem *item, int k, const int *cols,
 	}
 }
 
+/* the group of m columns whose centre is nearest to display column c */
+static int
+nearest_group(int c, const int *xs, int ngroups, int m)
+{
+	int			best = 0,
+				bestd = 1 << 30;
+
+	for (int g = 0; g < ngroups; g++)
+	{
+		int			d = abs(xs[g * m] + xs[g * m + m - 1] - 2 * c);
+
+		if (d < bestd)
+			bestd = d, best = g;
+	}
+	return best;
+}
+
 /*
  * Span headings over equal groups of columns ("Three Months Ended" and
  * "Nine Months Ended" over four): when each of the nv cells has its centre
  * over its own group of n / nv columns and covers no column of another
- * group, cell k heads group k, however it leans.  Fills owner[] and
- * returns true, or returns false when the line is not such a line.
+ * group, cell k heads group k, however it leans.  Cells set one blank
+ * apart ("Three Months Ended September 30, Nine Months Ended September
+ * 30,") are wider than their groups and may reach over a column of the
+ * next: then each centre must be nearest its own group's.  Fills owner[]
+ * and returns true, or returns false when the line is not such a line.
  */
 static bool
 span_groups(const fx_cell *over, int nv, const int *xs, int n, int tol,
 			int *owner)
 {
 	int			m;
+	bool		tight = true;
 
 	if (nv < 2 || nv >= n || n % nv != 0)
 		return false;
 	m = n / nv;
+	for (int k = 0; k + 1 < nv; k++)
+		tight = tight && over[k + 1].start - over[k].end <= 2;
 	for (int k = 0; k < nv; k++)
 	{
 		int			c = (over[k].start + over[k].end) / 2;
 
 		if (c < xs[k * m] - tol || c > xs[k * m + m - 1] + tol)
 			return false;
+		if (tight)
+		{
+			if (nearest_group(c, xs, nv, m) != k)
+				return false;
+			continue;
+		}
 		for (int j = 0; j < n; j++)
 			if (j / m != k && xs[j] >= over[k].start && xs[j] < over[k].end)
 				return false;

@@ -3510,6 +3510,36 @@ test_wrap_width_leaders(void)
 }
 
 /*
+ * Two span headings one blank apart, wider than their groups of columns:
+ * "Nine Months Ended September 30," starts over the first group's last
+ * column.  Each span heads the group its centre is nearest to.
+ */
+static void
+test_tight_spans_lean(void)
+{
+	static const char *const pages[] = {
+		"                                   Consolidated Income Statement\n"
+		"                              (In thousands, except per share amounts)\n"
+		"\n"
+		"                                                             Three Months Ended September 30, Nine Months Ended September 30,\n"
+		"                                                                      2024                  2023                 2024                 2023\n"
+		"              Revenue                                                $ 530,394            $ 518,453             $ 553,287            $ 608,977\n"
+		"              Cost of Revenue                                            244,211              347,328              342,425              278,795\n"
+		"              Gross Profit                                               286,183              171,125              210,862              330,182\n"
+		"              Net Income                                                 186,183               71,125              110,862              230,182\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 4 && ymd_of(is, 1) == 20230930 &&
+	   is->periods[1].months == 3 && is->periods[2].months == 9,
+	   "tight spans: the second column is the first span's", NULL);
+	ok_str(is ? val(is, "Revenue", 1) : NULL, "518453",
+		   "tight spans: three months of the prior year");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5029,6 +5059,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_tight_spans_lean();
 	test_wrap_width_leaders();
 	test_wrapped_open_labels();
 	test_ocr_percent_marks();
