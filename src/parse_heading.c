@@ -272,7 +272,9 @@ split_length_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
  * The column a cell heads alone, or -1: a full date ("September 30, 2018")
  * centred over one column names that column's period, even when the line
  * has fewer cells than columns.  A span ("Nine Months Ended September 30,
- * 2022" over "2022  2021") is centred between its columns.
+ * 2022" over "2022  2021") is centred between its columns; word boxes may
+ * set it over the first alone, so a date with a length, alone on its line,
+ * is a span wherever it stands (heading_line).
  */
 static int
 date_column(const char *t, const fx_cell *c, const int *xs, int n, int tol)
@@ -335,7 +337,8 @@ heading_line(const fx_doc *doc, const fx_line *ln, const int *xs, int n,
 		txt[nv++] = t;
 	}
 	for (int k = 0; k < nv; k++)
-		alone[k] = date_column(txt[k], &over[k], xs, n, tol);
+		alone[k] = nv == 1 && fx_period_months_hint(txt[k], (int) strlen(txt[k])) > 0 ?
+			-1 : date_column(txt[k], &over[k], xs, n, tol);
 	if (!span_groups(over, nv, xs, n, tol, owner))
 		for (int j = 0; j < n; j++)
 		{

@@ -3540,6 +3540,35 @@ test_tight_spans_lean(void)
 }
 
 /*
+ * A span with a length and a date ("Nine Months Ended September 30,
+ * 2022"), alone on its line, that word boxes set over the first of its two
+ * columns: it heads both, each with its own year, not the first alone.
+ */
+static void
+test_length_span_over_first(void)
+{
+	static const char *const pages[] = {
+		"       CONDENSED CONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+		"       (in millions)\n"
+		"                                                       Nine Months Ended September 30, 2022\n"
+		"                                                                2022                              2021\n"
+		"       Cash Flows from Operating Activities\n"
+		"         Net income (loss)                                 $   1,297   $                          (564)\n"
+		"         Depreciation                                          2,915                             2,540\n"
+		"       Net cash provided by operating activities               2,712                             2,053\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok(cf && cf->nperiods == 2 && ymd_of(cf, 1) == 20210930 &&
+	   cf->periods[1].months == 9,
+	   "length span over first: the second column is nine months too", NULL);
+	ok_str(cf ? val(cf, "Net income (loss)", 1) : NULL, "-564",
+		   "length span over first: the prior year's value");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5059,6 +5088,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_length_span_over_first();
 	test_tight_spans_lean();
 	test_wrap_width_leaders();
 	test_wrapped_open_labels();
