@@ -149,6 +149,7 @@ extern int	fx_utf8_len(const unsigned char *s, int len);
 extern char *fx_words_text(const fx_doc *doc, const fx_line *ln,
 						   int w0, int w1);
 extern char *fx_clean_label(const char *s);
+extern bool fx_is_leader_word(const char *s, size_t n);
 extern int	fx_letters_lower(const char *s, int len, char *out, int outsz);
 extern bool fx_has_word(const char *text, int len, const char *word);
 extern bool fx_is_blank_line(const fx_line *ln);

@@ -100,15 +100,13 @@ text_words(const char *t)
 
 	while (*t)
 	{
-		bool		text = false;
+		size_t		len;
 
 		while (*t == ' ')
 			t++;
-		if (*t == '\0')
-			break;
-		for (; *t && *t != ' '; t++)
-			text = text || (*t != '.' && *t != '_');
-		n += text;
+		len = strcspn(t, " ");
+		n += len > 0 && !fx_is_leader_word(t, len);
+		t += len;
 	}
 	return n;
 }
@@ -328,15 +326,8 @@ static int
 text_end(const fx_line *ln, const fx_word *w, int n)
 {
 	for (int k = n - 1; k >= 0; k--)
-	{
-		int			c = 0;
-
-		while (c < w[k].len && (ln->s[w[k].off + c] == '.' ||
-								ln->s[w[k].off + c] == '_'))
-			c++;
-		if (c < w[k].len)
+		if (!fx_is_leader_word(ln->s + w[k].off, (size_t) w[k].len))
 			return w[k].end;
-	}
 	return 0;
 }
 
@@ -351,32 +342,35 @@ text_end(const fx_line *ln, const fx_word *w, int n)
 static int
 label_width(const fx_doc *doc, const fx_block *bl, bool euro)
 {
+	int			nl = bl->to - bl->body;
+	int		   *starts = malloc(sizeof(int) * 2 * (size_t) (nl > 0 ? nl : 1));
+	int		   *ends = starts + (nl > 0 ? nl : 1);
 	int			w = 0,
 				margin = -1;
 
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = bl->body; i < bl->to; i++)
-		{
-			fx_row		row;
+	if (starts == NULL)
+		return 1 << 30;			/* out of memory: no label wraps for want of room */
+	for (int i = 0; i < nl; i++)
+	{
+		const fx_line *ln = &doc->lines[bl->body + i];
+		fx_row		row;
 
-			if (doc->lines[i].nwords == 0)
-				continue;
-			fx_analyze_row(doc, &doc->lines[i], euro, &row);
-			if (row.label_words == 0)
-				continue;
-			if (pass == 0 && row.nvals > 0 &&
-				(margin < 0 || row.label_start < margin))
-				margin = row.label_start;
-			else if (pass == 1 &&
-					 (margin < 0 || row.label_start <= margin + LABEL_INDENT_MAX))
-			{
-				int			e = text_end(&doc->lines[i], fx_line_words(doc, &doc->lines[i]),
-										 row.label_words);
-
-				if (e > w)
-					w = e;
-			}
-		}
+		starts[i] = -1;
+		if (ln->nwords == 0)
+			continue;
+		fx_analyze_row(doc, ln, euro, &row);
+		if (row.label_words == 0)
+			continue;
+		starts[i] = row.label_start;
+		ends[i] = text_end(ln, fx_line_words(doc, ln), row.label_words);
+		if (row.nvals > 0 && (margin < 0 || row.label_start < margin))
+			margin = row.label_start;
+	}
+	for (int i = 0; i < nl; i++)
+		if (starts[i] >= 0 && ends[i] > w &&
+			(margin < 0 || starts[i] <= margin + LABEL_INDENT_MAX))
+			w = ends[i];
+	free(starts);
 	return w;
 }
 

@@ -442,7 +442,7 @@ drop_translations(const fx_doc *doc, const fx_block *bl, int from,
 	{
 		int			k = caption_of(bl, j, caps, n);
 
-		drop[j] = k >= 0 && k != home && caps[k].currency[0] != '\0' &&
+		drop[j] = k >= 0 && caps[k].currency[0] != '\0' &&
 			strcmp(caps[k].currency, caps[home].currency) != 0;
 		if (!drop[j] && kept < j)
 			return;				/* a home column right of a translation */

@@ -654,9 +654,9 @@ is_glyph_word(const char *s, size_t n)
 	return false;
 }
 
-/* is the word only dots (a dot leader)? */
-static bool
-is_leader_word(const char *s, size_t n)
+/* is the word only dots (a dot leader: '.', '_', '…')? */
+bool
+fx_is_leader_word(const char *s, size_t n)
 {
 	size_t		dots = 0;
 
@@ -715,7 +715,7 @@ fx_clean_label(const char *s)
 		if (j == i)
 			break;
 		wl = strip_trailing_leader(s + i, j - i);
-		if (!is_currency_word(s + i, wl) && !is_leader_word(s + i, wl) &&
+		if (!is_currency_word(s + i, wl) && !fx_is_leader_word(s + i, wl) &&
 			!is_glyph_word(s + i, wl) && wl > 0)
 		{
 			if (b.len > 0)
