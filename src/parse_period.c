@@ -249,6 +249,20 @@ skip_ordinal(const ptok *t, int n, int j)
 }
 
 /*
+ * Is the number at t[j] an ordinal that counts a length, not a day
+ * ("September 3rd quarter 2023", "June 2nd half")?
+ */
+static bool
+ordinal_of_length(const ptok *t, int n, int j)
+{
+	int			k = skip_ordinal(t, n, j + 1);
+
+	return k > j + 1 && k < n && t[k].kind == T_WORD &&
+		(strcmp(t[k].word, "quarter") == 0 || strcmp(t[k].word, "half") == 0 ||
+		 strcmp(t[k].word, "qtr") == 0);
+}
+
+/*
  * "July 1, 2023", "Jan. 28 2023", "December 2020", "31 December 2020",
  * "31st March, 2023"
  */
@@ -266,7 +280,8 @@ word_date(const ptok *t, int n, int i, pdate *d)
 		if (is_p(t, n, j, '.'))
 			j++;
 		d->m = m;
-		if (is_n(t, n, j, 2) && t[j].num >= 1 && t[j].num <= 31)
+		if (is_n(t, n, j, 2) && t[j].num >= 1 && t[j].num <= 31 &&
+			!ordinal_of_length(t, n, j))
 		{
 			d->d = t[j].num;
 			j = skip_ordinal(t, n, j + 1);
@@ -566,7 +581,39 @@ last_year(const ptok *t, int n)
 	return 0;
 }
 
-/* a fiscal quarter "Q3 2023", "Q3 FY23", "3Q23", "3Q 2023" at t[i]: 1..4 */
+/*
+ * A quarter in words at t[i], "3rd quarter" or "third quarter": 1..4, the
+ * token after "quarter" (and an "of" or "fiscal" after it) in *next.
+ */
+static int
+word_quarter(const ptok *t, int n, int i, int *next)
+{
+	static const char *const ordinals[] = {"first", "second", "third", "fourth"};
+	int			q = 0,
+				k = i + 1;
+
+	if (is_n(t, n, i, 1) && t[i].num >= 1 && t[i].num <= 4 &&
+		skip_ordinal(t, n, i + 1) == i + 2)
+		q = t[i].num, k = i + 2;
+	else if (i < n && t[i].kind == T_WORD)
+		for (int o = 0; o < 4; o++)
+			if (strcmp(t[i].word, ordinals[o]) == 0)
+				q = o + 1;
+	if (q == 0 || k >= n || t[k].kind != T_WORD ||
+		strcmp(t[k].word, "quarter") != 0)
+		return 0;
+	k++;
+	while (k < n && t[k].kind == T_WORD &&
+		   (strcmp(t[k].word, "of") == 0 || strcmp(t[k].word, "fiscal") == 0))
+		k++;
+	*next = k;
+	return q;
+}
+
+/*
+ * A fiscal quarter "Q3 2023", "Q3 FY23", "3Q23", "3Q 2023", "3rd quarter
+ * 2023", "third quarter of fiscal 2023" at t[i]: 1..4
+ */
 static int
 quarter_at(const ptok *t, int n, int i, int *year, int *endpos)
 {
@@ -581,6 +628,8 @@ quarter_at(const ptok *t, int n, int i, int *year, int *endpos)
 	else if (is_n(t, n, i, 1) && i + 1 < n && t[i + 1].kind == T_WORD &&
 			 strcmp(t[i + 1].word, "q") == 0 && !t[i + 1].space)
 		q = t[i].num, j = i + 2;
+	else
+		q = word_quarter(t, n, i, &j);
 	if (q < 1 || q > 4)
 		return 0;
 	if (j < n && t[j].kind == T_WORD && strcmp(t[j].word, "fy") == 0)
@@ -830,6 +879,28 @@ lone_length(const ptok *t, int n)
 }
 
 /*
+ * Does a range of whole months in the heading ("January-September") count
+ * other than months?  Then the heading names two lengths, a quarter and
+ * the months to date, and neither is surely the column's.
+ */
+static bool
+months_range_other(const ptok *t, int n, int months)
+{
+	for (int j = 2; j < n; j++)
+	{
+		int			m1,
+					m2;
+
+		if (t[j].kind != T_WORD || (m2 = month_of(t[j].word)) == 0 ||
+			(m1 = month_range_start(t, j, NULL)) == 0)
+			continue;
+		if ((m2 - m1 + 12) % 12 + 1 != months)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Parse a period heading.  Fills end_year/month/day and months of p (the
  * label is left alone).  Returns true when at least a year was found.
  */
@@ -889,6 +960,11 @@ fx_period_parse(const char *s, int len, fx_period *p)
 			}
 			else
 				p->quarter = 0;
+		if (p->quarter > 0 && months_range_other(t, n, p->months))
+		{
+			p->quarter = p->months = 0;
+			return p->end_year > 0;
+		}
 	}
 	if (p->months == 0)
 		p->months = lone_length(t, n);

@@ -252,6 +252,12 @@ test_periods(void)
 	t_period("Jan.-Sept. 2023", 2023, 9, 30, 9);
 	t_period("July to September 2023", 2023, 9, 30, 3);
 	t_period("January\xe2\x80\x93June 2023", 2023, 6, 30, 6);
+	/* an ordinal before "quarter" counts quarters, it is no day */
+	t_period("September 3rd quarter 2023", 2023, 0, 0, 3);
+	t_period("2nd half 2023", 2023, 0, 0, 6);
+	/* a quarter and a longer range of months: neither length is sure */
+	t_period("January-September 3rd quarter 2023", 2023, 0, 0, 0);
+	t_period("July-September 3rd quarter 2023", 2023, 0, 0, 3);
 	t_period("Oct-Mar 2024", 2024, 3, 31, 6);
 	t_period("June 2023", 2023, 6, 0, 0);
 	t_period("Q1-Q3 2023", 2023, 0, 0, 9);
@@ -299,6 +305,21 @@ test_periods(void)
 	memset(&p, 0, sizeof(p));
 	fx_period_parse("Q3 2023", 7, &p);
 	ok(p.quarter == 3, "quarter of Q3 2023", NULL);
+	{
+		static const char *const words[] = {"3rd quarter 2023",
+			"Third Quarter 2023", "third quarter of fiscal 2023", "3rd Quarter FY23"};
+
+		for (int i = 0; i < 4; i++)
+		{
+			memset(&p, 0, sizeof(p));
+			fx_period_parse(words[i], (int) strlen(words[i]), &p);
+			ok(p.quarter == 3 && p.end_year == 2023 && p.months == 3,
+			   "a quarter in words", words[i]);
+		}
+	}
+	memset(&p, 0, sizeof(p));
+	fx_period_parse("January-September 3rd quarter 2023", 34, &p);
+	ok(p.quarter == 0, "no quarter beside a range of nine months", NULL);
 	/* a caption completes a year heading */
 	memset(&p, 0, sizeof(p));
 	memset(&hint, 0, sizeof(hint));
