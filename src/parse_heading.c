@@ -270,6 +270,7 @@ split_length_cells(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 
 /*
  * The column a cell heads alone, or -1: a full date ("September 30, 2018")
+ * or a year alone ("2011" over "(as adjusted)" beside a one-line "2012")
  * centred over one column names that column's period, even when the line
  * has fewer cells than columns.  A span ("Nine Months Ended September 30,
  * 2022" over "2022  2021") is centred between its columns; word boxes may
@@ -283,8 +284,9 @@ date_column(const char *t, const fx_cell *c, const int *xs, int n, int tol)
 	int			centre = (c->start + c->end) / 2,
 				best = -1;
 
-	if (fx_period_items(t, (int) strlen(t), it, 2) != 1 || !it[0].has_month ||
-		it[0].year_off <= it[0].off)
+	if (fx_period_items(t, (int) strlen(t), it, 2) != 1 ||
+		!((it[0].has_month && it[0].year_off > it[0].off) ||
+		  fx_is_year_word(t, (int) strlen(t))))
 		return -1;
 	for (int j = 0; j < n; j++)
 		if (best < 0 || abs(xs[j] - centre) < abs(xs[best] - centre))

@@ -64,6 +64,24 @@ not_meaningful(const fx_line *ln, const fx_word *w, int i)
 	return false;
 }
 
+/*
+ * Is word i a footnote reference glued to the word of text before it
+ * ("Restated (1)", "Revenue (2)")?  One digit in parentheses reads as a
+ * negative amount, but one blank after a word it marks the word.
+ */
+static bool
+footnote_ref(const fx_line *ln, const fx_word *w, int i)
+{
+	const char *s = ln->s + w[i].off;
+	char		out[FX_NUM_LEN];
+	bool		strong;
+
+	return i > 0 && w[i].len == 3 && s[0] == '(' && s[1] >= '1' &&
+		s[1] <= '9' && s[2] == ')' &&
+		fx_classify_word(ln->s + w[i - 1].off, w[i - 1].len, false, out,
+						 sizeof(out), &strong) == FX_TOK_TEXT;
+}
+
 /* does the word end a list item of prose ("$(7),", "dates;")? */
 static bool
 ends_list(const char *s, int len)
@@ -118,7 +136,8 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 		 */
 		if (t == FX_TOK_AMOUNT && strong &&
 			!(k + 1 < nw && w[k + 1].start - w[k].end >= 2) &&
-			!ends_list(ln->s + w[k - 1].off, w[k - 1].len))
+			!ends_list(ln->s + w[k - 1].off, w[k - 1].len) &&
+			!footnote_ref(ln, w, k))
 			break;
 		k++;
 	}

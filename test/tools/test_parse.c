@@ -3590,6 +3590,56 @@ test_length_span_over_first(void)
 }
 
 /*
+ * A restated prior year, its heading one line taller than the current
+ * year's and set bottom-aligned as EDGAR tables are: the year alone on
+ * its line heads the column under it (it is no span over both), and a
+ * footnote mark one blank after "Restated" is the word's, not an amount
+ * that would make the heading line a row.
+ */
+static void
+test_restated_heading(void)
+{
+	static const char *const adjusted[] = {
+		"Consolidated Statement of Financial Position\n"
+		"\n"
+		"                                                                        June 30,\n"
+		"                                                                                      2011\n"
+		"$000                                                                2012     (as adjusted)\n"
+		"  Cash and cash equivalents                                       46,002            50,813\n"
+		"  Accounts receivable, net                                        17,696            19,796\n"
+		"Total assets                                                      63,698            70,609\n"
+		"  Accounts payable                                                33,895            33,729\n"
+		"Total liabilities and equity                                      63,698            70,609\n",
+	};
+	static const char *const restated[] = {
+		"Consolidated Statement of Financial Position\n"
+		"\n"
+		"                                                                             September 30,\n"
+		"                                                           September 30,              2012\n"
+		"(In thousands)                                                      2013      Restated (1)\n"
+		"  Cash and cash equivalents                                       46,002            50,813\n"
+		"  Accounts receivable, net                                        17,696            19,796\n"
+		"Total assets                                                      63,698            70,609\n"
+		"  Accounts payable                                                33,895            33,729\n"
+		"Total liabilities and equity                                      63,698            70,609\n",
+	};
+	fx_result  *r = parse_pages(adjusted, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20120630 &&
+	   ymd_of(bs, 1) == 20110630,
+	   "restated heading: a year alone over its column", NULL);
+	fx_result_free(r);
+	r = parse_pages(restated, 1);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20130930 &&
+	   ymd_of(bs, 1) == 20120930 && bs->nitems > 0 &&
+	   strcmp(bs->items[0].label, "Cash and cash equivalents") == 0,
+	   "restated heading: \"Restated (1)\" is no row", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5109,6 +5159,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_restated_heading();
 	test_length_span_over_first();
 	test_tight_spans_lean();
 	test_wrap_width_leaders();
