@@ -18,6 +18,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -460,6 +461,69 @@ headings_below(const fx_doc *doc, const fx_block *bl, bool euro)
 	return last;
 }
 
+/*
+ * Is every cell of the line over the columns a short qualifier of one
+ * column: at most three words, no wider than the columns are apart (not
+ * "(In millions, except per share" set over two columns)?  Left of the
+ * columns only a caption in parentheses may stand ("(In millions)").
+ */
+static bool
+short_cells(const fx_doc *doc, const fx_line *ln, const fx_block *bl,
+			int left)
+{
+	fx_cell		cells[FX_MAX_CELLS];
+	const fx_word *w = fx_line_words(doc, ln);
+	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
+				sp = bl->ncols > 1 ? cluster_spacing(bl) : 1 << 20,
+				over = 0;
+
+	for (int k = 0; k < n; k++)
+	{
+		/* left of the columns, only a caption in parentheses */
+		if (cells[k].end <= left)
+		{
+			if (ln->s[w[cells[k].w0].off] != '(')
+				return false;
+			continue;
+		}
+		if (cells[k].start < left || cells[k].w1 - cells[k].w0 > 3 ||
+			cells[k].end - cells[k].start > sp)
+			return false;
+		over++;
+	}
+	return over > 0;
+}
+
+/*
+ * The last line of the qualifiers set under the period line's columns with
+ * no label beside them ("2017" over "(53 weeks)", "(unaudited)", "As
+ * adjusted"): headings, not a row.  At most two lines of short cells,
+ * ending at a blank line, a title, a value or a label.
+ */
+int
+fx_qualifiers_below(const fx_doc *doc, const fx_block *bl, bool euro)
+{
+	int			last = bl->period_line,
+				left = header_left(bl);
+
+	for (int i = last + 1; i < bl->to && i < doc->nlines &&
+		 i <= bl->period_line + 2; i++)
+	{
+		const fx_line *ln = &doc->lines[i];
+		fx_row		row;
+		bool		cont;
+
+		if (ln->nwords == 0 || fx_title_type(doc, ln, &cont) >= 0)
+			break;
+		fx_analyze_row(doc, ln, euro, &row);
+		if (row.nvals > 0 || row.npercent > 0 ||
+			!short_cells(doc, ln, bl, left))
+			break;
+		last = i;
+	}
+	return last;
+}
+
 /* typical distance between neighbouring anchors */
 static int
 column_spacing(const fx_block *bl)
@@ -626,6 +690,67 @@ fx_find_period_line(const fx_doc *doc, const fx_block *bl, bool euro,
 	return -1;
 }
 
+/*
+ * The first slash date of a heading, "a/b/yyyy": true with a and b set.
+ */
+static bool
+slash_date(const char *s, int *a, int *b)
+{
+	for (const char *p = s; *p; p++)
+	{
+		char	   *e1,
+				   *e2,
+				   *e3;
+
+		if (!isdigit((unsigned char) *p) || (p > s && isdigit((unsigned char) p[-1])))
+			continue;
+		*a = (int) strtol(p, &e1, 10);
+		if (e1 - p > 2 || *e1 != '/' || !isdigit((unsigned char) e1[1]))
+			continue;
+		*b = (int) strtol(e1 + 1, &e2, 10);
+		if (e2 - e1 - 1 > 2 || *e2 != '/' || !isdigit((unsigned char) e2[1]))
+			continue;
+		(void) strtol(e2 + 1, &e3, 10);
+		if (e3 - e2 - 1 == 2 || e3 - e2 - 1 == 4)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The slash dates of one statement follow one convention: when one of them
+ * can only be day first ("30/06/2013"), so are those that could be either
+ * ("01/07/2012" is 1 July, not January 7).
+ */
+static void
+slash_dates_day_first(fx_statement *st)
+{
+	bool		day_first = false,
+				month_first = false;
+	int			a,
+				b;
+
+	for (int j = 0; j < st->nperiods; j++)
+		if (st->periods[j].label && slash_date(st->periods[j].label, &a, &b))
+		{
+			day_first = day_first || (a > 12 && b <= 12);
+			month_first = month_first || (b > 12 && a <= 12);
+		}
+	if (!day_first || month_first)
+		return;
+	for (int j = 0; j < st->nperiods; j++)
+	{
+		fx_period  *p = &st->periods[j];
+
+		if (p->label && slash_date(p->label, &a, &b) && a <= 12 && b <= 12 &&
+			p->end_month == a && p->end_day == b)
+		{
+			p->end_month = b;
+			p->end_day = a;
+		}
+	}
+}
+
 /* set up a statement's periods from the first block */
 bool
 fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
@@ -666,8 +791,11 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 	{
 		int			xs[FX_MAX_COLS * 2];
 		char	   *labels[FX_MAX_COLS * 2];
-
 		int			hleft = left;
+
+		/* the period line, and qualifiers under it (fx_qualifiers_below) */
+		int			hto = bl->period_line >= 0 && bl->period_line > bl->body - 1 ?
+			bl->period_line : bl->body - 1;
 
 		/* the period line's own cells sit where the headings above do */
 		for (int j = 0; j < npc; j++)
@@ -676,8 +804,7 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		/* a first year set left of the amounts: its headings are too */
 		if (bl->period_line >= 0 && npc > 0 && pc[0].start < hleft)
 			hleft = pc[0].start - spacing / 2;
-		if (!fx_column_headings(doc, hfrom, bl->period_line >= 0 ?
-								bl->period_line : bl->body - 1, xs, npc, hleft,
+		if (!fx_column_headings(doc, hfrom, hto, xs, npc, hleft,
 								spacing, labels))
 		{
 			for (int j = 0; j < npc; j++)
@@ -705,6 +832,7 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 			st->type != FX_BALANCE_SHEET)
 			p->months = 12;		/* a fiscal year printed as "2018" */
 	}
+	slash_dates_day_first(st);
 	st->component_columns = bl->period_line < 0 && st->type == FX_EQUITY &&
 		npc > 1;
 	return true;

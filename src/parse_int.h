@@ -268,6 +268,8 @@ typedef struct fx_block
 
 extern void fx_find_columns(const fx_doc *doc, fx_block *bl, bool euro);
 extern int	fx_value_left(const fx_block *bl);
+extern int	fx_qualifiers_below(const fx_doc *doc, const fx_block *bl,
+								bool euro);
 extern int	fx_find_period_line(const fx_doc *doc, const fx_block *bl,
 								bool euro, bool equity);
 extern bool fx_make_periods(const fx_doc *doc, fx_block *bl,

@@ -117,16 +117,24 @@ after_ended(const char *s, int len, int *rest)
 	return NULL;
 }
 
-/* does the text speak of a 52- or 53-week year? */
-static bool
-says_weeks(const char *s, int len)
+/* the weeks of a 52- or 53-week year the text speaks of, or 0 */
+static int
+weeks_said(const char *s, int len)
 {
 	for (int i = 0; i + 7 <= len; i++)
 		if (s[i] == '5' && (s[i + 1] == '2' || s[i + 1] == '3') &&
 			(s[i + 2] == '-' || s[i + 2] == ' ') &&
-			strncasecmp(s + i + 3, "week", 4) == 0)
-			return true;
-	return false;
+			strncasecmp(s + i + 3, "week", 4) == 0 &&
+			(i == 0 || !isdigit((unsigned char) s[i - 1])))
+			return s[i + 1] == '2' ? 52 : 53;
+	return 0;
+}
+
+/* does the text speak of a 52- or 53-week year? */
+static bool
+says_weeks(const char *s, int len)
+{
+	return weeks_said(s, len) > 0;
 }
 
 /*
@@ -370,6 +378,57 @@ day_number(int y, int m, int d)
 	return n + d;
 }
 
+/* the date days after y-m-d (days may be negative) */
+static void
+add_days(int *y, int *m, int *d, int days)
+{
+	*d += days;
+	while (*d < 1)
+	{
+		if (--*m < 1)
+			*m = 12, --*y;
+		*d += days_in(*y, *m);
+	}
+	while (*d > days_in(*y, *m))
+	{
+		*d -= days_in(*y, *m);
+		if (++*m > 12)
+			*m = 1, ++*y;
+	}
+}
+
+/*
+ * A 52/53-week year printed with its year and length alone ("2022 (52
+ * weeks)") ends where the next year, whose end is known and whose own
+ * heading counts its weeks ("2023 (53 weeks)"), began: its end less that
+ * many weeks.  The date must still fall near the fiscal year end.
+ */
+static bool
+complete_from_next_year(fx_statement *st, fx_period *p, const fx_fye *fye)
+{
+	for (int k = 0; k < st->nperiods; k++)
+	{
+		const fx_period *q = &st->periods[k];
+		int			w = q->label ? weeks_said(q->label, (int) strlen(q->label)) : 0;
+		int			y,
+					m,
+					d;
+
+		if (q == p || !has_end(q) || q->months != 12 || w == 0 ||
+			q->end_year != p->end_year + 1)
+			continue;
+		y = q->end_year, m = q->end_month, d = q->end_day;
+		add_days(&y, &m, &d, -7 * w);
+		if (y != p->end_year ||
+			md_distance(m, d, fye->month, fye->day) > YEAR_END_SLACK)
+			return false;
+		p->end_month = m;
+		p->end_day = d;
+		return true;
+	}
+	return false;
+}
+
 /* one balance-sheet column date, for fx_fye_from_balance_sheets */
 typedef struct bs_date
 {
@@ -567,12 +626,17 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 				"calendar year" : "a quarter, but no fiscal year end is known";
 		return NULL;
 	}
-	/* a sibling of the same length that ends at a month end */
+	/*
+	 * a sibling of the same length that ends at a month end; not in a
+	 * 52/53-week year, which ends on a varying day
+	 */
 	for (int k = 0; k < st->nperiods; k++)
 	{
 		const fx_period *q = &st->periods[k];
 
 		if (k == j || !has_end(q) ||
+			(!instant && length_of(st, p) == 12 &&
+			 (fye->weeks || statement_weeks(st))) ||
 			length_of(st, q) != length_of(st, p) ||
 			q->end_day != days_in(q->end_year, q->end_month))
 			continue;
@@ -603,6 +667,10 @@ complete_year_only(fx_statement *st, int j, const fx_fye *fye)
 			p->months = 12;
 		return NULL;
 	}
+	if (fye->year && !instant && p->months == 12 && !fye->interim &&
+		p->label && weeks_said(p->label, (int) strlen(p->label)) > 0 &&
+		complete_from_next_year(st, p, fye))
+		return NULL;
 	return fye->year ? "only a year is printed and the fiscal year ends on "
 		"a varying day" : "only a year is printed and no fiscal year end is "
 		"known";

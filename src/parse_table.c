@@ -498,8 +498,10 @@ setup_block(const fx_doc *doc, fx_block *bl, int from, int to, bool euro,
 	bl->to = block_end(doc, bl->body, to, euro);
 	fx_find_columns(doc, bl, euro);
 	bl->period_line = fx_find_period_line(doc, bl, euro, equity);
+	/* an equity statement's component headings stand under its periods */
 	if (bl->period_line >= 0)
-		bl->body = bl->period_line + 1;
+		bl->body = equity ? bl->period_line + 1 :
+			fx_qualifiers_below(doc, bl, euro) + 1;
 	else
 	{
 		/* rows start after the last header line over the columns */

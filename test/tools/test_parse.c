@@ -3640,6 +3640,52 @@ test_restated_heading(void)
 }
 
 /*
+ * Qualifiers set under the years ("(53 weeks)") are headings, not a row;
+ * a 52/53-week year printed with its year alone ends where the next one
+ * began: that year's end less its weeks.  Slash dates of one statement
+ * follow one convention: beside "30/06/2013", "01/07/2012" is 1 July.
+ */
+static void
+test_weeks_under_years(void)
+{
+	static const char *const weeks[] = {
+		"FORM 10-K\n"
+		"For the fiscal year ended September 30, 2017\n"
+		"\n"
+		"CONSOLIDATED STATEMENTS OF INCOME\n"
+		"\n"
+		"                                                  2017          2016          2015\n"
+		"(In thousands)                                  (53 weeks)    (52 weeks)    (52 weeks)\n"
+		"Revenue                                            712,988       755,115       674,002\n"
+		"Cost of revenue                                  (402,100)     (433,200)     (380,900)\n"
+		"Net income                                         310,888       321,915       293,102\n",
+	};
+	static const char *const slashes[] = {
+		"Statement of Financial Position\n"
+		"(Amounts in Philippine Peso)\n"
+		"\n"
+		"                                                30/06/2014      30/06/2013      01/07/2012\n"
+		"Cash                                                46,002          50,813          48,100\n"
+		"Total assets                                        63,698          70,609          66,000\n"
+		"Total liabilities and equity                        63,698          70,609          66,000\n",
+	};
+	fx_result  *r = parse_pages(weeks, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 3 && ymd_of(is, 0) == 20170930 &&
+	   ymd_of(is, 1) == 20160924 && ymd_of(is, 2) == 20150926 &&
+	   find_item(is, "(53 weeks) (52 weeks) (52 weeks)") == NULL,
+	   "weeks under years: each year's end from the next one's", NULL);
+	fx_result_free(r);
+	r = parse_pages(slashes, 1);
+	is = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok(is && is->nperiods == 3 && ymd_of(is, 0) == 20140630 &&
+	   ymd_of(is, 2) == 20120701,
+	   "slash dates: day first when one of them can only be", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5159,6 +5205,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_weeks_under_years();
 	test_restated_heading();
 	test_length_span_over_first();
 	test_tight_spans_lean();
