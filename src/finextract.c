@@ -39,8 +39,8 @@ int			finx_max_attempts_limit = 10;
 char	   *finx_debug_crash_text = NULL;
 int			finx_max_running_jobs = 32;
 int			finx_child_memory_mb = 1024;
-int			finx_text_cap_kb = 64 * 1024;
-bool		finx_text_words = false;
+int			finx_text_cap_kb = 256 * 1024;
+bool		finx_text_words = true;
 int			finx_text_chunk_pages = 32;
 char	   *finx_pdftotext_path = NULL;
 char	   *finx_input_dirs = NULL;
@@ -119,14 +119,17 @@ define_server_settings(void)
 							PGC_SIGHUP, GUC_UNIT_MB, NULL, NULL, NULL);
 	DefineCustomIntVariable("finextract.text_cap",
 							"Largest text output accepted from one child process.",
-							NULL, &finx_text_cap_kb, 64 * 1024, 64, 1024 * 1024,
+							"It also bounds the text of all the chunks of one document; "
+							"word boxes (finextract.text_words) take about seven times the "
+							"bytes of pdftotext -layout text.",
+							&finx_text_cap_kb, 256 * 1024, 64, 1024 * 1024,
 							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
 	DefineCustomBoolVariable("finextract.text_words",
 							 "Read the text layer as word boxes (pdftotext -tsv).",
 							 "The words are laid out in rows and columns from their boxes "
 							 "instead of taking pdftotext -layout's text; the text cache keeps "
-							 "the two apart.",
-							 &finx_text_words, false, PGC_SIGHUP, 0, NULL, NULL, NULL);
+							 "the two apart.  Off reads pdftotext -layout's text.",
+							 &finx_text_words, true, PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("finextract.text_chunk_pages",
 							"Pages of a document read by one pdftotext child.",
 							"A longer document is read in chunks of this many pages, one child "

@@ -6,8 +6,8 @@
 #     over the same files with the same parallelism
 # Usage: test/bench/local_bench.sh [CORPUS_DIR]   (digital reports: fb_*, pc_*)
 # The pipeline reads the text layer as the server's settings say
-# (finextract.text_words, default off: pdftotext -layout);
-# FINX_BENCH_CONF='finextract.text_words = on' measures word boxes instead.
+# (finextract.text_words, default on: word boxes from pdftotext -tsv);
+# FINX_BENCH_CONF='finextract.text_words = off' measures -layout instead.
 # Bare pdftotext is timed in both modes, -tsv and -layout.
 set -euo pipefail
 

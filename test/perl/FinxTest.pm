@@ -17,7 +17,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(repo_dir finx_node fixtures_dir submit_wait export_facts
-  worker_pid wait_for_worker fixture_variant wrap_tool line_count);
+  worker_pid wait_for_worker fixture_variant wrap_tool no_text_layer line_count);
 
 # The repository's top directory.
 sub repo_dir
@@ -128,6 +128,24 @@ sub wrap_tool
 		"#!/bin/sh\nreal='$real'\n$script\nexec \"\$real\" \"\$@\"\n");
 	chmod 0755, "$dir/$name";
 	return "$dir/$name";
+}
+
+# Shell lines for wrap_tool('pdftotext', ...): while the file $flag exists,
+# pdftotext finds no text layer, the local view of a scan.  It keeps the
+# page breaks of -layout text, or the page, block and line rows of -tsv
+# word boxes without their words.
+sub no_text_layer
+{
+	my ($flag) = @_;
+	return <<"EOF";
+if [ -e '$flag' ]; then
+	case " \$* " in
+	*" -tsv "*) "\$real" "\$@" | awk -F '\\t' '\$1 != 5' ;;
+	*) "\$real" "\$@" | tr -cd '\\f' ;;
+	esac
+	exit 0
+fi
+EOF
 }
 
 # Number of lines in a file (0 when it does not exist).

@@ -17,12 +17,7 @@ my $mock = mock_start('--time-scale', '0.05');
 # $tools/no-text exists: the local view of a scan, while the mock's own
 # pdftotext still reads the text.
 my $tools = PostgreSQL::Test::Utils::tempdir('tools');
-wrap_tool($tools, 'pdftotext', <<"EOF");
-if [ -e '$tools/no-text' ]; then
-	"\$real" "\$@" | tr -cd '\\f'
-	exit 0
-fi
-EOF
+wrap_tool($tools, 'pdftotext', no_text_layer("$tools/no-text"));
 
 my $node = finx_node('remote', conf => mock_conf_lines($mock)
 	  . "finextract.structurer = 'local'\n"

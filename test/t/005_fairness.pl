@@ -17,12 +17,7 @@ my $mock = mock_start('--time-scale', '0.05');
 
 # A pdftotext that finds no text layer while $tools/no-text exists (scans).
 my $tools = PostgreSQL::Test::Utils::tempdir('tools');
-wrap_tool($tools, 'pdftotext', <<"EOF");
-if [ -e '$tools/no-text' ]; then
-	"\$real" "\$@" | tr -cd '\\f'
-	exit 0
-fi
-EOF
+wrap_tool($tools, 'pdftotext', no_text_layer("$tools/no-text"));
 
 my $node = finx_node('fairness', conf => mock_conf_lines($mock)
 	  . "finextract.structurer = 'local'\n"
@@ -78,7 +73,7 @@ short_first('local', $long1, $short1, 0.5);
 is(q1("SELECT pages FROM finx.documents d JOIN finx.jobs j ON j.document_id = d.id WHERE j.id = $long1"),
 	'200', 'local: every chunk of the long document was read');
 is(q1("SELECT count(*) FROM finx.page_texts t JOIN finx.jobs j ON j.document_id = t.document_id "
-		  . "WHERE j.id = $long1 AND t.engine = 'pdftotext'"),
+		  . "WHERE j.id = $long1 AND t.engine = 'pdftotext-tsv'"),
 	'200', 'local: the text of all 200 pages is cached');
 
 # 2. Remote, one extraction and one LLM call at a time: the long job's
