@@ -420,9 +420,29 @@ drop_period(fx_statement *st, fx_items *it, int j)
 	st->nperiods--;
 }
 
+/* does period j repeat the period of a column that is kept? */
+static bool
+repeats_period(const fx_statement *st, const bool *drop, int j)
+{
+	const fx_period *p = &st->periods[j];
+
+	for (int i = 0; i < st->nperiods; i++)
+	{
+		const fx_period *q = &st->periods[i];
+
+		if (!drop[i] && q->end_year == p->end_year && p->end_year > 0 &&
+			(q->end_month == p->end_month || q->end_month == 0 ||
+			 p->end_month == 0))
+			return true;
+	}
+	return false;
+}
+
 /*
- * Drop the columns of a convenience translation (see above); the unit and
- * currency become those of the first column's caption.
+ * Drop the columns of a convenience translation (see above): columns under
+ * a caption in another currency that repeat the periods of the columns
+ * kept (a "$ Change" caption over a column of other years is none); the
+ * unit and currency become those of the first column's caption.
  */
 static void
 drop_translations(const fx_doc *doc, const fx_block *bl, int from,
@@ -450,6 +470,9 @@ drop_translations(const fx_doc *doc, const fx_block *bl, int from,
 	}
 	if (kept == st->nperiods)
 		return;
+	for (int j = 0; j < st->nperiods; j++)
+		if (drop[j] && !repeats_period(st, drop, j))
+			return;				/* "$ Change" over a column of its own */
 	for (int j = st->nperiods - 1; j >= 0; j--)
 		if (drop[j])
 			drop_period(st, it, j);

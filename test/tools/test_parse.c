@@ -3686,6 +3686,36 @@ test_weeks_under_years(void)
 }
 
 /*
+ * A "$ Change" heading over a change column of a statement in pounds is
+ * no convenience translation: only columns that repeat the periods of the
+ * others are dropped as one, so the prior year stays.
+ */
+static void
+test_dollar_change_heading(void)
+{
+	static const char *const pages[] = {
+		"                                        Statements of Earnings\n"
+		"                                                  £m\n"
+		"\n"
+		"                                                  Year ended 31 December\n"
+		"                                                   2019            2018       $ Change      %\n"
+		"Revenue                                                624.232     622.832        1.400     0,2%\n"
+		"Cost of Revenue                                       (295.525)   (301.416)       5.891   (2,0)%\n"
+		"Gross Profit                                           328.707     321.416        7.291     2,3%\n"
+		"  Selling, General and Administrative\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20191231 &&
+	   ymd_of(is, 1) == 20181231,
+	   "dollar change heading: both years kept", NULL);
+	ok_str(is ? val(is, "Revenue", 1) : NULL, "622832",
+		   "dollar change heading: the prior year's revenue");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5205,6 +5235,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_dollar_change_heading();
 	test_weeks_under_years();
 	test_restated_heading();
 	test_length_span_over_first();
