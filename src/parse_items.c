@@ -386,6 +386,14 @@ first_word_width(const char *t)
 }
 
 /*
+ * Text measured in characters is only near the width a proportional font
+ * gives it: "Income Before Income Taxes*" (27 characters) did not fit where
+ * "  Administrative Expenses" (28) did.  A first word that comes within
+ * this many characters of the widest label did not fit.
+ */
+#define WIDTH_SLACK 2
+
+/*
  * A short line of values under a label-only line, indented deeper (a
  * hanging indent), whose first word would not have fitted on the pending
  * line within the block's widest label: the label column was full, so the
@@ -411,7 +419,7 @@ hanging_wrap(const fx_pending *pd, const char *next, int next_indent,
 		}
 	if (text_words(next) > 4 || pd->text[strlen(pd->text) - 1] == ':')
 		return false;
-	return pd->end + 1 + first_word_width(next) > width;
+	return pd->end + 1 + first_word_width(next) > width - WIDTH_SLACK;
 }
 
 /* are the letters [a, b) of t a roman numeral in one case ("iv", "XII")? */

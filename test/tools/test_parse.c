@@ -3716,6 +3716,44 @@ test_dollar_change_heading(void)
 }
 
 /*
+ * Label widths counted in characters are only near those of a
+ * proportional font: "Income Before Income" / "Taxes*" wrapped although
+ * its 27 characters are fewer than the 28 of "  Administrative Expenses".
+ */
+static void
+test_wrap_near_width(void)
+{
+	static const char *const pages[] = {
+		"                                                           Statements of Earnings\n"
+		"                                                           (in thousands of U.S. dollars)\n"
+		"\n"
+		"                                                           FY2017             %             Fiscal 2016     % of sales   Fiscal 2015        %\n"
+		"Revenue                                                        64,665        100.0%               60,580     100.0%            53,359     100.0%\n"
+		"Cost of Revenue                                                35,407         54.8%               37,273      61.5%            36,033      67.5%\n"
+		"Gross Profit                                                   29,258         45.2%               23,307      38.5%            17,326      32.5%\n"
+		"   Selling, General and\n"
+		"     Administrative Expenses                                    7,005        10.8%                 8,039       13.3%            6,908      12.9%\n"
+		"   Research and Development                                     1,964         3.0%                 2,464        4.1%            3,602       6.8%\n"
+		"   Total Operating Expenses                                     8,969        13.9%                10,503       17.3%           10,510      19.7%\n"
+		"Operating Income                                               20,289        31.4%                12,804       21.1%            6,816      12.8%\n"
+		"Interest Expense                                                  470         0.7%                   265        0.4%              880       1.6%\n"
+		"Other Income (Expense),\n"
+		"   Net                                                             126        0.2%                  (132)     (0.2)%               —        0.0%\n"
+		"Income Before Income\n"
+		"   Taxes*                                                      19,945        30.8%                12,407       20.5%            5,936      11.1%\n"
+		"Provision for Income Taxes                                      4,188         6.5%                 2,605        4.3%            1,246       2.3%\n"
+		"Net Income                                                     15,757        24.4%                 9,802       16.2%            4,690       8.8%\n"
+		"\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Income Before Income Taxes*", 0) : NULL, "19945",
+		   "wrap near the width: the label joined");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5235,6 +5273,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_wrap_near_width();
 	test_dollar_change_heading();
 	test_weeks_under_years();
 	test_restated_heading();
