@@ -1651,6 +1651,23 @@ has_strong_amount(const ocr_line *l)
 }
 
 /*
+ * Does the line end in an amount that is no year ("50", "7")?  Under the
+ * first row, such a line is a row of small amounts, and its words keep
+ * their columns.
+ */
+static bool
+ends_in_amount(const ocr_line *l)
+{
+	char		out[FX_NUM_LEN];
+	bool		strong = false;
+	const fx_ocr_tok *t = l->ntok > 0 ? &l->tok[l->ntok - 1] : NULL;
+
+	return t != NULL &&
+		fx_classify_word(t->s, t->len, false, out, sizeof(out), &strong) ==
+		FX_TOK_AMOUNT && !fx_ocr_tok_is_year(t);
+}
+
+/*
  * Repair the words of an OCR page whose columns are already right (laid
  * out from tesseract's word boxes by parse_words.c): the same cleaning of
  * marks, amounts and spelling as fx_ocr_layout_page, but every word stays
@@ -1679,7 +1696,8 @@ fx_ocr_repair_page(const char *page, size_t len, size_t *outlen)
 		l->ntok = ntok = tokenize_line(page + i, (int) (e - i), l->tok,
 									   OCR_MAX_TOK);
 		read_line(l);
-		if (has_strong_amount(l))
+		if (has_strong_amount(l) ||
+			(rows && ends_in_amount(l) && !is_column_heading(l)))
 		{
 			write_in_place(&b, l);
 			rows = rows || is_row(l);

@@ -15,6 +15,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -82,6 +83,30 @@ footnote_ref(const fx_line *ln, const fx_word *w, int i)
 						 sizeof(out), &strong) == FX_TOK_TEXT;
 }
 
+/*
+ * Is word k the year of a date the label ends with, set a few blanks after
+ * its month and day ("Balance at December 31  2020", as OCR word boxes
+ * place it once its comma is lost), with amounts after it?
+ */
+static bool
+date_year_after(const fx_line *ln, const fx_word *w, int k, int nw)
+{
+	const char *d;
+	int			dl;
+
+	if (k < 2 || k + 1 >= nw || w[k].start - w[k - 1].end > 3 ||
+		!fx_is_year_word(ln->s + w[k].off, w[k].len) ||
+		!fx_is_month_word(ln->s + w[k - 2].off, w[k - 2].len))
+		return false;
+	d = ln->s + w[k - 1].off;
+	dl = w[k - 1].len;
+	if (dl > 0 && d[dl - 1] == ',')
+		dl--;
+	return (dl == 1 && isdigit((unsigned char) d[0])) ||
+		(dl == 2 && isdigit((unsigned char) d[0]) &&
+		 isdigit((unsigned char) d[1]));
+}
+
 /* does the word end a list item of prose ("$(7),", "dates;")? */
 static bool
 ends_list(const char *s, int len)
@@ -141,6 +166,8 @@ fx_analyze_row(const fx_doc *doc, const fx_line *ln, bool euro, fx_row *row)
 			break;
 		k++;
 	}
+	if (date_year_after(ln, w, k, nw))
+		k++;
 	row->label_words = k;
 	row->label_start = k > 0 ? w[0].start : -1;
 	row->label_end = k > 0 ? w[k - 1].end : -1;

@@ -3754,6 +3754,50 @@ test_wrap_near_width(void)
 }
 
 /*
+ * Under the first row of a page laid out from word boxes, a row of small
+ * amounts ("50  40  30") keeps its columns as the rows of larger ones do
+ * (it was written single-spaced, and its amounts ran into the label); a
+ * line of dates there stays as printed.  A year set a few blanks after
+ * the month and day a label ends with ("Balance at December 31  2020", its
+ * comma lost) is the label's date, not an amount.
+ */
+static void
+test_ocr_repair_small_amounts(void)
+{
+	static const char page[] =
+		"                                        2022            2021\n"
+		"Revenue from products                   $500            $400\n"
+		"Revenue from services                     50              40\n"
+		"                                 January 28,     January 29,\n";
+	static const char *const equity[] = {
+		"CONSOLIDATED STATEMENTS OF SHAREHOLDERS' EQUITY\n"
+		"(In millions)\n"
+		"                                             Common     Retained      Total\n"
+		"                                              Stock     Earnings     Equity\n"
+		"Balance at December 31  2020                $1,000         $500     $1,500\n"
+		"Net income                                                  300        300\n"
+		"Balance at December 31  2021                $1,000         $800     $1,800\n",
+	};
+	size_t		n;
+	char	   *t = fx_ocr_repair_page(page, sizeof(page) - 1, &n);
+	const char *l = t ? strstr(t, "Revenue from services") : NULL;
+	fx_result  *r;
+	const fx_statement *eq;
+
+	ok(l != NULL && strncmp(l, "Revenue from services                     50", 43) == 0,
+	   "ocr repair: small amounts keep their columns", l);
+	ok(t != NULL && strstr(t, "January 28,     January 29,") != NULL,
+	   "ocr repair: a line of dates under the rows stays as printed", t);
+	free(t);
+	r = parse_pages(equity, 1);
+	eq = r ? stmt(r, FX_EQUITY) : NULL;
+	ok(eq && eq->nperiods == 3, "date year after a label: no column of years", NULL);
+	ok_str(eq ? val(eq, "Balance at December 31 2020", 0) : NULL, "1000",
+		   "date year after a label: the first amount is the first column's");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5273,6 +5317,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_repair_small_amounts();
 	test_wrap_near_width();
 	test_dollar_change_heading();
 	test_weeks_under_years();
