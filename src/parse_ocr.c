@@ -1747,11 +1747,80 @@ single_date(const ocr_line *l)
 }
 
 /*
+ * The first token of the one full date of a line without amounts that a
+ * short qualifier follows ("31 December 2015  Restated", "... (as
+ * adjusted)"), and in *end the token after the date; -1 when none.
+ */
+static int
+date_before_qualifier(const ocr_line *l, int *end)
+{
+	char		buf[OCR_LINE_BYTES];
+	int			offs[OCR_MAX_TOK];
+	fx_pitem	it[2];
+	int			len,
+				b = -1,
+				e = l->ntok;
+
+	if (l->ntok < 3 || l->ndates > 0)
+		return -1;
+	len = line_text(l, buf, offs);
+	if (fx_period_items(buf, len, it, 2) != 1 || !it[0].has_month ||
+		it[0].year_off <= it[0].off || it[0].end >= len)
+		return -1;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (offs[i] == it[0].off)
+			b = i;
+		if (b >= 0 && e == l->ntok && offs[i] >= it[0].end)
+			e = i;
+	}
+	if (b < 0 || e == l->ntok || l->ntok - e > 3)
+		return -1;
+	for (int i = e; i < l->ntok; i++)
+		for (int k = 0; k < l->tok[i].len; k++)
+			if (fx_ocr_is_digit((unsigned char) l->tok[i].s[k]) &&
+				!(l->tok[i].len == 3 && l->tok[i].s[0] == '('))
+				return -1;		/* only words, or a mark "(1)" */
+	*end = e;
+	return b;
+}
+
+/*
+ * A date alone above a line whose date a qualifier follows ("31 December
+ * 2014" over "Notes  31 December 2015  Restated"): bottom-aligned, the
+ * taller heading is the qualified column's, right of the lower date, so
+ * the lower date goes first on the upper line.  Returns true when done.
+ */
+static bool
+stack_before_qualifier(ocr_line *up, ocr_line *lo)
+{
+	fx_ocr_tok	moved[OCR_MAX_TOK];
+	int			e,
+				b = date_before_qualifier(lo, &e),
+				nd;
+
+	if (b < 0 || up->ntok + (e - b) > OCR_MAX_TOK)
+		return false;
+	nd = e - b;
+	memcpy(moved, &lo->tok[b], sizeof(fx_ocr_tok) * (size_t) nd);
+	memmove(&up->tok[nd], &up->tok[0], sizeof(fx_ocr_tok) * (size_t) up->ntok);
+	memcpy(&up->tok[0], moved, sizeof(fx_ocr_tok) * (size_t) nd);
+	up->ntok += nd;
+	memmove(&lo->tok[b], &lo->tok[e], sizeof(fx_ocr_tok) * (size_t) (lo->ntok - e));
+	lo->ntok -= nd;
+	read_line(up);
+	read_line(lo);
+	return true;
+}
+
+/*
  * Headings set bottom-aligned put two columns' dates on two lines: a date
  * alone ("September 30, 2018") above a line ending in the other column's
  * date ("(unaudited)  December 31, 2017").  OCR keeps no columns, so the
  * lower date joins the upper one, which then reads as a line of dates;
- * the rest of the lower line stays where it was.
+ * the rest of the lower line stays where it was.  When a qualifier
+ * follows the lower date instead, the upper date is the next column's
+ * (stack_before_qualifier).
  */
 static void
 stack_single_dates(ocr_line *lines, int nlines)
@@ -1767,8 +1836,14 @@ stack_single_dates(ocr_line *lines, int nlines)
 			m++;				/* blank lines OCR read between them */
 		lo = &lines[m];
 
-		if (single_date(up) != 0 || (b = single_date(lo)) < 0 ||
-			up->ntok + lo->ntok - b > OCR_MAX_TOK)
+		if (single_date(up) != 0)
+			continue;
+		if ((b = single_date(lo)) < 0)
+		{
+			stack_before_qualifier(up, lo);
+			continue;
+		}
+		if (up->ntok + lo->ntok - b > OCR_MAX_TOK)
 			continue;
 		memcpy(&up->tok[up->ntok], &lo->tok[b],
 			   sizeof(fx_ocr_tok) * (size_t) (lo->ntok - b));

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Score the parser on random statement layouts (test/fixtures/fx_random.py).
 
-Usage: random_layouts.py [-v] [--ocr | --tsv] [--keep DIR] [N [SEED]]
+Usage: random_layouts.py [-v] [--ocr] [--tsv] [--keep DIR] [N [SEED]]
 
 Generates N documents (default 60) from SEED (default 1), reads each with
 test/tools/fxparse (with --ocr: renders its pages to images and reads
 them with tesseract as the extension reads a scan, then fxparse --ocr;
-with --tsv: from pdftotext -tsv's word boxes, finextract.text_words),
+with --tsv: from pdftotext -tsv's word boxes, finextract.text_words;
+with both: from tesseract's word boxes),
 and matches every expected value to an extracted fact of its document by
 label (case and blanks ignored) and value (times its unit scale).  Each
 expected value is then one of:
@@ -74,17 +75,20 @@ def read_facts(path):
     return out
 
 
-def ocr_text(pdf, work):
+def ocr_text(pdf, work, words=False):
     """Text of pdf's pages as rendered images read by tesseract, the way
     the extension reads a scan (test/ocr/ocr_pages.sh; its cache is
-    $FX_OCR_CACHE, default ~/.cache/finextract-ocr, keyed by content)."""
+    $FX_OCR_CACHE, default ~/.cache/finextract-ocr, keyed by content);
+    with words, tesseract's word boxes (TSV) instead."""
     cache = os.environ.get('FX_OCR_CACHE') or os.path.join(
         os.environ.get('XDG_CACHE_HOME') or
         os.path.join(os.path.expanduser('~'), '.cache'), 'finextract-ocr')
-    txt = os.path.join(work, os.path.basename(pdf)[:-4] + '.ocr.txt')
+    txt = os.path.join(work, os.path.basename(pdf)[:-4] +
+                       ('.ocr.tsv' if words else '.ocr.txt'))
     with open(txt, 'w') as out:
-        subprocess.run([os.path.join(TOP, 'test', 'ocr', 'ocr_pages.sh'),
-                        pdf, cache], stdout=out, check=True)
+        subprocess.run([os.path.join(TOP, 'test', 'ocr', 'ocr_pages.sh')] +
+                       (['-t'] if words else []) + [pdf, cache],
+                       stdout=out, check=True)
     return txt
 
 
@@ -92,11 +96,11 @@ def parse(pdf, work, ocr, tsv):
     csv_path = os.path.join(work, os.path.basename(pdf) + '.csv')
     args = [FXPARSE, '--doc', os.path.basename(pdf)]
     src = pdf
-    if tsv:
-        args.append('--tsv')
     if ocr:
         args.append('--ocr')
-        src = ocr_text(pdf, work)
+        src = ocr_text(pdf, work, tsv)
+    elif tsv:
+        args.append('--tsv')
     with open(csv_path, 'w') as out:
         subprocess.run(args + [src], stdout=out, stderr=subprocess.DEVNULL)
     return csv_path

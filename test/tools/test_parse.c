@@ -3798,6 +3798,35 @@ test_ocr_repair_small_amounts(void)
 }
 
 /*
+ * By OCR, a date alone above a line whose date a qualifier follows ("31
+ * December 2014" over "Notes  31 December 2015  Restated"): the taller,
+ * bottom-aligned heading is the restated column's, so the lower date is
+ * the first column's (the two were stored the other way round).
+ */
+static void
+test_ocr_date_over_qualifier(void)
+{
+	static const char *const pages[] = {
+		"BALANCE SHEET\n"
+		"£m\n"
+		"31 December 2014\n"
+		"Notes     31 December 2015         Restated\n"
+		"\n"
+		"Cash and Cash Equivalents                     £5 563,6             £5 699,7\n"
+		"Accounts Receivable, Net           3           5 634,7              5 637,9\n"
+		"Total Assets                                  11 198,3             11 337,6\n"
+		"Total Liabilities and Equity                  11 198,3             11 337,6\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20151231 &&
+	   ymd_of(bs, 1) == 20141231,
+	   "ocr date over a qualifier: the lower date is the first column's", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5317,6 +5346,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_date_over_qualifier();
 	test_ocr_repair_small_amounts();
 	test_wrap_near_width();
 	test_dollar_change_heading();
