@@ -1075,9 +1075,28 @@ is_ended_tok(const fx_ocr_tok *t)
 		(n == 12 && strncasecmp(t->s, "year-to-date", 12) == 0);
 }
 
+/* are tokens i and i + 1 a year's weeks, "52 Weeks" or "(53 weeks)"? */
+static bool
+is_weeks_pair(const ocr_line *l, int i)
+{
+	const fx_ocr_tok *n,
+			   *w;
+	int			o;
+
+	if (i + 1 >= l->ntok)
+		return false;
+	n = &l->tok[i];
+	w = &l->tok[i + 1];
+	o = n->len == 3 && n->s[0] == '(' ? 1 : 0;
+	return n->len == 2 + o && n->s[o] == '5' &&
+		(n->s[o + 1] == '2' || n->s[o + 1] == '3') && w->len >= 4 &&
+		strncasecmp(w->s, "week", 4) == 0;
+}
+
 /*
  * Split a heading line over the value columns into its groups, each a
- * range of tokens: month-and-day groups ("July 1,  June 25,  July 1,") or
+ * range of tokens: a year's weeks ("52 Weeks  53 Weeks"), month-and-day
+ * groups ("July 1,  June 25,  July 1,") or
  * groups that each end with "Ended" ("Three Months Ended  Nine Months
  * Ended") or with a month and day ("Three Months Ended September 30, Nine
  * Months Ended September 30,", or one span "Years Ended December 31,").
@@ -1092,6 +1111,17 @@ heading_groups(const ocr_line *l, int *first, int max)
 
 	if (l->ntok < 2)
 		return 0;
+	if (is_weeks_pair(l, 0))
+	{
+		/* "52 Weeks  53 Weeks  52 Weeks", "(53 weeks)  (52 weeks)" */
+		for (int i = 0; i < l->ntok; i += 2)
+		{
+			if (k >= max || !is_weeks_pair(l, i))
+				return 0;
+			first[k++] = i;
+		}
+		return k;
+	}
 	if (fx_is_month_word(l->tok[0].s, l->tok[0].len))
 	{
 		for (int i = 0; i < l->ntok; i += 2)

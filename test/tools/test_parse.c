@@ -3827,6 +3827,35 @@ test_ocr_date_over_qualifier(void)
 }
 
 /*
+ * By OCR, a line of weeks under the years ("52 Weeks  53 Weeks  52
+ * Weeks") is set over their columns like a line of months and days, so a
+ * 52/53-week year printed with its year alone gets its end from the next
+ * year's (it was written as a label line, and the years had none).
+ */
+static void
+test_ocr_weeks_line(void)
+{
+	static const char *const pages[] = {
+		"FORM 10-K\n"
+		"For the fiscal year ended February 1, 2014\n",
+		"CONSOLIDATED STATEMENTS OF OPERATIONS\n"
+		"(in thousands of U.S. dollars)\n"
+		"2014                 2013                 2012\n"
+		"52 Weeks             53 Weeks             52 Weeks\n"
+		"Revenue                            $172,142     186,452     $204,664\n"
+		"Cost of Revenue                      69,452      81,337      122,021\n"
+		"Net Income                         $102,690     105,115      $82,643\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 3 && ymd_of(is, 0) == 20140201 &&
+	   ymd_of(is, 1) == 20130202 && ymd_of(is, 2) == 20120128,
+	   "ocr weeks line: every year's end", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5346,6 +5375,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_weeks_line();
 	test_ocr_date_over_qualifier();
 	test_ocr_repair_small_amounts();
 	test_wrap_near_width();
