@@ -459,6 +459,30 @@ label_date(ocr_line *l)
 	l->nlabel = k;
 }
 
+/*
+ * A footnote mark after the label ("TOTAL CURRENT ASSETS (1)  151,914
+ * 115,934"): one digit in parentheses one blank after the label's last
+ * word, read as an amount, before the amounts proper, is the label's.
+ */
+static void
+label_footnote(ocr_line *l)
+{
+	const fx_ocr_tok *t,
+			   *p;
+
+	if (l->nlabel < 1 || l->nvals < 2)
+		return;
+	t = &l->tok[l->nlabel];
+	p = &l->tok[l->nlabel - 1];
+	/* one blank after the label's last word, as printed */
+	if (t->len == 3 && t->s[0] == '(' && t->s[1] >= '1' && t->s[1] <= '9' &&
+		t->s[2] == ')' && t->start - p->end <= 1)
+	{
+		l->nlabel++;
+		l->nvals--;
+	}
+}
+
 /* is the token a run of dots ("........", "…")? */
 static bool
 is_dot_run(const fx_ocr_tok *t)
@@ -818,6 +842,7 @@ read_line(ocr_line *l)
 	drop_leaders(l, leaders);
 	drop_leader_letters(l);
 	label_date(l);
+	label_footnote(l);
 	/* a line of headings ending in years */
 	l->nyears = 0;
 	for (int i = l->ntok - 1; i >= 0 && l->tok[i].year; i--)

@@ -3856,6 +3856,31 @@ test_ocr_weeks_line(void)
 }
 
 /*
+ * By OCR, a footnote mark one blank after a row's label ("TOTAL CURRENT
+ * ASSETS (1)  151,914  115,934") is the label's: read as an amount, it
+ * had moved the row's amounts a column right.
+ */
+static void
+test_ocr_label_footnote(void)
+{
+	static const char *const pages[] = {
+		"BALANCE SHEETS\n"
+		"(in thousands of U.S. dollars)\n"
+		"September 30, 2015        September 30, 2014\n"
+		"CASH AND CASH EQUIVALENTS                 $62,788             $60,449\n"
+		"INVENTORIES                                28,294              55,485\n"
+		"TOTAL CURRENT ASSETS (1)                   91,082             115,934\n"
+		"TOTAL ASSETS                             $314,053            $277,773\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok_str(bs ? val(bs, "TOTAL CURRENT ASSETS (1)", 0) : NULL, "91082",
+		   "ocr label footnote: the first amount is the first column's");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5375,6 +5400,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_label_footnote();
 	test_ocr_weeks_line();
 	test_ocr_date_over_qualifier();
 	test_ocr_repair_small_amounts();
