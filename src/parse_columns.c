@@ -18,7 +18,6 @@
  */
 #include "parse_int.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -691,33 +690,6 @@ fx_find_period_line(const fx_doc *doc, const fx_block *bl, bool euro,
 }
 
 /*
- * The first slash date of a heading, "a/b/yyyy": true with a and b set.
- */
-static bool
-slash_date(const char *s, int *a, int *b)
-{
-	for (const char *p = s; *p; p++)
-	{
-		char	   *e1,
-				   *e2,
-				   *e3;
-
-		if (!isdigit((unsigned char) *p) || (p > s && isdigit((unsigned char) p[-1])))
-			continue;
-		*a = (int) strtol(p, &e1, 10);
-		if (e1 - p > 2 || *e1 != '/' || !isdigit((unsigned char) e1[1]))
-			continue;
-		*b = (int) strtol(e1 + 1, &e2, 10);
-		if (e2 - e1 - 1 > 2 || *e2 != '/' || !isdigit((unsigned char) e2[1]))
-			continue;
-		(void) strtol(e2 + 1, &e3, 10);
-		if (e3 - e2 - 1 == 2 || e3 - e2 - 1 == 4)
-			return true;
-	}
-	return false;
-}
-
-/*
  * The slash dates of one statement follow one convention: when one of them
  * can only be day first ("30/06/2013"), so are those that could be either
  * ("01/07/2012" is 1 July, not January 7).
@@ -731,7 +703,9 @@ slash_dates_day_first(fx_statement *st)
 				b;
 
 	for (int j = 0; j < st->nperiods; j++)
-		if (st->periods[j].label && slash_date(st->periods[j].label, &a, &b))
+		if (st->periods[j].label &&
+			fx_slash_date(st->periods[j].label, (int) strlen(st->periods[j].label),
+						  &a, &b))
 		{
 			day_first = day_first || (a > 12 && b <= 12);
 			month_first = month_first || (b > 12 && a <= 12);
@@ -742,7 +716,8 @@ slash_dates_day_first(fx_statement *st)
 	{
 		fx_period  *p = &st->periods[j];
 
-		if (p->label && slash_date(p->label, &a, &b) && a <= 12 && b <= 12 &&
+		if (p->label && fx_slash_date(p->label, (int) strlen(p->label), &a, &b) &&
+			a <= 12 && b <= 12 &&
 			p->end_month == a && p->end_day == b)
 		{
 			p->end_month = b;
@@ -793,9 +768,9 @@ fx_make_periods(const fx_doc *doc, fx_block *bl, fx_statement *st,
 		char	   *labels[FX_MAX_COLS * 2];
 		int			hleft = left;
 
-		/* the period line, and qualifiers under it (fx_qualifiers_below) */
-		int			hto = bl->period_line >= 0 && bl->period_line > bl->body - 1 ?
-			bl->period_line : bl->body - 1;
+		/* to the rows: the period line and qualifiers under it */
+		int			hto = bl->body - 1 > bl->period_line ? bl->body - 1 :
+			bl->period_line;
 
 		/* the period line's own cells sit where the headings above do */
 		for (int j = 0; j < npc; j++)

@@ -150,6 +150,7 @@ extern char *fx_words_text(const fx_doc *doc, const fx_line *ln,
 						   int w0, int w1);
 extern char *fx_clean_label(const char *s);
 extern bool fx_is_leader_word(const char *s, size_t n);
+extern bool fx_is_footnote_mark(const char *s, int len);
 extern int	fx_letters_lower(const char *s, int len, char *out, int outsz);
 extern bool fx_has_word(const char *text, int len, const char *word);
 extern bool fx_is_blank_line(const fx_line *ln);
@@ -166,6 +167,7 @@ extern bool fx_find_currency(const char *s, int len, char cur[4]);
 /* parse_period.c */
 extern bool fx_period_parse(const char *s, int len, fx_period *p);
 extern int	fx_period_months_hint(const char *s, int len);
+extern bool fx_slash_date(const char *s, int len, int *a, int *b);
 extern bool fx_text_has_date(const char *s, int len);
 extern bool fx_is_month_word(const char *s, int len);
 extern void fx_period_apply_hint(fx_period *p, const fx_period *hint,

@@ -475,8 +475,7 @@ label_footnote(ocr_line *l)
 	t = &l->tok[l->nlabel];
 	p = &l->tok[l->nlabel - 1];
 	/* one blank after the label's last word, as printed */
-	if (t->len == 3 && t->s[0] == '(' && t->s[1] >= '1' && t->s[1] <= '9' &&
-		t->s[2] == ')' && t->start - p->end <= 1)
+	if (fx_is_footnote_mark(t->s, t->len) && t->start - p->end <= 1)
 	{
 		l->nlabel++;
 		l->nvals--;
@@ -1778,65 +1777,65 @@ fx_ocr_repair_page(const char *page, size_t len, size_t *outlen)
 }
 
 /*
+ * The first token of the one full date of a line without amounts, and in
+ * *end the token after it; -1 when none.
+ */
+static int
+line_date(const ocr_line *l, int *end)
+{
+	char		buf[OCR_LINE_BYTES];
+	int			offs[OCR_MAX_TOK];
+	fx_pitem	it[2];
+	int			len,
+				b = -1;
+
+	*end = l->ntok;
+	if (l->ntok < 2 || l->ndates > 0)
+		return -1;
+	len = line_text(l, buf, offs);
+	if (fx_period_items(buf, len, it, 2) != 1 || !it[0].has_month ||
+		it[0].year_off <= it[0].off)
+		return -1;
+	for (int i = 0; i < l->ntok; i++)
+	{
+		if (offs[i] == it[0].off)
+			b = i;
+		if (b >= 0 && *end == l->ntok && offs[i] >= it[0].end)
+			*end = i;
+	}
+	return b;
+}
+
+/*
  * The first token of the one full date ending a line without amounts
  * ("September 30, 2018", "(unaudited) December 31, 2017"), or -1.
  */
 static int
 single_date(const ocr_line *l)
 {
-	char		buf[OCR_LINE_BYTES];
-	int			offs[OCR_MAX_TOK];
-	fx_pitem	it[2];
-	int			len;
+	int			e,
+				b = line_date(l, &e);
 
-	if (l->ntok < 2 || l->ndates > 0)
-		return -1;
-	len = line_text(l, buf, offs);
-	if (fx_period_items(buf, len, it, 2) != 1 || !it[0].has_month ||
-		it[0].year_off <= it[0].off || it[0].end != len)
-		return -1;
-	for (int i = 0; i < l->ntok; i++)
-		if (offs[i] == it[0].off)
-			return i;
-	return -1;
+	return b >= 0 && e == l->ntok ? b : -1;
 }
 
 /*
- * The first token of the one full date of a line without amounts that a
- * short qualifier follows ("31 December 2015  Restated", "... (as
- * adjusted)"), and in *end the token after the date; -1 when none.
+ * The first token of the one full date of a line that a short qualifier
+ * follows ("31 December 2015  Restated", "... (as adjusted)"), and in *end
+ * the token after the date; -1 when none.
  */
 static int
 date_before_qualifier(const ocr_line *l, int *end)
 {
-	char		buf[OCR_LINE_BYTES];
-	int			offs[OCR_MAX_TOK];
-	fx_pitem	it[2];
-	int			len,
-				b = -1,
-				e = l->ntok;
+	int			b = line_date(l, end);
 
-	if (l->ntok < 3 || l->ndates > 0)
+	if (b < 0 || *end == l->ntok || l->ntok - *end > 3)
 		return -1;
-	len = line_text(l, buf, offs);
-	if (fx_period_items(buf, len, it, 2) != 1 || !it[0].has_month ||
-		it[0].year_off <= it[0].off || it[0].end >= len)
-		return -1;
-	for (int i = 0; i < l->ntok; i++)
-	{
-		if (offs[i] == it[0].off)
-			b = i;
-		if (b >= 0 && e == l->ntok && offs[i] >= it[0].end)
-			e = i;
-	}
-	if (b < 0 || e == l->ntok || l->ntok - e > 3)
-		return -1;
-	for (int i = e; i < l->ntok; i++)
+	for (int i = *end; i < l->ntok; i++)
 		for (int k = 0; k < l->tok[i].len; k++)
 			if (fx_ocr_is_digit((unsigned char) l->tok[i].s[k]) &&
-				!(l->tok[i].len == 3 && l->tok[i].s[0] == '('))
+				!fx_is_footnote_mark(l->tok[i].s, l->tok[i].len))
 				return -1;		/* only words, or a mark "(1)" */
-	*end = e;
 	return b;
 }
 

@@ -973,6 +973,28 @@ fx_period_parse(const char *s, int len, fx_period *p)
 	return p->end_year > 0;
 }
 
+/*
+ * The first slash date of a heading ("01/07/2012"), its two leading
+ * numbers in *a and *b as printed, read as numeric_date reads it.
+ */
+bool
+fx_slash_date(const char *s, int len, int *a, int *b)
+{
+	ptok		t[MAX_TOKENS];
+	int			n = tokenize(s, len, t, MAX_TOKENS);
+
+	for (int i = 0; i + 4 < n; i++)
+		if (is_n(t, n, i, 2) && is_p(t, n, i + 1, '/') &&
+			is_n(t, n, i + 2, 2) && is_p(t, n, i + 3, '/') &&
+			year_at(t, n, i + 4, true))
+		{
+			*a = t[i].num;
+			*b = t[i + 2].num;
+			return true;
+		}
+	return false;
+}
+
 /* the length in months a caption such as "Years ended December 31" gives */
 int
 fx_period_months_hint(const char *s, int len)

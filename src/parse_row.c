@@ -77,8 +77,7 @@ footnote_ref(const fx_line *ln, const fx_word *w, int i)
 	char		out[FX_NUM_LEN];
 	bool		strong;
 
-	return i > 0 && w[i].len == 3 && s[0] == '(' && s[1] >= '1' &&
-		s[1] <= '9' && s[2] == ')' &&
+	return i > 0 && fx_is_footnote_mark(s, w[i].len) &&
 		fx_classify_word(ln->s + w[i - 1].off, w[i - 1].len, false, out,
 						 sizeof(out), &strong) == FX_TOK_TEXT;
 }

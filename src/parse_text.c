@@ -654,6 +654,13 @@ is_glyph_word(const char *s, size_t n)
 	return false;
 }
 
+/* is the word a footnote mark of one digit in parentheses ("(1)")? */
+bool
+fx_is_footnote_mark(const char *s, int len)
+{
+	return len == 3 && s[0] == '(' && s[1] >= '1' && s[1] <= '9' && s[2] == ')';
+}
+
 /* is the word only dots (a dot leader: '.', '_', '…')? */
 bool
 fx_is_leader_word(const char *s, size_t n)
