@@ -46,10 +46,15 @@ is_alpha(char c)
 static int
 sign_len(const char *s, int len)
 {
+	if (len <= 0)
+		return 0;
 	for (int i = 0; signs[i].sign; i++)
 	{
-		int			n = (int) strlen(signs[i].sign);
+		int			n;
 
+		if (s[0] != signs[i].sign[0])
+			continue;			/* most words: no sign starts with them */
+		n = (int) strlen(signs[i].sign);
 		if (n <= len && memcmp(s, signs[i].sign, (size_t) n) == 0)
 		{
 			if (is_alpha(s[0]) && n < len && is_alpha(s[n]))
