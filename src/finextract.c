@@ -131,10 +131,10 @@ define_server_settings(void)
 							 "the two apart.  Off reads pdftotext -layout's text.",
 							 &finx_text_words, true, PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("finextract.text_chunk_pages",
-							"Pages of a document read by one pdftotext child.",
-							"A longer document is read in chunks of this many pages, one child "
-							"at a time, so that other jobs' children run in between; 0 reads "
-							"every document in one child.",
+							"Pages of a document read by its first pdftotext child.",
+							"A longer document is read in chunks, one child each, so that other "
+							"jobs' children run in between: the second chunk has twice this many "
+							"pages, the others four times; 0 reads every document in one child.",
 							&finx_text_chunk_pages, 32, 0, 1000000,
 							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("finextract.pdftotext_path",
