@@ -671,10 +671,22 @@ drop_leaders(ocr_line *l, int at)
 	}
 }
 
+/* does a token hold a digit? */
+static bool
+has_digit(const fx_ocr_tok *t)
+{
+	for (int i = 0; i < t->len; i++)
+		if (fx_ocr_is_digit((unsigned char) t->s[i]))
+			return true;
+	return false;
+}
+
 /*
  * Where the headings of change columns start at the end of a line: up to
  * five words without digits ("$ Change % Change", "Inc/ (Dec)"), 24 letters
- * at most, after a year or an amount; -1 when the line does not end so.
+ * at most, after a token with digits (a year, an amount, a date such as
+ * "30.06.2011"); -1 when the line does not end so.  The callers check that
+ * what comes before them are periods.
  */
 static int
 change_headings_at(const ocr_line *l)
@@ -683,17 +695,13 @@ change_headings_at(const ocr_line *l)
 				letters = 0;
 
 	while (k > 0 && l->ntok - k < 5 && !l->tok[k - 1].amount &&
-		   !fx_ocr_tok_is_year(&l->tok[k - 1]))
+		   !has_digit(&l->tok[k - 1]))
 	{
 		const fx_ocr_tok *t = &l->tok[k - 1];
 
 		for (int i = 0; i < t->len; i++)
-		{
-			if (fx_ocr_is_digit((unsigned char) t->s[i]))
-				return -1;
 			letters += ((unsigned char) t->s[i] | 32) >= 'a' &&
 				((unsigned char) t->s[i] | 32) <= 'z';
-		}
 		k--;
 	}
 	if (k == l->ntok || k == 0 || letters > 24)

@@ -3880,6 +3880,41 @@ test_ocr_label_footnote(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * OCR of a statement headed by numeric dates or ranges followed by change
+ * columns ("1.7.-30.06.2012  1.7.-30.06.2011  Variance  Change %"): the
+ * dates head the first two amounts of each row, as years or dates in words
+ * do; the variance and the percentage are no period's.  The change
+ * headings used to be looked for only after years, so the line opened no
+ * columns and a row's variance landed under the second period.
+ */
+static void
+test_ocr_change_after_numeric_dates(void)
+{
+	static const char *const pages[] = {
+		"STATEMENTS OF EARNINGS\n"
+		"TEUR\n"
+		"1.7.-30.06.2012             1.7.-30.06.2011             Variance          Change %\n"
+		"Revenue                                 166'512          151'006          15'506          10.3%\n"
+		"Cost of revenue                         -90'219          -60'789         -29'430          48.4%\n"
+		"Selling, general and administrative expenses  -19'476   -22'494    3'018        (13.4) %\n"
+		"Total operating expenses                -27'433          -31'011          3'578         (11.5) %\n"
+		"Net income                                    38'232           46'093          -7'861          (17.1) %\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20120630 &&
+	   ymd_of(is, 1) == 20110630,
+	   "ocr numeric dates and change columns: two periods", NULL);
+	ok_str(is ? val(is, "Selling, general and administrative expenses", 0) : NULL,
+		   "-19476", "ocr numeric dates and change columns: first amount, first period");
+	ok_str(is ? val(is, "Total operating expenses", 1) : NULL, "-31011",
+		   "ocr numeric dates and change columns: the variance is no period's");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5400,6 +5435,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_change_after_numeric_dates();
 	test_ocr_label_footnote();
 	test_ocr_weeks_line();
 	test_ocr_date_over_qualifier();
