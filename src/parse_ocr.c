@@ -760,6 +760,40 @@ drop_change_headings(ocr_line *l)
 	return true;
 }
 
+/*
+ * A line of two dates or more that a short qualifier of the last one
+ * follows ("September 24, 2016  September 26, 2015  Restated (1)", "...
+ * (as adjusted)"): up to three tokens of words or footnote marks (a mark
+ * "(1)" reads as an amount).  The qualifier is dropped, so that the dates
+ * head the columns; returns the number of dates, or 0 (the line
+ * unchanged).
+ */
+static int
+dates_before_qualifier(ocr_line *l)
+{
+	int			ntok = l->ntok,
+				k = ntok,
+				n;
+
+	while (k > 0 && ntok - k < 3 &&
+		   (fx_is_footnote_mark(l->tok[k - 1].s, l->tok[k - 1].len) ||
+			(!has_digit(&l->tok[k - 1]) && !l->tok[k - 1].amount)))
+		k--;
+	if (k == ntok || k < 2)
+		return 0;
+	l->ntok = k;
+	n = date_groups(l, l->dfirst, FX_MAX_COLS, &l->dspan);
+	if (n < 2)
+	{
+		l->ntok = ntok;
+		return 0;
+	}
+	if (l->nlabel > k)
+		l->nlabel = k;
+	l->nvals = 0;				/* a mark "(1)" read as an amount */
+	return n;
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -858,6 +892,11 @@ read_line(ocr_line *l)
 		l->nyears = 0;
 	l->ndates = l->nyears == 0 ?
 		date_groups(l, l->dfirst, FX_MAX_COLS, &l->dspan) : 0;
+	if (l->nyears == 0 && l->ndates == 0 &&
+		(l->nvals == 0 ||
+		 (l->nvals == 1 && fx_is_footnote_mark(l->tok[l->ntok - 1].s,
+											   l->tok[l->ntok - 1].len))))
+		l->ndates = dates_before_qualifier(l);
 }
 
 /* is an amount token weak enough to be a note reference ("3,6", "12")? */

@@ -3915,6 +3915,39 @@ test_ocr_change_after_numeric_dates(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * OCR of a balance sheet whose one heading line holds the unit caption,
+ * two dates and a qualifier of the second ("September 26, 2015  Restated
+ * (1)"): the qualifier and its mark (read as an amount, -1) are no column;
+ * the two dates head the two columns.
+ */
+static void
+test_ocr_dates_before_qualifier(void)
+{
+	static const char *const pages[] = {
+		"CONSOLIDATED BALANCE SHEETS\n"
+		"(in thousands of U.S. dollars)                     September 24, 2016     September 26, 2015 Restated (1)\n"
+		"CASH AND CASH EQUIVALENTS                     $             80, 883   $                          74,082\n"
+		"INVENTORIES                                                 40,045                              36,287\n"
+		"TOTAL ASSETS                                      $             341,122    $                           353,810\n"
+		"TOTAL LIABILITIES                                             53,618                              52,339\n"
+		"TOTAL SHAREHOLDERS' EQUITY                                 287,504                             301,471\n"
+		"TOTAL LIABILITIES AND SHAREHOLDERS' EQUITY      $            341,122   $                         353,810\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20160924 &&
+	   ymd_of(bs, 1) == 20150926,
+	   "ocr dates before a qualifier: two dated columns", NULL);
+	ok_str(bs ? val(bs, "INVENTORIES", 1) : NULL, "36287",
+		   "ocr dates before a qualifier: the restated column's value");
+	ok_str(bs ? bs->unit_scale : NULL, "1000",
+		   "ocr dates before a qualifier: the unit caption on the heading line");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5435,6 +5468,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_dates_before_qualifier();
 	test_ocr_change_after_numeric_dates();
 	test_ocr_label_footnote();
 	test_ocr_weeks_line();
