@@ -497,21 +497,28 @@ short_cells(const fx_doc *doc, const fx_line *ln, const fx_block *bl,
  * The last line of the qualifiers set under the period line's columns with
  * no label beside them ("2017" over "(53 weeks)", "(unaudited)", "As
  * adjusted"): headings, not a row.  At most two lines of short cells,
- * ending at a blank line, a title, a value or a label.
+ * ending at a blank line, a title, a value or a label.  One blank line
+ * right under the period line may come first (OCR text, or a heading set
+ * with space between its lines).
  */
 int
 fx_qualifiers_below(const fx_doc *doc, const fx_block *bl, bool euro)
 {
 	int			last = bl->period_line,
+				stop = bl->period_line + 2,
 				left = header_left(bl);
 
-	for (int i = last + 1; i < bl->to && i < doc->nlines &&
-		 i <= bl->period_line + 2; i++)
+	for (int i = last + 1; i < bl->to && i < doc->nlines && i <= stop; i++)
 	{
 		const fx_line *ln = &doc->lines[i];
 		fx_row		row;
 		bool		cont;
 
+		if (ln->nwords == 0 && i == bl->period_line + 1)
+		{
+			stop++;
+			continue;
+		}
 		if (ln->nwords == 0 || fx_title_type(doc, ln, &cont) >= 0)
 			break;
 		fx_analyze_row(doc, ln, euro, &row);

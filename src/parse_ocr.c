@@ -1165,6 +1165,38 @@ is_weeks_pair(const ocr_line *l, int i)
 }
 
 /*
+ * A line of a year's weeks ("52 Weeks  53 Weeks  52 Weeks", "(53 weeks)
+ * (52 weeks)"), each maybe followed by a percent column's heading ("(52
+ * weeks)  %  (53 weeks)  % of sales"), after a caption without digits
+ * ("(In millions, except per share data)") or nothing: the number of
+ * weeks groups (first[] their first tokens), or 0.
+ */
+static int
+weeks_groups(const ocr_line *l, int *first, int max)
+{
+	int			i = 0,
+				k = 0;
+
+	while (i < l->ntok && !is_weeks_pair(l, i))
+	{
+		if (has_digit(&l->tok[i]))
+			return 0;
+		i++;
+	}
+	while (i < l->ntok)
+	{
+		if (k >= max || !is_weeks_pair(l, i))
+			return 0;
+		first[k++] = i;
+		i += 2;
+		while (i < l->ntok && !is_weeks_pair(l, i) &&
+			   is_percent_heading_tok(l, i))
+			i++;
+	}
+	return k;
+}
+
+/*
  * Split a heading line over the value columns into its groups, each a
  * range of tokens: a year's weeks ("52 Weeks  53 Weeks"), month-and-day
  * groups ("July 1,  June 25,  July 1,") or
@@ -1182,17 +1214,8 @@ heading_groups(const ocr_line *l, int *first, int max)
 
 	if (l->ntok < 2)
 		return 0;
-	if (is_weeks_pair(l, 0))
-	{
-		/* "52 Weeks  53 Weeks  52 Weeks", "(53 weeks)  (52 weeks)" */
-		for (int i = 0; i < l->ntok; i += 2)
-		{
-			if (k >= max || !is_weeks_pair(l, i))
-				return 0;
-			first[k++] = i;
-		}
+	if ((k = weeks_groups(l, first, max)) > 0)
 		return k;
-	}
 	if (fx_is_month_word(l->tok[0].s, l->tok[0].len))
 	{
 		for (int i = 0; i < l->ntok; i += 2)

@@ -3948,6 +3948,55 @@ test_ocr_dates_before_qualifier(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * A 52/53-week year whose weeks line comes after a blank line under the
+ * years, a caption at its left and percent columns' headings between
+ * ("(52 weeks)  %  (53 weeks)  % of sales"), as OCR reads such headings:
+ * the weeks still say each year's length, so the years before the cover's
+ * year end are counted back from it.  Read from layout text and from OCR
+ * text.
+ */
+static void
+test_weeks_line_apart(void)
+{
+	static const char *const text[] = {
+		"ORCHID FOODS\nFor the fiscal year ended February 1, 2014\n",
+		"Consolidated Cash Flow Statement\n"
+		"                                                        2014                  2013                  2012\n"
+		"\n"
+		"(In millions, except per share data)              (52 weeks)            (53 weeks)            (52 weeks)\n"
+		"Net income                                           $91,479               $71,873               $83,283\n"
+		"Depreciation and amortization                          1,235                 1,106                 1,201\n"
+		"Net cash provided by operating activities             92,714                72,979                84,484\n",
+	};
+	static const char *const ocr[] = {
+		"ORCHID FOODS\nFor the fiscal year ended February 1, 2014\n",
+		"Consolidated Income Statement\n"
+		"(In millions, except per share data)\n"
+		"2014                                2013                                2012\n"
+		"(52 weeks)            %             (53 weeks)       % of sales        (52 weeks)            %\n"
+		"Revenue                  291,033        100.0%                  284,128        100.0%                  314,509        100.0%\n"
+		"Cost of Revenue       134,425        46.2%               142,731        50.2%               149,618        47.6%\n"
+		"Gross Profit        156,608       53.8%             141,397       49.8%             164,891       52.4%\n",
+	};
+	fx_result  *r = parse_pages(text, 2);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok(cf && cf->nperiods == 3 && ymd_of(cf, 0) == 20140201 &&
+	   ymd_of(cf, 1) == 20130202 && ymd_of(cf, 2) == 20120128,
+	   "weeks line after a blank line: each year's end", NULL);
+	fx_result_free(r);
+	r = parse_ocr_pages(ocr, 2);
+	cf = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	ok(cf && cf->nperiods == 3 && ymd_of(cf, 0) == 20140201 &&
+	   ymd_of(cf, 1) == 20130202 && ymd_of(cf, 2) == 20120128,
+	   "ocr weeks line with percent headings: each year's end", NULL);
+	ok_str(cf ? val(cf, "Cost of Revenue", 1) : NULL, "142731",
+		   "ocr weeks line with percent headings: the second year's amount");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5468,6 +5517,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_weeks_line_apart();
 	test_ocr_dates_before_qualifier();
 	test_ocr_change_after_numeric_dates();
 	test_ocr_label_footnote();
