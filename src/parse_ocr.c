@@ -1913,7 +1913,11 @@ date_before_qualifier(const ocr_line *l, int *end)
  * A date alone above a line whose date a qualifier follows ("31 December
  * 2014" over "Notes  31 December 2015  Restated"): bottom-aligned, the
  * taller heading is the qualified column's, right of the lower date, so
- * the lower date goes first on the upper line.  Returns true when done.
+ * the lower date goes first on the upper line.  A qualifier with a mark
+ * ("Restated (1)") goes last on it, after the date it qualifies
+ * (dates_before_qualifier then reads the line as dates): left on the lower
+ * line, the mark would read as an amount and make a row of it.  Returns
+ * true when done.
  */
 static bool
 stack_before_qualifier(ocr_line *up, ocr_line *lo)
@@ -1921,17 +1925,25 @@ stack_before_qualifier(ocr_line *up, ocr_line *lo)
 	fx_ocr_tok	moved[OCR_MAX_TOK];
 	int			e,
 				b = date_before_qualifier(lo, &e),
-				nd;
+				nd,
+				nq;
 
-	if (b < 0 || up->ntok + (e - b) > OCR_MAX_TOK)
+	if (b < 0 || up->ntok + (lo->ntok - b) > OCR_MAX_TOK)
 		return false;
 	nd = e - b;
+	nq = 0;
+	for (int i = e; i < lo->ntok; i++)
+		if (fx_is_footnote_mark(lo->tok[i].s, lo->tok[i].len))
+			nq = lo->ntok - e;
 	memcpy(moved, &lo->tok[b], sizeof(fx_ocr_tok) * (size_t) nd);
 	memmove(&up->tok[nd], &up->tok[0], sizeof(fx_ocr_tok) * (size_t) up->ntok);
 	memcpy(&up->tok[0], moved, sizeof(fx_ocr_tok) * (size_t) nd);
 	up->ntok += nd;
-	memmove(&lo->tok[b], &lo->tok[e], sizeof(fx_ocr_tok) * (size_t) (lo->ntok - e));
-	lo->ntok -= nd;
+	memcpy(&up->tok[up->ntok], &lo->tok[e], sizeof(fx_ocr_tok) * (size_t) nq);
+	up->ntok += nq;
+	memmove(&lo->tok[b], &lo->tok[e + nq],
+			sizeof(fx_ocr_tok) * (size_t) (lo->ntok - e - nq));
+	lo->ntok -= nd + nq;
 	read_line(up);
 	read_line(lo);
 	return true;

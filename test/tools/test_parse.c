@@ -3997,6 +3997,46 @@ test_weeks_line_apart(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * OCR of a balance sheet whose restated column's heading is taller ("As
+ * of" / "June 30, 2018" / "Restated (1)", bottom-aligned): OCR reads
+ * "June 30, 2018" alone, then "(in thousands of U.S. dollars)  June 30,
+ * 2019  Restated (1)".  The lower date goes first, the qualifier with its
+ * mark goes with the upper date, and the unit caption stays a caption (the
+ * mark left beside it made a row of it, and the statement lost its
+ * scale).
+ */
+static void
+test_ocr_qualifier_with_mark_stacked(void)
+{
+	static const char *const pages[] = {
+		"STATEMENTS OF FINANCIAL CONDITION\n"
+		"As of\n"
+		"June 30, 2018\n"
+		"\n"
+		"(in thousands of U.S. dollars)                                  June 30, 2019            Restated (1)\n"
+		"\n"
+		"CASH AND CASH EQUIVALENTS                           $            10,429 $            11,508\n"
+		"INVENTORIES                                                     21,864                20,733\n"
+		"TOTAL ASSETS                                                   195,310               190,112\n"
+		"TOTAL LIABILITIES                                               80,310                79,112\n"
+		"TOTAL SHAREHOLDERS' EQUITY                                    115,000               111,000\n"
+		"TOTAL LIABILITIES AND SHAREHOLDERS' EQUITY                   195,310               190,112\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok(bs && bs->nperiods == 2 && ymd_of(bs, 0) == 20190630 &&
+	   ymd_of(bs, 1) == 20180630,
+	   "ocr stacked qualifier with a mark: two dated columns", NULL);
+	ok_str(bs ? bs->unit_scale : NULL, "1000",
+		   "ocr stacked qualifier with a mark: the unit caption holds");
+	ok_str(bs ? val(bs, "INVENTORIES", 1) : NULL, "20733",
+		   "ocr stacked qualifier with a mark: the restated column's value");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5517,6 +5557,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_qualifier_with_mark_stacked();
 	test_weeks_line_apart();
 	test_ocr_dates_before_qualifier();
 	test_ocr_change_after_numeric_dates();
