@@ -69,6 +69,7 @@ typedef struct ocr_line
 
 static int	date_groups(const ocr_line *l, int *first, int max, bool *span);
 static bool is_note_ref(const fx_ocr_tok *t);
+static bool tok_is_one_of(const fx_ocr_tok *t, const char *const *words, int n);
 static bool leader_debris_before(const ocr_line *l, int j, int at);
 static bool is_percent_heading_tok(const ocr_line *l, int i);
 static bool zero_led(const fx_ocr_tok *t);
@@ -794,6 +795,27 @@ dates_before_qualifier(ocr_line *l)
 	return n;
 }
 
+/*
+ * "lst quarter", "Ist half": OCR reads the digit 1 of an ordinal as the
+ * letter l or I.  Before a period's word the ordinal is the first.
+ */
+static void
+fix_first_ordinal(ocr_line *l)
+{
+	static const char *const misread[] = {"lst", "ist"};
+
+	for (int i = 0; i + 1 < l->ntok; i++)
+	{
+		const fx_ocr_tok *n = &l->tok[i + 1];
+
+		if (tok_is_one_of(&l->tok[i], misread, 2) &&
+			((n->len >= 7 && strncasecmp(n->s, "quarter", 7) == 0) ||
+			 (n->len >= 3 && strncasecmp(n->s, "qtr", 3) == 0) ||
+			 (n->len >= 4 && strncasecmp(n->s, "half", 4) == 0)))
+			l->tok[i].s[0] = '1';
+	}
+}
+
 /* clean the tokens of a line and find its label, amounts and years */
 static void
 read_line(ocr_line *l)
@@ -828,6 +850,7 @@ read_line(ocr_line *l)
 			line_del(l, i--);
 	}
 	join_spaced_letters(l);
+	fix_first_ordinal(l);
 	join_split_amounts(l);
 	drop_words_between_years(l);
 	drop_words_between_days(l);

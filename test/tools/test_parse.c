@@ -4037,6 +4037,35 @@ test_ocr_qualifier_with_mark_stacked(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * OCR reads the digit 1 of "1st quarter 2024" as the letter l ("lst
+ * quarter 2024"): before a period's word, "lst" and "Ist" are the first,
+ * so each column is a quarter of its own.
+ */
+static void
+test_ocr_first_ordinal_misread(void)
+{
+	static const char *const pages[] = {
+		"KESTREL GROUP PLC\nQuarterly report; the fiscal year ended December 31, 2023\n",
+		"CONSOLIDATED STATEMENT OF PROFIT OR LOSS\n"
+		"$000                                                                     lst quarter 2024    lst quarter 2023\n"
+		"Revenue                                                                          419,697              451,325\n"
+		"Cost of Revenue                                                                   251,932              194,308\n"
+		"Gross Profit                                                                      167,765              257,017\n"
+		"Operating Income                                                                  110,537              166,454\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 2 && ymd_of(is, 0) == 20240331 &&
+	   ymd_of(is, 1) == 20230331,
+	   "ocr lst quarter: two first quarters", NULL);
+	ok_str(is ? val(is, "Gross Profit", 1) : NULL, "257017",
+		   "ocr lst quarter: the second quarter's amount");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5557,6 +5586,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_first_ordinal_misread();
 	test_ocr_qualifier_with_mark_stacked();
 	test_weeks_line_apart();
 	test_ocr_dates_before_qualifier();
