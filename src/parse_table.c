@@ -214,6 +214,20 @@ label_margin(const fx_doc *doc, int from, int to, bool euro)
 	return left;
 }
 
+/* one comma in [comma, end), three digits after it (then perhaps ")")? */
+static bool
+is_comma3(const char *comma, const char *end)
+{
+	int			n = 0;
+	const char *p = comma + 1;
+
+	if (memchr(p, ',', (size_t) (end - p)) != NULL)
+		return false;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++, n++;
+	return n == 3 && (p == end || (*p == ')' && p + 1 == end));
+}
+
 /*
  * Does the statement use European number format (1.234,5)?  Only the
  * amounts at the right end of rows vote: a "2,5%" rate or "0,5" inside a
@@ -225,6 +239,7 @@ vote_euro(const fx_doc *doc, int from, int to, bool german)
 {
 	int			vote = 0,
 				dot3 = 0,
+				comma3 = 0,
 				other = 0;
 
 	for (int i = from; i < to; i++)
@@ -248,6 +263,8 @@ vote_euro(const fx_doc *doc, int from, int to, bool german)
 			if (dot && !comma && memchr(dot + 1, '.', (size_t) after) == NULL &&
 				(after == 3 || (after == 4 && dot[4] == ')')))
 				dot3++;
+			else if (comma && !dot && is_comma3(comma, s + w[k].len))
+				comma3++;
 			else if (dot || comma)
 				other++;
 		}
@@ -258,6 +275,15 @@ vote_euro(const fx_doc *doc, int from, int to, bool german)
 	 */
 	if (vote == 0 && ((dot3 >= 3 && other == 0) || german))
 		return true;
+
+	/*
+	 * Many amounts grouped "38,738" and one or two words for the decimal
+	 * comma: those are misprints or misreadings (OCR's "77,0384" for
+	 * "77,038 $"), not the statement's format; a European statement rarely
+	 * prints three decimals.
+	 */
+	if (vote > 0 && comma3 >= 5 && vote * 5 <= comma3)
+		return false;
 	return vote > 0;
 }
 

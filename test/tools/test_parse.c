@@ -4066,6 +4066,39 @@ test_ocr_first_ordinal_misread(void)
 	fx_result_free(r);
 }
 
+
+/*
+ * A US statement with one misread amount ("77,0384" for "77,038 $", as
+ * OCR reads it): one word for the decimal comma against many amounts
+ * grouped "38,738" is a misreading, not the statement's format; the amounts
+ * stay in thousands.
+ */
+static void
+test_one_misread_amount_no_decimal_comma(void)
+{
+	static const char *const pages[] = {
+		"Consolidated Cash Flow Statement\n"
+		"$000\n"
+		"                                                    Three Months Ended\n"
+		"                                                    March 31, 2022    March 31, 2021\n"
+		"Net income                                                 $38,738           66,475\n"
+		"Depreciation and amortization                               10,316           10,375\n"
+		"Changes in operating assets and liabilities                  4,479            2,967\n"
+		"Net cash provided by operating activities                   53,533           79,817\n"
+		"Purchases of property and equipment                        -16,634          -16,558\n"
+		"Net cash used in investing activities                      -16,634          -16,558\n"
+		"Cash and cash equivalents at end of year                   $77,0384         110,695\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "Net income", 0) : NULL, "38738",
+		   "one misread amount: the others keep their grouping");
+	ok_str(cf ? val(cf, "Purchases of property and equipment", 1) : NULL,
+		   "-16558", "one misread amount: the second column too");
+	fx_result_free(r);
+}
+
 /*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
@@ -5586,6 +5619,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_one_misread_amount_no_decimal_comma();
 	test_ocr_first_ordinal_misread();
 	test_ocr_qualifier_with_mark_stacked();
 	test_weeks_line_apart();
