@@ -8,12 +8,11 @@
  * with vfork() and exec (not through a shell): a fork() would copy the
  * worker's page tables and make each of its later writes fault in a page
  * copy, which cost more than the children's own start.  Each is put in its
- * own process group, given
- * resource limits and PR_SET_PDEATHSIG so that none outlives the worker,
- * and killed as a group at their time limit or output cap.  Each runs in a
- * sandbox (sandbox.c: minimal environment, private directory, no new
- * privileges, a system call filter).  SIGCHLD only sets the latch;
- * fx_child_reap() collects exits from the main loop.
+ * own process group, given resource limits and PR_SET_PDEATHSIG so that
+ * none outlives the worker, and killed as a group at its time limit or
+ * output cap.  Each runs in a sandbox (sandbox.c: minimal environment,
+ * private directory, no new privileges, a system call filter).  SIGCHLD
+ * only sets the latch; fx_child_reap() collects exits from the main loop.
  *
  *-------------------------------------------------------------------------
  */
@@ -187,7 +186,7 @@ exec_in_child(FxChild *c, int devnull, int out_w, int err_w, int status_w)
 
 	setpgid(0, 0);
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* every signal is blocked (see spawn): no handler of the worker runs here */
+	/* all signals are blocked (start_child): no worker handler runs here */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void) signal(sig, SIG_DFL);
@@ -284,8 +283,8 @@ spawn(FxChild *c)
 	bool		prepared = fx_sandbox_prepare(&c->sb, c->argv[0], c->may_exec);
 
 	MemoryContextSwitchTo(old);
-	if (!prepared || devnull < 0 || !make_pipe(out, true) || !make_pipe(err, false) ||
-		pipe2(st, O_CLOEXEC) < 0)
+	if (!prepared || devnull < 0 || !make_pipe(out, true) ||
+		!make_pipe(err, false) || pipe2(st, O_CLOEXEC) < 0)
 	{
 		c->res.spawn_failed = true;
 		c->res.spawn_errno = errno;
