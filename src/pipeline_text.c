@@ -209,13 +209,15 @@ chunk_size(const FxJob *job, int i)
 	return job->chunk_pages * (i == 0 ? 1 : i == 1 ? 2 : 4);
 }
 
-/* First page of chunk i (1-based). */
+/* First page of chunk i (1-based): past the chunks before it. */
 static int
 chunk_first(const FxJob *job, int i)
 {
-	int			k = job->chunk_pages;
+	int			first = 1;
 
-	return i == 0 ? 1 : i == 1 ? k + 1 : 3 * k + 4 * k * (i - 2) + 1;
+	for (int j = 0; j < i; j++)
+		first += chunk_size(job, j);
+	return first;
 }
 
 static void start_chunk(FxJob *job);
