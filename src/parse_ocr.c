@@ -761,13 +761,20 @@ drop_change_headings(ocr_line *l)
 	return true;
 }
 
+/* may the token be part of a date's qualifier: a word or a mark "(1)"? */
+static bool
+is_qualifier_tok(const fx_ocr_tok *t)
+{
+	return fx_is_footnote_mark(t->s, t->len) || (!has_digit(t) && !t->amount);
+}
+
 /*
  * A line of two dates or more that a short qualifier of the last one
  * follows ("September 24, 2016  September 26, 2015  Restated (1)", "...
  * (as adjusted)"): up to three tokens of words or footnote marks (a mark
- * "(1)" reads as an amount).  The qualifier is dropped, so that the dates
- * head the columns; returns the number of dates, or 0 (the line
- * unchanged).
+ * "(1)" reads as an amount, the line's only one).  The qualifier is
+ * dropped, so that the dates head the columns; returns the number of
+ * dates, or 0 (the line unchanged).
  */
 static int
 dates_before_qualifier(ocr_line *l)
@@ -776,9 +783,11 @@ dates_before_qualifier(ocr_line *l)
 				k = ntok,
 				n;
 
-	while (k > 0 && ntok - k < 3 &&
-		   (fx_is_footnote_mark(l->tok[k - 1].s, l->tok[k - 1].len) ||
-			(!has_digit(&l->tok[k - 1]) && !l->tok[k - 1].amount)))
+	if (l->nvals > 1 || (l->nvals == 1 &&
+						 !fx_is_footnote_mark(l->tok[ntok - 1].s,
+											  l->tok[ntok - 1].len)))
+		return 0;
+	while (k > 0 && ntok - k < 3 && is_qualifier_tok(&l->tok[k - 1]))
 		k--;
 	if (k == ntok || k < 2)
 		return 0;
@@ -915,10 +924,7 @@ read_line(ocr_line *l)
 		l->nyears = 0;
 	l->ndates = l->nyears == 0 ?
 		date_groups(l, l->dfirst, FX_MAX_COLS, &l->dspan) : 0;
-	if (l->nyears == 0 && l->ndates == 0 &&
-		(l->nvals == 0 ||
-		 (l->nvals == 1 && fx_is_footnote_mark(l->tok[l->ntok - 1].s,
-											   l->tok[l->ntok - 1].len))))
+	if (l->nyears == 0 && l->ndates == 0)
 		l->ndates = dates_before_qualifier(l);
 }
 
@@ -1925,10 +1931,8 @@ date_before_qualifier(const ocr_line *l, int *end)
 	if (b < 0 || *end == l->ntok || l->ntok - *end > 3)
 		return -1;
 	for (int i = *end; i < l->ntok; i++)
-		for (int k = 0; k < l->tok[i].len; k++)
-			if (fx_ocr_is_digit((unsigned char) l->tok[i].s[k]) &&
-				!fx_is_footnote_mark(l->tok[i].s, l->tok[i].len))
-				return -1;		/* only words, or a mark "(1)" */
+		if (!is_qualifier_tok(&l->tok[i]))
+			return -1;
 	return b;
 }
 
@@ -1955,9 +1959,9 @@ stack_before_qualifier(ocr_line *up, ocr_line *lo)
 		return false;
 	nd = e - b;
 	nq = 0;
-	for (int i = e; i < lo->ntok; i++)
+	for (int i = e; i < lo->ntok && nq == 0; i++)
 		if (fx_is_footnote_mark(lo->tok[i].s, lo->tok[i].len))
-			nq = lo->ntok - e;
+			nq = lo->ntok - e;	/* the whole qualifier moves */
 	memcpy(moved, &lo->tok[b], sizeof(fx_ocr_tok) * (size_t) nd);
 	memmove(&up->tok[nd], &up->tok[0], sizeof(fx_ocr_tok) * (size_t) up->ntok);
 	memcpy(&up->tok[0], moved, sizeof(fx_ocr_tok) * (size_t) nd);
