@@ -48,6 +48,7 @@ OBJS = \
 	src/provider_anthropic.o \
 	src/provider_anthropic_json.o \
 	src/redact.o \
+	src/label_match.o \
 	src/pipeline_remote.o \
 	src/submit_dir.o \
 	src/bench.o \

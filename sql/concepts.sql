@@ -134,6 +134,24 @@ SELECT e, m, f.* FROM (VALUES
 SELECT finx.norm_label(l) FROM (VALUES ('Total net sales (1)'), ('Net income. . . . . . $'),
 	('Shareholders’ equity:'), ('  — Basic')) v(l);
 
+-- the rules' match is ~*, with more compiled patterns kept than the
+-- backend's 32: the same answers, also after 600 patterns went through it
+SELECT s, p, finx.label_match(s, p) AS label_match, s ~* p AS "~*"
+  FROM (VALUES ('total net sales', '^(total )?net sales$'), ('TOTAL NET SALES', '^total net'),
+			   ('ÜBRIGE AKTIVA', '^übrige'), ('net income', '\mincome\M'),
+			   ('net incomes', '\mincome\M'), ('', '^$')) v(s, p);
+SELECT count(*) FILTER (WHERE finx.label_match('row ' || g, '^row ' || g || '$')) AS matched,
+	   count(*) FILTER (WHERE finx.label_match('row ' || g, '^row ' || (g + 1) || '$')) AS wrongly
+  FROM generate_series(1, 600) g;
+SELECT count(*) FILTER (WHERE finx.label_match('row ' || g, '^row ' || g || '$')) AS matched_again
+  FROM generate_series(1, 600) g;
+-- a rule whose pattern does not compile is refused when it is written
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern)
+VALUES ('revenue', 'income_statement', '^(net sales');
+INSERT INTO finx.concept_rules (concept, statement_type, label_pattern, context_pattern)
+VALUES ('revenue', 'income_statement', '^net sales$', '[a-');
+SELECT count(*) AS user_rules FROM finx.concept_rules WHERE NOT builtin;
+
 SELECT count(*) >= 80 AS enough_concepts FROM finx.concepts;
 SELECT concept FROM (VALUES ('revenue'), ('cost_of_revenue'), ('gross_profit'), ('operating_income'),
 	('net_income'), ('net_income_attributable_to_parent'), ('eps_basic'), ('eps_diluted'),

@@ -521,6 +521,21 @@ SELECT CASE
 $$;
 COMMENT ON FUNCTION finx.unit_kind_of(text, text) IS 'money, per_share, shares, percent, ratio or count, from a normalised label and its heading';
 
+-- The concept rules' match: subject ~* pattern, with every compiled
+-- pattern kept for the life of the session (the backend keeps only 32, and
+-- a statement type has more rules than that).
+CREATE FUNCTION finx.label_match(subject text, pattern text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'finx_label_match'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION finx.label_match(text, text) IS 'subject ~* pattern (case-insensitive POSIX regular expression), keeping up to 512 compiled patterns for the session; used by finx.map_statement';
+
+-- A rule whose pattern does not compile is refused when it is written,
+-- not when a job is mapped.
+ALTER TABLE finx.concept_rules ADD CONSTRAINT concept_rules_patterns_compile
+	CHECK (finx.label_match('', label_pattern) IS NOT NULL
+		   AND finx.label_match('', coalesce(context_pattern, '')) IS NOT NULL);
+
 -- A statement's rows as the concept rules see them.
 CREATE FUNCTION finx.statement_rows(statement_id bigint,
 									OUT row_no int, OUT norm text, OUT context text,
@@ -579,11 +594,11 @@ BEGIN
 		rows_taken := rows_taken || r.row_no;
 	END LOOP;
 	n_llm := cardinality(taken);
-	-- rules outer, rows inner: each pattern is compiled once and matched
-	-- against every row (the backend caches only 32 compiled patterns, and
-	-- rows outer would compile every rule's pattern again for each row, ten
-	-- times the cost); OFFSET 0 keeps the planner from flattening the
-	-- lateral subquery into a join that it may turn the other way round
+	-- rules outer, rows inner: each rule's pattern is looked up once and
+	-- matched against every row (finx.label_match finds it first in its
+	-- cache of compiled patterns); OFFSET 0 keeps the planner from
+	-- flattening the lateral subquery into a join that it may turn the
+	-- other way round
 	FOR r IN
 		WITH m AS MATERIALIZED (
 			SELECT * FROM finx.statement_rows(map_statement.statement_id) x WHERE x.has_values
@@ -592,9 +607,9 @@ BEGIN
 		  FROM finx.concept_rules cr
 		 CROSS JOIN LATERAL (
 			SELECT m.row_no, m.is_total FROM m
-			 WHERE m.norm ~* cr.label_pattern
+			 WHERE finx.label_match(m.norm, cr.label_pattern)
 			   AND (cr.is_total IS NULL OR cr.is_total = m.is_total)
-			   AND (cr.context_pattern IS NULL OR coalesce(m.context, '') ~* cr.context_pattern)
+			   AND (cr.context_pattern IS NULL OR finx.label_match(coalesce(m.context, ''), cr.context_pattern))
 			OFFSET 0
 		 ) mm
 		 WHERE cr.statement_type = stype
