@@ -577,8 +577,18 @@ DECLARE
 	taken text[] := '{}';
 	rows_taken int[] := '{}';
 	n_llm int;
+	-- the statement's rows (finx.statement_rows), read once for both passes
+	r_no int[];
+	r_norm text[];
+	r_context text[];
+	r_total boolean[];
+	r_values boolean[];
 BEGIN
 	SELECT s.statement_type INTO stype FROM finx.statements s WHERE s.id = map_statement.statement_id;
+	SELECT array_agg(x.row_no), array_agg(x.norm), array_agg(x.context), array_agg(x.is_total),
+		   array_agg(x.has_values)
+	  INTO r_no, r_norm, r_context, r_total, r_values
+	  FROM finx.statement_rows(map_statement.statement_id) x;
 	FOR r IN
 		SELECT li.concept, li.row_no
 		  FROM finx.line_items li
@@ -601,7 +611,9 @@ BEGIN
 	-- other way round
 	FOR r IN
 		WITH m AS MATERIALIZED (
-			SELECT * FROM finx.statement_rows(map_statement.statement_id) x WHERE x.has_values
+			SELECT x.* FROM unnest(r_no, r_norm, r_context, r_total, r_values)
+							 AS x(row_no, norm, context, is_total, has_values)
+			 WHERE x.has_values
 		)
 		SELECT cr.concept, mm.row_no
 		  FROM finx.concept_rules cr
@@ -624,7 +636,7 @@ BEGIN
 	   SET concept = c.concept,
 		   concept_source = CASE WHEN c.ord <= n_llm THEN 'llm' WHEN c.ord IS NOT NULL THEN 'rule' END,
 		   unit_kind = coalesce(k.unit_kind, finx.unit_kind_of(m.norm, m.context))
-	  FROM finx.statement_rows(map_statement.statement_id) m
+	  FROM unnest(r_no, r_norm, r_context) AS m(row_no, norm, context)
 	  LEFT JOIN unnest(rows_taken, taken) WITH ORDINALITY AS c(row_no, concept, ord) ON c.row_no = m.row_no
 	  LEFT JOIN finx.concepts k ON k.concept = c.concept
 	 WHERE li.statement_id = map_statement.statement_id AND li.row_no = m.row_no
