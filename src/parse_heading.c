@@ -97,8 +97,13 @@ is_noise_heading(const char *t)
 	if (fx_has_word(t, n, "note") || fx_has_word(t, n, "notes") ||
 		strchr(t, '%') != NULL || fx_find_unit_scale(t, n) != NULL)
 		return true;
-	/* "(Amounts in Philippine Peso)": a currency caption, not a period */
-	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed")) &&
+	/*
+	 * "(Amounts in Philippine Peso)", "(Figures in US Dollars)", "(in EUR)":
+	 * a currency caption, not a period
+	 */
+	if ((fx_has_word(t, n, "amounts") || fx_has_word(t, n, "expressed") ||
+		 fx_has_word(t, n, "figures") || fx_has_word(t, n, "in") ||
+		 (n > 1 && t[0] == '(' && t[n - 1] == ')')) &&
 		!fx_text_has_date(t, n))
 	{
 		char		cur[4];

@@ -4100,6 +4100,47 @@ test_one_misread_amount_no_decimal_comma(void)
 }
 
 /*
+ * A currency caption set over the value columns ("(Figures in US
+ * Dollars)", "(in EUR)") is no part of the periods' headings under it.
+ */
+static void
+test_currency_caption_over_columns(void)
+{
+	static const char *const pages[] = {
+		"                 CONSOLIDATED BALANCE SHEETS\n"
+		"                                          (Figures in US Dollars)\n"
+		"\n"
+		"                                                  December 31,\n"
+		"                                            2022              2021\n"
+		"ASSETS\n"
+		"Cash and cash equivalents                 10,041            11,237\n"
+		"Receivables                                6,965             9,085\n"
+		"Total current assets                      17,006            20,322\n",
+		"                 CONSOLIDATED BALANCE SHEETS\n"
+		"                                             (in EUR)\n"
+		"                                            2022              2021\n"
+		"ASSETS\n"
+		"Cash and cash equivalents                 10,041            11,237\n"
+		"Receivables                                6,965             9,085\n"
+		"Total current assets                      17,006            20,322\n",
+	};
+
+	for (int p = 0; p < 2; p++)
+	{
+		fx_result  *r = parse_pages(pages + p, 1);
+		const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+		ok_str(bs && bs->nperiods == 2 ? bs->periods[0].label : NULL,
+			   p == 0 ? "December 31, 2022" : "2022",
+			   "currency caption over the columns: not in the first period's heading");
+		ok_str(bs && bs->nperiods == 2 ? bs->periods[1].label : NULL,
+			   p == 0 ? "December 31, 2021" : "2021",
+			   "currency caption over the columns: not in the second period's heading");
+		fx_result_free(r);
+	}
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5619,6 +5660,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_currency_caption_over_columns();
 	test_one_misread_amount_no_decimal_comma();
 	test_ocr_first_ordinal_misread();
 	test_ocr_qualifier_with_mark_stacked();
