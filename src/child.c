@@ -470,28 +470,28 @@ close_pipe(int *fd)
 	*fd = -1;
 }
 
-/* Append to stdout, growing the buffer; false when over the cap. */
-static bool
-append_out(FxChild *c, const char *buf, size_t n)
+/*
+ * Room in the stdout buffer for the next read, growing it (twice its size,
+ * at least READ_CHUNK free): up to one byte past the cap, so that a read
+ * can tell an output over the cap, plus the terminating NUL.
+ */
+static size_t
+out_room(FxChild *c)
 {
-	if (c->res.out_len + n > c->out_cap)
-		return false;
-	if (c->res.out == NULL || c->res.out_len + n + 1 > c->out_size)
-	{
-		size_t		want = Max(c->out_size * 2, c->res.out_len + n + 1);
+	size_t		need = c->res.out_len + READ_CHUNK + 1;
 
-		want = Max(want, (size_t) 8192);
-		want = Min(want, c->out_cap + 1);
+	if (c->res.out == NULL || need > c->out_size)
+	{
+		size_t		want = Max(c->out_size * 2, need);
+
+		want = Min(want, c->out_cap + 2);
 		if (c->res.out == NULL)
 			c->res.out = MemoryContextAllocHuge(c->owner_cxt, want);
-		else
+		else if (want > c->out_size)
 			c->res.out = repalloc_huge(c->res.out, want);
-		c->out_size = want;
+		c->out_size = Max(c->out_size, want);
 	}
-	memcpy(c->res.out + c->res.out_len, buf, n);
-	c->res.out_len += n;
-	c->res.out[c->res.out_len] = '\0';
-	return true;
+	return c->out_size - c->res.out_len - 1;
 }
 
 /* Keep the beginning of stderr. */
@@ -513,26 +513,40 @@ static void
 child_io(int fd, int events, void *arg)
 {
 	FxChild    *c = arg;
-	char		buf[READ_CHUNK];
+	char		buf[STDERR_KEEP];
 
 	for (;;)
 	{
-		ssize_t		n = read(fd, buf, sizeof(buf));
+		bool		out = fd == c->out_fd;
+		ssize_t		n;
 
+		/* stdout is read straight into its buffer: no copy of the text */
+		if (out)
+		{
+			size_t		room = out_room(c);
+
+			n = read(fd, c->res.out + c->res.out_len, room);
+		}
+		else
+			n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0)
 			break;				/* EOF or error */
-		if (fd == c->err_fd)
+		if (!out)
 			append_err(c, buf, n);
-		else if (!append_out(c, buf, n))
+		else if ((c->res.out_len += n) > c->out_cap)
 		{
+			c->res.out_len = c->out_cap;
+			c->res.out[c->res.out_len] = '\0';
 			c->res.capped = true;
 			kill_group(c);
 			break;
 		}
+		else
+			c->res.out[c->res.out_len] = '\0';
 	}
 	close_pipe(fd == c->out_fd ? &c->out_fd : &c->err_fd);
 	maybe_finish(c);
