@@ -308,6 +308,10 @@ typedef struct fx_ocr_tok
 	int			end;
 	bool		amount;			/* an amount or a dash */
 	bool		year;
+	int			head;			/* "8 216,357" joined: the length of the one
+								 * or two digits before the comma put
+								 * between (a note reference or a lost
+								 * comma); 0 = none */
 } fx_ocr_tok;
 
 extern bool fx_ocr_clean_token(fx_ocr_tok *t);

@@ -99,6 +99,7 @@ tokenize_line(const char *s, int len, fx_ocr_tok *tok, int max)
 		t->len = 0;
 		t->start = col;
 		t->amount = t->year = false;
+		t->head = 0;
 		while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
 			   s[i] != '\0' && s[i] != '\f' && s[i] != '\v')
 		{
@@ -184,6 +185,7 @@ glue_next(ocr_line *l, int i)
 	memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
 	a->len += b->len;
 	a->end = b->end;
+	a->head = 0;
 	line_del(l, i + 1);
 }
 
@@ -316,6 +318,13 @@ join_split_amounts(ocr_line *l)
 			continue;
 		if (a->len + 1 + b->len >= FX_OCR_TOK_LEN)
 			continue;
+		/*
+		 * "8 216,357": one or two digits before an amount grouped by commas
+		 * of its own are a lost comma or, in a notes column, a note
+		 * reference; layout_section decides when it knows the columns
+		 */
+		a->head = i != joined && as == 0 && a->len <= 2 && strchr(b->s, ',') ?
+			a->len : 0;
 		/* "2 492 336": each further group joins the amount made so far */
 		a->s[a->len++] = ',';
 		memcpy(a->s + a->len, b->s, (size_t) b->len + 1);
@@ -1016,6 +1025,43 @@ has_notes_column(const ocr_line *lines, int from, int to, int nper)
 	return false;
 }
 
+/*
+ * In a section with a notes column, a row whose first amount was joined
+ * from one or two digits and an amount of its own ("8 216,357,523", see
+ * join_split_amounts) and that then has one amount per column gets the
+ * digits back as a note reference: "8" and "216,357,523", not 8,216,357,523.
+ */
+static void
+split_note_head(ocr_line *l, int nper)
+{
+	fx_ocr_tok *t;
+	fx_ocr_tok	note;
+	int			h;
+
+	if (l->nvals != nper || l->nvals == 0 || l->ntok >= OCR_MAX_TOK)
+		return;
+	t = &l->tok[l->ntok - l->nvals];
+	h = t->head;
+	if (h <= 0 || h + 1 >= t->len || t->s[h] != ',')
+		return;
+	for (int i = 0; i < h; i++)
+		if (!fx_ocr_is_digit((unsigned char) t->s[i]))
+			return;
+	note = *t;
+	note.s[h] = '\0';
+	note.len = h;
+	note.end = t->start + h;
+	note.head = 0;
+	memmove(t->s, t->s + h + 1, (size_t) (t->len - h));
+	t->len -= h + 1;
+	t->start += h + 1;
+	t->head = 0;
+	memmove(t + 1, t, sizeof(fx_ocr_tok) * (size_t) (l->tok + l->ntok - t));
+	*t = note;
+	l->ntok++;
+	l->nvals++;
+}
+
 /* pick the value columns of a row's amounts: out[v] = column or -1 */
 static void
 assign_columns(const ocr_line *l, int nper, const int *ends, bool notes,
@@ -1645,8 +1691,13 @@ layout_section(fx_buf *b, ocr_line *lines, int from, int to, int nper,
 			for (int v = 0; v < l->nvals; v++)
 				col[v] = v < nper ? v : -1;
 		}
-		else if (!percents_aside(l, nper, col))
-			assign_columns(l, nper, ends, notes, col);
+		else
+		{
+			if (notes)
+				split_note_head(l, nper);
+			if (!percents_aside(l, nper, col))
+				assign_columns(l, nper, ends, notes, col);
+		}
 		w = write_label(b, l, l->nlabel);
 		write_values(b, l, w, base, col);
 	}

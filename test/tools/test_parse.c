@@ -4141,6 +4141,57 @@ test_currency_caption_over_columns(void)
 }
 
 /*
+ * OCR text of a statement with a notes column: a note reference one blank
+ * before an amount grouped by commas of its own ("8 216,357,523") is the
+ * note and the amount, not one amount 8,216,357,523; without a notes
+ * column the two stay one amount that lost a comma ("4 777,801").
+ */
+static void
+test_ocr_note_head(void)
+{
+	static const char *const notes[] = {
+		"STATEMENTS OF FINANCIAL POSITION\n"
+		"(Figures in Philippine Peso)\n"
+		"\n"
+		"                                  As of December 31\n"
+		"                               2022              2021\n"
+		"               Notes\n"
+		"ASSETS\n"
+		"Cash            3.6         10,041,673        11,237,376\n"
+		"Receivables     7          6,965,863         9,085,459\n"
+		"Inventories              8 216,357,523       181,220,353\n"
+		"Total Current Assets       233,365,059       201,543,188\n",
+	};
+	static const char *const plain[] = {
+		"STATEMENTS OF FINANCIAL POSITION\n"
+		"(Figures in Philippine Peso)\n"
+		"\n"
+		"                                  As of December 31\n"
+		"                               2022              2021\n"
+		"ASSETS\n"
+		"Cash                        10,041,673        11,237,376\n"
+		"Receivables                  6,965,863         9,085,459\n"
+		"Inventories                4 777,801         3,555,123\n"
+		"Total Current Assets        21,785,337        23,877,958\n",
+	};
+	fx_result  *r = parse_ocr_pages(notes, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok_str(bs ? val(bs, "Inventories", 0) : NULL, "216357523",
+		   "ocr note head: the note is no part of the amount");
+	ok_str(bs ? val(bs, "Inventories", 1) : NULL, "181220353",
+		   "ocr note head: the second column's amount");
+	ok_str(bs ? val(bs, "Cash", 0) : NULL, "10041673",
+		   "ocr note head: a row with its note apart is unchanged");
+	fx_result_free(r);
+	r = parse_ocr_pages(plain, 1);
+	bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+	ok_str(bs ? val(bs, "Inventories", 0) : NULL, "4777801",
+		   "ocr note head: no notes column, one amount that lost a comma");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5660,6 +5711,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_note_head();
 	test_currency_caption_over_columns();
 	test_one_misread_amount_no_decimal_comma();
 	test_ocr_first_ordinal_misread();
