@@ -497,6 +497,25 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 	return hanging_wrap(pd, next, next_indent, width[0], doc, bl, i);
 }
 
+/*
+ * Does next continue the pending label across one blank line (gap)?  OCR
+ * sets a blank line between the lines of a wrapped label where the row's
+ * values sit on its second line ("Selling, general and" / "" /
+ * "administrative expenses  84,316"); only a label that plainly goes on
+ * (label_wraps says yes: a lowercase start, a trailing "and", "of", comma)
+ * bridges the gap.
+ */
+static bool
+continues_after(bool gap, const fx_pending *pd, const char *next,
+				int next_indent, bool next_values, const fx_doc *doc,
+				const fx_block *bl, int i, bool euro, int *width)
+{
+	if (gap && label_wraps(pd->text, next) != WRAP_YES)
+		return false;
+	return continues(pd, next, next_indent, next_values, doc, bl, i, euro,
+					 width);
+}
+
 /* turn a pending label-only line into a heading item */
 static void
 flush_pending(fx_pending *pd, fx_items *it, int nperiods,
@@ -574,6 +593,7 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 	fx_pending	pd = {NULL, 0, 0, 0};
 	int			width = -1;	/* the block's widest label, when needed */
 	bool		spaced = double_spaced(doc, bl);
+	bool		gap = false;	/* one blank line after the pending label */
 
 	for (int i = bl->body; i < bl->to && !it->failed; i++)
 	{
@@ -582,17 +602,26 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		int			col[FX_MAX_VALS];
 		int			nassigned = 0;
 		bool		cont;
+		bool		after_gap;
 		char	   *label = NULL;
 		fx_item    *x;
 
 		if (ln->nwords == 0)
 		{
-			if (!spaced)
+			if (!spaced && pd.text && !gap)
+				gap = true;
+			else if (!spaced)
 				flush_pending(&pd, it, nperiods, doc);
 			continue;
 		}
+		after_gap = gap;
+		gap = false;
 		if (fx_title_type(doc, ln, &cont) >= 0)
+		{
+			if (after_gap)
+				flush_pending(&pd, it, nperiods, doc);
 			continue;
+		}
 		fx_analyze_row(doc, ln, euro, &row);
 		fx_row_year_label(&row, bl->label_left);
 		for (int v = 0; v < row.nvals; v++)
@@ -644,8 +673,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				flush_pending(&pd, it, nperiods, doc);
 				continue;
 			}
-			if (pd.text && continues(&pd, label, row.label_start, false, doc,
-									 bl, i, euro, &width))
+			if (pd.text && continues_after(after_gap, &pd, label, row.label_start,
+										   false, doc, bl, i, euro, &width))
 				pending_append(&pd, label);
 			else
 			{
@@ -667,8 +696,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 			}
 		}
 		if (pd.text && label &&
-			continues(&pd, label, row.label_start, true, doc, bl, i, euro,
-					  &width))
+			continues_after(after_gap, &pd, label, row.label_start, true, doc,
+							bl, i, euro, &width))
 		{
 			pending_append(&pd, label);
 			label = pd.text;
