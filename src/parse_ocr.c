@@ -336,6 +336,25 @@ join_split_amounts(ocr_line *l)
 	}
 }
 
+/*
+ * An amount opening a parenthesis at the end of a row of amounts ("(3,480)
+ * (3,336"): OCR lost the closing one at the page's edge.
+ */
+static void
+close_last_paren(ocr_line *l)
+{
+	fx_ocr_tok *t = l->ntok >= 2 ? &l->tok[l->ntok - 1] : NULL;
+	int			nd;
+
+	if (t == NULL || t->len < 2 || t->s[0] != '(' ||
+		t->len + 1 >= FX_OCR_TOK_LEN || memchr(t->s, ')', (size_t) t->len) ||
+		!fx_ocr_numeric_shape(t->s + 1, t->len - 1, &nd) || nd == 0 ||
+		!fx_ocr_tok_is_amount(&l->tok[l->ntok - 2]))
+		return;
+	t->s[t->len++] = ')';
+	t->s[t->len] = '\0';
+}
+
 /* is the token a percentage ("100.0%", "62.4%")? */
 static bool
 is_percent_tok(const fx_ocr_tok *t)
@@ -870,6 +889,7 @@ read_line(ocr_line *l)
 	join_spaced_letters(l);
 	fix_first_ordinal(l);
 	join_split_amounts(l);
+	close_last_paren(l);
 	drop_words_between_years(l);
 	drop_words_between_days(l);
 	/* lone marks where an amount belongs are dashes */

@@ -4192,6 +4192,68 @@ test_ocr_note_head(void)
 }
 
 /*
+ * OCR sets a blank line between the lines of a wrapped label whose values
+ * sit on its second line: a label that plainly goes on ("Selling, general
+ * and" / "administrative expenses") bridges one blank line; a heading
+ * ("Operating expenses") does not take the next row's label.
+ */
+static void
+test_wrap_across_blank(void)
+{
+	static const char *const pages[] = {
+		"                    STATEMENTS OF OPERATIONS\n"
+		"                                        2022          2021\n"
+		"Revenue                               320,384       299,727\n"
+		"Operating expenses\n"
+		"\n"
+		"Research and development               23,795        22,246\n"
+		"Selling, general and\n"
+		"\n"
+		"administrative expenses                34,908        44,606\n"
+		"Net cash used in investing\n"
+		"\n"
+		"activities                              3,480         3,336\n"
+		"Operating income                      262,000       233,000\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Selling, general and administrative expenses", 0) : NULL,
+		   "34908", "wrap across a blank line: the label is joined");
+	ok_str(is ? val(is, "Net cash used in investing activities", 1) : NULL,
+		   "3336", "wrap across a blank line: a lowercase start goes on");
+	ok_str(is ? val(is, "Research and development", 0) : NULL, "23795",
+		   "wrap across a blank line: a heading keeps its own line");
+	fx_result_free(r);
+}
+
+/*
+ * OCR text: an amount that opens a parenthesis at the end of a row of
+ * amounts lost its closing one at the page's edge ("(3,480)  (3,336").
+ */
+static void
+test_ocr_lost_paren(void)
+{
+	static const char *const pages[] = {
+		"STATEMENTS OF CASH FLOWS\n"
+		"(in thousands of U.S. dollars)\n"
+		"                                              2019             2018\n"
+		"Net income                                  62,584           71,021\n"
+		"Purchases of property and equipment        (3,480)          (3,336\n"
+		"Dividends paid                             (1,173)          (1,279\n"
+		"Net cash used in financing activities       4,686           (8,874)\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "Purchases of property and equipment", 1) : NULL,
+		   "-3336", "ocr lost paren: the amount is negative");
+	ok_str(cf ? val(cf, "Dividends paid", 0) : NULL, "-1173",
+		   "ocr lost paren: the row is a row, not a label");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5711,6 +5773,8 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_lost_paren();
+	test_wrap_across_blank();
 	test_ocr_note_head();
 	test_currency_caption_over_columns();
 	test_one_misread_amount_no_decimal_comma();
