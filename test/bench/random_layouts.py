@@ -19,7 +19,8 @@ expected value is then one of:
             to avoid)
   missing   not found: no fact of its label carries its value
 
-and per document the facts nobody expected (false facts) are counted.
+and per document the facts nobody expected (false facts) are counted
+(-v lists them too).
 Prints the totals, then the share right by each feature the documents were
 drawn with (report kind, fiscal calendar, number style, unit, heading
 style), so a weak spot shows which shape causes it.  -v lists every value
@@ -150,6 +151,15 @@ def score(expected, facts_by_doc, verbose):
                 e['period_label'], e['period_end'], got, e['features']))
     extra = sum(len(fs) for d, by in facts_by_doc.items()
                 for fs in by.values()) - sum(len(u) for u in used.values())
+    if verbose:
+        for d, by in sorted(facts_by_doc.items()):
+            for fs in by.values():
+                for f in fs:
+                    if id(f) not in used[d]:
+                        print('false    %s %s | %s | %s | %s %s' % (
+                            d, f['statement_type'], f['label'],
+                            f['period_label'], f['period_end'] or 'NULL',
+                            f['value']))
     return totals, by_feat, extra
 
 
