@@ -175,6 +175,17 @@ is_decimal_tail(const fx_ocr_tok *t)
 		(t->len == 2 || fx_ocr_is_digit((unsigned char) t->s[2]));
 }
 
+/* is the token the rest of an amount split before a group comma (",225-")? */
+static bool
+is_group_tail(const fx_ocr_tok *t)
+{
+	return t->len >= 4 && t->s[0] == ',' &&
+		fx_ocr_is_digit((unsigned char) t->s[1]) &&
+		fx_ocr_is_digit((unsigned char) t->s[2]) &&
+		fx_ocr_is_digit((unsigned char) t->s[3]) &&
+		(t->len == 4 || strchr(",.-)", t->s[4]) != NULL);
+}
+
 /* append token i + 1 to token i (the caller checked that it fits) */
 static void
 glue_next(ocr_line *l, int i)
@@ -229,8 +240,8 @@ comma_split(const fx_ocr_tok *a, const fx_ocr_tok *b)
 /*
  * Percent signs OCR misread: "&%" and "%&" are one "%", and on a line that
  * has a "%" of its own, a lone "&" after a number is one too ("2015  % of
- * sales  2014  &", "100.0 &%  ...  44.1 &").  An "&" between two years
- * ("2021 & 2020") is followed by a number, so it stays.
+ * sales  2014  &", "100.0 &%  ...  44.1 &", "42.5 &  96,552  52.1 %").
+ * An "&" between two years ("2021 & 2020") stays.
  */
 static void
 fix_percent_marks(ocr_line *l)
@@ -255,7 +266,8 @@ fix_percent_marks(ocr_line *l)
 
 		if (t->len == 1 && t->s[0] == '&' &&
 			fx_ocr_numeric_shape(l->tok[i - 1].s, l->tok[i - 1].len, &n) &&
-			n > 0 && !(i + 1 < l->ntok && fx_ocr_is_digit((unsigned char) l->tok[i + 1].s[0])))
+			n > 0 && !(i + 1 < l->ntok && fx_ocr_tok_is_year(&l->tok[i - 1]) &&
+					   fx_ocr_tok_is_year(&l->tok[i + 1])))
 			t->s[0] = '%';
 	}
 }
@@ -280,6 +292,14 @@ join_split_amounts(ocr_line *l)
 			a->len + b->len < FX_OCR_TOK_LEN)
 		{
 			glue_next(l, i--);	/* "1.234.567 ,89": decimals split off */
+			continue;
+		}
+		if (b->start - a->end == 1 && is_group_tail(b) &&
+			fx_ocr_numeric_shape(a->s, a->len, &na) && na > 0 &&
+			fx_ocr_is_digit((unsigned char) a->s[a->len - 1]) &&
+			!strchr(a->s, '.') && a->len + b->len < FX_OCR_TOK_LEN)
+		{
+			glue_next(l, i--);	/* "27 ,225-": a blank before a group comma */
 			continue;
 		}
 		if (b->start - a->end == 1 && b->len == 1 && b->s[0] == '-' &&
@@ -314,8 +334,8 @@ join_split_amounts(ocr_line *l)
 		while (k < b->len && fx_ocr_is_digit((unsigned char) b->s[k]))
 			k++;
 		if (k != 3 || (k < b->len && b->s[k] != ',' && b->s[k] != '.' &&
-					   b->s[k] != ')'))
-			continue;
+					   b->s[k] != ')' && !(b->s[k] == '-' && k + 1 == b->len)))
+			continue;			/* "106 606-": a trailing minus ends it */
 		if (a->len + 1 + b->len >= FX_OCR_TOK_LEN)
 			continue;
 		/*
@@ -353,6 +373,60 @@ close_last_paren(ocr_line *l)
 		return;
 	t->s[t->len++] = ')';
 	t->s[t->len] = '\0';
+}
+
+/*
+ * Is the token digits grouped by commas, every group after the first of
+ * three ("1,234", "(12,345)", "383,451-", "8,656.7"); *bad set when only
+ * its last group is longer, as OCR reads "77,038 $" ("77,0384")?
+ */
+static bool
+comma_grouped(const fx_ocr_tok *t, bool *bad)
+{
+	int			b = t->s[0] == '(' || t->s[0] == '-' ? 1 : 0,
+				e = t->len,
+				g = 0,
+				groups = 0;
+
+	*bad = false;
+	if (e > b && (t->s[e - 1] == ')' || t->s[e - 1] == '-'))
+		e--;
+	for (int i = b; i < e; i++)
+	{
+		if (fx_ocr_is_digit((unsigned char) t->s[i]))
+			g++;
+		else if (t->s[i] == ',' && g >= 1 && (groups == 0 ? g <= 3 : g == 3))
+			groups++, g = 0;
+		else if (t->s[i] == '.' && groups > 0 && g == 3 && e - i - 1 >= 1 &&
+				 e - i - 1 <= 2 && fx_ocr_is_digit((unsigned char) t->s[e - 1]) &&
+				 fx_ocr_is_digit((unsigned char) t->s[i + 1]))
+			return true;		/* "8,656.7": decimals after the groups */
+		else
+			return false;
+	}
+	if (groups == 0)
+		return false;
+	*bad = g > 3;
+	return g >= 3;
+}
+
+/*
+ * Drop an amount whose last comma group has four digits or more from a row
+ * whose other amounts are grouped by commas: no such number is printed, and
+ * read as a decimal comma it would be a wrong value.  The row keeps its
+ * other amounts in their columns; that column stays empty.
+ */
+static void
+drop_malformed_amounts(ocr_line *l)
+{
+	bool		good = false,
+				bad;
+
+	for (int i = 0; i < l->ntok && !good; i++)
+		good = comma_grouped(&l->tok[i], &bad) && !bad;
+	for (int i = 1; good && i < l->ntok; i++)
+		if (comma_grouped(&l->tok[i], &bad) && bad)
+			line_del(l, i--);
 }
 
 /* is the token a percentage ("100.0%", "62.4%")? */
@@ -890,6 +964,7 @@ read_line(ocr_line *l)
 	fix_first_ordinal(l);
 	join_split_amounts(l);
 	close_last_paren(l);
+	drop_malformed_amounts(l);
 	drop_words_between_years(l);
 	drop_words_between_days(l);
 	/* lone marks where an amount belongs are dashes */

@@ -4254,6 +4254,65 @@ test_ocr_lost_paren(void)
 }
 
 /*
+ * OCR text: amounts split by a blank before a trailing minus group
+ * ("106 606-") or before a group comma ("27 ,225-") are one amount; an
+ * amount whose last comma group has four digits ("77,0384", OCR's reading
+ * of "77,038 $") in a row of comma-grouped amounts is no value, not
+ * 77.0384, and the row keeps its label and its other amount.
+ */
+static void
+test_ocr_split_groups(void)
+{
+	static const char *const pages[] = {
+		"INCOME STATEMENT\n"
+		"(in thousands of euros)\n"
+		"                                        2013            2012\n"
+		"Revenue                              512,333-        498,100-\n"
+		"Selling expenses                     106 606-        113 068-\n"
+		"Provision for income taxes            27 ,225-        49 ,984-\n"
+		"Net income                          $ 77,0384         110,695\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Selling expenses", 0) : NULL, "-106606",
+		   "ocr split groups: a blank before a trailing-minus group");
+	ok_str(is ? val(is, "Provision for income taxes", 1) : NULL, "-49984",
+		   "ocr split groups: a blank before a group comma");
+	ok_str(is ? val(is, "Net income", 0) : NULL, NULL,
+		   "ocr split groups: a four-digit last group is no value");
+	ok_str(is ? val(is, "Net income", 1) : NULL, "110695",
+		   "ocr split groups: the row keeps its label and other amount");
+	fx_result_free(r);
+}
+
+/*
+ * OCR text: an "&" after a percentage on a line with percent columns is a
+ * misread "%", also when an amount follows it ("42.5 &  96,552  52.1 %");
+ * only an "&" between two years ("2015 & 2014") stays.
+ */
+static void
+test_ocr_ampersand_percent(void)
+{
+	static const char *const pages[] = {
+		"STATEMENTS OF OPERATIONS\n"
+		"(in thousands of U.S. dollars)\n"
+		"                          2015        %          2014        %\n"
+		"Revenue                203,100    100.0 %     185,400   100.0 %\n"
+		"Gross Profit            86,314     42.5 &      96,552    52.1 %\n"
+		"Net income              20,100      9.9 %      18,200     9.8 %\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Gross Profit", 1) : NULL, "96552",
+		   "ocr ampersand: the second year's amount under its label");
+	ok_str(is ? val(is, "Gross Profit", 0) : NULL, "86314",
+		   "ocr ampersand: the first year's amount");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5773,6 +5832,8 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_ampersand_percent();
+	test_ocr_split_groups();
 	test_ocr_lost_paren();
 	test_wrap_across_blank();
 	test_ocr_note_head();
