@@ -681,7 +681,7 @@ zero_led(const fx_ocr_tok *t)
 
 /*
  * Is the token what OCR reads off dot leaders: letters ("eee", "ee",
- * "nent") or dots with a digit or two ("0.", ".", "2...")?
+ * "nent", "we") or dots with a digit or two ("0.", ".", "2...")?
  */
 static bool
 is_leader_letters(const fx_ocr_tok *t)
@@ -692,7 +692,7 @@ is_leader_letters(const fx_ocr_tok *t)
 	if (t->len > 5)
 		return false;
 	for (int i = 0; i < t->len; i++)
-		if (strchr("aecnrst", t->s[i]) == NULL)
+		if (strchr("aecnrstw", t->s[i]) == NULL)
 		{
 			dot = true;
 			break;

@@ -4313,6 +4313,34 @@ test_ocr_ampersand_percent(void)
 }
 
 /*
+ * OCR text: dot leaders read as ". 2. 2 we ee eee" end a row's label
+ * ("Cash and Cash Equivalents at End of Year . 2. 2 we ee eee  160,234").
+ */
+static void
+test_ocr_leader_we(void)
+{
+	static const char *const pages[] = {
+		"STATEMENTS OF CASH FLOWS\n"
+		"(in thousands of U.S. dollars)\n"
+		"                                              2016             2015\n"
+		"Net income . . . . . . . . . . . .         62,584           71,021\n"
+		"Depreciation and amortization               2,523            2,698\n"
+		"Net cash provided by operating activities  81,847          102,310\n"
+		"Purchases of property and equipment        (3,480)          (3,336)\n"
+		"Net cash used in investing activities      (3,480)          (3,336)\n"
+		"Dividends paid                             (1,173)          (1,279)\n"
+		"Cash and Cash Equivalents at End\n"
+		"of Year . 2. 2 we ee eee ee eee   $      160,234   $       98,338\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf ? val(cf, "Cash and Cash Equivalents at End of Year", 0) : NULL,
+		   "160234", "ocr leaders read as \"we ee\": not in the label");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5832,6 +5860,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
 	test_ocr_split_groups();
 	test_ocr_lost_paren();
