@@ -72,6 +72,10 @@ compile_pattern(const char *pat, int len, Oid collation)
 	if (cache_cxt == NULL)
 		cache_cxt = AllocSetContextCreate(TopMemoryContext, "finextract label patterns",
 										  ALLOCSET_SMALL_SIZES);
+	/* everything that can fail before the compiled pattern exists */
+	entry.pattern = MemoryContextAlloc(cache_cxt, len + 1);
+	memcpy(entry.pattern, pat, len);
+	entry.pattern[len] = '\0';
 	wide = palloc((len + 1) * sizeof(pg_wchar));
 	wlen = pg_mb2wchar_with_len(pat, wide, len);
 	old = MemoryContextSwitchTo(cache_cxt);
@@ -79,11 +83,11 @@ compile_pattern(const char *pat, int len, Oid collation)
 	MemoryContextSwitchTo(old);
 	pfree(wide);
 	if (code != REG_OKAY)
+	{
+		pfree(entry.pattern);
 		report_regex_error(code, &re, pat, len);
+	}
 
-	entry.pattern = MemoryContextAlloc(cache_cxt, len + 1);
-	memcpy(entry.pattern, pat, len);
-	entry.pattern[len] = '\0';
 	entry.len = len;
 	entry.collation = collation;
 	entry.re = re;
