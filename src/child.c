@@ -490,6 +490,7 @@ out_room(FxChild *c)
 		else if (want > c->out_size)
 			c->res.out = repalloc_huge(c->res.out, want);
 		c->out_size = Max(c->out_size, want);
+		c->res.out[c->res.out_len] = '\0';	/* an empty output is "" */
 	}
 	return c->out_size - c->res.out_len - 1;
 }
