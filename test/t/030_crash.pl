@@ -171,7 +171,10 @@ sub crash_run
 		'0', "$how: no job used more than max_attempts");
 	cmp_ok($running_at_kills, '>=', $k, "$how: jobs were running at every interruption");
 	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.jobs WHERE $in AND attempt > 1"),
-		'0', "$how: the interruptions spent no attempt");
+		'0', "$how: the interruptions spent no attempt")
+	  or diag($node->safe_psql('postgres',
+			"SELECT string_agg(id || ': attempt ' || attempt || ', crashes ' || crashes || ', ' "
+			  . "|| coalesce(last_error, 'no error'), E'\\n') FROM finx.jobs WHERE $in AND attempt > 1"));
 	cmp_ok($node->safe_psql('postgres', "SELECT coalesce(max(crashes), 0) FROM finx.jobs WHERE $in"),
 		'<', 10, "$how: no job used up its crash budget");
 	is( $node->safe_psql('postgres',
