@@ -487,9 +487,9 @@ out_room(FxChild *c)
 		want = Min(want, c->out_cap + 2);
 		if (c->res.out == NULL)
 			c->res.out = MemoryContextAllocHuge(c->owner_cxt, want);
-		else if (want > c->out_size)
+		else if (want != c->out_size)
 			c->res.out = repalloc_huge(c->res.out, want);
-		c->out_size = Max(c->out_size, want);
+		c->out_size = want;
 		c->res.out[c->res.out_len] = '\0';	/* an empty output is "" */
 	}
 	return c->out_size - c->res.out_len - 1;
@@ -537,17 +537,20 @@ child_io(int fd, int events, void *arg)
 		if (n <= 0)
 			break;				/* EOF or error */
 		if (!out)
-			append_err(c, buf, n);
-		else if ((c->res.out_len += n) > c->out_cap)
 		{
+			append_err(c, buf, n);
+			continue;
+		}
+		c->res.out_len += n;
+		c->res.capped = c->res.out_len > c->out_cap;
+		if (c->res.capped)
 			c->res.out_len = c->out_cap;
-			c->res.out[c->res.out_len] = '\0';
-			c->res.capped = true;
+		c->res.out[c->res.out_len] = '\0';
+		if (c->res.capped)
+		{
 			kill_group(c);
 			break;
 		}
-		else
-			c->res.out[c->res.out_len] = '\0';
 	}
 	close_pipe(fd == c->out_fd ? &c->out_fd : &c->err_fd);
 	maybe_finish(c);
