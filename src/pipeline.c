@@ -90,6 +90,21 @@ fx_job_end(FxJob *job)
 }
 
 /*
+ * Tell the server log of a failed attempt: the job's row keeps only the
+ * last reason, and a later success clears it.
+ */
+static void
+log_failed_attempt(const FxJob *job, const char *error, const FxJobVerdict *v)
+{
+	ereport(LOG,
+			(errmsg("finextract job %lld failed at attempt %d of %d: %s",
+					(long long) job->claim.id, job->claim.attempt,
+					job->claim.max_attempts, error),
+			 v->retry ? errdetail("The job is queued again in %.0f s.", v->backoff_s) :
+			 errdetail("The job will not be tried again.")));
+}
+
+/*
  * Record a failed attempt (caching any text it extracted) and end the job;
  * the failure policy says whether it is queued again, and when.
  */
@@ -104,7 +119,8 @@ fx_job_fail(FxJob *job, const char *error, FxFailKind kind)
 	fx_remote_flush_trace();	/* the trace is complete when the job ends */
 	/* the reason may quote a provider: it is stored and broadcast */
 	error = fx_redact_pstrdup(error);
-	(void) fx_store_fail(&job->claim, error, v.retry, v.backoff_s, &job->texts, &err);
+	if (fx_store_fail(&job->claim, error, v.retry, v.backoff_s, &job->texts, &err))
+		log_failed_attempt(job, error, &v);
 	fx_job_end(job);
 }
 

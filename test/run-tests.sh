@@ -52,6 +52,14 @@ if [ $status -ne 0 ]; then
 	for f in "$work"/regression.diffs "$work"/tmp_check/log/regress_log_*; do
 		[ -f "$f" ] && { echo "---- $f"; tail -n 80 "$f"; }
 	done
+	# last, so that a truncated log still shows it: each failed TAP test
+	# with the diagnostics printed after it (its diag lines start with #)
+	echo "==== failed TAP tests and their diagnostics"
+	for f in "$work"/tmp_check/log/regress_log_*; do
+		[ -f "$f" ] && grep -q 'not ok' "$f" || continue
+		echo "---- $(basename "$f")"
+		awk '/not ok/ { show = 25 } show > 0 { print; show-- }' "$f"
+	done
 fi
 [ -n "${FINX_KEEP_TEST_DIR:-}" ] || rm -rf "$work"
 exit $status

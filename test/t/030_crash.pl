@@ -134,6 +134,22 @@ sub wait_new_worker
 	return 0;
 }
 
+# Why jobs spent an attempt: their rows, and what the server log says of them
+# (a later success clears last_error; failed attempts are logged).
+sub spent_attempts_diag
+{
+	my ($in) = @_;
+	my $ids = $node->safe_psql('postgres',
+		"SELECT string_agg(id::text, '|') FROM finx.jobs WHERE $in AND attempt > 1");
+	diag($node->safe_psql('postgres',
+			"SELECT string_agg(id || ': attempt ' || attempt || ', crashes ' || crashes || ', ' "
+			  . "|| coalesce(last_error, 'no error'), E'\\n') FROM finx.jobs WHERE $in AND attempt > 1"));
+	return if $ids eq '';
+	my @lines = grep { /finextract job ($ids) failed|recovered|stopped abnormally|FATAL|PANIC|ERROR/ }
+	  split /\n/, slurp_file($node->logfile);
+	diag(join("\n", @lines[ 0 .. ($#lines < 40 ? $#lines : 39) ]));
+}
+
 # One run of the matrix: n jobs, k interruptions spread over them.
 sub crash_run
 {
@@ -142,16 +158,21 @@ sub crash_run
 	my ($first, $last) = @{ submit_batch($how, $n) };
 	my $in = "id BETWEEN $first AND $last";
 	my (@kill_times, $running_at_kills);
+	my $done = "state IN ('succeeded', 'failed', 'cancelled')";
 	# Spread the interruptions over the first 80 % of the jobs: near the end
 	# the last few jobs can all finish between two polls, and a wait for
 	# "enough finished and one still running" would then never come true.
+	# On a slow machine even that can happen: once every job has ended, the
+	# remaining interruptions are skipped (and counted below).
 	for my $i (1 .. $k)
 	{
 		my $target = int($i * 0.8 * $n / ($k + 1));
 		$node->poll_query_until('postgres',
-			"SELECT count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'cancelled')) >= $target "
-			  . "AND count(*) FILTER (WHERE state = 'running') > 0 FROM finx.jobs WHERE $in")
+			"SELECT (count(*) FILTER (WHERE $done) >= $target "
+			  . "AND count(*) FILTER (WHERE state = 'running') > 0) OR bool_and($done) "
+			  . "FROM finx.jobs WHERE $in")
 		  or die "jobs stalled before interruption $i ($how)";
+		last if $node->safe_psql('postgres', "SELECT bool_and($done) FROM finx.jobs WHERE $in") eq 't';
 		$running_at_kills += $node->safe_psql('postgres',
 			"SELECT count(*) FROM finx.jobs WHERE $in AND state = 'running'");
 		push @kill_times, time();
@@ -169,12 +190,11 @@ sub crash_run
 		'', "$how: every job succeeded ($k interruptions, $running_at_kills jobs running at them)");
 	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.jobs WHERE $in AND attempt > max_attempts"),
 		'0', "$how: no job used more than max_attempts");
-	cmp_ok($running_at_kills, '>=', $k, "$how: jobs were running at every interruption");
+	cmp_ok(scalar @kill_times, '>=', 1, "$how: the worker was interrupted while jobs ran");
+	cmp_ok($running_at_kills, '>=', scalar @kill_times, "$how: jobs were running at every interruption");
 	is($node->safe_psql('postgres', "SELECT count(*) FROM finx.jobs WHERE $in AND attempt > 1"),
 		'0', "$how: the interruptions spent no attempt")
-	  or diag($node->safe_psql('postgres',
-			"SELECT string_agg(id || ': attempt ' || attempt || ', crashes ' || crashes || ', ' "
-			  . "|| coalesce(last_error, 'no error'), E'\\n') FROM finx.jobs WHERE $in AND attempt > 1"));
+	  or spent_attempts_diag($in);
 	cmp_ok($node->safe_psql('postgres', "SELECT coalesce(max(crashes), 0) FROM finx.jobs WHERE $in"),
 		'<', 10, "$how: no job used up its crash budget");
 	is( $node->safe_psql('postgres',
@@ -204,9 +224,9 @@ sub crash_run
 	cmp_ok($dups, '<=', $bound,
 		"$how: duplicate whisper submissions ($dups) <= whisper requests in flight at the kills ($bound)");
 	cmp_ok($extractions, '>', 0, "$how: remote extractions were made");
-	diag(sprintf('%s: %d jobs, %d interruptions, %d running at them, %d whisper submits for %d extractions, '
+	diag(sprintf('%s: %d jobs, %d interruptions of %d, %d running at them, %d whisper submits for %d extractions, '
 		  . 'max attempt %s, %.0f s so far',
-		$how, $n, $k, $running_at_kills, $submits, $extractions,
+		$how, $n, scalar @kill_times, $k, $running_at_kills, $submits, $extractions,
 		$node->safe_psql('postgres', "SELECT max(attempt) FROM finx.jobs WHERE $in"), time() - $t_start));
 }
 

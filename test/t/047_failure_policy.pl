@@ -4,7 +4,8 @@
 # overload (503) pauses the lane and is retried, and the job succeeds; a
 # terminal answer (401) and a quota answer (429 insufficient_quota) are
 # sent once and fail the job at its first attempt, whatever max_attempts
-# allows, the quota one saying that the quota is used up.
+# allows, the quota one saying that the quota is used up.  Every failed
+# attempt is told in the server log.
 # test/unit/test_failure.c checks the same policy without a server.
 use strict;
 use warnings;
@@ -47,6 +48,12 @@ is(chat_trace($t), '1:500 2:500 1:500 2:500',
 	'transient: each job attempt sent the call request_attempts times');
 like($node->safe_psql('postgres', "SELECT last_error FROM finx.jobs WHERE id = $t"),
 	qr/LLM call failed: HTTP 500/, 'transient: the reason names the last failure');
+# the row keeps only the last reason: each failed attempt is in the server log
+my $log = slurp_file($node->logfile);
+like($log, qr/LOG:  finextract job $t failed at attempt 1 of 2: [^\n]*HTTP 500[^\n]*\n[^\n]*DETAIL:  The job is queued again in \d+ s\./,
+	'transient: the first failed attempt is logged, with the retry');
+like($log, qr/LOG:  finextract job $t failed at attempt 2 of 2: [^\n]*\n[^\n]*DETAIL:  The job will not be tried again\./,
+	'transient: the last failed attempt is logged as final');
 
 # One 503: the lane pauses and the call is sent again.
 mock_config($mock, { faults => { clear => JSON::PP::true, chat => { 503 => { nth => 1, count => 1 } } } });
