@@ -181,12 +181,23 @@ static void
 exec_in_child(FxChild *c, int devnull, int out_w, int err_w, int status_w)
 {
 	sigset_t	none;
+	sigset_t	pending;
 	struct rlimit rl;
 	int			e;
 
 	setpgid(0, 0);
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* all signals are blocked (start_child): no worker handler runs here */
+
+	/*
+	 * All signals are blocked (start_child): no worker handler runs here.
+	 * One sent to the worker's process group before setpgid() (as
+	 * pg_terminate_backend sends SIGTERM) is pending here, and was meant
+	 * for the worker: ignoring a signal discards its pending instance.
+	 */
+	if (sigpending(&pending) == 0)
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP && sigismember(&pending, sig) == 1)
+				(void) signal(sig, SIG_IGN);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void) signal(sig, SIG_DFL);
