@@ -461,27 +461,42 @@ headings_below(const fx_doc *doc, const fx_block *bl, bool euro)
 }
 
 /*
+ * Is the cell left of the columns a caption that may stand beside their
+ * qualifiers: one in parentheses ("(In millions)") or a unit caption of at
+ * most four words ("$000", "In thousands", "EUR m")?
+ */
+static bool
+is_side_caption(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+	const char *t = ln->s + w[c->w0].off;
+	int			len = w[c->w1 - 1].off + w[c->w1 - 1].len - w[c->w0].off;
+
+	return t[0] == '(' ||
+		(c->w1 - c->w0 <= 4 && fx_find_unit_scale(t, len) != NULL);
+}
+
+/*
  * Is every cell of the line over the columns a short qualifier of one
  * column: at most three words, no wider than the columns are apart (not
  * "(In millions, except per share" set over two columns)?  Left of the
- * columns only a caption in parentheses may stand ("(In millions)").
+ * columns only a caption may stand (is_side_caption).
  */
 static bool
 short_cells(const fx_doc *doc, const fx_line *ln, const fx_block *bl,
 			int left)
 {
 	fx_cell		cells[FX_MAX_CELLS];
-	const fx_word *w = fx_line_words(doc, ln);
 	int			n = fx_line_cells(doc, ln, cells, FX_MAX_CELLS),
 				sp = bl->ncols > 1 ? cluster_spacing(bl) : 1 << 20,
 				over = 0;
 
 	for (int k = 0; k < n; k++)
 	{
-		/* left of the columns, only a caption in parentheses */
+		/* left of the columns, only a caption */
 		if (cells[k].end <= left)
 		{
-			if (ln->s[w[cells[k].w0].off] != '(')
+			if (!is_side_caption(doc, ln, &cells[k]))
 				return false;
 			continue;
 		}

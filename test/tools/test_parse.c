@@ -4341,6 +4341,42 @@ test_ocr_leader_we(void)
 }
 
 /*
+ * A unit caption left of the columns beside their qualifiers ("$000" on
+ * the line of "52 Weeks  52 Weeks"): the line is part of the headings,
+ * not a row, so each column counts its weeks and the years before the
+ * cover's are dated by them; and the wrapped label under it is whole.
+ */
+static void
+test_unit_beside_qualifiers(void)
+{
+	static const char *const pages[] = {
+		"Example Stores Inc.\n"
+		"FORM 10-K\n"
+		"For the fiscal year ended January 28, 2017\n",
+		"                     Consolidated Statements of Income\n"
+		"\n"
+		"                                      Fiscal 2017   Fiscal 2016   Fiscal 2015\n"
+		"$000                                    52 Weeks      52 Weeks      52 Weeks\n"
+		"Revenue . . . . . . . . . . . . .      $506,906      $501,000      $517,310\n"
+		"Cost of revenue . . . . . . . . .       340,905       300,649       333,460\n"
+		"  Selling, general and\n"
+		"    administrative expenses . . .        71,900        46,801        47,840\n"
+		"Net income . . . . . . . . . . .       $65,957      $106,079       $91,486\n",
+	};
+	fx_result  *r = parse_pages(pages, 2);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok(is && is->nperiods == 3 && ymd_of(is, 0) == 20170128 &&
+	   ymd_of(is, 1) == 20160130 && ymd_of(is, 2) == 20150131,
+	   "unit beside qualifiers: each year dated by its weeks", NULL);
+	ok(is && is->unit_scale && strcmp(is->unit_scale, "1000") == 0,
+	   "unit beside qualifiers: the caption still gives the scale", NULL);
+	ok_str(is ? val(is, "Selling, general and administrative expenses", 1) : NULL,
+		   "46801", "unit beside qualifiers: the wrapped label is whole");
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5860,6 +5896,7 @@ main(void)
 	test_not_meaningful();
 	test_check_shapes();
 	test_title_at_page_foot();
+	test_unit_beside_qualifiers();
 	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
 	test_ocr_split_groups();
