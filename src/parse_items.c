@@ -555,6 +555,25 @@ pending_append(fx_pending *pd, char *t)
 	pd->text = fx_buf_take(&b);
 }
 
+/*
+ * The footnote mark a line of values opens with, left of the columns
+ * ("(1)    42    -    79" under "Other Income (Expense), Net"): the last
+ * word of a wrapped label, read as an amount that no column takes.  A
+ * copy of the mark, or NULL.
+ */
+static char *
+wrapped_mark(const fx_doc *doc, const fx_line *ln, const fx_row *row,
+			 const int *col)
+{
+	const fx_word *w = fx_line_words(doc, ln);
+
+	if (row->label_words != 0 || row->nvals < 2 || col[0] >= 0 ||
+		row->vals[0].start != w[0].start ||
+		!fx_is_footnote_mark(ln->s + w[0].off, w[0].len))
+		return NULL;
+	return fx_strndup(ln->s + w[0].off, (size_t) w[0].len);
+}
+
 /* do two of a row's values fall on the same period? */
 static bool
 periods_collide(const int *col, int n)
@@ -695,9 +714,12 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 				break;
 			}
 		}
+		else if (pd.text && !after_gap)
+			label = wrapped_mark(doc, ln, &row, col);
 		if (pd.text && label &&
-			continues_after(after_gap, &pd, label, row.label_start, true, doc,
-							bl, i, euro, &width))
+			(row.label_words == 0 ||
+			 continues_after(after_gap, &pd, label, row.label_start, true, doc,
+							 bl, i, euro, &width)))
 		{
 			pending_append(&pd, label);
 			label = pd.text;

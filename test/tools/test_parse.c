@@ -4377,6 +4377,38 @@ test_unit_beside_qualifiers(void)
 }
 
 /*
+ * A wrapped label whose second line is only its footnote mark, beside the
+ * row's amounts ("Other income (expense), net" / "(1)   42   -   79"): the
+ * mark ends the label above; the row is no generated total.
+ */
+static void
+test_wrapped_footnote_mark(void)
+{
+	static const char *const pages[] = {
+		"                     Consolidated Statements of Income\n"
+		"                     (In thousands)\n"
+		"                                          2016          2015          2014\n"
+		"Revenue                               $844,609      $925,109      $939,833\n"
+		"Interest expense                           780           808           134\n"
+		"Other income (expense), net\n"
+		"  (1)                                       42             -            79\n"
+		"Income before income taxes             174,111       277,497       304,834\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+	const fx_item *x = NULL;
+
+	for (int i = 0; is && i < is->nitems; i++)
+		if (is->items[i].values[0] && strcmp(is->items[i].values[0], "42") == 0)
+			x = &is->items[i];
+	ok_str(x ? x->label : NULL, "Other income (expense), net (1)",
+		   "wrapped mark: the mark ends the label above");
+	ok(x && !x->is_total && x->values[2] && strcmp(x->values[2], "79") == 0,
+	   "wrapped mark: a row of its own, not a total", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5897,6 +5929,7 @@ main(void)
 	test_check_shapes();
 	test_title_at_page_foot();
 	test_unit_beside_qualifiers();
+	test_wrapped_footnote_mark();
 	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
 	test_ocr_split_groups();
