@@ -55,11 +55,25 @@ cell_has_month(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 	return month;
 }
 
+/* does the cell say a period's length ("1st quarter 2013", "Six months")? */
+static bool
+cell_has_length(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+{
+	char	   *t = fx_cell_text(doc, ln, c);
+	bool		length = t == NULL ||
+		fx_period_months_hint(t, (int) strlen(t)) > 0;
+
+	free(t);
+	return length;
+}
+
 /*
  * Split off the years that end a cell reaching from the labels into the
  * value area ("(In thousands, except per share amounts) 2016" set one
  * blank apart): words at or right of left that are years head the first
- * column, not the caption.  Returns the new number of cells.
+ * column, not the caption.  A cell that says a period's length ("1st
+ * quarter 2013" set a little left of its amounts) is a heading whole.
+ * Returns the new number of cells.
  */
 int
 fx_split_heading_years(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
@@ -76,8 +90,9 @@ fx_split_heading_years(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 		while (i > cells[k].w0 + 1 && w[i - 1].start >= left &&
 			   fx_is_year_word(ln->s + w[i - 1].off, w[i - 1].len))
 			i--;
-		if (i == cells[k].w1 || w[i].start < left || cell_has_month(doc, ln,
-																	 &cells[k]))
+		if (i == cells[k].w1 || w[i].start < left ||
+			cell_has_month(doc, ln, &cells[k]) ||
+			cell_has_length(doc, ln, &cells[k]))
 			continue;			/* "July 31, 2023" wider than its column */
 		split_cell(cells, nc++, k++, w, i);
 	}

@@ -4409,6 +4409,33 @@ test_wrapped_footnote_mark(void)
 }
 
 /*
+ * A heading that says its length ("1st quarter 2013") set a little left
+ * of its amounts, where the labels end: a heading whole, not a caption
+ * with the column's year after it.
+ */
+static void
+test_length_heading_left_of_values(void)
+{
+	static const char *const pages[] = {
+		"                             Statement of Cash Flows\n"
+		"                      (In millions, except per share data)\n"
+		"\n"
+		"                                   1st quarter 2013         1st quarter 2012\n"
+		"Net income                              $           6,636    $          7,825\n"
+		"  Depreciation and amortization                    16,334              15,183\n"
+		"Net cash provided by operating activities          19,620              25,556\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *cf = r ? stmt(r, FX_CASH_FLOW) : NULL;
+
+	ok_str(cf && cf->nperiods == 2 ? cf->periods[0].label : NULL,
+		   "1st quarter 2013", "length heading left of values: the heading is whole");
+	ok(cf && cf->nperiods == 2 && cf->periods[0].months == 3,
+	   "length heading left of values: a quarter, not a year", NULL);
+	fx_result_free(r);
+}
+
+/*
  * A "Notes" heading on a line of its own under the years (below "ASSETS"):
  * the note references under it are no period's values.
  */
@@ -5930,6 +5957,7 @@ main(void)
 	test_title_at_page_foot();
 	test_unit_beside_qualifiers();
 	test_wrapped_footnote_mark();
+	test_length_heading_left_of_values();
 	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
 	test_ocr_split_groups();
