@@ -293,17 +293,38 @@ short_tail(const char *s, int e)
 	return k < 3 && (s[e - 1 - k] == ',' || s[e - 1 - k] == '.');
 }
 
-/* length of a currency sign opening s ("$", "€", "£", "¥"), or 0 */
+/* is c an ASCII capital letter? */
+static bool
+is_capital(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/*
+ * Length of a currency sign opening s ("$", "€", "£", "¥", "₱"), or of a
+ * currency code glued to the digits after it ("CHF374", "US$2", "R$5"),
+ * or 0.
+ */
 int
 fx_ocr_lead_sign_len(const char *s, int len)
 {
 	if (len >= 1 && s[0] == '$')
 		return 1;
-	if (len >= 3 && memcmp(s, "\xe2\x82\xac", 3) == 0)
+	if (len >= 3 && (memcmp(s, "\xe2\x82\xac", 3) == 0 ||
+					 memcmp(s, "\xe2\x82\xb1", 3) == 0))
 		return 3;
 	if (len >= 2 && (memcmp(s, "\xc2\xa3", 2) == 0 ||
 					 memcmp(s, "\xc2\xa5", 2) == 0))
 		return 2;
+	/* "US$", "R$", "C$": one or two capitals and a dollar sign */
+	for (int k = 1; k <= 2; k++)
+		if (len > k + 1 && s[k] == '$' && is_capital(s[0]) &&
+			(k == 1 || is_capital(s[1])) && fx_ocr_is_digit((unsigned char) s[k + 1]))
+			return k + 1;
+	/* "CHF", "EUR": three capitals right before a digit */
+	if (len > 3 && is_capital(s[0]) && is_capital(s[1]) && is_capital(s[2]) &&
+		fx_ocr_is_digit((unsigned char) s[3]))
+		return 3;
 	return 0;
 }
 

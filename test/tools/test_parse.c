@@ -1674,6 +1674,36 @@ test_ocr_equity_components(void)
 }
 
 /*
+ * OCR glues a currency code to the first group of a space-grouped amount
+ * ("CHF374 827", "US$2 492 336"): the groups still join into one amount,
+ * and the next column keeps its own.
+ */
+static void
+test_ocr_glued_currency_code(void)
+{
+	static const char *const pages[] = {
+		"INCOME STATEMENT\n"
+		"(CHF '000)\n"
+		"\n"
+		"                                      H1 2022         H1 2021\n"
+		"Revenue .........................   CHF374 827      CHF354 796\n"
+		"Cost of revenue .................     -157 731        -162 701\n"
+		"Sales in dollars ................  US$2 492 336    US$2 400 100\n"
+		"Net income ......................   CHF121 610      CHF104 724\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Revenue", 0) : NULL, "374827",
+		   "ocr glued code: CHF374 827 is one amount");
+	ok_str(is ? val(is, "Revenue", 1) : NULL, "354796",
+		   "ocr glued code: the next column keeps its own");
+	ok_str(is ? val(is, "Sales in dollars", 0) : NULL, "2492336",
+		   "ocr glued code: US$2 492 336 is one amount");
+	fx_result_free(r);
+}
+
+/*
  * A page without a line of years whose rows start with a note reference:
  * the notes are no column of amounts (two columns, not three).
  */
@@ -5957,6 +5987,7 @@ main(void)
 	test_title_at_page_foot();
 	test_unit_beside_qualifiers();
 	test_wrapped_footnote_mark();
+	test_ocr_glued_currency_code();
 	test_length_heading_left_of_values();
 	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
