@@ -463,6 +463,32 @@ opens_with_marker(const char *t)
 }
 
 /*
+ * Is the label only a footnote mark, perhaps with its dot leader ("(a)",
+ * "(1) . . . .", "*")?  Such a line carries the end of the label above.
+ */
+static bool
+is_lone_mark(const char *t)
+{
+	int			n = 0;
+	const char *e;
+
+	while (t[n] && t[n] != ' ')
+		n++;
+	for (e = t + n; *e == ' ' || *e == '.'; e++)
+		;
+	if (*e != '\0')
+		return false;
+	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')')
+	{
+		for (int k = 1; k < n - 1; k++)
+			if (!isalnum((unsigned char) t[k]))
+				return false;
+		return true;
+	}
+	return n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n;
+}
+
+/*
  * Does next continue the pending label (label_wraps, hanging_wrap)?
  * *width is the block's widest label, measured the first time it is
  * needed (-1 before).
@@ -475,6 +501,8 @@ continues(const fx_pending *pd, const char *next, int next_indent,
 {
 	wrap		w = label_wraps(pd->text, next);
 
+	if (next_values && is_lone_mark(next))
+		return true;
 	if (opens_with_marker(next))
 		return false;
 	if (w == WRAP_YES)

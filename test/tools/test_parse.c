@@ -1674,6 +1674,35 @@ test_ocr_equity_components(void)
 }
 
 /*
+ * A wrapped label whose second line is a letter mark and its leader
+ * ("Income before income taxes" / "(a) . . . .  414,116"): the mark ends
+ * the label above; a line that goes on after its mark ("(a) Revenue")
+ * stays an item of its own.
+ */
+static void
+test_wrapped_letter_mark(void)
+{
+	static const char *const pages[] = {
+		"                     Consolidated Statements of Income\n"
+		"                     (In thousands)\n"
+		"                                                   2015          2014\n"
+		"Revenue . . . . . . . . . . . . . . . . .       844,609       925,109\n"
+		"Income before income taxes\n"
+		"   (a) . . . . . . . . . . . . . . . . . .       414,116       256,503\n"
+		"Other items:\n"
+		"(a) Interest income . . . . . . . . . . .           780           808\n",
+	};
+	fx_result  *r = parse_pages(pages, 1);
+	const fx_statement *is = r ? stmt(r, FX_INCOME_STATEMENT) : NULL;
+
+	ok_str(is ? val(is, "Income before income taxes (a)", 0) : NULL, "414116",
+		   "wrapped letter mark: the mark ends the label above");
+	ok_str(is ? val(is, "(a) Interest income", 1) : NULL, "808",
+		   "wrapped letter mark: a marked item with words stays its own");
+	fx_result_free(r);
+}
+
+/*
  * OCR glues a currency code to the first group of a space-grouped amount
  * ("CHF374 827", "US$2 492 336"): the groups still join into one amount,
  * and the next column keeps its own.
@@ -5987,6 +6016,7 @@ main(void)
 	test_title_at_page_foot();
 	test_unit_beside_qualifiers();
 	test_wrapped_footnote_mark();
+	test_wrapped_letter_mark();
 	test_ocr_glued_currency_code();
 	test_length_heading_left_of_values();
 	test_ocr_leader_we();
