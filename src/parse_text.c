@@ -698,6 +698,31 @@ strip_trailing_leader(const char *s, size_t n)
 }
 
 /*
+ * Drop a dash standing alone at the end of a label of other words
+ * ("Total current assets -"): what OCR read off the dot leaders, never
+ * part of a printed label.
+ */
+static void
+trim_trailing_dash(fx_buf *b)
+{
+	static const char *const dashes[] = {" -", " \xe2\x80\x93", " \xe2\x80\x94", NULL};
+
+	if (b->failed || b->data == NULL)
+		return;
+	for (int k = 0; dashes[k]; k++)
+	{
+		size_t		n = strlen(dashes[k]);
+
+		if (b->len > n && memcmp(b->data + b->len - n, dashes[k], n) == 0)
+		{
+			b->len -= n;
+			b->data[b->len] = '\0';
+			return;
+		}
+	}
+}
+
+/*
  * Clean a raw label: collapse blanks, drop currency signs standing alone,
  * dot leaders and stray glyphs, trim.  Returns a new string.
  */
@@ -731,6 +756,7 @@ fx_clean_label(const char *s)
 		}
 		i = j;
 	}
+	trim_trailing_dash(&b);
 	return fx_buf_take(&b);
 }
 

@@ -1703,6 +1703,34 @@ test_wrapped_letter_mark(void)
 }
 
 /*
+ * A dash OCR read off the dot leaders ends a label ("Total current assets
+ * .. . . 2... ee  128'130"): it is no part of the label; a dash inside
+ * one ("Revenue - net") stays.
+ */
+static void
+test_ocr_label_trailing_dash(void)
+{
+	static const char *const pages[] = {
+		"BALANCE SHEET\n"
+		"(Amounts in Philippine Peso)\n"
+		"\n"
+		"                                     30.09.2014      31.03.2015\n"
+		"Cash .......................            45'688          53'829\n"
+		"Receivables - net ..........            76'442          72'169\n"
+		"Total Current Assets .. . . 2... ee eee ee eee            128'130         126'514\n"
+		"Total Assets ...............           228'130         226'514\n",
+	};
+	fx_result  *r = parse_ocr_pages(pages, 1);
+	const fx_statement *bs = r ? stmt(r, FX_BALANCE_SHEET) : NULL;
+
+	ok_str(bs ? val(bs, "Total Current Assets", 0) : NULL, "128130",
+		   "ocr trailing dash: the leaders' dash is no part of the label");
+	ok_str(bs ? val(bs, "Receivables - net", 1) : NULL, "72169",
+		   "ocr trailing dash: a dash inside a label stays");
+	fx_result_free(r);
+}
+
+/*
  * OCR glues a currency code to the first group of a space-grouped amount
  * ("CHF374 827", "US$2 492 336"): the groups still join into one amount,
  * and the next column keeps its own.
@@ -6018,6 +6046,7 @@ main(void)
 	test_wrapped_footnote_mark();
 	test_wrapped_letter_mark();
 	test_ocr_glued_currency_code();
+	test_ocr_label_trailing_dash();
 	test_length_heading_left_of_values();
 	test_ocr_leader_we();
 	test_ocr_ampersand_percent();
