@@ -40,31 +40,27 @@ split_cell(fx_cell *cells, int nc, int k, const fx_word *w, int i)
 	cells[k].end = w[i - 1].end;
 }
 
-/* does the cell name a month ("July 31, 2023", "Jan-Jun 2023")? */
+/*
+ * Does the cell name a month ("July 31, 2023", "Jan-Jun 2023") or a
+ * period's length ("1st quarter 2013", "Six months")?
+ */
 static bool
-cell_has_month(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
+cell_names_period(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
 {
 	char	   *t = fx_cell_text(doc, ln, c);
 	fx_pitem	it[FX_MAX_COLS];
-	int			n = t ? fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS) : 0;
-	bool		month = t == NULL;
+	int			n;
+	bool		named = t == NULL;
 
-	for (int i = 0; i < n; i++)
-		month = month || it[i].has_month;
+	if (t != NULL)
+	{
+		n = fx_period_items(t, (int) strlen(t), it, FX_MAX_COLS);
+		for (int i = 0; i < n; i++)
+			named = named || it[i].has_month;
+		named = named || fx_period_months_hint(t, (int) strlen(t)) > 0;
+	}
 	free(t);
-	return month;
-}
-
-/* does the cell say a period's length ("1st quarter 2013", "Six months")? */
-static bool
-cell_has_length(const fx_doc *doc, const fx_line *ln, const fx_cell *c)
-{
-	char	   *t = fx_cell_text(doc, ln, c);
-	bool		length = t == NULL ||
-		fx_period_months_hint(t, (int) strlen(t)) > 0;
-
-	free(t);
-	return length;
+	return named;
 }
 
 /*
@@ -91,8 +87,7 @@ fx_split_heading_years(const fx_doc *doc, const fx_line *ln, fx_cell *cells,
 			   fx_is_year_word(ln->s + w[i - 1].off, w[i - 1].len))
 			i--;
 		if (i == cells[k].w1 || w[i].start < left ||
-			cell_has_month(doc, ln, &cells[k]) ||
-			cell_has_length(doc, ln, &cells[k]))
+			cell_names_period(doc, ln, &cells[k]))
 			continue;			/* "July 31, 2023" wider than its column */
 		split_cell(cells, nc++, k++, w, i);
 	}

@@ -151,6 +151,7 @@ extern char *fx_words_text(const fx_doc *doc, const fx_line *ln,
 extern char *fx_clean_label(const char *s);
 extern bool fx_is_leader_word(const char *s, size_t n);
 extern bool fx_is_footnote_mark(const char *s, int len);
+extern bool fx_is_mark_word(const char *t, int n);
 extern int	fx_letters_lower(const char *s, int len, char *out, int outsz);
 extern bool fx_has_word(const char *text, int len, const char *word);
 extern bool fx_is_blank_line(const fx_line *ln);

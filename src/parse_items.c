@@ -476,16 +476,7 @@ is_lone_mark(const char *t)
 		n++;
 	for (e = t + n; *e == ' ' || *e == '.'; e++)
 		;
-	if (*e != '\0')
-		return false;
-	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')')
-	{
-		for (int k = 1; k < n - 1; k++)
-			if (!isalnum((unsigned char) t[k]))
-				return false;
-		return true;
-	}
-	return n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n;
+	return *e == '\0' && fx_is_mark_word(t, n);
 }
 
 /*
@@ -745,9 +736,8 @@ fx_read_rows(const fx_doc *doc, const fx_block *bl, fx_items *it,
 		else if (pd.text && !after_gap)
 			label = wrapped_mark(doc, ln, &row, col);
 		if (pd.text && label &&
-			(row.label_words == 0 ||
-			 continues_after(after_gap, &pd, label, row.label_start, true, doc,
-							 bl, i, euro, &width)))
+			continues_after(after_gap, &pd, label, row.label_start, true, doc,
+							bl, i, euro, &width))
 		{
 			pending_append(&pd, label);
 			label = pd.text;

@@ -123,13 +123,7 @@ footnote_mark(const fx_doc *doc, const fx_line *ln, char *mark)
 		return false;
 	t = ln->s + w[0].off;
 	n = w[0].len;
-	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')' &&
-		isalnum((unsigned char) t[1]) &&
-		(n == 3 || isalnum((unsigned char) t[2])))
-		;
-	else if (n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n)
-		;
-	else
+	if (!fx_is_mark_word(t, n))
 		return false;
 	memcpy(mark, t, (size_t) n);
 	mark[n] = '\0';

@@ -14,6 +14,7 @@
  */
 #include "parse_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -659,6 +660,19 @@ bool
 fx_is_footnote_mark(const char *s, int len)
 {
 	return len == 3 && s[0] == '(' && s[1] >= '1' && s[1] <= '9' && s[2] == ')';
+}
+
+/*
+ * Is the word a note mark: one or two letters or digits in parentheses
+ * ("(1)", "(a)", "(12)") or one to three asterisks?
+ */
+bool
+fx_is_mark_word(const char *t, int n)
+{
+	if (n >= 3 && n <= 4 && t[0] == '(' && t[n - 1] == ')')
+		return isalnum((unsigned char) t[1]) &&
+			(n == 3 || isalnum((unsigned char) t[2]));
+	return n >= 1 && n <= 3 && strspn(t, "*") == (size_t) n;
 }
 
 /* is the word only dots (a dot leader: '.', '_', '…')? */
